@@ -1,0 +1,16 @@
+module github.com/kombugen/kombugen
+
+go 1.26.8
+
+require (
+	github.com/andybalholm/brotli v1.2.8
+	github.com/dsnet/compress v0.0.1
+	github.com/klauspost/compress v1.20.4
+	github.com/rabbitmq/amqp091-go v1.16.0
+	github.com/ulikunitz/xz v0.5.17
+	github.com/vmihailenco/msgpack/v5 v5.4.1
+	go.uber.org/goleak v1.3.0
+	go.yaml.in/yaml/v3 v3.0.6
+)
+
+require github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect

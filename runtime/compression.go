@@ -1,0 +1,186 @@
+package runtime
+
+import (
+	"bytes"
+	"compress/zlib"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/andybalholm/brotli"
+	"github.com/dsnet/compress/bzip2"
+	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
+)
+
+// Compressor compresses message bodies. Its ContentType goes into the
+// message's "compression" header, where kombu consumers look for it.
+type Compressor interface {
+	ContentType() string
+	Compress(body []byte) ([]byte, error)
+	Decompress(body []byte) ([]byte, error)
+}
+
+// The compression names kombu uses. Each is also known by its alias (gzip,
+// bzip, xz, zstandard) and by its content type.
+const (
+	CompressionNone   = "none"
+	CompressionZlib   = "zlib"
+	CompressionBzip2  = "bzip2"
+	CompressionLZMA   = "lzma"
+	CompressionBrotli = "brotli"
+	CompressionZstd   = "zstd"
+)
+
+var compressors = struct {
+	sync.RWMutex
+	byName map[string]Compressor
+}{byName: map[string]Compressor{}}
+
+// RegisterCompressor makes c available under name, each alias and its content
+// type, replacing earlier registrations of those names.
+func RegisterCompressor(name string, c Compressor, aliases ...string) {
+	compressors.Lock()
+	defer compressors.Unlock()
+	for _, n := range append([]string{name, c.ContentType()}, aliases...) {
+		compressors.byName[n] = c
+	}
+}
+
+// LookupCompressor returns the compressor registered under name, an alias or
+// a content type. "" and "none" mean no compression: a nil Compressor.
+func LookupCompressor(name string) (Compressor, error) {
+	if name == "" || name == CompressionNone {
+		return nil, nil
+	}
+	compressors.RLock()
+	c, ok := compressors.byName[name]
+	compressors.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w: compression %q %w (have %s)", ErrInvalidMessage, name, ErrNotRegistered, registeredNames(&compressors.RWMutex, compressors.byName))
+	}
+	return c, nil
+}
+
+func init() {
+	RegisterCompressor(CompressionZlib, zlibCompressor{}, "gzip")
+	RegisterCompressor(CompressionBzip2, bzip2Compressor{}, "bzip")
+	RegisterCompressor(CompressionLZMA, xzCompressor{}, "xz")
+	RegisterCompressor(CompressionBrotli, brotliCompressor{})
+	RegisterCompressor(CompressionZstd, newZstdCompressor(), "zstandard")
+}
+
+// compressWith runs body through a writer made by newWriter.
+func compressWith[W io.WriteCloser](body []byte, newWriter func(io.Writer) (W, error)) ([]byte, error) {
+	var buf bytes.Buffer
+	w, err := newWriter(&buf)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(body); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// readAllFrom reads everything from a reader over body.
+func readAllFrom[R io.Reader](body []byte, newReader func(io.Reader) (R, error)) ([]byte, error) {
+	r, err := newReader(bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(r)
+	if c, ok := any(r).(io.Closer); ok {
+		c.Close()
+	}
+	return out, err
+}
+
+// zlibCompressor writes a zlib stream (RFC 1950) at level 6, what Python's
+// zlib.compress makes; kombu calls it gzip all the same.
+type zlibCompressor struct{}
+
+func (zlibCompressor) ContentType() string { return "application/x-gzip" }
+
+func (zlibCompressor) Compress(body []byte) ([]byte, error) {
+	return compressWith(body, func(w io.Writer) (*zlib.Writer, error) { return zlib.NewWriterLevel(w, 6) })
+}
+
+func (zlibCompressor) Decompress(body []byte) ([]byte, error) {
+	return readAllFrom(body, zlib.NewReader)
+}
+
+// bzip2Compressor writes a bzip2 stream at level 9, as Python's bz2 does.
+type bzip2Compressor struct{}
+
+func (bzip2Compressor) ContentType() string { return "application/x-bz2" }
+
+func (bzip2Compressor) Compress(body []byte) ([]byte, error) {
+	return compressWith(body, func(w io.Writer) (*bzip2.Writer, error) {
+		return bzip2.NewWriter(w, &bzip2.WriterConfig{Level: bzip2.BestCompression})
+	})
+}
+
+func (bzip2Compressor) Decompress(body []byte) ([]byte, error) {
+	return readAllFrom(body, func(r io.Reader) (*bzip2.Reader, error) { return bzip2.NewReader(r, nil) })
+}
+
+// xzCompressor writes the .xz container that Python's lzma.compress makes
+// and kombu names application/x-lzma.
+type xzCompressor struct{}
+
+func (xzCompressor) ContentType() string { return "application/x-lzma" }
+
+func (xzCompressor) Compress(body []byte) ([]byte, error) {
+	return compressWith(body, func(w io.Writer) (*xz.Writer, error) { return xz.NewWriter(w) })
+}
+
+func (xzCompressor) Decompress(body []byte) ([]byte, error) {
+	return readAllFrom(body, func(r io.Reader) (*xz.Reader, error) { return xz.NewReader(r) })
+}
+
+// brotliCompressor writes a brotli stream at the library's default quality:
+// kombu's quality 11 decodes the same and costs far more time per message.
+type brotliCompressor struct{}
+
+func (brotliCompressor) ContentType() string { return "application/x-brotli" }
+
+func (brotliCompressor) Compress(body []byte) ([]byte, error) {
+	return compressWith(body, func(w io.Writer) (*brotli.Writer, error) { return brotli.NewWriter(w), nil })
+}
+
+func (brotliCompressor) Decompress(body []byte) ([]byte, error) {
+	return readAllFrom(body, func(r io.Reader) (*brotli.Reader, error) { return brotli.NewReader(r), nil })
+}
+
+// zstdCompressor writes one zstd frame with its content size, which
+// python-zstandard's one-shot decompress (kombu >= 5.3) requires.
+type zstdCompressor struct {
+	enc *zstd.Encoder
+	dec *zstd.Decoder
+}
+
+func newZstdCompressor() zstdCompressor {
+	enc, err := zstd.NewWriter(nil)
+	if err != nil {
+		panic(fmt.Sprintf("zstd encoder with fixed options: %v", err))
+	}
+	dec, err := zstd.NewReader(nil)
+	if err != nil {
+		panic(fmt.Sprintf("zstd decoder with fixed options: %v", err))
+	}
+	return zstdCompressor{enc: enc, dec: dec}
+}
+
+func (zstdCompressor) ContentType() string { return "application/zstd" }
+
+func (c zstdCompressor) Compress(body []byte) ([]byte, error) {
+	return c.enc.EncodeAll(body, nil), nil
+}
+
+func (c zstdCompressor) Decompress(body []byte) ([]byte, error) {
+	return c.dec.DecodeAll(body, nil)
+}

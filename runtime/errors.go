@@ -1,0 +1,65 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrInvalidMessage is returned when a message or its publish options cannot
+// be sent as they are: a value the serializer cannot encode, a routing key
+// over 255 bytes, a TTL under one millisecond, a priority over 255, a header
+// AMQP cannot carry. Nothing is sent when it is returned.
+var ErrInvalidMessage = errors.New("invalid message")
+
+// ErrUnroutable is returned by a confirmed mandatory publish when the broker
+// returned the message because no queue was bound to receive it.
+var ErrUnroutable = errors.New("message unroutable")
+
+// ErrNacked is returned when the broker answered a confirmed publish with a
+// basic.nack: it did not take responsibility for the message.
+var ErrNacked = errors.New("message nacked by the broker")
+
+// ErrConfirmLost is returned when the channel carrying a confirmed publish
+// closed before the broker confirmed it. Unlike ErrNacked, the message may or
+// may not have reached a queue.
+var ErrConfirmLost = errors.New("publisher confirm lost: channel closed before the broker answered")
+
+// ErrConnectionLost is returned when the connection to the broker broke
+// under a request.
+var ErrConnectionLost = errors.New("connection lost")
+
+// ErrClosed is returned by every operation on a transport after its Close.
+var ErrClosed = errors.New("connection closed")
+
+// ErrNotRegistered is returned for a serializer or compression name that no
+// one registered. It is returned together with ErrInvalidMessage.
+var ErrNotRegistered = errors.New("not registered")
+
+// ErrAccessRefused, ErrNotFound and ErrPreconditionFailed are returned for the
+// broker's replies 403, 404 and 406, which concern the request itself and so
+// are never retried. ErrPreconditionFailed is what a redeclare with other
+// attributes than the entity already has gets.
+var (
+	ErrAccessRefused      = errors.New("access refused (403)")
+	ErrNotFound           = errors.New("not found (404)")
+	ErrPreconditionFailed = errors.New("precondition failed (406)")
+)
+
+// invalidf returns an error wrapping ErrInvalidMessage.
+func invalidf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidMessage, fmt.Sprintf(format, args...))
+}
+
+// ReturnError is the error of a confirmed mandatory publish that the broker
+// returned. It matches ErrUnroutable with errors.Is.
+type ReturnError struct {
+	Return Return
+}
+
+func (e *ReturnError) Error() string {
+	return fmt.Sprintf("%s: exchange %q routing key %q: %d %s", ErrUnroutable,
+		e.Return.Exchange, e.Return.RoutingKey, e.Return.ReplyCode, e.Return.ReplyText)
+}
+
+// Is reports whether target is ErrUnroutable.
+func (e *ReturnError) Is(target error) bool { return target == ErrUnroutable }

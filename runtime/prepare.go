@@ -1,0 +1,174 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// maxShortString is AMQP's limit for names, routing keys and most
+// properties.
+const maxShortString = 255
+
+// validator is implemented by generated message types.
+type validator interface {
+	Validate() error
+}
+
+// prepare checks s and body and turns them into a Publishing: validated,
+// serialized and compressed, once, before any attempt to send.
+func (s *settings) prepare(body any) (*Publishing, error) {
+	if v, ok := body.(validator); ok {
+		if err := v.Validate(); err != nil {
+			return nil, invalidWrap(err)
+		}
+	}
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	msg := &Publishing{
+		Exchange:   s.exchange,
+		RoutingKey: s.routingKey,
+		Mandatory:  s.mandatory,
+		Confirm:    s.confirm,
+		Properties: s.props,
+	}
+	msg.DeliveryMode = s.deliveryMode
+	if msg.DeliveryMode == 0 {
+		msg.DeliveryMode = Persistent
+	}
+	msg.Priority = uint8(s.priority)
+	if s.ttl > 0 {
+		msg.Expiration = strconv.FormatInt(s.ttl.Milliseconds(), 10)
+	}
+	var err error
+	if msg.Body, err = s.encode(body, &msg.Properties); err != nil {
+		return nil, err
+	}
+	msg.Headers = mergeHeaders(s.headers)
+	if err := s.compress(msg); err != nil {
+		return nil, err
+	}
+	if err := checkProperties(&msg.Properties); err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// invalidWrap makes err match ErrInvalidMessage, keeping its own chain.
+func invalidWrap(err error) error {
+	if errors.Is(err, ErrInvalidMessage) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrInvalidMessage, err)
+}
+
+// check validates what does not depend on the body.
+func (s *settings) check() error {
+	if err := checkShortString("exchange", s.exchange); err != nil {
+		return err
+	}
+	if err := checkShortString("routing key", s.routingKey); err != nil {
+		return err
+	}
+	if s.priority < 0 || s.priority > 255 {
+		return invalidf("priority %d is outside 0..255", s.priority)
+	}
+	if s.ttl < 0 || (s.ttl > 0 && s.ttl < time.Millisecond) {
+		return invalidf("ttl %s: must be 0 (none) or at least 1ms", s.ttl)
+	}
+	if m := s.deliveryMode; m != 0 && m != Transient && m != Persistent {
+		return invalidf("delivery mode %d: must be 1 (transient) or 2 (persistent)", m)
+	}
+	if s.retry.MaxRetries < 0 {
+		return invalidf("retry policy: max retries %d is negative", s.retry.MaxRetries)
+	}
+	return nil
+}
+
+func checkShortString(field, v string) error {
+	if len(v) > maxShortString {
+		return invalidf("%s is %d bytes long, over AMQP's limit of %d", field, len(v), maxShortString)
+	}
+	if !utf8.ValidString(v) {
+		return invalidf("%s %q is not valid UTF-8", field, v)
+	}
+	return nil
+}
+
+// checkProperties validates the string properties and the headers.
+func checkProperties(p *Properties) error {
+	for _, f := range []struct{ name, value string }{
+		{"content type", p.ContentType}, {"content encoding", p.ContentEncoding},
+		{"correlation id", p.CorrelationID}, {"reply to", p.ReplyTo},
+		{"message id", p.MessageID}, {"type", p.Type}, {"user id", p.UserID}, {"app id", p.AppID},
+	} {
+		if err := checkShortString(f.name, f.value); err != nil {
+			return err
+		}
+	}
+	return checkTable("headers", p.Headers)
+}
+
+// encode serializes body, or with an explicit content type takes it as it
+// is, setting the content type and encoding in props.
+func (s *settings) encode(body any, props *Properties) ([]byte, error) {
+	if props.ContentType != "" {
+		b, ok := bytesOf(body)
+		if !ok {
+			return nil, invalidf("content type %q given: body must be a string or []byte, not %T", props.ContentType, body)
+		}
+		if props.ContentEncoding == "" {
+			props.ContentEncoding = "binary"
+			if _, isString := body.(string); isString {
+				props.ContentEncoding = "utf-8"
+			}
+		}
+		return b, nil
+	}
+	name := s.serializer
+	if name == SerializerAuto {
+		name = autoSerializer(body)
+	}
+	ser, err := LookupSerializer(name)
+	if err != nil {
+		return nil, err
+	}
+	b, err := ser.Marshal(body)
+	if err != nil {
+		return nil, invalidf("serializer %s: %v", name, err)
+	}
+	props.ContentType, props.ContentEncoding = ser.ContentType(), ser.ContentEncoding()
+	return b, nil
+}
+
+// compress applies the compression and sets kombu's compression header.
+func (s *settings) compress(msg *Publishing) error {
+	c, err := LookupCompressor(s.compression)
+	if err != nil || c == nil {
+		return err
+	}
+	if msg.Body, err = c.Compress(msg.Body); err != nil {
+		return fmt.Errorf("compression %s: %w", s.compression, err)
+	}
+	msg.Headers["compression"] = c.ContentType()
+	return nil
+}
+
+// mergeHeaders returns a fresh table holding every layer, later ones
+// winning. It is never nil: kombu always sends a headers table.
+func mergeHeaders(layers []Table) Table {
+	n := 0
+	for _, l := range layers {
+		n += len(l)
+	}
+	merged := make(Table, n+1)
+	for _, l := range layers {
+		for k, v := range l {
+			merged[k] = v
+		}
+	}
+	return merged
+}

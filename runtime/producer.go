@@ -1,0 +1,155 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Producer publishes messages through a Transport, as kombu's Producer does:
+// a default exchange and routing key, a serializer and compression, declaring
+// what it needs once per connection before the first publish, and retrying
+// what may succeed. It is safe for concurrent use.
+type Producer struct {
+	t           Transport
+	exchange    *Exchange
+	autoDeclare bool
+	onReturn    func(Return)
+	defaults    settings
+	sleep       sleeper
+}
+
+// NewProducer returns a producer publishing through t. By default it
+// publishes to the default exchange ("") with routing key "", chooses the
+// serializer from the body as kombu does, sends persistent messages, waits
+// for confirms, auto-declares and retries with DefaultRetryPolicy. Nothing is
+// declared until the first publish.
+func NewProducer(t Transport, opts ...ProducerOption) *Producer {
+	p := &Producer{
+		t:           t,
+		exchange:    &Exchange{},
+		autoDeclare: true,
+		defaults:    settings{confirm: true, deliveryMode: Persistent, retry: DefaultRetryPolicy},
+		sleep:       sleepContext,
+	}
+	for _, o := range opts {
+		o.applyProducer(p)
+	}
+	return p
+}
+
+// Exchange returns the producer's default exchange.
+func (p *Producer) Exchange() *Exchange { return p.exchange }
+
+// Publish serializes, compresses and sends body. Options override the
+// producer's defaults for this message. Before the first publish on a
+// connection the producer's exchange and declare list are declared. The
+// message is prepared once; a failure that may pass (connection or confirm
+// lost) is retried under the retry policy. Errors the broker gives for the
+// request itself (403, 404, 406), invalid messages, nacks and returns are
+// not retried.
+func (p *Producer) Publish(ctx context.Context, body any, opts ...PublishOption) error {
+	s := p.defaults
+	for _, o := range opts {
+		o.applyPublish(&s)
+	}
+	msg, err := s.prepare(body)
+	if err != nil {
+		return fmt.Errorf("publish to exchange %q routing key %q: %w", s.exchange, s.routingKey, err)
+	}
+	msg.OnReturn = p.onReturn
+	err = p.retry(ctx, s.retry, func() error {
+		if err := p.autoDeclareFor(ctx, s.declare); err != nil {
+			return err
+		}
+		return p.t.Publish(ctx, msg)
+	})
+	if err != nil {
+		return fmt.Errorf("publish to exchange %q routing key %q: %w", msg.Exchange, msg.RoutingKey, err)
+	}
+	return nil
+}
+
+// Declare declares the producer's exchange and its declare list now, even
+// if they were declared before (kombu's Producer.declare).
+func (p *Producer) Declare(ctx context.Context) error {
+	for _, e := range p.entities(nil) {
+		if err := p.t.Declare(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MaybeDeclare declares e unless it was declared on this connection before,
+// reporting whether it did.
+func (p *Producer) MaybeDeclare(ctx context.Context, e Entity) (bool, error) {
+	return p.t.MaybeDeclare(ctx, e)
+}
+
+// autoDeclareFor declares, once per connection, what a publish needs: the
+// producer's exchange and declare list when auto-declare is on, and the
+// publish's own declare list always.
+func (p *Producer) autoDeclareFor(ctx context.Context, extra []Entity) error {
+	var entities []Entity
+	if p.autoDeclare {
+		entities = p.entities(extra)
+	} else {
+		entities = extra[len(p.defaults.declare):]
+	}
+	for _, e := range entities {
+		if _, err := p.t.MaybeDeclare(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// entities lists the producer's exchange (unless the broker provides it),
+// then declare, which starts with the producer's own declare list.
+func (p *Producer) entities(declare []Entity) []Entity {
+	if declare == nil {
+		declare = p.defaults.declare
+	}
+	if p.exchange.Predeclared() {
+		return declare
+	}
+	return append([]Entity{p.exchange}, declare...)
+}
+
+// retry runs attempt until it succeeds, fails for good, or the policy runs
+// out, sleeping between attempts.
+func (p *Producer) retry(ctx context.Context, policy RetryPolicy, attempt func() error) error {
+	var deadline time.Time
+	if policy.Timeout > 0 {
+		deadline = time.Now().Add(policy.Timeout)
+	}
+	for n := 0; ; n++ {
+		err := attempt()
+		if err == nil || !Retryable(err) || n >= policy.MaxRetries {
+			return err
+		}
+		wait := policy.Interval(n)
+		if !deadline.IsZero() && time.Now().Add(wait).After(deadline) {
+			return fmt.Errorf("retry timeout %s reached: %w", policy.Timeout, err)
+		}
+		if serr := p.sleep(ctx, wait); serr != nil {
+			return errors.Join(serr, err)
+		}
+	}
+}
+
+// Retryable reports whether publishing again may succeed where err failed:
+// the connection or a confirm was lost. Invalid messages, nacks, returns,
+// a closed Conn, a context's end and the broker's 403, 404 and 406 are final.
+func Retryable(err error) bool {
+	switch {
+	case err == nil,
+		errors.Is(err, ErrInvalidMessage), errors.Is(err, ErrUnroutable), errors.Is(err, ErrNacked),
+		errors.Is(err, ErrClosed), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, ErrAccessRefused), errors.Is(err, ErrNotFound), errors.Is(err, ErrPreconditionFailed):
+		return false
+	}
+	return errors.Is(err, ErrConfirmLost) || errors.Is(err, ErrConnectionLost)
+}

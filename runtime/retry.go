@@ -1,0 +1,56 @@
+package runtime
+
+import (
+	"context"
+	"time"
+)
+
+// RetryPolicy is kombu's retry_policy: how a publish that failed for a reason
+// that may pass (the connection was lost, a confirm was lost) is tried again.
+// It sleeps IntervalStart before the first retry, IntervalStep more before
+// each next one, never more than IntervalMax, at most MaxRetries times, and
+// never past Timeout (when not 0) or the context's deadline. Unlike kombu, the
+// cap is IntervalMax itself, not IntervalMax + IntervalStart.
+type RetryPolicy struct {
+	MaxRetries    int
+	IntervalStart time.Duration
+	IntervalStep  time.Duration
+	IntervalMax   time.Duration
+	Timeout       time.Duration
+}
+
+// DefaultRetryPolicy is the policy of a producer given none: three retries,
+// 0, 200, 400 ms apart, as SPEC's schema defaults say.
+var DefaultRetryPolicy = RetryPolicy{MaxRetries: 3, IntervalStep: 200 * time.Millisecond, IntervalMax: time.Second}
+
+// NoRetry tries once.
+var NoRetry = RetryPolicy{}
+
+// Interval returns the sleep before retry number n (0 for the first retry).
+func (p RetryPolicy) Interval(n int) time.Duration {
+	d := p.IntervalStart + time.Duration(n)*p.IntervalStep
+	if n > 0 && p.IntervalStep > 0 && d < p.IntervalStart {
+		d = p.IntervalMax // overflow
+	}
+	if p.IntervalMax > 0 && d > p.IntervalMax {
+		d = p.IntervalMax
+	}
+	return d
+}
+
+// sleeper waits, so tests can record the sleeps instead of taking them.
+type sleeper func(ctx context.Context, d time.Duration) error
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,38 @@
+package runtime
+
+import (
+	"fmt"
+	"time"
+)
+
+// checkTable reports the first value in t that AMQP cannot carry, naming
+// its path.
+func checkTable(path string, t Table) error {
+	for k, v := range t {
+		if len(k) > maxShortString {
+			return invalidf("%s: key %.20q... is over %d bytes", path, k, maxShortString)
+		}
+		if err := checkField(path+"."+k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkField(path string, v any) error {
+	switch v := v.(type) {
+	case nil, bool, int8, uint8, int16, uint16, int32, uint32, int64, int,
+		float32, float64, string, []byte, time.Time:
+		return nil
+	case []any:
+		for i, e := range v {
+			if err := checkField(fmt.Sprintf("%s[%d]", path, i), e); err != nil {
+				return err
+			}
+		}
+		return nil
+	case Table:
+		return checkTable(path, v)
+	}
+	return invalidf("%s: %T cannot be sent in an AMQP table (use an int64, string, []any or Table)", path, v)
+}
