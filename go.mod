@@ -13,4 +13,7 @@ require (
 	go.yaml.in/yaml/v3 v3.0.6
 )
 
-require github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
+require (
+	github.com/google/go-cmp v0.7.0 // indirect
+	github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
+)

@@ -63,3 +63,11 @@ func (e *ReturnError) Error() string {
 
 // Is reports whether target is ErrUnroutable.
 func (e *ReturnError) Is(target error) bool { return target == ErrUnroutable }
+
+// ErrInvalidURL is returned by Dial for a broker URL it cannot use. The error
+// shows the URL with its password hidden.
+var ErrInvalidURL = errors.New("invalid broker URL")
+
+// ErrUnreachable is returned when no broker URL accepted a connection. It is
+// worth retrying: the broker may be restarting.
+var ErrUnreachable = errors.New("no broker reachable")

@@ -151,5 +151,5 @@ func Retryable(err error) bool {
 		errors.Is(err, ErrAccessRefused), errors.Is(err, ErrNotFound), errors.Is(err, ErrPreconditionFailed):
 		return false
 	}
-	return errors.Is(err, ErrConfirmLost) || errors.Is(err, ErrConnectionLost)
+	return errors.Is(err, ErrConfirmLost) || errors.Is(err, ErrConnectionLost) || errors.Is(err, ErrUnreachable)
 }

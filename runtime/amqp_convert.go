@@ -1,0 +1,120 @@
+package runtime
+
+import (
+	amqp "github.com/rabbitmq/amqp091-go"
+)
+
+// toAMQPPublishing maps a Publishing onto amqp091-go's type.
+func toAMQPPublishing(msg *Publishing) amqp.Publishing {
+	p := &msg.Properties
+	return amqp.Publishing{
+		Headers:         toAMQPTable(p.Headers),
+		ContentType:     p.ContentType,
+		ContentEncoding: p.ContentEncoding,
+		DeliveryMode:    uint8(p.DeliveryMode),
+		Priority:        p.Priority,
+		CorrelationId:   p.CorrelationID,
+		ReplyTo:         p.ReplyTo,
+		Expiration:      p.Expiration,
+		MessageId:       p.MessageID,
+		Timestamp:       p.Timestamp,
+		Type:            p.Type,
+		UserId:          p.UserID,
+		AppId:           p.AppID,
+		Body:            msg.Body,
+	}
+}
+
+// toAMQPTable converts a Table, nested ones included, to amqp.Table, which
+// is the only map type amqp091-go encodes. It is never nil, so a table is
+// always sent, as kombu always sends one.
+func toAMQPTable(t Table) amqp.Table {
+	out := make(amqp.Table, len(t))
+	for k, v := range t {
+		out[k] = toAMQPValue(v)
+	}
+	return out
+}
+
+func toAMQPValue(v any) any {
+	switch v := v.(type) {
+	case Table:
+		return toAMQPTable(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = toAMQPValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// fromAMQPTable converts a received table back to a Table.
+func fromAMQPTable(t amqp.Table) Table {
+	out := make(Table, len(t))
+	for k, v := range t {
+		out[k] = fromAMQPValue(v)
+	}
+	return out
+}
+
+func fromAMQPValue(v any) any {
+	switch v := v.(type) {
+	case amqp.Table:
+		return fromAMQPTable(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = fromAMQPValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// fromAMQPReturn maps a basic.return onto our Return.
+func fromAMQPReturn(r *amqp.Return) Return {
+	return Return{
+		ReplyCode:  r.ReplyCode,
+		ReplyText:  r.ReplyText,
+		Exchange:   r.Exchange,
+		RoutingKey: r.RoutingKey,
+		Properties: Properties{
+			ContentType:     r.ContentType,
+			ContentEncoding: r.ContentEncoding,
+			Headers:         fromAMQPTable(r.Headers),
+			DeliveryMode:    DeliveryMode(r.DeliveryMode),
+			Priority:        r.Priority,
+			CorrelationID:   r.CorrelationId,
+			ReplyTo:         r.ReplyTo,
+			Expiration:      r.Expiration,
+			MessageID:       r.MessageId,
+			Timestamp:       r.Timestamp,
+			Type:            r.Type,
+			UserID:          r.UserId,
+			AppID:           r.AppId,
+		},
+		Body: r.Body,
+	}
+}
+
+// PropertiesFromDelivery returns the properties of a message a consumer
+// received with amqp091-go, for Decode.
+func PropertiesFromDelivery(d *amqp.Delivery) Properties {
+	return Properties{
+		ContentType:     d.ContentType,
+		ContentEncoding: d.ContentEncoding,
+		Headers:         fromAMQPTable(d.Headers),
+		DeliveryMode:    DeliveryMode(d.DeliveryMode),
+		Priority:        d.Priority,
+		CorrelationID:   d.CorrelationId,
+		ReplyTo:         d.ReplyTo,
+		Expiration:      d.Expiration,
+		MessageID:       d.MessageId,
+		Timestamp:       d.Timestamp,
+		Type:            d.Type,
+		UserID:          d.UserId,
+		AppID:           d.AppId,
+	}
+}

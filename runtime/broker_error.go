@@ -1,0 +1,90 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+
+	amqp "github.com/rabbitmq/amqp091-go"
+)
+
+// BrokerError is a reply code the broker closed a channel or the connection
+// with. It matches ErrAccessRefused, ErrNotFound and ErrPreconditionFailed
+// for 403, 404 and 406, and ErrConnectionLost for connection-level codes.
+type BrokerError struct {
+	Code   int
+	Reason string
+	// Connection is set when the broker closed the whole connection, not
+	// only a channel.
+	Connection bool
+}
+
+func (e *BrokerError) Error() string {
+	scope := "channel"
+	if e.Connection {
+		scope = "connection"
+	}
+	return fmt.Sprintf("broker closed the %s: %s (%d)", scope, e.Reason, e.Code)
+}
+
+// Is reports whether the reply code is the one target stands for.
+func (e *BrokerError) Is(target error) bool {
+	switch target {
+	case ErrAccessRefused:
+		return e.Code == amqp.AccessRefused
+	case ErrNotFound:
+		return e.Code == amqp.NotFound
+	case ErrPreconditionFailed:
+		return e.Code == amqp.PreconditionFailed
+	case ErrConnectionLost:
+		return e.Connection || e.Code == amqp.ChannelError
+	}
+	return false
+}
+
+// brokerError turns an amqp091-go error into our errors: a *BrokerError for
+// the broker's reply codes, ErrConnectionLost for a broken socket. Other
+// errors are returned as they are.
+func brokerError(err error) error {
+	var ae *amqp.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ae):
+		return &BrokerError{Code: ae.Code, Reason: ae.Reason, Connection: isConnectionCode(ae.Code) || !ae.Server}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed), isNetError(err):
+		return fmt.Errorf("%w: %w", ErrConnectionLost, err)
+	}
+	return err
+}
+
+func isNetError(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// isConnectionCode reports whether code is one the AMQP 0-9-1 spec makes a
+// connection exception: the whole connection is gone, not one channel.
+func isConnectionCode(code int) bool {
+	switch code {
+	case amqp.ConnectionForced, amqp.InvalidPath, amqp.FrameError, amqp.SyntaxError,
+		amqp.CommandInvalid, amqp.ChannelError, amqp.UnexpectedFrame, amqp.ResourceError,
+		amqp.NotAllowed, amqp.NotImplemented, amqp.InternalError:
+		return true
+	}
+	return false
+}
+
+// blames reports whether a channel closed with err because of msg itself:
+// RabbitMQ closes the channel with 404 "no exchange 'x' in vhost '/'" when a
+// message goes to an exchange that does not exist, and every other message
+// in flight on that channel is only collateral.
+func blames(err *BrokerError, msg *Publishing) bool {
+	if err.Code == amqp.NotFound {
+		return strings.Contains(err.Reason, fmt.Sprintf("exchange '%s'", msg.Exchange))
+	}
+	return err.Code == amqp.AccessRefused && strings.Contains(err.Reason, fmt.Sprintf("exchange '%s'", msg.Exchange))
+}

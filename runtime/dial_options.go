@@ -1,0 +1,81 @@
+package runtime
+
+import (
+	"crypto/tls"
+	"log/slog"
+	"time"
+)
+
+// DialOption configures a Conn.
+type DialOption func(*dialConfig)
+
+type dialConfig struct {
+	urls            []string
+	heartbeat       time.Duration
+	connectTimeout  time.Duration
+	confirmWindow   int
+	publishChannels int
+	connectionName  string
+	logger          *slog.Logger
+	tlsConfig       *tls.Config
+}
+
+func defaultDialConfig() dialConfig {
+	return dialConfig{
+		heartbeat:       10 * time.Second,
+		connectTimeout:  10 * time.Second,
+		confirmWindow:   256,
+		publishChannels: 2,
+		logger:          slog.New(slog.DiscardHandler),
+	}
+}
+
+// WithFailover adds broker URLs to fail over to, after the ones given to
+// Dial; each may itself be a ';'-separated list.
+func WithFailover(urls ...string) DialOption {
+	return func(c *dialConfig) { c.urls = append(c.urls, urls...) }
+}
+
+// WithHeartbeat sets the AMQP heartbeat interval (default 10s), which is how
+// fast a silently dead connection is noticed.
+func WithHeartbeat(d time.Duration) DialOption {
+	return func(c *dialConfig) { c.heartbeat = d }
+}
+
+// WithConnectTimeout bounds the TCP connect and AMQP handshake with one
+// broker (default 10s); Dial's context bounds the whole of it.
+func WithConnectTimeout(d time.Duration) DialOption {
+	return func(c *dialConfig) { c.connectTimeout = d }
+}
+
+// WithConfirmWindow sets how many publishes may await their confirm on one
+// channel at once (default 256). More let more messages pipeline; each
+// waits longer to be acked when the broker is slow.
+func WithConfirmWindow(n int) DialOption {
+	return func(c *dialConfig) { c.confirmWindow = max(n, 1) }
+}
+
+// WithPublishChannels sets how many confirm-mode channels publishes are
+// spread over (default 2).
+func WithPublishChannels(n int) DialOption {
+	return func(c *dialConfig) { c.publishChannels = max(n, 1) }
+}
+
+// WithConnectionName sets the name the broker's management UI shows for the
+// connection.
+func WithConnectionName(name string) DialOption {
+	return func(c *dialConfig) { c.connectionName = name }
+}
+
+// WithLogger sends the Conn's log records (connects, losses, reconnects) to
+// l. By default nothing is logged. URLs are logged without their password.
+func WithLogger(l *slog.Logger) DialOption {
+	return func(c *dialConfig) { c.logger = l }
+}
+
+// WithTLSConfig sets the TLS configuration for amqps URLs. Without it one is
+// made from the URL's cacertfile, certfile, keyfile and
+// server_name_indication parameters and the system's roots.
+func WithTLSConfig(cfg *tls.Config) DialOption {
+	return func(c *dialConfig) { c.tlsConfig = cfg }
+}

@@ -1,0 +1,238 @@
+package runtime
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	amqp "github.com/rabbitmq/amqp091-go"
+)
+
+// session is one AMQP connection and what lives and dies with it: the
+// channels, and the memory of what was declared on it. When the connection
+// is lost the session is dropped whole, so nothing of it survives into the
+// next one.
+type session struct {
+	conn     *amqp.Connection
+	url      brokerURL
+	cfg      *dialConfig
+	declared DeclareCache
+	dispatch func(func(Return), Return)
+
+	lost    chan struct{} // closed when the connection is gone
+	lostErr error         // why; set before lost is closed
+
+	// adminMu serializes declares on their own channel, so that no RPC
+	// interleaves with another or with a publish's frames.
+	adminMu sync.Mutex
+	admin   *amqp.Channel
+
+	confirmSlots []confirmSlot
+	next         atomic.Uint32
+
+	plainMu sync.Mutex
+	plain   *amqp.Channel
+}
+
+type confirmSlot struct {
+	mu sync.Mutex
+	cc *confirmChannel
+}
+
+// dialSession connects to u. ctx bounds the TCP connect and the handshake.
+func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch func(func(Return), Return)) (*session, error) {
+	props := amqp.NewConnectionProperties()
+	props.SetClientConnectionName(cfg.connectionName)
+	target, tlsConfig, err := u.dialTarget(cfg.tlsConfig)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := amqp.DialConfig(target, amqp.Config{
+		Heartbeat:  cfg.heartbeat,
+		Locale:     "en_US",
+		Properties: props,
+		Dial:       contextDialer(ctx, cfg.connectTimeout, tlsConfig),
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, brokerError(err)
+	}
+	s := &session{
+		conn:         conn,
+		url:          u,
+		cfg:          cfg,
+		dispatch:     dispatch,
+		lost:         make(chan struct{}),
+		confirmSlots: make([]confirmSlot, cfg.publishChannels),
+	}
+	go s.watch(conn.NotifyClose(make(chan *amqp.Error, 1)))
+	return s, nil
+}
+
+// contextDialer dials TCP under ctx, does the TLS handshake when tlsConfig
+// is set, and puts a propertyWriter over the stream. It bounds the AMQP
+// handshake by the earlier of ctx's deadline and timeout; amqp091-go clears
+// the deadline once the connection is open. If ctx is cancelled during the
+// handshake the deadline is moved to now, which makes the handshake fail at
+// once.
+func contextDialer(ctx context.Context, timeout time.Duration, tlsConfig *tls.Config) func(network, addr string) (net.Conn, error) {
+	return func(network, addr string) (net.Conn, error) {
+		d := net.Dialer{Timeout: timeout}
+		raw, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		deadline := time.Now().Add(timeout)
+		if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+			deadline = d
+		}
+		if err := raw.SetDeadline(deadline); err != nil {
+			raw.Close()
+			return nil, err
+		}
+		stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Now()) })
+		conn := raw
+		if tlsConfig != nil {
+			tc := tls.Client(raw, tlsConfig)
+			if err := tc.HandshakeContext(ctx); err != nil {
+				stop()
+				raw.Close()
+				return nil, fmt.Errorf("TLS handshake: %w", err)
+			}
+			conn = tc
+		}
+		return &handshakeConn{Conn: newPropertyWriter(conn), stop: stop}, nil
+	}
+}
+
+// handshakeConn stops watching the dial context at the first deadline
+// reset, which amqp091-go makes when the handshake is done.
+type handshakeConn struct {
+	net.Conn
+	stop    func() bool
+	stopped atomic.Bool
+}
+
+func (c *handshakeConn) SetDeadline(t time.Time) error {
+	if t.IsZero() && c.stopped.CompareAndSwap(false, true) {
+		c.stop()
+	}
+	return c.Conn.SetDeadline(t)
+}
+
+// watch marks the session lost when the connection closes.
+func (s *session) watch(closes chan *amqp.Error) {
+	err, ok := <-closes
+	if ok && err != nil {
+		s.lostErr = brokerError(err)
+	} else {
+		s.lostErr = ErrClosed
+	}
+	s.cfg.logger.Warn("kombugen: connection lost", "url", s.url.redacted, "error", s.lostErr)
+	close(s.lost)
+}
+
+// alive reports whether the connection is still open.
+func (s *session) alive() bool {
+	select {
+	case <-s.lost:
+		return false
+	default:
+		return true
+	}
+}
+
+// lostError is the error for an operation that found the session gone.
+func (s *session) lostError() error {
+	<-s.lost
+	if s.lostErr == ErrClosed {
+		return ErrClosed
+	}
+	return fmt.Errorf("%w: %v", ErrConnectionLost, s.lostErr)
+}
+
+// confirmChannel returns a live confirm-mode channel, taking them in turn
+// and reopening one that the broker closed.
+func (s *session) confirmChannel() (*confirmChannel, error) {
+	slot := &s.confirmSlots[int(s.next.Add(1))%len(s.confirmSlots)]
+	slot.mu.Lock()
+	defer slot.mu.Unlock()
+	if slot.cc != nil && !slot.cc.dead() {
+		return slot.cc, nil
+	}
+	cc, err := openConfirmChannel(s.conn, s.cfg.confirmWindow, s.dispatch)
+	if err != nil {
+		return nil, s.channelError(err)
+	}
+	slot.cc = cc
+	return cc, nil
+}
+
+// plainChannel returns the channel for publishes that wait for no confirm,
+// opening it again if the broker closed it.
+func (s *session) plainChannel() (*amqp.Channel, error) {
+	s.plainMu.Lock()
+	defer s.plainMu.Unlock()
+	if s.plain != nil && !s.plain.IsClosed() {
+		return s.plain, nil
+	}
+	ch, err := s.conn.Channel()
+	if err != nil {
+		return nil, s.channelError(err)
+	}
+	s.plain = ch
+	return ch, nil
+}
+
+// channelError is the error for a channel that could not be opened: the
+// connection's loss when that is the cause.
+func (s *session) channelError(err error) error {
+	if !s.alive() {
+		return s.lostError()
+	}
+	return fmt.Errorf("open channel: %w", brokerError(err))
+}
+
+// publish sends msg: on a confirm-mode channel when the broker's answer
+// matters (a confirm, or a return to pair with its publish), else on a plain
+// channel.
+func (s *session) publish(ctx context.Context, msg *Publishing) error {
+	if msg.Confirm || msg.Mandatory {
+		cc, err := s.confirmChannel()
+		if err != nil {
+			return err
+		}
+		return cc.publish(ctx, msg)
+	}
+	ch, err := s.plainChannel()
+	if err != nil {
+		return err
+	}
+	err = ch.PublishWithContext(ctx, msg.Exchange, msg.RoutingKey, false, false, toAMQPPublishing(msg))
+	return brokerError(err)
+}
+
+// close closes the connection, waiting at most until deadline for the
+// broker's answer, and for the channels' goroutines.
+func (s *session) close(deadline time.Time) error {
+	err := s.conn.CloseDeadline(deadline)
+	<-s.lost
+	for i := range s.confirmSlots {
+		slot := &s.confirmSlots[i]
+		slot.mu.Lock()
+		if slot.cc != nil {
+			<-slot.cc.done
+		}
+		slot.mu.Unlock()
+	}
+	if err != nil && err != amqp.ErrClosed {
+		return brokerError(err)
+	}
+	return nil
+}
