@@ -23,11 +23,10 @@ type BrokerError struct {
 }
 
 func (e *BrokerError) Error() string {
-	scope := "channel"
 	if e.Connection {
-		scope = "connection"
+		return fmt.Sprintf("broker closed the connection: %s (%d)", e.Reason, e.Code)
 	}
-	return fmt.Sprintf("broker closed the %s: %s (%d)", scope, e.Reason, e.Code)
+	return fmt.Sprintf("broker: %s (%d)", e.Reason, e.Code)
 }
 
 // Is reports whether the reply code is the one target stands for.
@@ -53,8 +52,13 @@ func brokerError(err error) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &ae) && !ae.Server && ae.Code != amqp.AccessRefused:
+		// amqp091-go's own verdict on the socket (a failed write, a
+		// missed heartbeat, a closed connection), not the broker's.
+		return fmt.Errorf("%w: %s", ErrConnectionLost, ae.Reason)
 	case errors.As(err, &ae):
-		return &BrokerError{Code: ae.Code, Reason: ae.Reason, Connection: isConnectionCode(ae.Code) || !ae.Server}
+		// Refused credentials come as amqp091-go's own 403, and are final.
+		return &BrokerError{Code: ae.Code, Reason: ae.Reason, Connection: isConnectionCode(ae.Code)}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed), isNetError(err):
 		return fmt.Errorf("%w: %w", ErrConnectionLost, err)
 	}

@@ -78,13 +78,13 @@ func openConfirmChannel(conn *amqp.Connection, window int, dispatch func(func(Re
 	return cc, nil
 }
 
-// dead reports whether the channel closed.
-func (cc *confirmChannel) dead() bool {
+// alive reports whether the channel is still open.
+func (cc *confirmChannel) alive() bool {
 	select {
 	case <-cc.done:
-		return true
-	default:
 		return false
+	default:
+		return true
 	}
 }
 

@@ -26,21 +26,19 @@ type session struct {
 	lost    chan struct{} // closed when the connection is gone
 	lostErr error         // why; set before lost is closed
 
-	// adminMu serializes declares on their own channel, so that no RPC
+	// adminTurn serializes declares on their own channel, so that no RPC
 	// interleaves with another or with a publish's frames.
-	adminMu sync.Mutex
-	admin   *amqp.Channel
+	adminTurn chan struct{}
+	admin     channelSlot[*amqp.Channel]
 
-	confirmSlots []confirmSlot
-	next         atomic.Uint32
+	confirms []channelSlot[*confirmChannel]
+	next     atomic.Uint32
 
-	plainMu sync.Mutex
-	plain   *amqp.Channel
-}
+	plain channelSlot[*amqp.Channel]
 
-type confirmSlot struct {
-	mu sync.Mutex
-	cc *confirmChannel
+	// background counts the goroutines opening channels, which close
+	// waits for.
+	background sync.WaitGroup
 }
 
 // dialSession connects to u. ctx bounds the TCP connect and the handshake.
@@ -68,8 +66,9 @@ func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch fun
 		url:          u,
 		cfg:          cfg,
 		dispatch:     dispatch,
-		lost:         make(chan struct{}),
-		confirmSlots: make([]confirmSlot, cfg.publishChannels),
+		lost:      make(chan struct{}),
+		adminTurn: make(chan struct{}, 1),
+		confirms:  make([]channelSlot[*confirmChannel], cfg.publishChannels),
 	}
 	go s.watch(conn.NotifyClose(make(chan *amqp.Error, 1)))
 	return s, nil
@@ -159,36 +158,24 @@ func (s *session) lostError() error {
 
 // confirmChannel returns a live confirm-mode channel, taking them in turn
 // and reopening one that the broker closed.
-func (s *session) confirmChannel() (*confirmChannel, error) {
-	slot := &s.confirmSlots[int(s.next.Add(1))%len(s.confirmSlots)]
-	slot.mu.Lock()
-	defer slot.mu.Unlock()
-	if slot.cc != nil && !slot.cc.dead() {
-		return slot.cc, nil
-	}
-	cc, err := openConfirmChannel(s.conn, s.cfg.confirmWindow, s.dispatch)
-	if err != nil {
-		return nil, s.channelError(err)
-	}
-	slot.cc = cc
-	return cc, nil
+func (s *session) confirmChannel(ctx context.Context) (*confirmChannel, error) {
+	slot := &s.confirms[int(s.next.Add(1))%len(s.confirms)]
+	return slot.get(ctx, s, (*confirmChannel).alive, func() (*confirmChannel, error) {
+		return openConfirmChannel(s.conn, s.cfg.confirmWindow, s.dispatch)
+	})
 }
 
-// plainChannel returns the channel for publishes that wait for no confirm,
-// opening it again if the broker closed it.
-func (s *session) plainChannel() (*amqp.Channel, error) {
-	s.plainMu.Lock()
-	defer s.plainMu.Unlock()
-	if s.plain != nil && !s.plain.IsClosed() {
-		return s.plain, nil
-	}
-	ch, err := s.conn.Channel()
-	if err != nil {
-		return nil, s.channelError(err)
-	}
-	s.plain = ch
-	return ch, nil
+// plainChannel returns the channel for publishes that wait for no confirm.
+func (s *session) plainChannel(ctx context.Context) (*amqp.Channel, error) {
+	return s.plain.get(ctx, s, channelOpen, s.conn.Channel)
 }
+
+// adminChannel returns the channel declares go on.
+func (s *session) adminChannel(ctx context.Context) (*amqp.Channel, error) {
+	return s.admin.get(ctx, s, channelOpen, s.conn.Channel)
+}
+
+func channelOpen(ch *amqp.Channel) bool { return !ch.IsClosed() }
 
 // channelError is the error for a channel that could not be opened: the
 // connection's loss when that is the cause.
@@ -204,13 +191,13 @@ func (s *session) channelError(err error) error {
 // channel.
 func (s *session) publish(ctx context.Context, msg *Publishing) error {
 	if msg.Confirm || msg.Mandatory {
-		cc, err := s.confirmChannel()
+		cc, err := s.confirmChannel(ctx)
 		if err != nil {
 			return err
 		}
 		return cc.publish(ctx, msg)
 	}
-	ch, err := s.plainChannel()
+	ch, err := s.plainChannel(ctx)
 	if err != nil {
 		return err
 	}
@@ -223,13 +210,11 @@ func (s *session) publish(ctx context.Context, msg *Publishing) error {
 func (s *session) close(deadline time.Time) error {
 	err := s.conn.CloseDeadline(deadline)
 	<-s.lost
-	for i := range s.confirmSlots {
-		slot := &s.confirmSlots[i]
-		slot.mu.Lock()
-		if slot.cc != nil {
-			<-slot.cc.done
+	s.background.Wait()
+	for i := range s.confirms {
+		if cc, ok := s.confirms[i].current(); ok {
+			<-cc.done
 		}
-		slot.mu.Unlock()
 	}
 	if err != nil && err != amqp.ErrClosed {
 		return brokerError(err)

@@ -10,14 +10,21 @@ import (
 // declare declares e on the admin channel; with once, only if this
 // connection has not declared it before.
 func (s *session) declare(ctx context.Context, e Entity, once bool) (bool, error) {
-	s.adminMu.Lock()
-	defer s.adminMu.Unlock()
 	if once && s.declared.Has(e) {
 		return false, nil
 	}
-	ch, err := s.adminChannel()
+	select {
+	case s.adminTurn <- struct{}{}:
+	case <-ctx.Done():
+		return false, fmt.Errorf("declare %s: %w", describe(e), ctx.Err())
+	}
+	defer func() { <-s.adminTurn }()
+	if once && s.declared.Has(e) {
+		return false, nil
+	}
+	ch, err := s.adminChannel(ctx)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("declare %s: %w", describe(e), err)
 	}
 	err = s.withContext(ctx, ch, func() error { return declareOn(ch, e) })
 	if err != nil {
@@ -25,20 +32,6 @@ func (s *session) declare(ctx context.Context, e Entity, once bool) (bool, error
 	}
 	s.declared.Add(e)
 	return true, nil
-}
-
-// adminChannel returns the declare channel, opening it again after the
-// broker closed it (as it does on a refused declare); s.adminMu is held.
-func (s *session) adminChannel() (*amqp.Channel, error) {
-	if s.admin != nil && !s.admin.IsClosed() {
-		return s.admin, nil
-	}
-	ch, err := s.conn.Channel()
-	if err != nil {
-		return nil, s.channelError(err)
-	}
-	s.admin = ch
-	return ch, nil
 }
 
 // withContext runs rpc, which amqp091-go cannot cancel, and returns early
@@ -57,7 +50,12 @@ func (s *session) withContext(ctx context.Context, ch *amqp.Channel, rpc func() 
 	case err := <-done:
 		return err
 	case <-ctx.Done():
-		ch.Close()
+		// Closing waits for the broker too: not on the caller's time.
+		s.background.Add(1)
+		go func() {
+			defer s.background.Done()
+			ch.Close()
+		}()
 		return ctx.Err()
 	}
 }

@@ -77,8 +77,8 @@ func (p *Proxy) accept() {
 			return
 		}
 		p.wg.Add(2)
-		go p.pipe(l, s, c, true)
-		go p.pipe(l, c, s, false)
+		go p.pipe(l, c, s, true)
+		go p.pipe(l, s, c, false)
 	}
 }
 
