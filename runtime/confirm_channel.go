@@ -24,10 +24,12 @@ type confirmChannel struct {
 	returns  chan amqp.Return
 	closes   chan *amqp.Error
 	dispatch func(func(Return), Return)
+	session  *session
 
-	// pubMu keeps our delivery tags in step with amqp091-go's: a publish
-	// is registered under its tag before it is written.
-	pubMu   sync.Mutex
+	// turn keeps our delivery tags in step with amqp091-go's: a publish
+	// is registered under its tag before it is written. It is a channel,
+	// not a mutex, so that waiting for it ends with the caller's context.
+	turn    chan struct{}
 	nextTag uint64
 
 	mu        sync.Mutex
@@ -54,7 +56,8 @@ const (
 	resolved
 )
 
-func openConfirmChannel(conn *amqp.Connection, window int, dispatch func(func(Return), Return)) (*confirmChannel, error) {
+func openConfirmChannel(s *session) (*confirmChannel, error) {
+	conn, window := s.conn, s.cfg.confirmWindow
 	ch, err := conn.Channel()
 	if err != nil {
 		return nil, brokerError(err)
@@ -69,7 +72,9 @@ func openConfirmChannel(conn *amqp.Connection, window int, dispatch func(func(Re
 		confirms: ch.NotifyPublish(make(chan amqp.Confirmation, window)),
 		returns:  ch.NotifyReturn(make(chan amqp.Return, window)),
 		closes:   ch.NotifyClose(make(chan *amqp.Error, 1)),
-		dispatch: dispatch,
+		dispatch: s.dispatch,
+		session:  s,
+		turn:     make(chan struct{}, 1),
 		nextTag:  1,
 		pending:  make(map[uint64]*inflight, window),
 		done:     make(chan struct{}),
@@ -112,15 +117,23 @@ func (cc *confirmChannel) publish(ctx context.Context, msg *Publishing) error {
 
 // write registers f under the next delivery tag and writes it.
 func (cc *confirmChannel) write(ctx context.Context, f *inflight) error {
-	cc.pubMu.Lock()
-	defer cc.pubMu.Unlock()
+	select {
+	case cc.turn <- struct{}{}:
+	case <-ctx.Done():
+		<-cc.window
+		return ctx.Err()
+	}
+	defer func() { <-cc.turn }()
 	f.tag = cc.nextTag
 	if !cc.register(f) {
 		<-cc.window
 		return cc.closedErr()
 	}
-	_, err := cc.ch.PublishWithDeferredConfirmWithContext(ctx, f.msg.Exchange, f.msg.RoutingKey,
-		f.msg.Mandatory, false, toAMQPPublishing(f.msg))
+	err := cc.session.guardedWrite(ctx, func() error {
+		_, err := cc.ch.PublishWithDeferredConfirm(f.msg.Exchange, f.msg.RoutingKey,
+			f.msg.Mandatory, false, toAMQPPublishing(f.msg))
+		return err
+	})
 	if err != nil {
 		if cc.unregister(f) {
 			<-cc.window

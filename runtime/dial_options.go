@@ -18,6 +18,7 @@ type dialConfig struct {
 	connectionName  string
 	logger          *slog.Logger
 	tlsConfig       *tls.Config
+	failWhenBlocked bool
 }
 
 func defaultDialConfig() dialConfig {
@@ -78,4 +79,11 @@ func WithLogger(l *slog.Logger) DialOption {
 // server_name_indication parameters and the system's roots.
 func WithTLSConfig(cfg *tls.Config) DialOption {
 	return func(c *dialConfig) { c.tlsConfig = cfg }
+}
+
+// WithFailWhenBlocked makes Publish return ErrBlocked at once while the
+// broker blocks publishing (a memory or disk alarm), instead of waiting for
+// the alarm to clear or the context to end.
+func WithFailWhenBlocked() DialOption {
+	return func(c *dialConfig) { c.failWhenBlocked = true }
 }

@@ -71,3 +71,7 @@ var ErrInvalidURL = errors.New("invalid broker URL")
 // ErrUnreachable is returned when no broker URL accepted a connection. It is
 // worth retrying: the broker may be restarting.
 var ErrUnreachable = errors.New("no broker reachable")
+
+// ErrBlocked is returned, with WithFailWhenBlocked, while the broker blocks
+// publishing because of a memory or disk alarm.
+var ErrBlocked = errors.New("broker blocked publishing")

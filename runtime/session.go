@@ -34,7 +34,11 @@ type session struct {
 	confirms []channelSlot[*confirmChannel]
 	next     atomic.Uint32
 
-	plain channelSlot[*amqp.Channel]
+	plain channelSlot[*plainChannel]
+	flow  flowState
+
+	// netConn is the socket, for abort.
+	netConn net.Conn
 
 	// background counts the goroutines opening channels, which close
 	// waits for.
@@ -49,11 +53,17 @@ func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch fun
 	if err != nil {
 		return nil, err
 	}
+	var netConn net.Conn
+	dial := contextDialer(ctx, cfg.connectTimeout, tlsConfig)
 	conn, err := amqp.DialConfig(target, amqp.Config{
 		Heartbeat:  cfg.heartbeat,
 		Locale:     "en_US",
 		Properties: props,
-		Dial:       contextDialer(ctx, cfg.connectTimeout, tlsConfig),
+		Dial: func(network, addr string) (net.Conn, error) {
+			c, err := dial(network, addr)
+			netConn = c
+			return c, err
+		},
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -62,14 +72,17 @@ func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch fun
 		return nil, brokerError(err)
 	}
 	s := &session{
-		conn:         conn,
-		url:          u,
-		cfg:          cfg,
-		dispatch:     dispatch,
+		conn:      conn,
+		url:       u,
+		cfg:       cfg,
+		dispatch:  dispatch,
 		lost:      make(chan struct{}),
 		adminTurn: make(chan struct{}, 1),
 		confirms:  make([]channelSlot[*confirmChannel], cfg.publishChannels),
+		netConn:   netConn,
 	}
+	s.background.Add(1)
+	go s.watchBlocked(conn.NotifyBlocked(make(chan amqp.Blocking, 4)))
 	go s.watch(conn.NotifyClose(make(chan *amqp.Error, 1)))
 	return s, nil
 }
@@ -161,13 +174,19 @@ func (s *session) lostError() error {
 func (s *session) confirmChannel(ctx context.Context) (*confirmChannel, error) {
 	slot := &s.confirms[int(s.next.Add(1))%len(s.confirms)]
 	return slot.get(ctx, s, (*confirmChannel).alive, func() (*confirmChannel, error) {
-		return openConfirmChannel(s.conn, s.cfg.confirmWindow, s.dispatch)
+		return openConfirmChannel(s)
 	})
 }
 
 // plainChannel returns the channel for publishes that wait for no confirm.
-func (s *session) plainChannel(ctx context.Context) (*amqp.Channel, error) {
-	return s.plain.get(ctx, s, channelOpen, s.conn.Channel)
+func (s *session) plainChannel(ctx context.Context) (*plainChannel, error) {
+	return s.plain.get(ctx, s, func(pc *plainChannel) bool { return channelOpen(pc.ch) }, func() (*plainChannel, error) {
+		ch, err := s.conn.Channel()
+		if err != nil {
+			return nil, err
+		}
+		return &plainChannel{ch: ch, turn: make(chan struct{}, 1)}, nil
+	})
 }
 
 // adminChannel returns the channel declares go on.
@@ -197,12 +216,11 @@ func (s *session) publish(ctx context.Context, msg *Publishing) error {
 		}
 		return cc.publish(ctx, msg)
 	}
-	ch, err := s.plainChannel(ctx)
+	pc, err := s.plainChannel(ctx)
 	if err != nil {
 		return err
 	}
-	err = ch.PublishWithContext(ctx, msg.Exchange, msg.RoutingKey, false, false, toAMQPPublishing(msg))
-	return brokerError(err)
+	return pc.publish(ctx, s, msg)
 }
 
 // close closes the connection, waiting at most until deadline for the

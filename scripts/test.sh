@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The test command: sets up what the tests need (RabbitMQ, Python's kombu),
+# then runs every check CI runs. Safe to run again; installs only what is
+# missing (installing needs root and Debian's apt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '==> %s\n' "$*"; }
+
+apt_install() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "missing packages: $*; install them as root: apt-get install -y $*" >&2
+		exit 1
+	fi
+	log "installing $*"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+broker_up() {
+	# Bash's /dev/tcp: no client needed to see whether the port answers.
+	(exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null
+}
+
+ensure_rabbitmq() {
+	if [ -n "${KOMBUGEN_AMQP_URL:-}" ]; then
+		log "using the broker at KOMBUGEN_AMQP_URL"
+		return
+	fi
+	if broker_up; then
+		return
+	fi
+	command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
+	log "starting RabbitMQ"
+	rabbitmq-server -detached
+	rabbitmqctl await_startup --timeout 120 >/dev/null
+	for _ in $(seq 60); do broker_up && return; sleep 1; done
+	echo "RabbitMQ did not start listening on 127.0.0.1:5672" >&2
+	exit 1
+}
+
+ensure_kombu() {
+	if /usr/bin/python3 -c 'import kombu, msgpack, yaml, brotli, zstandard' 2>/dev/null; then
+		return
+	fi
+	apt_install python3-kombu python3-msgpack python3-yaml python3-brotli python3-zstandard
+}
+
+ensure_rabbitmq
+ensure_kombu
+
+log "gofmt"
+unformatted=$(gofmt -l .)
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+log "go vet"
+go vet ./...
+
+log "go test -race"
+go test -race -count=1 -timeout 15m ./...
