@@ -1,0 +1,171 @@
+package memory
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/kombugen/kombugen/runtime"
+)
+
+// The inspection API below is for tests and examples. It works after Close
+// too, so that what a program left behind can be read, and each call sees
+// the broker at the clock's current time: expired messages are gone.
+
+// QueueInfo describes a queue as the broker holds it.
+type QueueInfo struct {
+	// Queue is the queue as first declared (the name the broker gave it,
+	// if it had none), with Bindings holding its current bindings.
+	runtime.Queue
+	// Messages is how many messages it holds.
+	Messages int
+}
+
+// Binding is a binding from an exchange to a queue.
+type Binding struct {
+	Exchange   string
+	Queue      string
+	RoutingKey string
+	Arguments  runtime.Table
+}
+
+// Exchanges returns every exchange, the predeclared ones included, sorted
+// by name.
+func (b *Broker) Exchanges() []runtime.Exchange {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tick()
+	out := make([]runtime.Exchange, 0, len(b.exchanges))
+	for _, name := range slices.Sorted(maps.Keys(b.exchanges)) {
+		x := b.exchanges[name].decl
+		x.Arguments = copyTable(x.Arguments)
+		out = append(out, x)
+	}
+	return out
+}
+
+// Queues returns every queue, sorted by name.
+func (b *Broker) Queues() []QueueInfo {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tick()
+	byQueue := make(map[string][]runtime.Binding)
+	for _, bd := range b.bindings() {
+		byQueue[bd.Queue] = append(byQueue[bd.Queue], runtime.Binding{
+			Exchange: bd.Exchange, RoutingKey: bd.RoutingKey, Arguments: bd.Arguments})
+	}
+	out := make([]QueueInfo, 0, len(b.queues))
+	for _, name := range slices.Sorted(maps.Keys(b.queues)) {
+		out = append(out, b.queues[name].info(byQueue[name]))
+	}
+	return out
+}
+
+// Bindings returns every binding, sorted by exchange, queue and routing
+// key. The default exchange's implicit binding of every queue by its name
+// is not listed.
+func (b *Broker) Bindings() []Binding {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tick()
+	return b.bindings()
+}
+
+func (b *Broker) bindings() []Binding {
+	var out []Binding
+	for _, x := range b.exchanges {
+		for _, bd := range x.bindings {
+			out = append(out, Binding{Exchange: x.decl.Name, Queue: bd.queue,
+				RoutingKey: bd.key, Arguments: copyTable(bd.args)})
+		}
+	}
+	slices.SortStableFunc(out, func(p, q Binding) int {
+		return cmp.Or(cmp.Compare(p.Exchange, q.Exchange), cmp.Compare(p.Queue, q.Queue),
+			cmp.Compare(p.RoutingKey, q.RoutingKey))
+	})
+	return out
+}
+
+// Messages returns the messages queue holds, in the order it would deliver
+// them, without removing them. It returns nil for a queue that does not
+// exist.
+func (b *Broker) Messages(queue string) []Message {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tick()
+	q := b.queues[queue]
+	if q == nil {
+		return nil
+	}
+	out := make([]Message, len(q.entries))
+	for i, e := range q.entries {
+		out[i] = e.msg.clone()
+	}
+	return out
+}
+
+// Len returns how many messages queue holds; 0 if it does not exist.
+func (b *Broker) Len(queue string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tick()
+	if q := b.queues[queue]; q != nil {
+		return len(q.entries)
+	}
+	return 0
+}
+
+// Get removes and returns the message queue would deliver next, as
+// basic.get with automatic acknowledgement does. ok is false when the
+// queue is empty or does not exist.
+func (b *Broker) Get(queue string) (m Message, ok bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.tick()
+	q := b.queues[queue]
+	if q == nil {
+		return Message{}, false
+	}
+	q.lastUsed = now
+	if len(q.entries) == 0 {
+		return Message{}, false
+	}
+	return q.pop().msg.clone(), true
+}
+
+// Purge removes every message from queue and returns how many there were.
+func (b *Broker) Purge(queue string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tick()
+	if q := b.queues[queue]; q != nil {
+		return q.purge()
+	}
+	return 0
+}
+
+// DeleteQueue deletes queue with its bindings and messages, and returns
+// how many messages it held. Auto-delete exchanges left without bindings
+// go too, as in RabbitMQ. Deleting a queue that does not exist does
+// nothing.
+func (b *Broker) DeleteQueue(queue string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tick()
+	return b.deleteQueue(queue)
+}
+
+// DeleteExchange deletes the exchange name and its bindings. The
+// predeclared exchanges cannot be deleted (runtime.ErrAccessRefused).
+// Deleting an exchange that does not exist does nothing.
+func (b *Broker) DeleteExchange(name string) error {
+	if (&runtime.Exchange{Name: name}).Predeclared() {
+		return fmt.Errorf("delete exchange %q: %w", name,
+			accessRefused("exchange '%s' in vhost '%s' belongs to the broker", name, vhost))
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.exchanges, name)
+	return nil
+}
