@@ -38,6 +38,9 @@ func toAMQPTable(t Table) amqp.Table {
 
 func toAMQPValue(v any) any {
 	switch v := v.(type) {
+	case int:
+		// amqp091-go writes an int as 32 bits, cutting larger values.
+		return int64(v)
 	case Table:
 		return toAMQPTable(v)
 	case []any:

@@ -13,7 +13,9 @@ import (
 
 // BrokerError is a reply code the broker closed a channel or the connection
 // with. It matches ErrAccessRefused, ErrNotFound and ErrPreconditionFailed
-// for 403, 404 and 406, and ErrConnectionLost for connection-level codes.
+// for 403, 404 and 406, and ErrConnectionLost for the connection codes that
+// a new connection may not meet again (320, 504, 506, 541); the others
+// (such as 503 for an unknown exchange type) are the client's mistakes.
 type BrokerError struct {
 	Code   int
 	Reason string
@@ -39,7 +41,7 @@ func (e *BrokerError) Is(target error) bool {
 	case ErrPreconditionFailed:
 		return e.Code == amqp.PreconditionFailed
 	case ErrConnectionLost:
-		return e.Connection || e.Code == amqp.ChannelError
+		return isTransientConnectionCode(e.Code)
 	}
 	return false
 }
@@ -77,6 +79,19 @@ func isConnectionCode(code int) bool {
 	case amqp.ConnectionForced, amqp.InvalidPath, amqp.FrameError, amqp.SyntaxError,
 		amqp.CommandInvalid, amqp.ChannelError, amqp.UnexpectedFrame, amqp.ResourceError,
 		amqp.NotAllowed, amqp.NotImplemented, amqp.InternalError:
+		return true
+	}
+	return false
+}
+
+// isTransientConnectionCode reports whether a connection closed with code
+// may work again when opened anew: the broker was shut down or restarted
+// (320), ran out of a resource (506) or failed (541), or a channel was used
+// after it closed (504). The other connection codes say the client sent
+// something wrong, which a new connection would send again.
+func isTransientConnectionCode(code int) bool {
+	switch code {
+	case amqp.ConnectionForced, amqp.ChannelError, amqp.ResourceError, amqp.InternalError:
 		return true
 	}
 	return false

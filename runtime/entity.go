@@ -24,7 +24,8 @@ type Exchange struct {
 	// Name is the exchange's AMQP name; "" is the default exchange, which is
 	// never declared.
 	Name string
-	// Type is direct, topic, fanout, headers or a plugin's x- type.
+	// Type is direct, topic, fanout, headers or a plugin's x- type; ""
+	// means direct, as in kombu.
 	Type       string
 	Durable    bool
 	AutoDelete bool

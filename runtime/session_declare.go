@@ -10,6 +10,9 @@ import (
 // declare declares e on the admin channel; with once, only if this
 // connection has not declared it before.
 func (s *session) declare(ctx context.Context, e Entity, once bool) (bool, error) {
+	if ex, ok := e.(*Exchange); ok && ex.Predeclared() {
+		return false, nil
+	}
 	if once && s.declared.Has(e) {
 		return false, nil
 	}
@@ -87,9 +90,6 @@ func describe(e Entity) string {
 func declareOn(ch *amqp.Channel, e Entity) error {
 	switch e := e.(type) {
 	case *Exchange:
-		if e.Predeclared() {
-			return nil
-		}
 		return ch.ExchangeDeclare(e.Name, exchangeType(e), e.Durable, e.AutoDelete, e.Internal, false, toAMQPTable(e.Arguments))
 	case *Queue:
 		if _, err := ch.QueueDeclare(e.Name, e.Durable, e.AutoDelete, e.Exclusive, false, toAMQPTable(e.Arguments)); err != nil {
