@@ -160,11 +160,22 @@ func (brotliCompressor) Decompress(body []byte) ([]byte, error) {
 // python-zstandard's one-shot decompress (kombu >= 5.3) requires.
 type zstdCompressor struct {
 	enc *zstd.Encoder
-	dec *zstd.Decoder
+	// small writes bodies under zstdSmall bytes as single-segment frames:
+	// the encoder leaves the content size out of other frames that short.
+	small *zstd.Encoder
+	dec   *zstd.Decoder
 }
+
+// zstdSmall is the size under which a zstd frame header holds the content
+// size only in a single-segment frame (RFC 8878 section 3.1.1.1.4).
+const zstdSmall = 256
 
 func newZstdCompressor() zstdCompressor {
 	enc, err := zstd.NewWriter(nil)
+	if err != nil {
+		panic(fmt.Sprintf("zstd encoder with fixed options: %v", err))
+	}
+	small, err := zstd.NewWriter(nil, zstd.WithSingleSegment(true))
 	if err != nil {
 		panic(fmt.Sprintf("zstd encoder with fixed options: %v", err))
 	}
@@ -172,12 +183,15 @@ func newZstdCompressor() zstdCompressor {
 	if err != nil {
 		panic(fmt.Sprintf("zstd decoder with fixed options: %v", err))
 	}
-	return zstdCompressor{enc: enc, dec: dec}
+	return zstdCompressor{enc: enc, small: small, dec: dec}
 }
 
 func (zstdCompressor) ContentType() string { return "application/zstd" }
 
 func (c zstdCompressor) Compress(body []byte) ([]byte, error) {
+	if len(body) < zstdSmall {
+		return c.small.EncodeAll(body, nil), nil
+	}
 	return c.enc.EncodeAll(body, nil), nil
 }
 

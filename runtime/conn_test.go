@@ -454,7 +454,9 @@ func TestConnContextEndsConfirmWait(t *testing.T) {
 	for _, publish := range []func(ctx context.Context) error{
 		func(ctx context.Context) error { return prod.Publish(ctx, "stalled") },
 		func(ctx context.Context) error { return prod.Publish(ctx, "stalled") },
-		func(ctx context.Context) error { return conn.Declare(ctx, &runtime.Exchange{Name: uniqueName(t, "ex")}) },
+		func(ctx context.Context) error {
+			return conn.Declare(ctx, &runtime.Exchange{Name: uniqueName(t, "ex")})
+		},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		start := time.Now()

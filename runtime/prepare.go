@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -122,7 +123,7 @@ func (s *settings) encode(body any, props *Properties) ([]byte, error) {
 		}
 		if props.ContentEncoding == "" {
 			props.ContentEncoding = "binary"
-			if _, isString := body.(string); isString {
+			if reflect.ValueOf(body).Kind() == reflect.String {
 				props.ContentEncoding = "utf-8"
 			}
 		}

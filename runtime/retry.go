@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"math"
 	"time"
 )
 
@@ -28,9 +29,13 @@ var NoRetry = RetryPolicy{}
 
 // Interval returns the sleep before retry number n (0 for the first retry).
 func (p RetryPolicy) Interval(n int) time.Duration {
-	d := p.IntervalStart + time.Duration(n)*p.IntervalStep
-	if n > 0 && p.IntervalStep > 0 && d < p.IntervalStart {
-		d = p.IntervalMax // overflow
+	d := p.IntervalStart
+	if n > 0 && p.IntervalStep > 0 {
+		if time.Duration(n) > (math.MaxInt64-max(d, 0))/p.IntervalStep {
+			d = math.MaxInt64 // n steps would overflow: past any cap
+		} else {
+			d += time.Duration(n) * p.IntervalStep
+		}
 	}
 	if p.IntervalMax > 0 && d > p.IntervalMax {
 		d = p.IntervalMax
