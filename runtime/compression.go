@@ -135,7 +135,17 @@ type xzCompressor struct{}
 func (xzCompressor) ContentType() string { return "application/x-lzma" }
 
 func (xzCompressor) Compress(body []byte) ([]byte, error) {
-	return compressWith(body, func(w io.Writer) (*xz.Writer, error) { return xz.NewWriter(w) })
+	return compressWith(body, func(w io.Writer) (*xz.Writer, error) {
+		return xz.WriterConfig{DictCap: xzDictCap(len(body))}.NewWriter(w)
+	})
+}
+
+// xzDictCap sizes the LZMA2 dictionary to the body: a dictionary larger
+// than the input compresses no better, yet the writer allocates it whole
+// (8 MiB, as Python's preset 6, makes every message cost ~50 MB).
+func xzDictCap(n int) int {
+	const minCap, maxCap = 4096, 8 << 20
+	return min(max(n, minCap), maxCap)
 }
 
 func (xzCompressor) Decompress(body []byte) ([]byte, error) {

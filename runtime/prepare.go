@@ -142,6 +142,9 @@ func (s *settings) encode(body any, props *Properties) ([]byte, error) {
 		return nil, invalidf("serializer %s: %v", name, err)
 	}
 	props.ContentType, props.ContentEncoding = ser.ContentType(), ser.ContentEncoding()
+	if chooser, ok := ser.(EncodingChooser); ok {
+		props.ContentEncoding = chooser.ContentEncodingFor(body)
+	}
 	return b, nil
 }
 

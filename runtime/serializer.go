@@ -24,6 +24,13 @@ type Serializer interface {
 	Unmarshal(body []byte, v any) error
 }
 
+// EncodingChooser is implemented by a Serializer whose content encoding
+// depends on the value, as kombu's raw does: utf-8 for text, binary for
+// bytes. Publish asks it instead of ContentEncoding.
+type EncodingChooser interface {
+	ContentEncodingFor(v any) string
+}
+
 // The serializer names kombu uses; SerializerAuto picks one from the value.
 const (
 	SerializerJSON    = "json"
@@ -123,12 +130,34 @@ func (jsonSerializer) Marshal(v any) ([]byte, error) {
 
 func (jsonSerializer) Unmarshal(body []byte, v any) error { return json.Unmarshal(body, v) }
 
+// yamlSerializer writes YAML that PyYAML's safe loader (kombu's) reads back
+// as the same values.
 type yamlSerializer struct{}
 
 func (yamlSerializer) ContentType() string                { return "application/x-yaml" }
 func (yamlSerializer) ContentEncoding() string            { return "utf-8" }
-func (yamlSerializer) Marshal(v any) ([]byte, error)      { return yaml.Marshal(v) }
 func (yamlSerializer) Unmarshal(body []byte, v any) error { return yaml.Unmarshal(body, v) }
+
+func (yamlSerializer) Marshal(v any) ([]byte, error) {
+	var doc yaml.Node
+	if err := doc.Encode(v); err != nil {
+		return nil, err
+	}
+	quoteYAML11Scalars(&doc)
+	return yaml.Marshal(&doc)
+}
+
+// quoteYAML11Scalars quotes the plain strings that YAML 1.1, which PyYAML
+// speaks, reads as something else: go-yaml writes YAML 1.2, where "=" is a
+// plain string, but PyYAML takes it for the value key and fails.
+func quoteYAML11Scalars(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && n.Style == 0 && n.Value == "=" {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	for _, c := range n.Content {
+		quoteYAML11Scalars(c)
+	}
+}
 
 // msgpackSerializer writes strings as str and []byte as bin, as Python's
 // msgpack does with use_bin_type=True.
@@ -153,6 +182,15 @@ func (rawSerializer) Marshal(v any) ([]byte, error) {
 }
 
 func (rawSerializer) Unmarshal(body []byte, v any) error { return setBytes(body, v, "raw") }
+
+// ContentEncodingFor says utf-8 for a string of any type and binary for
+// bytes, as kombu's raw serializer does for str and bytes.
+func (rawSerializer) ContentEncodingFor(v any) string {
+	if reflect.ValueOf(v).Kind() == reflect.String {
+		return "utf-8"
+	}
+	return "binary"
+}
 
 // textSerializer sends a string as UTF-8 text/plain, as kombu does with a
 // str body and no serializer.

@@ -51,6 +51,23 @@ func TestSerializerWireFormat(t *testing.T) {
 	}
 }
 
+// TestSerializerKombuEdges covers what kombu does differently from a
+// naive encoder: raw strings are utf-8, and YAML 1.1 readers need "="
+// quoted.
+func TestSerializerKombuEdges(t *testing.T) {
+	type note string
+	for _, body := range []any{"héllo", note("héllo")} {
+		msg := publishOne(t, body, runtime.WithSerializer(runtime.SerializerRaw))
+		if msg.ContentEncoding != "utf-8" || string(msg.Body) != "héllo" {
+			t.Errorf("raw %T: encoding %q body %q, want utf-8 and the text", body, msg.ContentEncoding, msg.Body)
+		}
+	}
+	msg := publishOne(t, map[string]string{"op": "=", "eq": "a=b"}, runtime.WithSerializer(runtime.SerializerYAML))
+	if want := "eq: a=b\nop: \"=\"\n"; string(msg.Body) != want {
+		t.Errorf("yaml body %q, want %q", msg.Body, want)
+	}
+}
+
 func TestSerializerAutoChoice(t *testing.T) {
 	tests := []struct {
 		name                        string

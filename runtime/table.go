@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -20,6 +21,12 @@ func checkTable(path string, t Table) error {
 }
 
 func checkField(path string, v any) error {
+	if n, ok := integerValue(v); ok {
+		if n < math.MinInt32 {
+			return invalidf("%s: %d is below -2147483648, the least integer kombu's py-amqp reads back unchanged", path, n)
+		}
+		return nil
+	}
 	switch v := v.(type) {
 	case nil, bool, int8, uint8, int16, uint16, int32, uint32, int64, int,
 		float32, float64, string, []byte, time.Time:
