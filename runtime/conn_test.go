@@ -68,7 +68,7 @@ func TestConnProperties(t *testing.T) {
 		t.Errorf("properties\n got %s\nwant %s", got, want)
 	}
 	h := d.Headers
-	if h["s"] != "v" || h["n"] != int64(42) || h["b"] != true || h["f"] != 1.5 {
+	if h["s"] != "v" || h["n"] != int32(42) || h["b"] != true || h["f"] != 1.5 {
 		t.Errorf("headers = %#v", h)
 	}
 	if nested, _ := h["nested"].(amqp.Table); nested["k"] != "v" {
