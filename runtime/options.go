@@ -15,11 +15,17 @@ type PublishOption interface {
 }
 
 // Option works both ways: given to NewProducer it sets a default for every
-// publish, given to Publish it applies to that publish alone.
+// publish, given to Publish it applies to that publish alone. A producer's
+// Options also override what a generated message type sets, so that a
+// producer made with WithConfirm(false) publishes every message so.
 type Option func(*settings)
 
-func (o Option) applyProducer(p *Producer) { o(&p.defaults) }
-func (o Option) applyPublish(s *settings)  { o(s) }
+func (o Option) applyProducer(p *Producer) {
+	o(&p.defaults)
+	p.overrides = append(p.overrides, o)
+}
+
+func (o Option) applyPublish(s *settings) { o(s) }
 
 type producerOption func(*Producer)
 
@@ -103,10 +109,20 @@ func WithHeaders(h Table) Option {
 	return func(s *settings) { s.headers = append(s.headers[:len(s.headers):len(s.headers)], h) }
 }
 
+// DeclareOption is WithDeclare's option.
+type DeclareOption []Entity
+
 // WithDeclare lists entities that must be declared (once per connection)
-// before the message is published, as kombu's declare keyword does.
-func WithDeclare(entities ...Entity) Option {
-	return func(s *settings) { s.declare = append(s.declare[:len(s.declare):len(s.declare)], entities...) }
+// before a message is published, as kombu's declare keyword does. Given to
+// NewProducer they are the producer's own, declared with its exchange when
+// auto-declare is on (and by Declare); given to Publish they are declared
+// before that publish, auto-declare or not.
+func WithDeclare(entities ...Entity) DeclareOption { return DeclareOption(entities) }
+
+func (o DeclareOption) applyProducer(p *Producer) { p.declare = append(p.declare, o...) }
+
+func (o DeclareOption) applyPublish(s *settings) {
+	s.declare = append(s.declare[:len(s.declare):len(s.declare)], o...)
 }
 
 // WithCorrelationID sets the correlation_id property.

@@ -14,10 +14,15 @@ import (
 type Producer struct {
 	t           Transport
 	exchange    *Exchange
+	declare     []Entity
 	autoDeclare bool
 	onReturn    func(Return)
 	defaults    settings
-	sleep       sleeper
+	// overrides are the Options given to NewProducer, applied again over a
+	// generated message type's settings.
+	overrides []Option
+	send      PublishFunc
+	sleep     sleeper
 }
 
 // NewProducer returns a producer publishing through t. By default it
@@ -30,13 +35,24 @@ func NewProducer(t Transport, opts ...ProducerOption) *Producer {
 		t:           t,
 		exchange:    &Exchange{},
 		autoDeclare: true,
-		defaults:    settings{confirm: true, deliveryMode: Persistent, retry: DefaultRetryPolicy},
+		defaults:    defaultSettings(),
 		sleep:       sleepContext,
 	}
+	var middleware []Middleware
 	for _, o := range opts {
+		if mw, ok := o.(middlewareOption); ok {
+			middleware = append(middleware, mw...)
+			continue
+		}
 		o.applyProducer(p)
 	}
+	p.send = chain(p.publishWithRetry, middleware)
 	return p
+}
+
+// defaultSettings are kombu's publish defaults with confirms on.
+func defaultSettings() settings {
+	return settings{confirm: true, deliveryMode: Persistent, retry: DefaultRetryPolicy}
 }
 
 // Exchange returns the producer's default exchange.
@@ -54,27 +70,53 @@ func (p *Producer) Publish(ctx context.Context, body any, opts ...PublishOption)
 	for _, o := range opts {
 		o.applyPublish(&s)
 	}
+	return p.publish(ctx, &s, "", body)
+}
+
+// PublishAs publishes body as a message of type mt with routing key
+// routingKey: mt's settings, then the producer's Options, then opts. It is
+// what generated producers call.
+func (p *Producer) PublishAs(ctx context.Context, mt *MessageType, routingKey string, body any, opts ...PublishOption) error {
+	s := mt.settings
+	for _, o := range p.overrides {
+		o(&s)
+	}
+	s.routingKey = routingKey
+	for _, o := range opts {
+		o.applyPublish(&s)
+	}
+	return p.publish(ctx, &s, mt.name, body)
+}
+
+func (p *Producer) publish(ctx context.Context, s *settings, name string, body any) error {
 	msg, err := s.prepare(body)
 	if err != nil {
 		return fmt.Errorf("publish to exchange %q routing key %q: %w", s.exchange, s.routingKey, err)
 	}
+	msg.MessageName = name
 	msg.OnReturn = p.onReturn
-	err = p.retry(ctx, s.retry, func() error {
-		if err := p.autoDeclareFor(ctx, s.declare); err != nil {
-			return err
-		}
-		return p.t.Publish(ctx, msg)
-	})
-	if err != nil {
+	msg.retry, msg.declare = s.retry, s.declare
+	if err := p.send(ctx, msg); err != nil {
 		return fmt.Errorf("publish to exchange %q routing key %q: %w", msg.Exchange, msg.RoutingKey, err)
 	}
 	return nil
 }
 
+// publishWithRetry is the innermost PublishFunc: declare what is needed and
+// send, under the retry policy.
+func (p *Producer) publishWithRetry(ctx context.Context, msg *Publishing) error {
+	return p.retry(ctx, msg.retry, func() error {
+		if err := p.autoDeclareFor(ctx, msg.declare); err != nil {
+			return err
+		}
+		return p.t.Publish(ctx, msg)
+	})
+}
+
 // Declare declares the producer's exchange and its declare list now, even
 // if they were declared before (kombu's Producer.declare).
 func (p *Producer) Declare(ctx context.Context) error {
-	for _, e := range p.entities(nil) {
+	for _, e := range p.entities() {
 		if err := p.t.Declare(ctx, e); err != nil {
 			return err
 		}
@@ -92,13 +134,14 @@ func (p *Producer) MaybeDeclare(ctx context.Context, e Entity) (bool, error) {
 // producer's exchange and declare list when auto-declare is on, and the
 // publish's own declare list always.
 func (p *Producer) autoDeclareFor(ctx context.Context, extra []Entity) error {
-	var entities []Entity
 	if p.autoDeclare {
-		entities = p.entities(extra)
-	} else {
-		entities = extra[len(p.defaults.declare):]
+		for _, e := range p.entities() {
+			if _, err := p.t.MaybeDeclare(ctx, e); err != nil {
+				return err
+			}
+		}
 	}
-	for _, e := range entities {
+	for _, e := range extra {
 		if _, err := p.t.MaybeDeclare(ctx, e); err != nil {
 			return err
 		}
@@ -107,15 +150,12 @@ func (p *Producer) autoDeclareFor(ctx context.Context, extra []Entity) error {
 }
 
 // entities lists the producer's exchange (unless the broker provides it),
-// then declare, which starts with the producer's own declare list.
-func (p *Producer) entities(declare []Entity) []Entity {
-	if declare == nil {
-		declare = p.defaults.declare
-	}
+// then its declare list.
+func (p *Producer) entities() []Entity {
 	if p.exchange.Predeclared() {
-		return declare
+		return p.declare
 	}
-	return append([]Entity{p.exchange}, declare...)
+	return append([]Entity{p.exchange}, p.declare...)
 }
 
 // retry runs attempt until it succeeds, fails for good, or the policy runs

@@ -75,6 +75,14 @@ type Publishing struct {
 	Body []byte
 	// OnReturn is called with the message when the broker returns it.
 	OnReturn func(Return)
+	// MessageName is the generated message type's name (OrderCreated), for
+	// middleware and logs; it is not sent.
+	MessageName string
+
+	// retry and declare are the producer's business: how to retry the
+	// publish and what to declare first.
+	retry   RetryPolicy
+	declare []Entity
 }
 
 // Return is a mandatory message the broker sent back, with its reason.
