@@ -1,0 +1,527 @@
+package schema
+
+import "time"
+
+// The model is a tree of plain data: entities refer to each other by name,
+// never by pointer, every list is in file order, and every Go name the
+// generator needs is worked out here, once.
+
+// Schema is a validated schema with every reference resolved and every
+// default applied.
+type Schema struct {
+	// File is the schema's file name as given to Parse or Load.
+	File string
+	// Version is the schema format version, always 1.
+	Version int
+	// Package is the Go package of the generated code.
+	Package string
+	// Defaults is the policy every message starts from: the built-in
+	// defaults with the schema's defaults section applied.
+	Defaults Policy
+	// Exchanges are the exchanges the schema declares.
+	Exchanges []*Exchange
+	// Queues are the queues the schema declares, with their bindings.
+	Queues []*Queue
+	// Types are the reusable enums and structs.
+	Types []*Type
+	// Messages are the messages, each with its policy fully resolved.
+	Messages []*Message
+	// Producers are the producers; a schema without a producers section has
+	// one, named Producer, holding every message.
+	Producers []*Producer
+}
+
+// Exchange is an exchange the schema declares.
+type Exchange struct {
+	// Name is the exchange's AMQP name.
+	Name string
+	// GoName names the exchange's generated topology value (OrdersExchange).
+	GoName      string
+	Pos         Pos
+	Description string
+	// Type is direct, topic, fanout, headers or a plugin's x- type.
+	Type       string
+	Durable    bool
+	AutoDelete bool
+	Internal   bool
+	// AlternateExchange is the exchange unroutable messages go to, or "",
+	// written with alternate_exchange or under arguments. It may be one the
+	// schema does not declare.
+	AlternateExchange string
+	// Arguments are the declare arguments: alternate-exchange, then the
+	// schema's arguments in file order.
+	Arguments Table
+}
+
+// Queue is a queue the schema declares. Its fields from Type to
+// DeadLetterRoutingKey hold what its own keys set, or the same arguments
+// written under arguments.
+type Queue struct {
+	// Name is the queue's AMQP name.
+	Name string
+	// GoName names the queue's generated topology value
+	// (BillingOrderEventsQueue).
+	GoName      string
+	Pos         Pos
+	Description string
+	// Type is classic, quorum or stream.
+	Type       string
+	Durable    bool
+	Exclusive  bool
+	AutoDelete bool
+	// MaxPriority is x-max-priority, 1 to 255, or 0 when not set.
+	MaxPriority int
+	// MessageTTL is x-message-ttl, or nil when not set.
+	MessageTTL *time.Duration
+	// MaxLength is x-max-length, or nil when not set.
+	MaxLength *int64
+	// DeadLetterExchange is x-dead-letter-exchange, or "". It may be one the
+	// schema does not declare.
+	DeadLetterExchange string
+	// DeadLetterRoutingKey is x-dead-letter-routing-key, or "".
+	DeadLetterRoutingKey string
+	// Arguments are the declare arguments: x-queue-type (when the type was
+	// written), x-max-priority, x-message-ttl (milliseconds), x-max-length,
+	// x-dead-letter-exchange, x-dead-letter-routing-key, then the schema's
+	// arguments in file order.
+	Arguments Table
+	// Bindings bind the queue to exchanges, in file order.
+	Bindings []*Binding
+}
+
+// Binding binds a queue to an exchange.
+type Binding struct {
+	Pos Pos
+	// Exchange is the name of an exchange the schema declares or a
+	// predeclared amq.* exchange.
+	Exchange string
+	// RoutingKey is the binding key, a pattern for topic exchanges.
+	RoutingKey string
+	// Arguments are the binding arguments (x-match and friends for headers
+	// exchanges).
+	Arguments Table
+}
+
+// Table is an AMQP field table in file order. Values are string, bool,
+// int64, float64, []byte, nil, []any and nested Tables.
+type Table []TableEntry
+
+// TableEntry is one key of a Table.
+type TableEntry struct {
+	Key   string
+	Value any
+	// Pos is where the key was written; for an argument set by a dedicated
+	// key (max_priority), where that key's value is.
+	Pos Pos
+}
+
+// Get returns the value of key.
+func (t Table) Get(key string) (any, bool) {
+	for _, e := range t {
+		if e.Key == key {
+			return e.Value, true
+		}
+	}
+	return nil, false
+}
+
+// Map returns the table as a map, nested Tables included, as amqp091-go's
+// Table wants it.
+func (t Table) Map() map[string]any {
+	m := make(map[string]any, len(t))
+	for _, e := range t {
+		m[e.Key] = mapValue(e.Value)
+	}
+	return m
+}
+
+func mapValue(v any) any {
+	switch v := v.(type) {
+	case Table:
+		return v.Map()
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = mapValue(x)
+		}
+		return out
+	}
+	return v
+}
+
+// Kind is the kind of a type: a scalar, an enum or struct from the types
+// section, a slice or a map.
+type Kind int
+
+// The kinds of types.
+const (
+	KindInvalid Kind = iota
+	KindString
+	KindBool
+	KindInt
+	KindInt32
+	KindInt64
+	KindUint32
+	KindUint64
+	KindFloat32
+	KindFloat64
+	KindBytes
+	KindTime
+	KindAny
+	KindEnum
+	KindStruct
+	KindSlice
+	KindMap
+)
+
+var kindNames = [...]string{
+	KindInvalid: "invalid",
+	KindString:  "string",
+	KindBool:    "bool",
+	KindInt:     "int",
+	KindInt32:   "int32",
+	KindInt64:   "int64",
+	KindUint32:  "uint32",
+	KindUint64:  "uint64",
+	KindFloat32: "float32",
+	KindFloat64: "float64",
+	KindBytes:   "bytes",
+	KindTime:    "time",
+	KindAny:     "any",
+	KindEnum:    "enum",
+	KindStruct:  "struct",
+	KindSlice:   "slice",
+	KindMap:     "map",
+}
+
+// String returns the kind's name; for scalars, as the schema writes it.
+func (k Kind) String() string {
+	if k < 0 || int(k) >= len(kindNames) {
+		return "invalid"
+	}
+	return kindNames[k]
+}
+
+// IsScalar reports whether k is one of the built-in field types.
+func (k Kind) IsScalar() bool { return k >= KindString && k <= KindAny }
+
+// IsInteger reports whether k is int, int32, int64, uint32 or uint64.
+func (k Kind) IsInteger() bool { return k >= KindInt && k <= KindUint64 }
+
+// IsFloat reports whether k is float32 or float64.
+func (k Kind) IsFloat() bool { return k == KindFloat32 || k == KindFloat64 }
+
+// IsNumber reports whether k is an integer or float kind.
+func (k Kind) IsNumber() bool { return k.IsInteger() || k.IsFloat() }
+
+// TypeRef is a resolved field or parameter type, a small tree: []map[string]Money
+// is a slice of a map of the struct Money.
+type TypeRef struct {
+	Kind Kind
+	// Name is the schema name of an enum or struct.
+	Name string
+	// GoName is the Go name of an enum or struct.
+	GoName string
+	// Elem is the element type of a slice or map (map keys are strings).
+	Elem *TypeRef
+}
+
+// String returns the type as the schema writes it.
+func (t *TypeRef) String() string {
+	switch t.Kind {
+	case KindSlice:
+		return "[]" + t.Elem.String()
+	case KindMap:
+		return "map[string]" + t.Elem.String()
+	case KindEnum, KindStruct:
+		return t.Name
+	}
+	return t.Kind.String()
+}
+
+// Type is a reusable enum or struct from the types section.
+type Type struct {
+	Name        string
+	GoName      string
+	Pos         Pos
+	Description string
+	// Kind is KindEnum or KindStruct.
+	Kind Kind
+	// Values are an enum's values.
+	Values []*EnumValue
+	// Fields are a struct's fields.
+	Fields []*Field
+}
+
+// EnumValue is one value of an enum.
+type EnumValue struct {
+	// Value is the value as sent.
+	Value string
+	// GoName is its constant, as EnumConstName makes it (RegionEU).
+	GoName string
+	Pos    Pos
+}
+
+// Field is a field of a message or struct.
+type Field struct {
+	// Name is the encoded key (json, yaml and msgpack), exactly as written.
+	Name        string
+	GoName      string
+	Pos         Pos
+	Description string
+	Type        *TypeRef
+	// Required fields are always encoded and must be non-empty (strings,
+	// bytes, slices, maps) or non-zero (times).
+	Required bool
+	// Enum lists the values a string field may take (an inline enum).
+	Enum []string
+	// MinLength and MaxLength bound the length of a string, bytes, slice or
+	// map, when set.
+	MinLength *int
+	MaxLength *int
+	// Pattern is an RE2 expression a string must match, or "".
+	Pattern string
+	// Minimum and Maximum bound a number, when set.
+	Minimum *Number
+	Maximum *Number
+}
+
+// Number is a bound of a numeric field, exact for the field's type: Int is
+// set for integer fields and Float for all of them.
+type Number struct {
+	Int   int64
+	Float float64
+}
+
+// Param is a typed parameter of a routing key.
+type Param struct {
+	// Name is the parameter's name in the routing key ({region}).
+	Name string
+	// VarName is the Go parameter of the Publish method.
+	VarName     string
+	Pos         Pos
+	Description string
+	// Type is a string, integer or enum type.
+	Type *TypeRef
+}
+
+// RoutingKey is a message's routing key: literal text and {param}s.
+type RoutingKey struct {
+	// Template is the key as written, e.g. "order.{region}.created".
+	Template string
+	Pos      Pos
+	// Parts are the key's pieces in order; each is a literal or a parameter.
+	Parts []KeyPart
+}
+
+// KeyPart is a piece of a routing key: literal text, or a parameter.
+type KeyPart struct {
+	// Literal is the text, when Param is "".
+	Literal string
+	// Param names the parameter filling this piece.
+	Param string
+}
+
+// IsStatic reports whether the key has no parameters.
+func (k RoutingKey) IsStatic() bool {
+	for _, p := range k.Parts {
+		if p.Param != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// BodyKind is the shape of a message's Go body.
+type BodyKind int
+
+// The shapes of message bodies.
+const (
+	// BodyFields is a struct generated from the message's fields.
+	BodyFields BodyKind = iota
+	// BodyGoType is an existing Go type named by go_type.
+	BodyGoType
+	// BodyRaw is type Name []byte (the raw serializer).
+	BodyRaw
+	// BodyText is type Name string (the text serializer).
+	BodyText
+)
+
+// String returns the body kind's name.
+func (b BodyKind) String() string {
+	switch b {
+	case BodyFields:
+		return "fields"
+	case BodyGoType:
+		return "go_type"
+	case BodyRaw:
+		return "raw"
+	case BodyText:
+		return "text"
+	}
+	return "invalid"
+}
+
+// Message is a message type and how it is published.
+type Message struct {
+	Name        string
+	GoName      string
+	Pos         Pos
+	Description string
+	// Exchange is the AMQP name of the exchange it is published to: its own,
+	// or its producers' ("" is the default exchange).
+	Exchange string
+	// ExchangeType is that exchange's type.
+	ExchangeType string
+	RoutingKey   RoutingKey
+	// Params are the routing key's parameters in the order they first
+	// appear in it, the order Publish takes them.
+	Params []*Param
+	// PolicyName is the named policy the message applies, or "".
+	PolicyName string
+	// Policy is the resolved publishing policy.
+	Policy Policy
+	// Headers are sent with every publish.
+	Headers Table
+	// Body is the shape of the body; Fields and GoType go with it.
+	Body   BodyKind
+	Fields []*Field
+	GoType *GoType
+}
+
+// GoType is an existing Go type used as a message body.
+type GoType struct {
+	Pos Pos
+	// ImportPath is the type's package, or "" for the generated package.
+	ImportPath string
+	// Name is the type's name, exported when ImportPath is set.
+	Name string
+}
+
+// String returns the type as written: import path, dot, name.
+func (g *GoType) String() string {
+	if g.ImportPath == "" {
+		return g.Name
+	}
+	return g.ImportPath + "." + g.Name
+}
+
+// Producer is a generated producer type.
+type Producer struct {
+	Name string
+	// GoName is the producer's Go type (OrdersProducer).
+	GoName string
+	// Constructor is its constructor (NewOrdersProducer).
+	Constructor string
+	// Pos is where the producer was written; for the producer made when
+	// the schema has no producers section, the messages key.
+	Pos         Pos
+	Description string
+	// Exchange is the producer's default exchange; "" is the default
+	// exchange, or none when the producer names none.
+	Exchange string
+	// Messages are the names of the messages it publishes, in order.
+	Messages []string
+	// Declare are the names of the queues it declares, with their bindings,
+	// before its first publish.
+	Declare []string
+}
+
+// Policy is how a message is published, resolved from the built-in
+// defaults, the defaults section, a named policy and the message's own
+// keys, each overriding the one before.
+type Policy struct {
+	// Serializer is json, yaml, msgpack, raw or text.
+	Serializer string
+	// Compression is none, zlib, bzip2, lzma, zstd or brotli (the aliases
+	// gzip and xz are stored as zlib and lzma).
+	Compression string
+	// DeliveryMode is persistent or transient.
+	DeliveryMode string
+	// Priority is 0 to 255.
+	Priority int
+	// TTL is the per-message expiration, 0 for none, else whole
+	// milliseconds of at least 1ms.
+	TTL       time.Duration
+	Mandatory bool
+	Confirm   bool
+	Retry     Retry
+	// Origins tells for each key where its value came from, keyed by the
+	// schema's spelling: "serializer", ..., "retry.max_retries", ...
+	Origins map[string]Origin
+}
+
+// Retry is kombu's retry_policy for publishing.
+type Retry struct {
+	MaxRetries    int
+	IntervalStart time.Duration
+	IntervalStep  time.Duration
+	IntervalMax   time.Duration
+	// Timeout bounds all attempts together; 0 for no bound.
+	Timeout time.Duration
+}
+
+// Origin is where a policy value came from.
+type Origin struct {
+	Layer Layer
+	// Policy names the policy for LayerPolicy.
+	Policy string
+	// Pos is where the value was written; zero for LayerBuiltin.
+	Pos Pos
+}
+
+// Layer is one of the layers a policy is resolved from.
+type Layer int
+
+// The layers of a policy, each overriding the one before.
+const (
+	LayerBuiltin Layer = iota
+	LayerDefaults
+	LayerPolicy
+	LayerMessage
+)
+
+// String returns the layer's name.
+func (l Layer) String() string {
+	switch l {
+	case LayerBuiltin:
+		return "built-in"
+	case LayerDefaults:
+		return "defaults"
+	case LayerPolicy:
+		return "policy"
+	case LayerMessage:
+		return "message"
+	}
+	return "invalid"
+}
+
+// Exchange returns the exchange the schema declares under name, or nil.
+func (s *Schema) Exchange(name string) *Exchange { return find(s.Exchanges, name, (*Exchange).name) }
+
+// Queue returns the queue named name, or nil.
+func (s *Schema) Queue(name string) *Queue { return find(s.Queues, name, (*Queue).name) }
+
+// Type returns the type named name, or nil.
+func (s *Schema) Type(name string) *Type { return find(s.Types, name, (*Type).name) }
+
+// Message returns the message named name, or nil.
+func (s *Schema) Message(name string) *Message { return find(s.Messages, name, (*Message).name) }
+
+// Producer returns the producer named name, or nil.
+func (s *Schema) Producer(name string) *Producer { return find(s.Producers, name, (*Producer).name) }
+
+func (e *Exchange) name() string { return e.Name }
+func (q *Queue) name() string    { return q.Name }
+func (t *Type) name() string     { return t.Name }
+func (m *Message) name() string  { return m.Name }
+func (p *Producer) name() string { return p.Name }
+
+func find[T any](list []*T, name string, nameOf func(*T) string) *T {
+	for _, x := range list {
+		if nameOf(x) == name {
+			return x
+		}
+	}
+	return nil
+}

@@ -1,0 +1,434 @@
+package schema
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+const ordersFile = "testdata/orders.kombugen.yaml"
+
+// at is a position in ordersFile.
+func at(line, col int) Pos { return Pos{File: ordersFile, Line: line, Col: col} }
+
+// ignoreOrigins leaves Policy.Origins to TestPolicyOrigins.
+var ignoreOrigins = cmpopts.IgnoreFields(Policy{}, "Origins")
+
+func TestLoadOrders(t *testing.T) {
+	got, err := Load(ordersFile, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	retry := Retry{MaxRetries: 3, IntervalStep: 200 * time.Millisecond, IntervalMax: time.Second}
+	defaults := Policy{Serializer: "json", Compression: "none", DeliveryMode: "persistent", Confirm: true, Retry: retry}
+	str := &TypeRef{Kind: KindString}
+	hour := time.Hour
+	maxLength := int64(100000)
+	want := &Schema{
+		File:     ordersFile,
+		Version:  1,
+		Package:  "orders",
+		Defaults: defaults,
+		Exchanges: []*Exchange{
+			{
+				Name: "orders", GoName: "OrdersExchange", Pos: at(15, 3),
+				Description: "Order lifecycle events.", Type: "topic", Durable: true,
+				AlternateExchange: "orders.unroutable",
+				Arguments:         Table{{Key: "alternate-exchange", Value: "orders.unroutable", Pos: at(20, 25)}},
+			},
+			{Name: "audit", GoName: "AuditExchange", Pos: at(23, 3), Type: "fanout", Durable: true},
+		},
+		Queues: []*Queue{{
+			Name: "billing.order-events", GoName: "BillingOrderEventsQueue", Pos: at(25, 3),
+			Type: "quorum", Durable: true, MaxPriority: 10, MessageTTL: &hour, MaxLength: &maxLength,
+			DeadLetterExchange: "orders.dlx", DeadLetterRoutingKey: "dead",
+			Arguments: Table{
+				{Key: "x-queue-type", Value: "quorum", Pos: at(26, 11)},
+				{Key: "x-max-priority", Value: int64(10), Pos: at(30, 19)},
+				{Key: "x-message-ttl", Value: int64(3600000), Pos: at(31, 18)},
+				{Key: "x-max-length", Value: int64(100000), Pos: at(32, 17)},
+				{Key: "x-dead-letter-exchange", Value: "orders.dlx", Pos: at(33, 27)},
+				{Key: "x-dead-letter-routing-key", Value: "dead", Pos: at(34, 30)},
+			},
+			Bindings: []*Binding{{Pos: at(37, 9), Exchange: "orders", RoutingKey: "order.*.created"}},
+		}},
+		Types: []*Type{
+			{Name: "Currency", GoName: "Currency", Pos: at(39, 3), Kind: KindEnum, Values: []*EnumValue{
+				{Value: "EUR", GoName: "CurrencyEUR", Pos: at(39, 21)},
+				{Value: "USD", GoName: "CurrencyUSD", Pos: at(39, 26)},
+				{Value: "GBP", GoName: "CurrencyGBP", Pos: at(39, 31)},
+			}},
+			{Name: "Region", GoName: "Region", Pos: at(40, 3), Kind: KindEnum, Values: []*EnumValue{
+				{Value: "EU", GoName: "RegionEU", Pos: at(40, 19)},
+				{Value: "US", GoName: "RegionUS", Pos: at(40, 23)},
+			}},
+			{Name: "LineItem", GoName: "LineItem", Pos: at(41, 3), Kind: KindStruct, Fields: []*Field{
+				{Name: "sku", GoName: "SKU", Pos: at(43, 7), Type: str, Required: true},
+				{Name: "quantity", GoName: "Quantity", Pos: at(44, 7), Type: &TypeRef{Kind: KindInt32},
+					Minimum: &Number{Int: 1, Float: 1}},
+			}},
+			{Name: "Money", GoName: "Money", Pos: at(45, 3), Kind: KindStruct, Fields: []*Field{
+				{Name: "amount", GoName: "Amount", Pos: at(47, 7), Type: &TypeRef{Kind: KindInt64}, Required: true},
+				{Name: "currency", GoName: "Currency", Pos: at(48, 7), Required: true,
+					Type: &TypeRef{Kind: KindEnum, Name: "Currency", GoName: "Currency"}},
+			}},
+		},
+		Messages: []*Message{
+			{
+				Name: "OrderCreated", GoName: "OrderCreated", Pos: at(50, 3),
+				Description: "An order was placed.",
+				Exchange:    "orders", ExchangeType: "topic",
+				RoutingKey: RoutingKey{Template: "order.{region}.created", Pos: at(53, 18), Parts: []KeyPart{
+					{Literal: "order."}, {Param: "region"}, {Literal: ".created"},
+				}},
+				Params: []*Param{{Name: "region", VarName: "region", Pos: at(54, 14),
+					Type: &TypeRef{Kind: KindEnum, Name: "Region", GoName: "Region"}}},
+				PolicyName: "audit",
+				Policy: Policy{Serializer: "json", Compression: "zlib", DeliveryMode: "persistent",
+					TTL: 24 * time.Hour, Confirm: true, Retry: retry},
+				Headers: Table{{Key: "x-event-version", Value: int64(2), Pos: at(56, 15)}},
+				Body:    BodyFields,
+				Fields: []*Field{
+					{Name: "order_id", GoName: "OrderID", Pos: at(58, 7), Type: str, Required: true,
+						Description: "Shop-wide order id."},
+					{Name: "total", GoName: "Total", Pos: at(59, 7), Required: true,
+						Type: &TypeRef{Kind: KindStruct, Name: "Money", GoName: "Money"}},
+					{Name: "items", GoName: "Items", Pos: at(60, 7), Type: &TypeRef{Kind: KindSlice,
+						Elem: &TypeRef{Kind: KindStruct, Name: "LineItem", GoName: "LineItem"}}},
+					{Name: "tags", GoName: "Tags", Pos: at(61, 7), Type: &TypeRef{Kind: KindMap, Elem: str}},
+					{Name: "placed_at", GoName: "PlacedAt", Pos: at(62, 7), Type: &TypeRef{Kind: KindTime}, Required: true},
+					{Name: "note", GoName: "Note", Pos: at(63, 7), Type: str, MaxLength: ptr(500)},
+				},
+			},
+			{
+				Name: "AuditBlob", GoName: "AuditBlob", Pos: at(64, 3),
+				Exchange: "audit", ExchangeType: "fanout",
+				RoutingKey: RoutingKey{Template: "audit", Pos: at(64, 45), Parts: []KeyPart{{Literal: "audit"}}},
+				Policy: Policy{Serializer: "raw", Compression: "none", DeliveryMode: "persistent",
+					Confirm: true, Retry: retry},
+				Body: BodyRaw,
+			},
+			{
+				Name: "LegacyOrder", GoName: "LegacyOrder", Pos: at(65, 3),
+				Exchange: "orders", ExchangeType: "topic",
+				RoutingKey: RoutingKey{Template: "legacy", Pos: at(65, 48), Parts: []KeyPart{{Literal: "legacy"}}},
+				Policy:     defaults,
+				Body:       BodyGoType,
+				GoType:     &GoType{Pos: at(65, 65), ImportPath: "example.com/shop/model", Name: "Order"},
+			},
+		},
+		Producers: []*Producer{{
+			Name: "Orders", GoName: "OrdersProducer", Constructor: "NewOrdersProducer", Pos: at(67, 3),
+			Exchange: "orders",
+			Messages: []string{"OrderCreated", "AuditBlob"},
+			Declare:  []string{"billing.order-events"},
+		}},
+	}
+	if diff := cmp.Diff(want, got, ignoreOrigins); diff != "" {
+		t.Errorf("Load(%s) mismatch (-want +got):\n%s", ordersFile, diff)
+	}
+}
+
+func TestPolicyOrigins(t *testing.T) {
+	s, err := Load(ordersFile, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Message("OrderCreated").Policy.Origins
+	want := map[string]Origin{
+		"serializer":           {Layer: LayerDefaults, Pos: at(4, 15)},
+		"compression":          {Layer: LayerPolicy, Policy: "audit", Pos: at(13, 24)},
+		"delivery_mode":        {Layer: LayerDefaults, Pos: at(6, 18)},
+		"priority":             {Layer: LayerDefaults, Pos: at(7, 13)},
+		"ttl":                  {Layer: LayerPolicy, Policy: "audit", Pos: at(13, 35)},
+		"mandatory":            {Layer: LayerDefaults, Pos: at(9, 14)},
+		"confirm":              {Layer: LayerDefaults, Pos: at(10, 12)},
+		"retry.max_retries":    {Layer: LayerDefaults, Pos: at(11, 24)},
+		"retry.interval_start": {Layer: LayerDefaults, Pos: at(11, 43)},
+		"retry.interval_step":  {Layer: LayerDefaults, Pos: at(11, 62)},
+		"retry.interval_max":   {Layer: LayerDefaults, Pos: at(11, 83)},
+		"retry.timeout":        {Layer: LayerDefaults, Pos: at(11, 96)},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("OrderCreated origins mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestPolicyLayers checks each layer overriding the one before, key by
+// key, retry keys included.
+func TestPolicyLayers(t *testing.T) {
+	const src = `version: 1
+package: p
+defaults: {priority: 1, retry: {max_retries: 5}}
+policies:
+  slow: {priority: 2, ttl: 1.5s, retry: {interval_max: 10s}}
+exchanges: {e: {type: direct}}
+messages:
+  A: {exchange: e, policy: slow, priority: 3, compression: xz, retry: {timeout: 1m}}
+  B: {exchange: e}
+`
+	s, err := Parse("p.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := s.Message("A").Policy, s.Message("B").Policy
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"A priority", a.Priority, 3},
+		{"A ttl", a.TTL, 1500 * time.Millisecond},
+		{"A compression", a.Compression, "lzma"},
+		{"A max_retries", a.Retry.MaxRetries, 5},
+		{"A interval_max", a.Retry.IntervalMax, 10 * time.Second},
+		{"A timeout", a.Retry.Timeout, time.Minute},
+		{"A interval_step", a.Retry.IntervalStep, 200 * time.Millisecond},
+		{"A priority origin", a.Origins["priority"].Layer, LayerMessage},
+		{"A ttl origin", a.Origins["ttl"], Origin{Layer: LayerPolicy, Policy: "slow", Pos: Pos{"p.yaml", 5, 28}}},
+		{"A interval_step origin", a.Origins["retry.interval_step"].Layer, LayerBuiltin},
+		{"B priority", b.Priority, 1},
+		{"B ttl", b.TTL, time.Duration(0)},
+		{"B max_retries origin", b.Origins["retry.max_retries"].Layer, LayerDefaults},
+		{"defaults untouched", s.Defaults.Priority, 1},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+// TestDefaultProducer checks a schema without producers: one producer
+// named Producer holds every message, and the package comes from the
+// caller.
+func TestDefaultProducer(t *testing.T) {
+	const src = `version: 1
+exchanges: {events: {type: topic}}
+messages:
+  Ping: {exchange: events, routing_key: ping, serializer: text}
+  Pong: {exchange: amq.topic, routing_key: "pong.{n}", params: {n: {type: int64}}}
+`
+	s, err := Parse("p.yaml", []byte(src), Options{DefaultPackage: "events"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []*Producer{{
+		Name: "Producer", GoName: "Producer", Constructor: "NewProducer",
+		Pos: Pos{"p.yaml", 3, 1}, Messages: []string{"Ping", "Pong"},
+	}}
+	if diff := cmp.Diff(want, s.Producers); diff != "" {
+		t.Errorf("producers mismatch (-want +got):\n%s", diff)
+	}
+	if s.Package != "events" {
+		t.Errorf("package = %q, want events", s.Package)
+	}
+	if m := s.Message("Ping"); m.Body != BodyText {
+		t.Errorf("Ping body = %v, want text", m.Body)
+	}
+	pong := s.Message("Pong")
+	if pong.ExchangeType != "topic" || pong.Params[0].Type.Kind != KindInt64 {
+		t.Errorf("Pong = %s %v, want topic and an int64 param", pong.ExchangeType, pong.Params[0].Type)
+	}
+}
+
+func TestPackage(t *testing.T) {
+	tests := []struct {
+		src  string
+		opts Options
+		want string
+	}{
+		{"package: inschema\n", Options{DefaultPackage: "dflt"}, "inschema"},
+		{"package: inschema\n", Options{Package: "override", DefaultPackage: "dflt"}, "override"},
+		{"", Options{DefaultPackage: "dflt"}, "dflt"},
+	}
+	for _, tt := range tests {
+		src := "version: 1\n" + tt.src
+		s, err := Parse("p.yaml", []byte(src), tt.opts)
+		if err != nil {
+			t.Errorf("Parse(%q, %+v): %v", src, tt.opts, err)
+			continue
+		}
+		if s.Package != tt.want {
+			t.Errorf("Parse(%q, %+v).Package = %q, want %q", src, tt.opts, s.Package, tt.want)
+		}
+	}
+}
+
+// TestExtensions checks that x- keys are ignored wherever keywords or names
+// are written, that anchors, aliases and merge keys work, and that x- keys
+// are kept in arguments and headers.
+func TestExtensions(t *testing.T) {
+	s, err := Load("testdata/anchors.kombugen.yaml", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fieldNames := func(fields []*Field) []string {
+		var names []string
+		for _, f := range fields {
+			names = append(names, f.Name)
+		}
+		return names
+	}
+	a, b := s.Message("OrderShipped"), s.Message("OrderCancelled")
+	if diff := cmp.Diff([]string{"order_id", "at", "carrier"}, fieldNames(a.Fields)); diff != "" {
+		t.Errorf("OrderShipped fields (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"order_id", "at", "reason"}, fieldNames(b.Fields)); diff != "" {
+		t.Errorf("OrderCancelled fields (-want +got):\n%s", diff)
+	}
+	// The merged-in field keeps the anchor's position.
+	if got, want := b.Fields[0].Pos, (Pos{"testdata/anchors.kombugen.yaml", 4, 3}); got != want {
+		t.Errorf("merged field position = %v, want %v", got, want)
+	}
+	// at is overridden by the message's own key.
+	if got := b.Fields[1].Type.Kind; got != KindString {
+		t.Errorf("OrderCancelled.at type = %v, want string (overridden)", got)
+	}
+	if a.Policy.Priority != 7 || b.Policy.Priority != 7 || a.Policy.Mandatory != true {
+		t.Errorf("merged policy keys not applied: %+v", a.Policy)
+	}
+	wantHeaders := Table{{Key: "x-source", Value: "shop", Pos: Pos{"testdata/anchors.kombugen.yaml", 8, 13}}}
+	if diff := cmp.Diff(wantHeaders, a.Headers); diff != "" {
+		t.Errorf("headers (-want +got):\n%s", diff)
+	}
+	q := s.Queue("shipping")
+	if v, _ := q.Arguments.Get("x-overflow"); v != "reject-publish" {
+		t.Errorf("queue arguments = %v, want x-overflow kept", q.Arguments)
+	}
+	if diff := cmp.Diff([]string{"order_id", "at"}, fieldNames(s.Message("OrderPaid").Fields)); diff != "" {
+		t.Errorf("OrderPaid fields (-want +got):\n%s", diff)
+	}
+	if len(s.Types) != 1 || len(s.Exchanges) != 1 || len(s.Messages) != 3 {
+		t.Errorf("x- entries not ignored: %d types, %d exchanges, %d messages", len(s.Types), len(s.Exchanges), len(s.Messages))
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "none.yaml"), Options{})
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Load of a missing file: %v, want os.ErrNotExist", err)
+	}
+}
+
+// TestErrorListType checks the error Parse returns: an ErrorList, sorted,
+// one problem per line.
+func TestErrorListType(t *testing.T) {
+	_, err := Parse("bad.yaml", []byte("version: 1\npackage: p\nfoo: 1\nbar: 2\n"), Options{})
+	var list ErrorList
+	if !errors.As(err, &list) || len(list) != 2 {
+		t.Fatalf("Parse error = %#v, want an ErrorList of 2", err)
+	}
+	if list[0].Pos != (Pos{"bad.yaml", 3, 1}) {
+		t.Errorf("first error at %v, want bad.yaml:3:1", list[0].Pos)
+	}
+	if got := strings.Count(err.Error(), "\n"); got != 1 {
+		t.Errorf("Error() has %d newlines, want 1:\n%s", got, err)
+	}
+}
+
+// TestArguments checks that arguments written under arguments rather than
+// with their own keys fill the same fields, and that both kinds of
+// argument are declared.
+func TestArguments(t *testing.T) {
+	const src = `version: 1
+package: p
+exchanges:
+  h: {type: headers, arguments: {alternate-exchange: unrouted}}
+queues:
+  q:
+    arguments: {x-queue-type: stream, x-max-length: 10, x-message-ttl: 60000, x-expires: 1000}
+    bindings:
+      - {exchange: h, arguments: {x-match: all, kind: order}}
+      - {exchange: amq.match}
+`
+	s, err := Parse("a.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := s.Exchange("h"); x.AlternateExchange != "unrouted" {
+		t.Errorf("AlternateExchange = %q, want unrouted", x.AlternateExchange)
+	}
+	q := s.Queue("q")
+	if q.Type != "stream" || *q.MaxLength != 10 || *q.MessageTTL != time.Minute {
+		t.Errorf("queue = %s, %d, %v; want stream, 10, 1m", q.Type, *q.MaxLength, *q.MessageTTL)
+	}
+	want := map[string]any{"x-queue-type": "stream", "x-max-length": int64(10), "x-message-ttl": int64(60000), "x-expires": int64(1000)}
+	if diff := cmp.Diff(want, q.Arguments.Map()); diff != "" {
+		t.Errorf("queue arguments (-want +got):\n%s", diff)
+	}
+	wantBinding := map[string]any{"x-match": "all", "kind": "order"}
+	if diff := cmp.Diff(wantBinding, q.Bindings[0].Arguments.Map()); diff != "" {
+		t.Errorf("binding arguments (-want +got):\n%s", diff)
+	}
+	if b := q.Bindings[1]; b.Exchange != "amq.match" || b.RoutingKey != "" || b.Arguments != nil {
+		t.Errorf("second binding = %+v", b)
+	}
+}
+
+// TestTableValues checks every kind of value a field table holds.
+func TestTableValues(t *testing.T) {
+	const src = `version: 1
+package: p
+exchanges: {e: {type: fanout}}
+messages:
+  M:
+    exchange: e
+    headers:
+      s: text
+      i: 0x10
+      f: 1.5
+      b: true
+      n: null
+      bin: !!binary aGk=
+      list: [1, two]
+      nested: {a: {b: 1}}
+`
+	s, err := Parse("h.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"s": "text", "i": int64(16), "f": 1.5, "b": true, "n": nil, "bin": []byte("hi"),
+		"list": []any{int64(1), "two"}, "nested": map[string]any{"a": map[string]any{"b": int64(1)}},
+	}
+	if diff := cmp.Diff(want, s.Message("M").Headers.Map()); diff != "" {
+		t.Errorf("headers (-want +got):\n%s", diff)
+	}
+}
+
+// TestProducerExchange checks messages taking their exchange from their
+// producers, the default exchange "" included.
+func TestProducerExchange(t *testing.T) {
+	const src = `version: 1
+package: p
+exchanges: {e: {type: topic}}
+messages:
+  ToQueue: {routing_key: billing}
+  Event: {routing_key: a.b}
+  Own: {exchange: amq.fanout}
+producers:
+  Direct: {exchange: "", messages: [ToQueue]}
+  Events: {exchange: e, messages: [Event, Own]}
+  Also: {messages: [Event]}
+`
+	s, err := Parse("p.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ msg, exchange, typ string }{
+		{"ToQueue", "", "direct"},
+		{"Event", "e", "topic"},
+		{"Own", "amq.fanout", "fanout"},
+	} {
+		m := s.Message(tt.msg)
+		if m.Exchange != tt.exchange || m.ExchangeType != tt.typ {
+			t.Errorf("%s: exchange %q (%s), want %q (%s)", tt.msg, m.Exchange, m.ExchangeType, tt.exchange, tt.typ)
+		}
+	}
+}

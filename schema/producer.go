@@ -1,0 +1,104 @@
+package schema
+
+import (
+	"fmt"
+	"slices"
+)
+
+var producerKeys = []string{"exchange", "messages", "declare", "description"}
+
+// defaultProducerName names the producer of a schema without a producers
+// section.
+const defaultProducerName = "Producer"
+
+// rawProducer is a producer as written.
+type rawProducer struct {
+	name        string
+	pos         Pos
+	ctx         string
+	description string
+	exchange    val[string]
+	messages    []val[string]
+	declare     []val[string]
+}
+
+// producer reads an entry of the producers section.
+func (d *decoder) producer(e entry) *rawProducer {
+	ctx := fmt.Sprintf("producer %q", e.name)
+	k := d.keywords(ctx, e.pos, e.value, producerKeys...)
+	return &rawProducer{
+		name:        e.name,
+		pos:         e.pos,
+		ctx:         ctx,
+		description: k.str("description").v,
+		exchange:    k.str("exchange"),
+		messages:    k.strList("messages"),
+		declare:     k.strList("declare"),
+	}
+}
+
+// resolveProducers resolves the producers section, or makes the one
+// producer of a schema without one.
+func (r *resolver) resolveProducers() []*Producer {
+	if !r.f.producersAt.set {
+		p := &Producer{
+			Name:        defaultProducerName,
+			GoName:      ProducerName(defaultProducerName),
+			Constructor: "New" + ProducerName(defaultProducerName),
+			Pos:         r.f.messagesAt.pos,
+		}
+		if !p.Pos.IsValid() {
+			p.Pos = r.f.pos
+		}
+		for _, m := range r.f.messages {
+			p.Messages = append(p.Messages, m.name)
+		}
+		return []*Producer{p}
+	}
+	var out []*Producer
+	for _, rp := range r.f.producers {
+		out = append(out, r.resolveProducer(rp))
+	}
+	return out
+}
+
+// resolveProducer checks the exchange, messages and queues a producer names.
+func (r *resolver) resolveProducer(rp *rawProducer) *Producer {
+	goName := r.goName(rp.ctx, rp.pos, ProducerName(rp.name))
+	p := &Producer{
+		Name:        rp.name,
+		GoName:      goName,
+		Pos:         rp.pos,
+		Description: rp.description,
+	}
+	if goName != "" {
+		p.Constructor = "New" + goName
+	}
+	if rp.exchange.set {
+		r.exchangeType(join(rp.ctx, "exchange"), rp.exchange)
+		p.Exchange = rp.exchange.v
+	}
+	p.Messages = r.refList(join(rp.ctx, "messages"), "message", rp.messages, r.messageNames)
+	p.Declare = r.refList(join(rp.ctx, "declare"), "queue", rp.declare, r.queueNames)
+	return p
+}
+
+// refList resolves a list of names of one kind of entity, reporting unknown
+// and repeated ones.
+func (r *resolver) refList(ctx, noun string, refs []val[string], known []string) []string {
+	var out []string
+	first := make(map[string]Pos)
+	for _, ref := range refs {
+		if p, dup := first[ref.v]; dup {
+			r.errorf(ref.pos, ctx, "%s %q is listed twice (first at %s)", noun, ref.v, p.lineCol())
+			continue
+		}
+		first[ref.v] = ref.pos
+		if !slices.Contains(known, ref.v) {
+			r.errorf(ref.pos, ctx, "unknown %s %q%s", noun, ref.v, unknownHint(ref.v, known, ""))
+			continue
+		}
+		out = append(out, ref.v)
+	}
+	return out
+}

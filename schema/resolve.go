@@ -1,0 +1,165 @@
+package schema
+
+import (
+	"fmt"
+	"slices"
+)
+
+// A resolver turns a rawFile into a Schema: it applies defaults and checks
+// every reference, reporting through the decoder.
+type resolver struct {
+	*decoder
+	f *rawFile
+	s *Schema
+
+	exchanges map[string]*Exchange
+	types     map[string]*rawType
+	policies  map[string]*rawPolicy
+	messages  map[string]*rawMessage
+
+	// producerExchangeSet records the producers that name an exchange, ""
+	// included.
+	producerExchangeSet map[string]bool
+
+	// Names in file order, for suggestions.
+	exchangeNames, queueNames, typeNames, policyNames, messageNames []string
+}
+
+// resolve builds the Schema of a decoded file.
+func resolve(d *decoder, f *rawFile, opts Options) *Schema {
+	r := newResolver(d, f)
+	s := r.s
+	s.Package = r.pkg(opts)
+	s.Defaults = builtinPolicy().with(f.defaults, LayerDefaults, "")
+	s.Exchanges = f.exchanges
+	s.Queues = r.resolveQueues()
+	s.Types = r.resolveTypes()
+	s.Producers = r.resolveProducers()
+	for _, m := range f.messages {
+		s.Messages = append(s.Messages, r.resolveMessage(m, producersOf(s.Producers, m.name)))
+	}
+	r.checkGoNames()
+	r.checkCycles()
+	return s
+}
+
+func newResolver(d *decoder, f *rawFile) *resolver {
+	r := &resolver{
+		decoder:   d,
+		f:         f,
+		s:         &Schema{File: d.file, Version: 1},
+		exchanges: make(map[string]*Exchange),
+		types:     make(map[string]*rawType),
+		policies:  make(map[string]*rawPolicy),
+		messages:  make(map[string]*rawMessage),
+
+		producerExchangeSet: make(map[string]bool),
+	}
+	for _, p := range f.producers {
+		r.producerExchangeSet[p.name] = p.exchange.set
+	}
+	for _, x := range f.exchanges {
+		r.exchanges[x.Name] = x
+		r.exchangeNames = append(r.exchangeNames, x.Name)
+	}
+	for _, q := range f.queues {
+		r.queueNames = append(r.queueNames, q.q.Name)
+	}
+	for _, t := range f.types {
+		r.types[t.name] = t
+		r.typeNames = append(r.typeNames, t.name)
+	}
+	for _, p := range f.policies {
+		r.policies[p.name] = p
+		r.policyNames = append(r.policyNames, p.name)
+	}
+	for _, m := range f.messages {
+		r.messages[m.name] = m
+		r.messageNames = append(r.messageNames, m.name)
+	}
+	return r
+}
+
+// pkg works out the Go package: the caller's override, the package key, or
+// the caller's default.
+func (r *resolver) pkg(opts Options) string {
+	start := r.f.pos
+	switch {
+	case opts.Package != "":
+		if !IsPackageName(opts.Package) {
+			r.errorf(start, "", "package %q given by the caller is not a valid Go package name", opts.Package)
+		}
+		return opts.Package
+	case r.f.pkg.set:
+		if !IsPackageName(r.f.pkg.v) {
+			r.errorf(r.f.pkg.pos, "package", "%q is not a valid Go package name; want an identifier such as orders", r.f.pkg.v)
+		}
+		return r.f.pkg.v
+	case opts.DefaultPackage != "":
+		if !IsPackageName(opts.DefaultPackage) {
+			r.errorf(start, "", "no package key, and the default package %q is not a valid Go package name; set package", opts.DefaultPackage)
+		}
+		return opts.DefaultPackage
+	}
+	r.errorf(start, "", "missing key %q (no default package was given)", "package")
+	return ""
+}
+
+// goName reports a name that yields no Go identifier and returns goName.
+func (r *resolver) goName(ctx string, pos Pos, goName string) string {
+	if goName == "" {
+		r.errorf(pos, ctx, "the name yields no Go identifier; want a letter or digit in it")
+	}
+	return goName
+}
+
+// resolveQueues checks the exchanges the queues' bindings name.
+func (r *resolver) resolveQueues() []*Queue {
+	var queues []*Queue
+	for _, rq := range r.f.queues {
+		for i, ex := range rq.bindingExchanges {
+			if !ex.set {
+				continue
+			}
+			ctx := fmt.Sprintf("queue %q: binding %d: exchange", rq.q.Name, i+1)
+			if ex.v == "" {
+				r.errorf(ex.pos, ctx, "the default exchange \"\" cannot be bound to")
+				continue
+			}
+			r.exchangeType(ctx, ex)
+		}
+		queues = append(queues, rq.q)
+	}
+	return queues
+}
+
+// exchangeType returns the type of the exchange named by ex, which must be
+// declared in the schema or predeclared by the broker.
+func (r *resolver) exchangeType(ctx string, ex val[string]) (string, bool) {
+	if x, ok := r.exchanges[ex.v]; ok {
+		return x.Type, true
+	}
+	if typ, ok := predeclaredExchanges[ex.v]; ok {
+		return typ, true
+	}
+	known := slices.Clone(r.exchangeNames)
+	for name := range predeclaredExchanges {
+		if name != "" {
+			known = append(known, name)
+		}
+	}
+	slices.Sort(known[len(r.exchangeNames):])
+	r.errorf(ex.pos, ctx, "unknown exchange %q%s", ex.v, unknownHint(ex.v, known, "; declare it under exchanges"))
+	return "", false
+}
+
+// producersOf returns the producers that publish the message named name.
+func producersOf(producers []*Producer, name string) []*Producer {
+	var out []*Producer
+	for _, p := range producers {
+		if slices.Contains(p.Messages, name) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
