@@ -1,0 +1,76 @@
+package generator
+
+import (
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// commentWidth is where generated comments wrap.
+const commentWidth = 80
+
+// doc returns a doc comment for the declaration that the caller chains on
+// it: first, then the schema's description as further paragraphs. Every line
+// becomes a // comment of its own, so no text can end the comment early or be
+// read as code: "*/", backticks and newlines in a description stay inside it.
+func doc(first, description string) *jen.Statement {
+	lines := wrap(first)
+	if d := strings.TrimSpace(description); d != "" {
+		lines = append(lines, "")
+		for _, l := range commentLines(d) {
+			lines = append(lines, wrap(l)...)
+		}
+	}
+	s := jen.Null()
+	for _, l := range lines {
+		s.Comment(commentText(l)).Line()
+	}
+	return s
+}
+
+// commentText renders a comment line; jennifer writes text that starts with
+// "//" as it is.
+func commentText(l string) string {
+	if l == "" {
+		return "//"
+	}
+	return "// " + l
+}
+
+// commentLines splits text into lines safe in a // comment.
+func commentLines(text string) []string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	var out []string
+	for _, l := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' }) {
+		out = append(out, strings.TrimRight(l, " \t"))
+	}
+	return out
+}
+
+// wrap breaks a line at spaces so that it fits commentWidth; a word longer
+// than that stays whole.
+func wrap(line string) []string {
+	words := strings.Fields(line)
+	if len(words) == 0 {
+		return []string{""}
+	}
+	var out []string
+	cur := words[0]
+	for _, w := range words[1:] {
+		if len(cur)+1+len(w) > commentWidth-3 {
+			out = append(out, cur)
+			cur = w
+			continue
+		}
+		cur += " " + w
+	}
+	return append(out, cur)
+}
+
+// article returns "a" or "an" for word.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}

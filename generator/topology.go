@@ -1,0 +1,132 @@
+package generator
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/kombugen/kombugen/schema"
+)
+
+// genTopology emits a value per exchange and queue, then Topology:
+//
+//	// OrdersExchange is the exchange "orders". Order lifecycle events.
+//	var OrdersExchange = &runtime.Exchange{Name: "orders", Type: "topic", Durable: true}
+//
+//	var Topology = runtime.Topology{Exchanges: ..., Queues: ...}
+func (g *gen) genTopology() {
+	for _, e := range g.s.Exchanges {
+		g.f.Add(doc(fmt.Sprintf("%s is the %s exchange %q.", e.GoName, e.Type, e.Name), e.Description)).
+			Var().Id(e.GoName).Op("=").Op("&").Add(literal(jen.Qual(runtimePkg, "Exchange"), exchangeFields(e)))
+		g.f.Line()
+	}
+	for _, q := range g.s.Queues {
+		g.f.Add(doc(fmt.Sprintf("%s is the queue %q%s.", q.GoName, q.Name, bindingSummary(q)), q.Description)).
+			Var().Id(q.GoName).Op("=").Op("&").Add(literal(jen.Qual(runtimePkg, "Queue"), queueFields(q)))
+		g.f.Line()
+	}
+	var exchanges, queues []jen.Code
+	for _, e := range g.s.Exchanges {
+		exchanges = append(exchanges, jen.Id(e.GoName))
+	}
+	for _, q := range g.s.Queues {
+		queues = append(queues, jen.Id(q.GoName))
+	}
+	g.f.Add(doc(fmt.Sprintf("Topology is every exchange and queue of the schema; Topology.Declare declares them all, exchanges first."), "")).
+		Var().Id("Topology").Op("=").Add(literal(jen.Qual(runtimePkg, "Topology"), []field{
+		{"Exchanges", jen.Index().Op("*").Qual(runtimePkg, "Exchange").Values(exchanges...)},
+		{"Queues", jen.Index().Op("*").Qual(runtimePkg, "Queue").Values(queues...)},
+	}))
+}
+
+// bindingSummary says where a queue takes messages from, for its comment.
+func bindingSummary(q *schema.Queue) string {
+	if len(q.Bindings) == 0 {
+		return ""
+	}
+	s := ", bound to"
+	for i, b := range q.Bindings {
+		if i > 0 {
+			s += ","
+		}
+		s += fmt.Sprintf(" %q with key %q", b.Exchange, b.RoutingKey)
+	}
+	return s
+}
+
+func exchangeFields(e *schema.Exchange) []field {
+	fs := []field{{"Name", jen.Lit(e.Name)}, {"Type", jen.Lit(e.Type)}}
+	fs = appendBool(fs, "Durable", e.Durable)
+	fs = appendBool(fs, "AutoDelete", e.AutoDelete)
+	fs = appendBool(fs, "Internal", e.Internal)
+	if len(e.Arguments) > 0 {
+		fs = append(fs, field{"Arguments", table(e.Arguments)})
+	}
+	return fs
+}
+
+func queueFields(q *schema.Queue) []field {
+	fs := []field{{"Name", jen.Lit(q.Name)}}
+	fs = appendBool(fs, "Durable", q.Durable)
+	fs = appendBool(fs, "Exclusive", q.Exclusive)
+	fs = appendBool(fs, "AutoDelete", q.AutoDelete)
+	if len(q.Arguments) > 0 {
+		fs = append(fs, field{"Arguments", table(q.Arguments)})
+	}
+	if len(q.Bindings) > 0 {
+		var bs []jen.Code
+		for _, b := range q.Bindings {
+			bf := []field{{"Exchange", jen.Lit(b.Exchange)}, {"RoutingKey", jen.Lit(b.RoutingKey)}}
+			if len(b.Arguments) > 0 {
+				bf = append(bf, field{"Arguments", table(b.Arguments)})
+			}
+			bs = append(bs, literal(jen.Null(), bf))
+		}
+		fs = append(fs, field{"Bindings", jen.Index().Qual(runtimePkg, "Binding").Values(bs...)})
+	}
+	return fs
+}
+
+func appendBool(fs []field, name string, v bool) []field {
+	if v {
+		return append(fs, field{name, jen.True()})
+	}
+	return fs
+}
+
+// table emits a schema table as a runtime.Table literal, keys sorted (as
+// gofmt would not, jennifer's Dict sorts them for a stable output).
+func table(t schema.Table) jen.Code {
+	d := jen.Dict{}
+	for _, e := range t {
+		d[jen.Lit(e.Key)] = value(e.Value)
+	}
+	return jen.Qual(runtimePkg, "Table").Values(d)
+}
+
+// value emits a table value as a Go literal of the type the runtime sends.
+func value(v any) jen.Code {
+	switch v := v.(type) {
+	case nil:
+		return jen.Nil()
+	case string:
+		return jen.Lit(v)
+	case bool:
+		return jen.Lit(v)
+	case int64:
+		return jen.Lit(v)
+	case float64:
+		return jen.Lit(v)
+	case []byte:
+		return jen.Index().Byte().Call(jen.Lit(string(v)))
+	case schema.Table:
+		return table(v)
+	case []any:
+		var items []jen.Code
+		for _, x := range v {
+			items = append(items, value(x))
+		}
+		return jen.Index().Any().Values(items...)
+	}
+	panic(fmt.Sprintf("generator: table value of type %T", v))
+}

@@ -1,0 +1,133 @@
+package generator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/kombugen/kombugen/schema"
+)
+
+// genType emits an enum or a struct of the types section.
+func (g *gen) genType(t *schema.Type) {
+	if t.Kind == schema.KindEnum {
+		g.genEnum(t)
+		return
+	}
+	g.genStruct(t.GoName, fmt.Sprintf("%s is the type %q.", t.GoName, t.Name), t.Description, t.Fields)
+}
+
+// genEnum emits
+//
+//	type Region string
+//
+//	const (
+//		RegionEU Region = "EU"
+//	)
+//
+//	func (v Region) Valid() bool { ... }
+func (g *gen) genEnum(t *schema.Type) {
+	var values []string
+	for _, v := range t.Values {
+		values = append(values, v.Value)
+	}
+	g.f.Add(doc(fmt.Sprintf("%s is the enum %q: one of %s.", t.GoName, t.Name, strings.Join(values, ", ")), t.Description)).
+		Type().Id(t.GoName).String()
+	g.f.Line()
+	g.f.Comment(fmt.Sprintf("The values of %s.", t.GoName))
+	var defs, cases []jen.Code
+	for _, v := range t.Values {
+		defs = append(defs, jen.Id(v.GoName).Id(t.GoName).Op("=").Lit(v.Value))
+		cases = append(cases, jen.Id(v.GoName))
+	}
+	g.f.Const().Defs(defs...)
+	g.f.Line()
+	g.f.Comment(fmt.Sprintf("Valid reports whether v is one of the values of %s.", t.GoName))
+	g.f.Func().Params(jen.Id("v").Id(t.GoName)).Id("Valid").Params().Bool().Block(
+		jen.Switch(jen.Id("v")).Block(jen.Case(cases...).Block(jen.Return(jen.True()))),
+		jen.Return(jen.False()),
+	)
+	g.f.Line()
+}
+
+// genStruct emits a struct with its fields and its Validate method.
+func (g *gen) genStruct(goName, first, description string, fields []*schema.Field) {
+	var decls []jen.Code
+	for _, f := range fields {
+		decls = append(decls, fieldDecl(f))
+	}
+	g.f.Add(doc(first, description)).Type().Id(goName).Struct(decls...)
+	g.f.Line()
+	g.genValidate(goName, fields)
+}
+
+// fieldDecl emits a struct field with its comment and tags.
+func fieldDecl(f *schema.Field) jen.Code {
+	tag := f.Name
+	if !f.Required {
+		tag += ",omitempty"
+	}
+	s := jen.Null()
+	for _, l := range commentLines(f.Description) {
+		for _, w := range wrap(l) {
+			s.Comment(commentText(w)).Line()
+		}
+	}
+	return s.Id(f.GoName).Add(fieldType(f)).Tag(map[string]string{"json": tag, "yaml": tag, "msgpack": tag})
+}
+
+// fieldType is the Go type of a field: optional scalars, enums, times and
+// structs are pointers, so that "not set" differs from the zero value (and
+// a struct may refer to itself).
+func fieldType(f *schema.Field) *jen.Statement {
+	if !f.Required && pointerWhenOptional(f.Type) {
+		return jen.Op("*").Add(goType(f.Type))
+	}
+	return goType(f.Type)
+}
+
+func pointerWhenOptional(t *schema.TypeRef) bool {
+	switch t.Kind {
+	case schema.KindBytes, schema.KindAny, schema.KindSlice, schema.KindMap:
+		return false
+	}
+	return true
+}
+
+// goType is the Go type of a schema type.
+func goType(t *schema.TypeRef) *jen.Statement {
+	switch t.Kind {
+	case schema.KindString:
+		return jen.String()
+	case schema.KindBool:
+		return jen.Bool()
+	case schema.KindInt:
+		return jen.Int()
+	case schema.KindInt32:
+		return jen.Int32()
+	case schema.KindInt64:
+		return jen.Int64()
+	case schema.KindUint32:
+		return jen.Uint32()
+	case schema.KindUint64:
+		return jen.Uint64()
+	case schema.KindFloat32:
+		return jen.Float32()
+	case schema.KindFloat64:
+		return jen.Float64()
+	case schema.KindBytes:
+		return jen.Index().Byte()
+	case schema.KindTime:
+		return jen.Qual(timePkg, "Time")
+	case schema.KindAny:
+		return jen.Any()
+	case schema.KindEnum, schema.KindStruct:
+		return jen.Id(t.GoName)
+	case schema.KindSlice:
+		return jen.Index().Add(goType(t.Elem))
+	case schema.KindMap:
+		return jen.Map(jen.String()).Add(goType(t.Elem))
+	}
+	panic(fmt.Sprintf("generator: type kind %v", t.Kind))
+}

@@ -1,0 +1,271 @@
+package generator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/kombugen/kombugen/schema"
+)
+
+// genValidate emits
+//
+//	// Validate reports the first field that breaks the schema's constraints,
+//	// as a *runtime.FieldError matching runtime.ErrInvalidMessage.
+//	func (m *OrderCreated) Validate() error {
+//		if len(m.OrderID) == 0 {
+//			return runtime.Invalid("order_id", "is required")
+//		}
+//		...
+//		return nil
+//	}
+func (g *gen) genValidate(goName string, fields []*schema.Field) {
+	var body []jen.Code
+	for _, f := range fields {
+		body = append(body, g.fieldChecks(f)...)
+	}
+	body = append(body, jen.Return(jen.Nil()))
+	g.f.Comment("Validate reports the first field that breaks the schema's constraints, as a")
+	g.f.Comment("*runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.")
+	g.f.Func().Params(jen.Id("m").Op("*").Id(goName)).Id("Validate").Params().Error().Block(body...)
+	g.f.Line()
+}
+
+// fieldChecks returns the statements that check one field.
+func (g *gen) fieldChecks(f *schema.Field) []jen.Code {
+	field := func() *jen.Statement { return jen.Id("m").Dot(f.GoName) }
+	if !f.Required && pointerWhenOptional(f.Type) {
+		// The value is checked when it is set: if x := m.Field; x != nil.
+		checks := g.valueChecks(f, func() *jen.Statement { return jen.Op("*").Id("x") }, func() *jen.Statement { return jen.Id("x") })
+		if len(checks) == 0 {
+			return nil
+		}
+		return []jen.Code{jen.If(jen.Id("x").Op(":=").Add(field()), jen.Id("x").Op("!=").Nil()).Block(checks...)}
+	}
+	var out []jen.Code
+	if f.Required {
+		if c := requiredCheck(f, field); c != nil {
+			out = append(out, c)
+		}
+	}
+	return append(out, g.valueChecks(f, field, field)...)
+}
+
+// requiredCheck is the test that a required field holds a value: non-empty
+// strings, bytes, slices and maps, non-zero times, a non-nil any.
+func requiredCheck(f *schema.Field, val func() *jen.Statement) jen.Code {
+	var missing *jen.Statement
+	switch f.Type.Kind {
+	case schema.KindString, schema.KindBytes, schema.KindSlice, schema.KindMap:
+		missing = jen.Len(val()).Op("==").Lit(0)
+	case schema.KindTime:
+		missing = val().Dot("IsZero").Call()
+	case schema.KindAny:
+		missing = val().Op("==").Nil()
+	default:
+		return nil
+	}
+	return jen.If(missing).Block(jen.Return(invalid(f.Name, "is required")))
+}
+
+// valueChecks returns the checks of a field's value: val is the value,
+// addr something its methods can be called on.
+func (g *gen) valueChecks(f *schema.Field, val, addr func() *jen.Statement) []jen.Code {
+	var out []jen.Code
+	name := f.Name
+	switch f.Type.Kind {
+	case schema.KindEnum:
+		out = append(out, jen.If(jen.Op("!").Add(addr()).Dot("Valid").Call()).Block(
+			jen.Return(invalid(name, "%q is not one of "+enumList(g.s.Type(f.Type.Name)), val()))))
+	case schema.KindStruct:
+		out = append(out, jen.If(jen.Err().Op(":=").Add(addr()).Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Qual(runtimePkg, "InField").Call(jen.Lit(name), jen.Err()))))
+	}
+	if len(f.Enum) > 0 {
+		var cases []jen.Code
+		for _, v := range f.Enum {
+			cases = append(cases, jen.Lit(v))
+		}
+		out = append(out, jen.Switch(val()).Block(
+			jen.Case(cases...),
+			jen.Default().Block(jen.Return(invalid(name, "%q is not one of "+strings.Join(f.Enum, ", "), val()))),
+		))
+	}
+	out = append(out, lengthChecks(f, val)...)
+	if f.Pattern != "" {
+		out = append(out, jen.If(jen.Op("!").Id(g.pattern(f.Pattern)).Dot("MatchString").Call(val())).Block(
+			jen.Return(invalid(name, "%q does not match "+escapePercent(f.Pattern), val()))))
+	}
+	out = append(out, boundChecks(f, val)...)
+	if f.Type.Kind == schema.KindSlice || f.Type.Kind == schema.KindMap {
+		out = append(out, g.elementChecks(val(), f.Type, 0, func(err jen.Code) jen.Code {
+			return err
+		}, name)...)
+	}
+	return out
+}
+
+// elementChecks loops over a slice or map whose elements need checking
+// (enums and structs, at any depth), returning the first element's error
+// placed under its index or key. Maps are walked in Go's order, so of
+// several bad entries any one may be reported.
+func (g *gen) elementChecks(coll *jen.Statement, t *schema.TypeRef, depth int, wrap func(jen.Code) jen.Code, field string) []jen.Code {
+	if !needsCheck(t.Elem) {
+		return nil
+	}
+	letter := "i"
+	if t.Kind == schema.KindMap {
+		letter = "k"
+	}
+	idx, elem := jen.Id(fmt.Sprintf("%s%d", letter, depth)), fmt.Sprintf("e%d", depth)
+	if depth == 0 {
+		idx, elem = jen.Id(letter), "e"
+	}
+	var under func(err jen.Code) jen.Code
+	if t.Kind == schema.KindSlice {
+		under = func(err jen.Code) jen.Code {
+			return wrap(jen.Qual(runtimePkg, "InElement").Call(jen.Lit(fieldOrEmpty(field, depth)), idx.Clone(), err))
+		}
+	} else {
+		under = func(err jen.Code) jen.Code {
+			return wrap(jen.Qual(runtimePkg, "InKey").Call(jen.Lit(fieldOrEmpty(field, depth)), idx.Clone(), err))
+		}
+	}
+	var body []jen.Code
+	e := func() *jen.Statement { return jen.Id(elem) }
+	switch t.Elem.Kind {
+	case schema.KindEnum:
+		body = append(body, jen.If(jen.Op("!").Add(e()).Dot("Valid").Call()).Block(
+			jen.Return(under(invalid("", "%q is not one of "+enumList(g.s.Type(t.Elem.Name)), e())))))
+	case schema.KindStruct:
+		body = append(body, jen.If(jen.Err().Op(":=").Add(e()).Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(under(jen.Err()))))
+	case schema.KindSlice, schema.KindMap:
+		body = append(body, g.elementChecks(e(), t.Elem, depth+1, under, field)...)
+	}
+	return []jen.Code{jen.For(jen.List(idx.Clone(), e()).Op(":=").Range().Add(coll)).Block(body...)}
+}
+
+// fieldOrEmpty names the field at the outer loop; inner loops add only
+// their index, which the outer InElement or InKey puts after the field.
+func fieldOrEmpty(field string, depth int) string {
+	if depth == 0 {
+		return field
+	}
+	return ""
+}
+
+// needsCheck reports whether values of t have constraints of their own.
+func needsCheck(t *schema.TypeRef) bool {
+	switch t.Kind {
+	case schema.KindEnum, schema.KindStruct:
+		return true
+	case schema.KindSlice, schema.KindMap:
+		return needsCheck(t.Elem)
+	}
+	return false
+}
+
+// lengthChecks bound the length of a string (in characters, as JSON
+// Schema counts), bytes, a slice or a map.
+func lengthChecks(f *schema.Field, val func() *jen.Statement) []jen.Code {
+	length, unit := jen.Len(val()), "items"
+	switch f.Type.Kind {
+	case schema.KindString:
+		length, unit = jen.Qual("unicode/utf8", "RuneCountInString").Call(val()), "characters"
+	case schema.KindBytes:
+		unit = "bytes"
+	case schema.KindMap:
+		unit = "entries"
+	}
+	var out []jen.Code
+	if f.MinLength != nil {
+		out = append(out, jen.If(jen.Id("n").Op(":=").Add(length), jen.Id("n").Op("<").Lit(*f.MinLength)).Block(
+			jen.Return(invalid(f.Name, fmt.Sprintf("has %%d %s, fewer than the minimum of %d", unit, *f.MinLength), jen.Id("n")))))
+		length = lengthAgain(f, val)
+	}
+	if f.MaxLength != nil {
+		out = append(out, jen.If(jen.Id("n").Op(":=").Add(length), jen.Id("n").Op(">").Lit(*f.MaxLength)).Block(
+			jen.Return(invalid(f.Name, fmt.Sprintf("has %%d %s, more than the maximum of %d", unit, *f.MaxLength), jen.Id("n")))))
+	}
+	return out
+}
+
+// lengthAgain builds the length expression anew: jennifer statements are
+// not reused.
+func lengthAgain(f *schema.Field, val func() *jen.Statement) *jen.Statement {
+	if f.Type.Kind == schema.KindString {
+		return jen.Qual("unicode/utf8", "RuneCountInString").Call(val())
+	}
+	return jen.Len(val())
+}
+
+// boundChecks bound a number.
+func boundChecks(f *schema.Field, val func() *jen.Statement) []jen.Code {
+	var out []jen.Code
+	if f.Minimum != nil {
+		out = append(out, jen.If(val().Op("<").Add(bound(f.Type.Kind, f.Minimum))).Block(
+			jen.Return(invalid(f.Name, "%v is less than the minimum of "+boundText(f.Type.Kind, f.Minimum), val()))))
+	}
+	if f.Maximum != nil {
+		out = append(out, jen.If(val().Op(">").Add(bound(f.Type.Kind, f.Maximum))).Block(
+			jen.Return(invalid(f.Name, "%v is more than the maximum of "+boundText(f.Type.Kind, f.Maximum), val()))))
+	}
+	return out
+}
+
+func bound(k schema.Kind, n *schema.Number) jen.Code {
+	if k.IsInteger() {
+		return jen.Lit(int(n.Int))
+	}
+	return jen.Lit(n.Float)
+}
+
+func boundText(k schema.Kind, n *schema.Number) string {
+	if k.IsInteger() {
+		return fmt.Sprint(n.Int)
+	}
+	return fmt.Sprint(n.Float)
+}
+
+// invalid emits runtime.Invalid(field, format, args...).
+func invalid(field, format string, args ...jen.Code) jen.Code {
+	return jen.Qual(runtimePkg, "Invalid").Call(append([]jen.Code{jen.Lit(field), jen.Lit(format)}, args...)...)
+}
+
+// enumList lists an enum's values for an error message.
+func enumList(t *schema.Type) string {
+	var vs []string
+	for _, v := range t.Values {
+		vs = append(vs, v.Value)
+	}
+	return escapePercent(strings.Join(vs, ", "))
+}
+
+// escapePercent makes text safe inside a format string.
+func escapePercent(s string) string { return strings.ReplaceAll(s, "%", "%%") }
+
+// pattern returns the variable holding the compiled pattern.
+func (g *gen) pattern(p string) string {
+	for i, q := range g.patterns {
+		if q == p {
+			return fmt.Sprintf("kombugenPattern%d", i)
+		}
+	}
+	g.patterns = append(g.patterns, p)
+	return fmt.Sprintf("kombugenPattern%d", len(g.patterns)-1)
+}
+
+// genPatterns emits the compiled patterns Validate methods use.
+func (g *gen) genPatterns() {
+	if len(g.patterns) == 0 {
+		return
+	}
+	var defs []jen.Code
+	for i, p := range g.patterns {
+		defs = append(defs, jen.Id(fmt.Sprintf("kombugenPattern%d", i)).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(p)))
+	}
+	g.f.Comment("The patterns of the schema's fields, compiled once.")
+	g.f.Var().Defs(defs...)
+}
