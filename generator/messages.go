@@ -110,7 +110,7 @@ func duration(d time.Duration) jen.Code {
 			if d == u.d {
 				return jen.Qual(timePkg, u.name)
 			}
-			return jen.Lit(int(d / u.d)).Op("*").Qual(timePkg, u.name)
+			return jen.Lit(int(d/u.d)).Op("*").Qual(timePkg, u.name)
 		}
 	}
 	return jen.Qual(timePkg, "Duration").Call(jen.Lit(int64(d)))

@@ -93,6 +93,8 @@ func TestFieldErrorPaths(t *testing.T) {
 		{runtime.InKey("prices", "eu", inner), `invalid message: prices["eu"].currency: "XXX" is not one of EUR, USD`},
 		{runtime.InField("outer", runtime.InElement("list", 0, inner)), `invalid message: outer.list[0].currency: "XXX" is not one of EUR, USD`},
 		{runtime.InField("x", errors.New("custom")), `x: custom`},
+		{runtime.InElement("tags", 1, runtime.Invalid("", "is empty")), `invalid message: tags[1]: is empty`},
+		{runtime.InElement("grid", 1, runtime.InElement("", 2, inner)), `invalid message: grid[1][2].currency: "XXX" is not one of EUR, USD`},
 	}
 	for _, tt := range tests {
 		if tt.err.Error() != tt.want {

@@ -36,7 +36,7 @@ func InField(field string, err error) error {
 	}
 	if fe, ok := err.(*FieldError); ok {
 		sep := "."
-		if strings.HasPrefix(fe.Path, "[") {
+		if fe.Path == "" || strings.HasPrefix(fe.Path, "[") {
 			sep = ""
 		}
 		return &FieldError{Path: field + sep + fe.Path, Problem: fe.Problem}
