@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"time"
 )
@@ -177,6 +178,20 @@ func (c *Conn) session(ctx context.Context) (*session, error) {
 	return d.sess, d.err
 }
 
+// order is the order a dial tries the URLs in: round-robin from start, or
+// shuffled.
+func (c *Conn) order(start int) []int {
+	n := len(c.urls)
+	if c.cfg.shuffle {
+		return rand.Perm(n)
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = (start + i) % n
+	}
+	return order
+}
+
 // connect tries each URL once, starting at start, and returns the first
 // session that opens. The next dial will start at the URL after it.
 func (c *Conn) connect(ctx context.Context, start int) (*session, error) {
@@ -186,8 +201,7 @@ func (c *Conn) connect(ctx context.Context, start int) (*session, error) {
 	defer stop()
 
 	var errs []error
-	for i := range c.urls {
-		idx := (start + i) % len(c.urls)
+	for _, idx := range c.order(start) {
 		u := c.urls[idx]
 		s, err := dialSession(ctx, u, &c.cfg, c.returns.dispatch)
 		if err == nil {

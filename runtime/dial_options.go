@@ -19,6 +19,7 @@ type dialConfig struct {
 	logger          *slog.Logger
 	tlsConfig       *tls.Config
 	failWhenBlocked bool
+	shuffle         bool
 }
 
 func defaultDialConfig() dialConfig {
@@ -86,4 +87,12 @@ func WithTLSConfig(cfg *tls.Config) DialOption {
 // the alarm to clear or the context to end.
 func WithFailWhenBlocked() DialOption {
 	return func(c *dialConfig) { c.failWhenBlocked = true }
+}
+
+// WithShuffle makes every reconnect try the broker URLs in a new random
+// order (kombu's failover_strategy="shuffle"), so that many publishers
+// spread over a cluster instead of all moving to the next URL together. By
+// default URLs are taken round-robin.
+func WithShuffle() DialOption {
+	return func(c *dialConfig) { c.shuffle = true }
 }

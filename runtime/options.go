@@ -206,3 +206,13 @@ func WithAutoDeclare(on bool) ProducerOption {
 func WithOnReturn(fn func(Return)) ProducerOption {
 	return producerOption(func(p *Producer) { p.onReturn = fn })
 }
+
+// WithAutoMessageID gives every message published without a message id a
+// random one (32 hex digits), set once before the first attempt so that
+// every retry of it carries the same id. Retries after a lost confirm may
+// deliver a message twice (at-least-once); consumers that remember the ids
+// they processed can drop the second copy. kombu sends no message id, so
+// this is off by default.
+func WithAutoMessageID() ProducerOption {
+	return producerOption(func(p *Producer) { p.autoMessageID = true })
+}

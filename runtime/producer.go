@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 )
 
@@ -17,7 +18,10 @@ type Producer struct {
 	declare     []Entity
 	autoDeclare bool
 	onReturn    func(Return)
-	defaults    settings
+	// autoMessageID gives each publish without a message id one, before
+	// the first attempt, so retries carry the same id.
+	autoMessageID bool
+	defaults      settings
 	// overrides are the Options given to NewProducer, applied again over a
 	// generated message type's settings.
 	overrides []Option
@@ -95,6 +99,9 @@ func (p *Producer) publish(ctx context.Context, s *settings, name string, body a
 	}
 	msg.MessageName = name
 	msg.OnReturn = p.onReturn
+	if p.autoMessageID && msg.MessageID == "" {
+		msg.MessageID = newMessageID()
+	}
 	msg.retry, msg.declare = s.retry, s.declare
 	if err := p.send(ctx, msg); err != nil {
 		return fmt.Errorf("publish to exchange %q routing key %q: %w", msg.Exchange, msg.RoutingKey, err)
@@ -170,7 +177,7 @@ func (p *Producer) retry(ctx context.Context, policy RetryPolicy, attempt func()
 		if err == nil || !Retryable(err) || n >= policy.MaxRetries {
 			return err
 		}
-		wait := policy.Interval(n)
+		wait := policy.sleep(n, rand.Int64N)
 		if !deadline.IsZero() && time.Now().Add(wait).After(deadline) {
 			return fmt.Errorf("retry timeout %s reached: %w", policy.Timeout, err)
 		}

@@ -18,6 +18,10 @@ type RetryPolicy struct {
 	IntervalStep  time.Duration
 	IntervalMax   time.Duration
 	Timeout       time.Duration
+	// Jitter adds a random wait in [0, Jitter) to every sleep, so that
+	// publishers that failed together do not all come back at once. kombu
+	// has none; it is 0 unless set.
+	Jitter time.Duration
 }
 
 // DefaultRetryPolicy is the policy of a producer given none: three retries,
@@ -39,6 +43,16 @@ func (p RetryPolicy) Interval(n int) time.Duration {
 	}
 	if p.IntervalMax > 0 && d > p.IntervalMax {
 		d = p.IntervalMax
+	}
+	return d
+}
+
+// sleep returns the wait before retry number n: Interval(n) and its
+// jitter, from random, which returns a number in [0, n).
+func (p RetryPolicy) sleep(n int, random func(int64) int64) time.Duration {
+	d := p.Interval(n)
+	if p.Jitter > 0 {
+		d += time.Duration(random(int64(p.Jitter)))
 	}
 	return d
 }
