@@ -300,7 +300,6 @@ func TestManyProblems(t *testing.T) {
 		f + `:15:7: type "Money": field "amount": unknown key "requird" (did you mean "required"?)`,
 		f + `:18:15: message "OrderCreated": exchange: unknown exchange "order" (did you mean "orders"?)`,
 		f + `:19:24: message "OrderCreated": routing_key: "{region" has no closing "}"`,
-		f + `:20:14: message "OrderCreated": param "region": not used in routing_key "order.{region"`,
 		f + `:23:21: message "OrderCreated": field "total": type: unknown type "Moneyy" (did you mean "Money"?)`,
 		f + `:24:7: message "OrderCreated": field "orderId": Go name "OrderID" is already used by field "order_id" at 22:7; rename one of them`,
 		f + `:25:40: message "OrderCreated": field "note": max_length: want an integer from 0 to 2147483647, got integer -1`,

@@ -274,12 +274,14 @@ func (r *resolver) routingKey(m *rawMessage, msg *Message) {
 				tmpl.v[i:i+1])
 		}
 	}
-	msg.Params = r.params(m, msg)
+	msg.Params = r.params(m, msg, len(problems) == 0)
 }
 
 // params resolves the parameters of a message's routing key, in the order
 // they first appear in it.
-func (r *resolver) params(m *rawMessage, msg *Message) []*Param {
+// A key that did not parse may hide the use of a param: unused params are
+// then not reported, as that would be one mistake told twice.
+func (r *resolver) params(m *rawMessage, msg *Message, keyParsed bool) []*Param {
 	declared := make(map[string]*rawParam)
 	var names []string
 	for _, p := range m.params {
@@ -309,7 +311,7 @@ func (r *resolver) params(m *rawMessage, msg *Message) []*Param {
 		params = append(params, p)
 	}
 	for _, p := range m.params {
-		if !used[p.name] {
+		if !used[p.name] && keyParsed {
 			r.errorf(p.pos, p.ctx, "not used in routing_key %q", m.routingKey.v)
 		}
 	}

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"path/filepath"
+
+	"github.com/kombugen/kombugen/generator"
+	"github.com/kombugen/kombugen/schema"
+)
+
+// target is what a schema is compiled for: where its code would go and
+// who calls.
+type target struct {
+	// out is the absolute path of the Go file.
+	out string
+	// pkg is the -package flag, or "".
+	pkg string
+	// cwd and goPackage are the working directory and $GOPACKAGE, for the
+	// default package.
+	cwd, goPackage string
+}
+
+// build loads the schema at path, as given on the command line, and
+// returns the Go file generated from it for t. Its error is a
+// schema.ErrorList when the schema (or a go_type in it) is wrong.
+func build(path string, t target) ([]byte, error) {
+	s, err := schema.Load(path, schema.Options{
+		Package:        t.pkg,
+		DefaultPackage: defaultPackage(t.out, t.cwd, t.goPackage),
+	})
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(t.out)
+	return generator.Generate(s, generator.Options{
+		SchemaPath: headerPath(path, t.cwd, dir),
+		// go_type packages are resolved where the generated code is
+		// compiled, so that they are found with that module's go.mod.
+		Dir: dir,
+	})
+}
