@@ -58,5 +58,11 @@ fi
 log "go vet"
 go vet ./...
 
+log "generated examples are current"
+go build -o "${TMPDIR:-/tmp}/kombugen-ci" ./cmd/kombugen
+find examples -name '*.kombugen.yaml' | sort | while read -r schema; do
+	"${TMPDIR:-/tmp}/kombugen-ci" generate -check "$schema"
+done
+
 log "go test -race"
 go test -race -count=1 -timeout 15m ./...
