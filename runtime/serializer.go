@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"sort"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/vmihailenco/msgpack/v5"
 	"go.yaml.in/yaml/v3"
@@ -184,9 +185,10 @@ func (rawSerializer) Marshal(v any) ([]byte, error) {
 func (rawSerializer) Unmarshal(body []byte, v any) error { return setBytes(body, v, "raw") }
 
 // ContentEncodingFor says utf-8 for a string of any type and binary for
-// bytes, as kombu's raw serializer does for str and bytes.
+// bytes, as kombu's raw serializer does for str and bytes. A string that
+// is not UTF-8 is bytes in all but name, and goes as binary.
 func (rawSerializer) ContentEncodingFor(v any) string {
-	if reflect.ValueOf(v).Kind() == reflect.String {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.String && utf8.ValidString(rv.String()) {
 		return "utf-8"
 	}
 	return "binary"
@@ -200,10 +202,16 @@ func (textSerializer) ContentType() string     { return "text/plain" }
 func (textSerializer) ContentEncoding() string { return "utf-8" }
 
 func (textSerializer) Marshal(v any) ([]byte, error) {
-	if b, ok := bytesOf(v); ok {
-		return b, nil
+	b, ok := bytesOf(v)
+	if !ok {
+		return nil, fmt.Errorf("text serializer takes a string or []byte, not %T", v)
 	}
-	return nil, fmt.Errorf("text serializer takes a string or []byte, not %T", v)
+	// A consumer decodes text/plain as UTF-8, and kombu fails on anything
+	// else: better refused here than a message nobody can read.
+	if !utf8.Valid(b) {
+		return nil, fmt.Errorf("text body is not valid UTF-8")
+	}
+	return b, nil
 }
 
 func (textSerializer) Unmarshal(body []byte, v any) error { return setBytes(body, v, "text") }

@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,6 +63,15 @@ func TestSerializerKombuEdges(t *testing.T) {
 			t.Errorf("raw %T: encoding %q body %q, want utf-8 and the text", body, msg.ContentEncoding, msg.Body)
 		}
 	}
+	if msg := publishOne(t, "\xff\xfe", runtime.WithSerializer(runtime.SerializerRaw)); msg.ContentEncoding != "binary" {
+		t.Errorf("raw string that is not UTF-8: encoding %q, want binary", msg.ContentEncoding)
+	}
+	f := newFakeTransport()
+	err := runtime.NewProducer(f).Publish(context.Background(), "\xff\xfe", runtime.WithSerializer(runtime.SerializerText))
+	if !errors.Is(err, runtime.ErrInvalidMessage) || !strings.Contains(err.Error(), "not valid UTF-8") {
+		t.Errorf("text that is not UTF-8: %v, want ErrInvalidMessage", err)
+	}
+	f.requireUntouched(t)
 	msg := publishOne(t, map[string]string{"op": "=", "eq": "a=b"}, runtime.WithSerializer(runtime.SerializerYAML))
 	if want := "eq: a=b\nop: \"=\"\n"; string(msg.Body) != want {
 		t.Errorf("yaml body %q, want %q", msg.Body, want)

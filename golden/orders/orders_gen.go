@@ -48,7 +48,7 @@ var BillingOrderEventsQueue = &runtime.Queue{
 		"x-max-length":              int64(100000),
 		"x-max-priority":            int64(10),
 		"x-message-ttl":             int64(3600000),
-		"x-queue-type":              "quorum",
+		"x-queue-type":              "classic",
 	},
 	Bindings: []runtime.Binding{{
 		Exchange:   "orders",
