@@ -180,8 +180,15 @@ func lengthChecks(f *schema.Field, val func() *jen.Statement) []jen.Code {
 		unit = "entries"
 	}
 	var out []jen.Code
-	if f.MinLength != nil {
-		out = append(out, jen.If(jen.Id("n").Op(":=").Add(length), jen.Id("n").Op("<").Lit(*f.MinLength)).Block(
+	// An optional list, map or bytes left empty is absent (omitted on the
+	// wire), not too short: its minimum applies only when it has content.
+	absentWhenEmpty := !f.Required && !pointerWhenOptional(f.Type)
+	if f.MinLength != nil && !(absentWhenEmpty && *f.MinLength <= 1) {
+		tooShort := jen.Id("n").Op("<").Lit(*f.MinLength)
+		if absentWhenEmpty {
+			tooShort = jen.Id("n").Op("!=").Lit(0).Op("&&").Add(tooShort)
+		}
+		out = append(out, jen.If(jen.Id("n").Op(":=").Add(length), tooShort).Block(
 			jen.Return(invalid(f.Name, fmt.Sprintf("has %%d %s, fewer than the minimum of %d", unit, *f.MinLength), jen.Id("n")))))
 		length = lengthAgain(f, val)
 	}

@@ -230,9 +230,6 @@ func (m *Everything) Validate() error {
 			return runtime.Invalid("maybe_status", "%q is not one of in-progress, done, jpy", *x)
 		}
 	}
-	if n := len(m.Statuses); n < 1 {
-		return runtime.Invalid("statuses", "has %d items, fewer than the minimum of 1", n)
-	}
 	for i, e := range m.Statuses {
 		if !e.Valid() {
 			return runtime.InElement("statuses", i, runtime.Invalid("", "%q is not one of in-progress, done, jpy", e))
@@ -266,6 +263,9 @@ func (m *Everything) Validate() error {
 		if err := x.Validate(); err != nil {
 			return runtime.InField("root", err)
 		}
+	}
+	if n := len(m.Tags); n != 0 && n < 2 {
+		return runtime.Invalid("tags", "has %d items, fewer than the minimum of 2", n)
 	}
 	if n := len(m.Tags); n > 3 {
 		return runtime.Invalid("tags", "has %d items, more than the maximum of 3", n)

@@ -251,6 +251,8 @@ func TestEverythingValidation(t *testing.T) {
 		{"by_name key quoted", func(m *kitchen.Everything) {
 			m.ByName = map[string]kitchen.Point{`a"b`: {X: ptr(9.0)}}
 		}, `by_name["a\"b"].x`, "9 is more than the maximum of 1.5"},
+		{"tags of one item, under its minimum of 2", func(m *kitchen.Everything) { m.Tags = []string{"a"} },
+			"tags", "has 1 items, fewer than the minimum of 2"},
 		{"deep", func(m *kitchen.Everything) {
 			m.Deep = map[string][]map[string]kitchen.Status{"a": {{"b": "bad"}}}
 		}, `deep["a"][0]["b"]`, `"bad" ` + statuses},
@@ -725,5 +727,15 @@ func TestTopology(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"inbox", "temp"}, queues); diff != "" {
 		t.Errorf("queues (-want +got):\n%s", diff)
+	}
+}
+
+// TestOptionalListsMayBeEmpty shows that an optional list left empty is
+// absent, not too short: min_length applies to lists that have content.
+func TestOptionalListsMayBeEmpty(t *testing.T) {
+	m := validEverything()
+	m.Statuses, m.Tags = nil, []string{}
+	if err := m.Validate(); err != nil {
+		t.Errorf("empty optional lists: %v", err)
 	}
 }
