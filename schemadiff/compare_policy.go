@@ -1,0 +1,158 @@
+package schemadiff
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/kombugen/kombugen/schema"
+)
+
+// Policies are compared per message, as resolved: a change in defaults or
+// in a named policy counts for every message it reaches, and is placed at
+// the key the message's value now comes from (Policy.Origins).
+
+// policyRule compares one policy key between two resolved policies.
+type policyRule struct {
+	key string
+	// show writes the key's value.
+	show func(schema.Policy) string
+	// judge classifies a change of the value and says what it does.
+	judge func(o, n schema.Policy) (Category, Severity, string)
+}
+
+// contentTypes are the content_type each serializer sends (SPEC section 5).
+var contentTypes = map[string]string{
+	"json": "application/json", "yaml": "application/x-yaml", "msgpack": "application/x-msgpack",
+	"raw": "application/data", "text": "text/plain",
+}
+
+// compressionHeaders are the compression header each compression sends.
+var compressionHeaders = map[string]string{
+	"none": "none", "zlib": "application/x-gzip", "bzip2": "application/x-bz2",
+	"lzma": "application/x-lzma", "brotli": "application/x-brotli", "zstd": "application/zstd",
+}
+
+var policyRules = []policyRule{
+	{"serializer", func(p schema.Policy) string { return p.Serializer }, judgeSerializer},
+	{"compression", func(p schema.Policy) string { return p.Compression }, judgeCompression},
+	{"delivery_mode", func(p schema.Policy) string { return p.DeliveryMode }, judgeDeliveryMode},
+	{"priority", func(p schema.Policy) string { return strconv.Itoa(p.Priority) }, judgePriority},
+	{"ttl", func(p schema.Policy) string { return formatDuration(p.TTL) }, judgeTTL},
+	{"mandatory", func(p schema.Policy) string { return onOff(p.Mandatory) }, judgeMandatory},
+	{"confirm", func(p schema.Policy) string { return onOff(p.Confirm) }, judgeConfirm},
+	{"retry.max_retries", func(p schema.Policy) string { return strconv.Itoa(p.Retry.MaxRetries) }, judgeMaxRetries},
+	{"retry.interval_start", func(p schema.Policy) string { return formatDuration(p.Retry.IntervalStart) }, judgePacing},
+	{"retry.interval_step", func(p schema.Policy) string { return formatDuration(p.Retry.IntervalStep) }, judgePacing},
+	{"retry.interval_max", func(p schema.Policy) string { return formatDuration(p.Retry.IntervalMax) }, judgePacing},
+	{"retry.timeout", func(p schema.Policy) string { return formatDuration(p.Retry.Timeout) }, judgeTimeout},
+}
+
+// comparePolicy reports each changed key of a message's resolved policy.
+func (c *comparer) comparePolicy(s site, o, n *schema.Message) {
+	for _, r := range policyRules {
+		ov, nv := r.show(o.Policy), r.show(n.Policy)
+		if ov == nv {
+			continue
+		}
+		origin := n.Policy.Origins[r.key]
+		ps := s.sub(Changed, fmt.Sprintf("policy %q", r.key), n.Pos, o.Pos).at(origin.Pos)
+		cat, sev, why := r.judge(o.Policy, n.Policy)
+		c.add(ps, cat, sev, "%s -> %s%s: %s", ov, nv, originText(origin), why)
+	}
+}
+
+// originText says where a policy value comes from, when not from the
+// message itself.
+func originText(o schema.Origin) string {
+	switch o.Layer {
+	case schema.LayerBuiltin:
+		return " (built-in default)"
+	case schema.LayerDefaults:
+		return " (from defaults)"
+	case schema.LayerPolicy:
+		return fmt.Sprintf(" (from policy %q)", o.Policy)
+	}
+	return ""
+}
+
+func judgeSerializer(o, n schema.Policy) (Category, Severity, string) {
+	return Wire, Breaking, fmt.Sprintf("content_type %s -> %s: consumers decode the body by the old format, and kombu consumers whose accept list lacks %s reject it",
+		contentTypes[o.Serializer], contentTypes[n.Serializer], n.Serializer)
+}
+
+func judgeCompression(o, n schema.Policy) (Category, Severity, string) {
+	why := fmt.Sprintf("compression header %s -> %s", compressionHeaders[o.Compression], compressionHeaders[n.Compression])
+	switch {
+	case n.Compression == "none":
+		why += ": consumers that decompress without looking at the header fail"
+	case n.Compression == "zstd":
+		why += ": consumers without the codec cannot read the body (kombu reads zstd from 5.3 on)"
+	default:
+		why += ": consumers without the codec, or that do not look at the header, cannot read the body"
+	}
+	return Wire, Breaking, why
+}
+
+func judgeDeliveryMode(o, n schema.Policy) (Category, Severity, string) {
+	if n.DeliveryMode == "transient" {
+		return Policy, Warning, "messages are no longer written to disk, and queued ones are lost when the broker restarts"
+	}
+	return Policy, Compatible, "messages in durable queues now survive a broker restart"
+}
+
+func judgePriority(o, n schema.Policy) (Category, Severity, string) {
+	if n.Priority < o.Priority {
+		return Policy, Warning, "priority queues now deliver these messages after more urgent ones"
+	}
+	return Policy, Compatible, "priority queues now deliver these messages sooner"
+}
+
+func judgeTTL(o, n schema.Policy) (Category, Severity, string) {
+	switch {
+	case n.TTL == 0:
+		return Policy, Compatible, "messages no longer expire"
+	case o.TTL == 0:
+		return Policy, Warning, fmt.Sprintf("messages now expire when not consumed within %s, and are dropped or dead-lettered", formatDuration(n.TTL))
+	case n.TTL < o.TTL:
+		return Policy, Warning, "messages expire sooner, and are dropped or dead-lettered"
+	}
+	return Policy, Compatible, "messages wait longer before they expire"
+}
+
+func judgeMandatory(o, n schema.Policy) (Category, Severity, string) {
+	if !n.Mandatory {
+		return Policy, Warning, "unroutable messages are now dropped silently instead of returned"
+	}
+	return Policy, Compatible, "unroutable messages now come back: the on-return callback runs, and with confirms Publish returns runtime.ErrUnroutable"
+}
+
+func judgeConfirm(o, n schema.Policy) (Category, Severity, string) {
+	if !n.Confirm {
+		return Policy, Warning, "Publish no longer waits for the broker's confirm, so a message the broker loses goes unnoticed"
+	}
+	return Policy, Compatible, "Publish now waits for the broker's confirm (safer, slower)"
+}
+
+func judgeMaxRetries(o, n schema.Policy) (Category, Severity, string) {
+	if n.Retry.MaxRetries < o.Retry.MaxRetries {
+		return Policy, Warning, "Publish gives up sooner when the connection fails"
+	}
+	return Policy, Compatible, "Publish tries longer when the connection fails"
+}
+
+func judgePacing(o, n schema.Policy) (Category, Severity, string) {
+	return Policy, Compatible, "retries are paced differently"
+}
+
+func judgeTimeout(o, n schema.Policy) (Category, Severity, string) {
+	if shorter(n.Retry.Timeout, o.Retry.Timeout) {
+		return Policy, Warning, "Publish gives up sooner when the connection fails"
+	}
+	return Policy, Compatible, "Publish may retry for longer"
+}
+
+// shorter reports whether limit a is tighter than b, 0 being no limit.
+func shorter(a, b time.Duration) bool {
+	return a != 0 && (b == 0 || a < b)
+}
