@@ -26,6 +26,7 @@ const programName = "kombugen"
 var commands = []*command{
 	generateCmd,
 	checkCmd,
+	diffCmd,
 	versionCmd,
 }
 
