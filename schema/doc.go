@@ -38,6 +38,77 @@
 // records in Origins where each value came from. Exchanges and queues carry
 // their AMQP declare arguments fully computed.
 //
+// # Lint
+//
+// Lint is a second pass over a valid schema, for `kombugen check`: it
+// reports what works but is most likely a mistake, each Warning with a
+// position and one of these rule names.
+//
+//   - unroutable: no binding of the message's exchange (or of its
+//     alternate exchanges) can take its routing key, whatever values its
+//     {params} take.
+//   - no-bindings: the schema declares queues, but none is bound to the
+//     message's exchange (or, for the default exchange, named by its key).
+//     A schema without queues leaves them to its consumers, and is not
+//     warned about.
+//   - mandatory-without-confirm: mandatory publishing without confirms,
+//     so Publish never fails as unroutable.
+//   - priority-above-max: a message's priority above the max_priority of
+//     a classic queue it can reach, or sent to one without max_priority.
+//   - stream-ttl: a TTL sent to a stream the message can reach; streams
+//     expire messages by age and size only.
+//   - stream-priority: a priority sent to a stream, which has none.
+//   - unsupported-queue-argument: an argument RabbitMQ refuses for the
+//     queue's type (x-max-priority on a quorum queue, x-message-ttl on a
+//     stream).
+//   - dead-letter-routing-key-without-exchange: which RabbitMQ refuses.
+//   - external-dead-letter-exchange: a dead_letter_exchange the schema does
+//     not declare; fine when it is declared elsewhere.
+//   - external-alternate-exchange: the same for an alternate_exchange.
+//   - dead-letters-dropped: a dead_letter_exchange of the schema that no
+//     queue is bound to.
+//   - unused-queue: a queue with no bindings that no producer declares and
+//     no message reaches by name.
+//   - invalid-x-match: an x-match RabbitMQ refuses.
+//   - ignored-routing-key: a routing_key on a fanout or headers binding.
+//   - literal-wildcard: * or # inside a word of a topic binding, or in a
+//     direct binding, where they are no wildcards.
+//   - duplicate-binding: a binding repeated.
+//   - overlapping-bindings: a binding another binding of the queue to the
+//     same exchange covers ("order.*.created" beside "order.#"): the
+//     message arrives once, so the narrower binding is redundant.
+//   - unused-exchange: an exchange nothing publishes to, binds to or sends
+//     to.
+//   - declared-exclusive-queue: a producer declaring an exclusive queue,
+//     which then belongs to the producer's connection.
+//   - unpublished-message: a message no producer publishes.
+//   - unused-type: a type no message uses, directly or through others.
+//
+// Routing is judged generously: a {param} stands for every value the
+// runtime lets through (for topic exchanges, any one word without "*" and
+// "#"; for integers, canonical decimals; for enums, their values), and a
+// headers binding can match headers a publish adds. So Lint warns only when
+// no message can be routed, and "can reach" means some can. Exchanges of a
+// plugin's type and alternate exchanges declared elsewhere are not judged.
+// Quorum queues declared exclusive, auto-delete or non-durable are Parse
+// errors, so Lint does not repeat them.
+//
+// # JSON Schema
+//
+// kombugen.schema.json, beside this file, is a JSON Schema (draft
+// 2020-12) of the schema file for editors: a schema file whose first line
+// is
+//
+//	# yaml-language-server: $schema=RELATIVE/PATH/TO/schema/kombugen.schema.json
+//
+// gets completion, hover documentation and checking as it is typed in
+// any editor using yaml-language-server. JSONSchema makes it from the
+// parser's own key tables and value lists, and a test keeps the committed
+// file equal to its output (go test ./schema -update rewrites it). It
+// checks keys, types, enums, ranges and the shape of names and durations;
+// what needs the whole file, such as references and routing keys, only
+// Parse checks.
+//
 // # YAML
 //
 // Anchors, aliases and merge keys (<<: *common) work anywhere. Keys that

@@ -37,94 +37,94 @@ func TestLoadOrders(t *testing.T) {
 		Defaults: defaults,
 		Exchanges: []*Exchange{
 			{
-				Name: "orders", GoName: "OrdersExchange", Pos: at(15, 3),
+				Name: "orders", GoName: "OrdersExchange", Pos: at(16, 3),
 				Description: "Order lifecycle events.", Type: "topic", Durable: true,
 				AlternateExchange: "orders.unroutable",
-				Arguments:         Table{{Key: "alternate-exchange", Value: "orders.unroutable", Pos: at(20, 25)}},
+				Arguments:         Table{{Key: "alternate-exchange", Value: "orders.unroutable", Pos: at(21, 25)}},
 			},
-			{Name: "audit", GoName: "AuditExchange", Pos: at(23, 3), Type: "fanout", Durable: true},
+			{Name: "audit", GoName: "AuditExchange", Pos: at(24, 3), Type: "fanout", Durable: true},
 		},
 		Queues: []*Queue{{
-			Name: "billing.order-events", GoName: "BillingOrderEventsQueue", Pos: at(25, 3),
+			Name: "billing.order-events", GoName: "BillingOrderEventsQueue", Pos: at(26, 3),
 			Type: "quorum", Durable: true, MaxPriority: 10, MessageTTL: &hour, MaxLength: &maxLength,
 			DeadLetterExchange: "orders.dlx", DeadLetterRoutingKey: "dead",
 			Arguments: Table{
-				{Key: "x-queue-type", Value: "quorum", Pos: at(26, 11)},
-				{Key: "x-max-priority", Value: int64(10), Pos: at(30, 19)},
-				{Key: "x-message-ttl", Value: int64(3600000), Pos: at(31, 18)},
-				{Key: "x-max-length", Value: int64(100000), Pos: at(32, 17)},
-				{Key: "x-dead-letter-exchange", Value: "orders.dlx", Pos: at(33, 27)},
-				{Key: "x-dead-letter-routing-key", Value: "dead", Pos: at(34, 30)},
+				{Key: "x-queue-type", Value: "quorum", Pos: at(27, 11)},
+				{Key: "x-max-priority", Value: int64(10), Pos: at(31, 19)},
+				{Key: "x-message-ttl", Value: int64(3600000), Pos: at(32, 18)},
+				{Key: "x-max-length", Value: int64(100000), Pos: at(33, 17)},
+				{Key: "x-dead-letter-exchange", Value: "orders.dlx", Pos: at(34, 27)},
+				{Key: "x-dead-letter-routing-key", Value: "dead", Pos: at(35, 30)},
 			},
-			Bindings: []*Binding{{Pos: at(37, 9), Exchange: "orders", RoutingKey: "order.*.created"}},
+			Bindings: []*Binding{{Pos: at(38, 9), Exchange: "orders", RoutingKey: "order.*.created"}},
 		}},
 		Types: []*Type{
-			{Name: "Currency", GoName: "Currency", Pos: at(39, 3), Kind: KindEnum, Values: []*EnumValue{
-				{Value: "EUR", GoName: "CurrencyEUR", Pos: at(39, 21)},
-				{Value: "USD", GoName: "CurrencyUSD", Pos: at(39, 26)},
-				{Value: "GBP", GoName: "CurrencyGBP", Pos: at(39, 31)},
+			{Name: "Currency", GoName: "Currency", Pos: at(40, 3), Kind: KindEnum, Values: []*EnumValue{
+				{Value: "EUR", GoName: "CurrencyEUR", Pos: at(40, 21)},
+				{Value: "USD", GoName: "CurrencyUSD", Pos: at(40, 26)},
+				{Value: "GBP", GoName: "CurrencyGBP", Pos: at(40, 31)},
 			}},
-			{Name: "Region", GoName: "Region", Pos: at(40, 3), Kind: KindEnum, Values: []*EnumValue{
-				{Value: "EU", GoName: "RegionEU", Pos: at(40, 19)},
-				{Value: "US", GoName: "RegionUS", Pos: at(40, 23)},
+			{Name: "Region", GoName: "Region", Pos: at(41, 3), Kind: KindEnum, Values: []*EnumValue{
+				{Value: "EU", GoName: "RegionEU", Pos: at(41, 19)},
+				{Value: "US", GoName: "RegionUS", Pos: at(41, 23)},
 			}},
-			{Name: "LineItem", GoName: "LineItem", Pos: at(41, 3), Kind: KindStruct, Fields: []*Field{
-				{Name: "sku", GoName: "SKU", Pos: at(43, 7), Type: str, Required: true},
-				{Name: "quantity", GoName: "Quantity", Pos: at(44, 7), Type: &TypeRef{Kind: KindInt32},
+			{Name: "LineItem", GoName: "LineItem", Pos: at(42, 3), Kind: KindStruct, Fields: []*Field{
+				{Name: "sku", GoName: "SKU", Pos: at(44, 7), Type: str, Required: true},
+				{Name: "quantity", GoName: "Quantity", Pos: at(45, 7), Type: &TypeRef{Kind: KindInt32},
 					Minimum: &Number{Int: 1, Float: 1}},
 			}},
-			{Name: "Money", GoName: "Money", Pos: at(45, 3), Kind: KindStruct, Fields: []*Field{
-				{Name: "amount", GoName: "Amount", Pos: at(47, 7), Type: &TypeRef{Kind: KindInt64}, Required: true},
-				{Name: "currency", GoName: "Currency", Pos: at(48, 7), Required: true,
+			{Name: "Money", GoName: "Money", Pos: at(46, 3), Kind: KindStruct, Fields: []*Field{
+				{Name: "amount", GoName: "Amount", Pos: at(48, 7), Type: &TypeRef{Kind: KindInt64}, Required: true},
+				{Name: "currency", GoName: "Currency", Pos: at(49, 7), Required: true,
 					Type: &TypeRef{Kind: KindEnum, Name: "Currency", GoName: "Currency"}},
 			}},
 		},
 		Messages: []*Message{
 			{
-				Name: "OrderCreated", GoName: "OrderCreated", Pos: at(50, 3),
+				Name: "OrderCreated", GoName: "OrderCreated", Pos: at(51, 3),
 				Description: "An order was placed.",
 				Exchange:    "orders", ExchangeType: "topic",
-				RoutingKey: RoutingKey{Template: "order.{region}.created", Pos: at(53, 18), Parts: []KeyPart{
+				RoutingKey: RoutingKey{Template: "order.{region}.created", Pos: at(54, 18), Parts: []KeyPart{
 					{Literal: "order."}, {Param: "region"}, {Literal: ".created"},
 				}},
-				Params: []*Param{{Name: "region", VarName: "region", Pos: at(54, 14),
+				Params: []*Param{{Name: "region", VarName: "region", Pos: at(55, 14),
 					Type: &TypeRef{Kind: KindEnum, Name: "Region", GoName: "Region"}}},
 				PolicyName: "audit",
 				Policy: Policy{Serializer: "json", Compression: "zlib", DeliveryMode: "persistent",
 					TTL: 24 * time.Hour, Confirm: true, Retry: retry},
-				Headers: Table{{Key: "x-event-version", Value: int64(2), Pos: at(56, 15)}},
+				Headers: Table{{Key: "x-event-version", Value: int64(2), Pos: at(57, 15)}},
 				Body:    BodyFields,
 				Fields: []*Field{
-					{Name: "order_id", GoName: "OrderID", Pos: at(58, 7), Type: str, Required: true,
+					{Name: "order_id", GoName: "OrderID", Pos: at(59, 7), Type: str, Required: true,
 						Description: "Shop-wide order id."},
-					{Name: "total", GoName: "Total", Pos: at(59, 7), Required: true,
+					{Name: "total", GoName: "Total", Pos: at(60, 7), Required: true,
 						Type: &TypeRef{Kind: KindStruct, Name: "Money", GoName: "Money"}},
-					{Name: "items", GoName: "Items", Pos: at(60, 7), Type: &TypeRef{Kind: KindSlice,
+					{Name: "items", GoName: "Items", Pos: at(61, 7), Type: &TypeRef{Kind: KindSlice,
 						Elem: &TypeRef{Kind: KindStruct, Name: "LineItem", GoName: "LineItem"}}},
-					{Name: "tags", GoName: "Tags", Pos: at(61, 7), Type: &TypeRef{Kind: KindMap, Elem: str}},
-					{Name: "placed_at", GoName: "PlacedAt", Pos: at(62, 7), Type: &TypeRef{Kind: KindTime}, Required: true},
-					{Name: "note", GoName: "Note", Pos: at(63, 7), Type: str, MaxLength: ptr(500)},
+					{Name: "tags", GoName: "Tags", Pos: at(62, 7), Type: &TypeRef{Kind: KindMap, Elem: str}},
+					{Name: "placed_at", GoName: "PlacedAt", Pos: at(63, 7), Type: &TypeRef{Kind: KindTime}, Required: true},
+					{Name: "note", GoName: "Note", Pos: at(64, 7), Type: str, MaxLength: ptr(500)},
 				},
 			},
 			{
-				Name: "AuditBlob", GoName: "AuditBlob", Pos: at(64, 3),
+				Name: "AuditBlob", GoName: "AuditBlob", Pos: at(65, 3),
 				Exchange: "audit", ExchangeType: "fanout",
-				RoutingKey: RoutingKey{Template: "audit", Pos: at(64, 45), Parts: []KeyPart{{Literal: "audit"}}},
+				RoutingKey: RoutingKey{Template: "audit", Pos: at(65, 45), Parts: []KeyPart{{Literal: "audit"}}},
 				Policy: Policy{Serializer: "raw", Compression: "none", DeliveryMode: "persistent",
 					Confirm: true, Retry: retry},
 				Body: BodyRaw,
 			},
 			{
-				Name: "LegacyOrder", GoName: "LegacyOrder", Pos: at(65, 3),
+				Name: "LegacyOrder", GoName: "LegacyOrder", Pos: at(66, 3),
 				Exchange: "orders", ExchangeType: "topic",
-				RoutingKey: RoutingKey{Template: "legacy", Pos: at(65, 48), Parts: []KeyPart{{Literal: "legacy"}}},
+				RoutingKey: RoutingKey{Template: "legacy", Pos: at(66, 48), Parts: []KeyPart{{Literal: "legacy"}}},
 				Policy:     defaults,
 				Body:       BodyGoType,
-				GoType:     &GoType{Pos: at(65, 65), ImportPath: "example.com/shop/model", Name: "Order"},
+				GoType:     &GoType{Pos: at(66, 65), ImportPath: "example.com/shop/model", Name: "Order"},
 			},
 		},
 		Producers: []*Producer{{
-			Name: "Orders", GoName: "OrdersProducer", Constructor: "NewOrdersProducer", Pos: at(67, 3),
+			Name: "Orders", GoName: "OrdersProducer", Constructor: "NewOrdersProducer", Pos: at(68, 3),
 			Exchange: "orders",
 			Messages: []string{"OrderCreated", "AuditBlob"},
 			Declare:  []string{"billing.order-events"},
@@ -142,18 +142,18 @@ func TestPolicyOrigins(t *testing.T) {
 	}
 	got := s.Message("OrderCreated").Policy.Origins
 	want := map[string]Origin{
-		"serializer":           {Layer: LayerDefaults, Pos: at(4, 15)},
-		"compression":          {Layer: LayerPolicy, Policy: "audit", Pos: at(13, 24)},
-		"delivery_mode":        {Layer: LayerDefaults, Pos: at(6, 18)},
-		"priority":             {Layer: LayerDefaults, Pos: at(7, 13)},
-		"ttl":                  {Layer: LayerPolicy, Policy: "audit", Pos: at(13, 35)},
-		"mandatory":            {Layer: LayerDefaults, Pos: at(9, 14)},
-		"confirm":              {Layer: LayerDefaults, Pos: at(10, 12)},
-		"retry.max_retries":    {Layer: LayerDefaults, Pos: at(11, 24)},
-		"retry.interval_start": {Layer: LayerDefaults, Pos: at(11, 43)},
-		"retry.interval_step":  {Layer: LayerDefaults, Pos: at(11, 62)},
-		"retry.interval_max":   {Layer: LayerDefaults, Pos: at(11, 83)},
-		"retry.timeout":        {Layer: LayerDefaults, Pos: at(11, 96)},
+		"serializer":           {Layer: LayerDefaults, Pos: at(5, 15)},
+		"compression":          {Layer: LayerPolicy, Policy: "audit", Pos: at(14, 24)},
+		"delivery_mode":        {Layer: LayerDefaults, Pos: at(7, 18)},
+		"priority":             {Layer: LayerDefaults, Pos: at(8, 13)},
+		"ttl":                  {Layer: LayerPolicy, Policy: "audit", Pos: at(14, 35)},
+		"mandatory":            {Layer: LayerDefaults, Pos: at(10, 14)},
+		"confirm":              {Layer: LayerDefaults, Pos: at(11, 12)},
+		"retry.max_retries":    {Layer: LayerDefaults, Pos: at(12, 24)},
+		"retry.interval_start": {Layer: LayerDefaults, Pos: at(12, 43)},
+		"retry.interval_step":  {Layer: LayerDefaults, Pos: at(12, 62)},
+		"retry.interval_max":   {Layer: LayerDefaults, Pos: at(12, 83)},
+		"retry.timeout":        {Layer: LayerDefaults, Pos: at(12, 96)},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("OrderCreated origins mismatch (-want +got):\n%s", diff)
@@ -283,7 +283,7 @@ func TestExtensions(t *testing.T) {
 		t.Errorf("OrderCancelled fields (-want +got):\n%s", diff)
 	}
 	// The merged-in field keeps the anchor's position.
-	if got, want := b.Fields[0].Pos, (Pos{"testdata/anchors.kombugen.yaml", 4, 3}); got != want {
+	if got, want := b.Fields[0].Pos, (Pos{"testdata/anchors.kombugen.yaml", 5, 3}); got != want {
 		t.Errorf("merged field position = %v, want %v", got, want)
 	}
 	// at is overridden by the message's own key.
@@ -293,7 +293,7 @@ func TestExtensions(t *testing.T) {
 	if a.Policy.Priority != 7 || b.Policy.Priority != 7 || a.Policy.Mandatory != true {
 		t.Errorf("merged policy keys not applied: %+v", a.Policy)
 	}
-	wantHeaders := Table{{Key: "x-source", Value: "shop", Pos: Pos{"testdata/anchors.kombugen.yaml", 8, 13}}}
+	wantHeaders := Table{{Key: "x-source", Value: "shop", Pos: Pos{"testdata/anchors.kombugen.yaml", 9, 13}}}
 	if diff := cmp.Diff(wantHeaders, a.Headers); diff != "" {
 		t.Errorf("headers (-want +got):\n%s", diff)
 	}

@@ -1,0 +1,94 @@
+package schema
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// Lint is a second pass over a valid schema, for `kombugen check`: where
+// Parse rejects what cannot work, Lint points out what works but is most
+// likely not meant, such as a message that no binding routes or a
+// priority a queue cannot hold. Each Warning names its rule; doc.go lists
+// them. Lint looks only at the resolved model, so it also lints a Schema
+// built by hand.
+
+// Warning is a problem Lint found in a valid schema.
+type Warning struct {
+	// Pos is where to fix it.
+	Pos Pos
+	// Msg says what is wrong, in the style of schema errors.
+	Msg string
+	// Rule names the check, such as "unroutable".
+	Rule string
+}
+
+// String returns "FILE:LINE:COL: message [rule]".
+func (w Warning) String() string { return fmt.Sprintf("%s: %s [%s]", w.Pos, w.Msg, w.Rule) }
+
+// Lint checks a valid schema for likely mistakes and returns them sorted
+// by position. It never changes s.
+func Lint(s *Schema) []Warning {
+	l := newLinter(s)
+	l.messages()
+	l.queues()
+	l.bindings()
+	l.exchanges()
+	l.producers()
+	l.types()
+	slices.SortStableFunc(l.warnings, func(a, b Warning) int {
+		return cmp.Or(comparePos(a.Pos, b.Pos), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Msg, b.Msg))
+	})
+	return slices.Compact(l.warnings)
+}
+
+// linter holds what the rules share.
+type linter struct {
+	s        *Schema
+	warnings []Warning
+	// bound lists the bindings of each exchange, in file order.
+	bound map[string][]boundQueue
+	// routes holds where each message can go, by message name.
+	routes map[string]route
+}
+
+// boundQueue is a binding with the queue it belongs to.
+type boundQueue struct {
+	q *Queue
+	b *Binding
+}
+
+func newLinter(s *Schema) *linter {
+	l := &linter{s: s, bound: make(map[string][]boundQueue), routes: make(map[string]route)}
+	for _, q := range s.Queues {
+		for _, b := range q.Bindings {
+			l.bound[b.Exchange] = append(l.bound[b.Exchange], boundQueue{q, b})
+		}
+	}
+	for _, m := range s.Messages {
+		l.routes[m.Name] = l.route(m)
+	}
+	return l
+}
+
+// warn records a warning.
+func (l *linter) warn(pos Pos, rule, format string, args ...any) {
+	l.warnings = append(l.warnings, Warning{Pos: pos, Msg: fmt.Sprintf(format, args...), Rule: rule})
+}
+
+// exchangeType returns the type of an exchange the schema declares or the
+// broker predeclares.
+func (l *linter) exchangeType(name string) (string, bool) {
+	if x := l.s.Exchange(name); x != nil {
+		return x.Type, true
+	}
+	return PredeclaredExchange(name)
+}
+
+// posOr returns pos, or orElse when pos was not written.
+func posOr(pos, orElse Pos) Pos {
+	if pos.IsValid() {
+		return pos
+	}
+	return orElse
+}

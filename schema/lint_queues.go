@@ -1,0 +1,95 @@
+package schema
+
+import "slices"
+
+// queueArguments are the queue arguments RabbitMQ knows, with the queue
+// types that take each; declaring a queue with one its type does not take
+// fails with PRECONDITION_FAILED. Taken from the queue_arguments of
+// rabbit_classic_queue, rabbit_quorum_queue and rabbit_stream_queue in
+// RabbitMQ 3.10.8 and 4.x together, so that no version that takes an
+// argument is warned about (and checked against a 3.10.8 broker).
+// Arguments RabbitMQ does not know are taken by every type.
+var queueArguments = map[string][]string{
+	"x-expires":                       {"classic", "quorum"},
+	"x-message-ttl":                   {"classic", "quorum"},
+	"x-dead-letter-exchange":          {"classic", "quorum"},
+	"x-dead-letter-routing-key":       {"classic", "quorum"},
+	"x-dead-letter-strategy":          {"quorum"},
+	"x-max-length":                    {"classic", "quorum"},
+	"x-max-length-bytes":              {"classic", "quorum", "stream"},
+	"x-max-in-memory-length":          {"quorum"},
+	"x-max-in-memory-bytes":           {"quorum"},
+	"x-max-priority":                  {"classic"},
+	"x-overflow":                      {"classic", "quorum"},
+	"x-queue-mode":                    {"classic"},
+	"x-queue-version":                 {"classic"},
+	"x-single-active-consumer":        {"classic", "quorum"},
+	"x-queue-master-locator":          {"classic"},
+	"x-queue-leader-locator":          {"classic", "quorum", "stream"},
+	"x-quorum-initial-group-size":     {"quorum"},
+	"x-delivery-limit":                {"quorum"},
+	"x-max-age":                       {"stream"},
+	"x-stream-max-segment-size-bytes": {"stream"},
+	"x-stream-filter-size-bytes":      {"stream"},
+	"x-initial-cluster-size":          {"stream"},
+}
+
+// queues runs the rules about each queue's own settings.
+func (l *linter) queues() {
+	for _, q := range l.s.Queues {
+		for _, a := range q.Arguments {
+			if types, known := queueArguments[a.Key]; known && !slices.Contains(types, q.Type) {
+				l.warn(a.Pos, "unsupported-queue-argument", "queue %q: %s queues do not take %q; RabbitMQ refuses to declare it (PRECONDITION_FAILED)",
+					q.Name, q.Type, a.Key)
+			}
+		}
+		l.deadLetters(q)
+		l.unusedQueue(q)
+	}
+}
+
+// deadLetters checks where a queue's dead letters go.
+func (l *linter) deadLetters(q *Queue) {
+	dlx, hasDLX := q.Arguments.Get("x-dead-letter-exchange")
+	if !hasDLX {
+		if i := index(q.Arguments, "x-dead-letter-routing-key"); i >= 0 {
+			l.warn(q.Arguments[i].Pos, "dead-letter-routing-key-without-exchange",
+				"queue %q: dead_letter_routing_key without dead_letter_exchange; RabbitMQ refuses to declare it (PRECONDITION_FAILED)", q.Name)
+		}
+		return
+	}
+	pos := q.Arguments[index(q.Arguments, "x-dead-letter-exchange")].Pos
+	name, _ := dlx.(string)
+	if _, known := l.exchangeType(name); !known {
+		l.warn(pos, "external-dead-letter-exchange",
+			"queue %q: dead_letter_exchange %q is not in the schema; fine if it is declared elsewhere, else dead letters are dropped", q.Name, name)
+		return
+	}
+	x := l.s.Exchange(name)
+	if x != nil && len(l.bound[name]) == 0 && x.AlternateExchange == "" {
+		l.warn(pos, "dead-letters-dropped",
+			"queue %q: no queue is bound to dead_letter_exchange %q in the schema; unless one is bound elsewhere, dead letters are dropped", q.Name, name)
+	}
+}
+
+// unusedQueue reports a queue that nothing in the schema fills or
+// declares: no bindings, in no producer's declare, and no message sent to
+// it by name through the default exchange.
+func (l *linter) unusedQueue(q *Queue) {
+	if len(q.Bindings) > 0 {
+		return
+	}
+	for _, p := range l.s.Producers {
+		if slices.Contains(p.Declare, q.Name) {
+			return
+		}
+	}
+	for _, r := range l.routes {
+		for _, bq := range r.reached {
+			if bq.q == q {
+				return
+			}
+		}
+	}
+	l.warn(q.Pos, "unused-queue", "queue %q has no bindings, no producer declares it and no message is routed to it by name", q.Name)
+}
