@@ -61,6 +61,8 @@
 //   - unsupported-queue-argument: an argument RabbitMQ refuses for the
 //     queue's type (x-max-priority on a quorum queue, x-message-ttl on a
 //     stream).
+//   - queue-type-flags: a quorum queue or stream that is not durable, or
+//     is exclusive or auto-delete, which RabbitMQ refuses to declare.
 //   - dead-letter-routing-key-without-exchange: which RabbitMQ refuses.
 //   - external-dead-letter-exchange: a dead_letter_exchange the schema does
 //     not declare; fine when it is declared elsewhere.
@@ -90,8 +92,9 @@
 // headers binding can match headers a publish adds. So Lint warns only when
 // no message can be routed, and "can reach" means some can. Exchanges of a
 // plugin's type and alternate exchanges declared elsewhere are not judged.
-// Quorum queues declared exclusive, auto-delete or non-durable are Parse
-// errors, so Lint does not repeat them.
+// What RabbitMQ refuses to declare for a queue's type is a warning here
+// rather than a Parse error, so that check -strict decides whether a team
+// lets it through.
 //
 // # JSON Schema
 //
@@ -138,8 +141,10 @@
 //     brace. The 255-byte limit counts each parameter as one byte.
 //   - Durations that go on the wire in milliseconds (ttl, message_ttl) must
 //     be whole milliseconds.
-//   - x-queue-type is only sent when the queue's type is written. Quorum
-//     queues and streams must be durable, non-exclusive, not auto-delete.
+//   - x-queue-type is only sent when the queue's type is written. What
+//     RabbitMQ refuses to declare for a queue's type (a quorum queue that is
+//     exclusive, x-max-priority on one) is a lint warning, not an error:
+//     kombugen check -strict fails on it.
 //   - Compression aliases are stored under their main names (gzip as zlib,
 //     xz as lzma).
 //   - A producer's Go type is its GoName plus Producer (Orders =>

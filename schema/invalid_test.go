@@ -77,8 +77,6 @@ var invalidTests = []struct {
 		`s.yaml:4:3: exchange "amq.topic": names beginning with "amq." are reserved by the broker`}},
 	{"bad queue type", base + "queues:\n  q: {type: quorom}\n", []string{
 		`s.yaml:5:13: queue "q": type: unknown value "quorom" (did you mean "quorum"?); want one of classic, quorum, stream`}},
-	{"exclusive quorum queue", base + "queues:\n  q: {type: quorum, exclusive: true}\n", []string{
-		`s.yaml:5:32: queue "q": a quorum queue must have exclusive: false`}},
 	{"argument set twice", base + "queues:\n  q: {max_priority: 10, arguments: {x-max-priority: 5}}\n", []string{
 		`s.yaml:5:37: queue "q": arguments: "x-max-priority" is also set by max_priority at 5:21; keep one of them`}},
 	{"max_priority out of range", base + "queues:\n  q: {max_priority: 0}\n", []string{

@@ -43,6 +43,7 @@ func (l *linter) queues() {
 					q.Name, q.Type, a.Key)
 			}
 		}
+		l.queueTypeFlags(q)
 		l.deadLetters(q)
 		l.unusedQueue(q)
 	}
@@ -92,4 +93,22 @@ func (l *linter) unusedQueue(q *Queue) {
 		}
 	}
 	l.warn(q.Pos, "unused-queue", "queue %q has no bindings, no producer declares it and no message is routed to it by name", q.Name)
+}
+
+// queueTypeFlags checks the flags quorum queues and streams must have: they
+// are replicated and outlive their connections, so RabbitMQ refuses to
+// declare one that is not durable, or is exclusive or auto-delete.
+func (l *linter) queueTypeFlags(q *Queue) {
+	if q.Type != "quorum" && q.Type != "stream" {
+		return
+	}
+	for _, f := range []struct {
+		key, want string
+		bad       bool
+	}{{"durable", "true", !q.Durable}, {"exclusive", "false", q.Exclusive}, {"auto_delete", "false", q.AutoDelete}} {
+		if f.bad {
+			l.warn(q.Pos, "queue-type-flags", "queue %q: a %s queue must have %s: %s; RabbitMQ refuses to declare it (PRECONDITION_FAILED)",
+				q.Name, q.Type, f.key, f.want)
+		}
+	}
 }

@@ -233,6 +233,24 @@ messages:
 		},
 	},
 	{
+		name: "queue type flags",
+		src: `version: 1
+package: p
+exchanges:
+  ev: {type: fanout}
+queues:
+  q: {type: quorum, exclusive: true, bindings: [{exchange: ev}]}
+  s: {type: stream, durable: false, auto_delete: true, bindings: [{exchange: ev}]}
+messages:
+  M: {exchange: ev, routing_key: k}
+`,
+		want: []string{
+			`t.yaml:6:3: queue "q": a quorum queue must have exclusive: false; RabbitMQ refuses to declare it (PRECONDITION_FAILED) [queue-type-flags]`,
+			`t.yaml:7:3: queue "s": a stream queue must have auto_delete: false; RabbitMQ refuses to declare it (PRECONDITION_FAILED) [queue-type-flags]`,
+			`t.yaml:7:3: queue "s": a stream queue must have durable: true; RabbitMQ refuses to declare it (PRECONDITION_FAILED) [queue-type-flags]`,
+		},
+	},
+	{
 		name: "dead letters",
 		src: `version: 1
 package: p

@@ -118,7 +118,6 @@ func (d *decoder) queue(e entry) *rawQueue {
 	}
 	q.Arguments = d.mergeArguments(k, d.queueArguments(k))
 	d.queueFromArguments(ctx, q)
-	d.checkQueueType(k, q)
 	r := &rawQueue{q: q}
 	d.bindings(k, r)
 	return r
@@ -222,31 +221,6 @@ func describeValue(v any) string {
 		return "a list"
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-// checkQueueType reports properties quorum queues and streams cannot have.
-func (d *decoder) checkQueueType(k keys, q *Queue) {
-	if q.Type == "classic" {
-		return
-	}
-	bad := []struct {
-		key string
-		is  bool
-	}{{"durable", !q.Durable}, {"exclusive", q.Exclusive}, {"auto_delete", q.AutoDelete}}
-	for _, b := range bad {
-		if !b.is {
-			continue
-		}
-		pos := k.pos
-		if e, ok := k.get(b.key); ok {
-			pos = d.pos(e.value)
-		}
-		want := "false"
-		if b.key == "durable" {
-			want = "true"
-		}
-		d.errorf(pos, k.ctx, "a %s queue must have %s: %s", q.Type, b.key, want)
-	}
 }
 
 // bindings reads a queue's bindings.

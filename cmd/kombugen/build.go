@@ -20,21 +20,22 @@ type target struct {
 }
 
 // build loads the schema at path, as given on the command line, and
-// returns the Go file generated from it for t. Its error is a
+// returns it with the Go file generated from it for t. Its error is a
 // schema.ErrorList when the schema (or a go_type in it) is wrong.
-func build(path string, t target) ([]byte, error) {
+func build(path string, t target) (*schema.Schema, []byte, error) {
 	s, err := schema.Load(path, schema.Options{
 		Package:        t.pkg,
 		DefaultPackage: defaultPackage(t.out, t.cwd, t.goPackage),
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dir := filepath.Dir(t.out)
-	return generator.Generate(s, generator.Options{
+	code, err := generator.Generate(s, generator.Options{
 		SchemaPath: headerPath(path, t.cwd, dir),
 		// go_type packages are resolved where the generated code is
 		// compiled, so that they are found with that module's go.mod.
 		Dir: dir,
 	})
+	return s, code, err
 }

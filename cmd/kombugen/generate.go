@@ -65,7 +65,7 @@ func (g *generateFlags) run(std stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := build(path, target{out: abs, pkg: g.pkg, cwd: cwd, goPackage: os.Getenv("GOPACKAGE")})
+	_, src, err := build(path, target{out: abs, pkg: g.pkg, cwd: cwd, goPackage: os.Getenv("GOPACKAGE")})
 	if err != nil {
 		return err
 	}
