@@ -27,6 +27,8 @@ var commands = []*command{
 	generateCmd,
 	checkCmd,
 	diffCmd,
+	docsCmd,
+	definitionsCmd,
 	versionCmd,
 }
 
@@ -85,8 +87,12 @@ func help(std stdio, args []string) int {
 func printUsage(w io.Writer) {
 	fmt.Fprintf(w, "%s compiles a YAML schema of AMQP topology and messages into typed Go producers.\n\n", programName)
 	fmt.Fprintf(w, "Usage:\n\n\t%s <verb> [arguments]\n\nVerbs:\n\n", programName)
+	width := 0
 	for _, c := range commands {
-		fmt.Fprintf(w, "\t%-10s %s\n", c.name, c.short)
+		width = max(width, len(c.name))
+	}
+	for _, c := range commands {
+		fmt.Fprintf(w, "\t%-*s  %s\n", width, c.name, c.short)
 	}
 	fmt.Fprintf(w, "\nRun \"%s <verb> -h\" for a verb's usage.\n", programName)
 }

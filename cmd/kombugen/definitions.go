@@ -1,0 +1,43 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+
+	"github.com/kombugen/kombugen/definitions"
+)
+
+var definitionsCmd = &command{
+	name:  "definitions",
+	args:  "[-vhost NAME] [-o FILE] SCHEMA",
+	short: "write RabbitMQ definitions JSON for the topology",
+	long: `Definitions writes the exchanges, queues and bindings of SCHEMA as RabbitMQ
+definitions JSON, for rabbitmqctl import_definitions or the management
+API (POST /api/definitions), so that operators can create the topology
+before any producer runs. Exclusive queues belong to one connection and
+cannot be imported: they are left out, each with a note on stderr.
+
+The JSON goes to stdout, or to FILE with -o.
+`,
+	flags: func(fs *flag.FlagSet) func(stdio, []string) error {
+		out := fs.String("o", "", "write the JSON to `FILE` instead of stdout")
+		vhost := fs.String("vhost", definitions.DefaultVHost, "the virtual host `NAME` the entities belong to")
+		return func(std stdio, args []string) error {
+			path, err := oneArg(args, "SCHEMA")
+			if err != nil {
+				return err
+			}
+			s, err := loadForDiff(path)
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			skipped := func(sk definitions.Skip) { fmt.Fprintf(std.err, "%s\n", sk) }
+			if err := definitions.Write(&buf, s, definitions.VHost(*vhost), definitions.OnSkip(skipped)); err != nil {
+				return err
+			}
+			return emit(std, *out, buf.Bytes())
+		}
+	},
+}
