@@ -1,7 +1,10 @@
 package generator
 
 import (
+	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 )
@@ -37,14 +40,43 @@ func commentText(l string) string {
 	return "// " + l
 }
 
-// commentLines splits text into lines safe in a // comment.
+// commentLines splits text into lines safe in a // comment: characters Go
+// source cannot hold (NUL, a byte order mark) and other control characters
+// are written as escapes, and a line that would read as a build constraint
+// ("+build ...", which gofmt moves above the package clause) is escaped
+// too.
 func commentLines(text string) []string {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	var out []string
-	for _, l := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' }) {
-		out = append(out, strings.TrimRight(l, " \t"))
+	for _, l := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029' }) {
+		l = strings.TrimRight(escapeControls(l), " \t")
+		if strings.HasPrefix(strings.TrimLeft(l, " \t"), "+build") {
+			l = "\\" + strings.TrimLeft(l, " \t")
+		}
+		out = append(out, l)
 	}
 	return out
+}
+
+// escapeControls writes control characters other than tab, and U+FEFF, as
+// Go escapes.
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, isUnsafeInComment) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isUnsafeInComment(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isUnsafeInComment(r rune) bool {
+	return (unicode.IsControl(r) && r != '\t') || r == '\uFEFF' || r == utf8.RuneError
 }
 
 // wrap breaks a line at spaces so that it fits commentWidth; a word longer

@@ -57,7 +57,7 @@ func goTypeProblem(p *packages.Package, t *schema.GoType) string {
 		return "package not found"
 	}
 	if len(p.Errors) > 0 {
-		return fmt.Sprintf("package %s does not load: %v", t.ImportPath, p.Errors[0])
+		return fmt.Sprintf("package %s does not load: %s", t.ImportPath, p.Errors[0].Msg)
 	}
 	obj := p.Types.Scope().Lookup(t.Name)
 	if obj == nil {

@@ -104,7 +104,7 @@ func duration(d time.Duration) jen.Code {
 	units := []struct {
 		name string
 		d    time.Duration
-	}{{"Hour", time.Hour}, {"Minute", time.Minute}, {"Second", time.Second}, {"Millisecond", time.Millisecond}, {"Microsecond", time.Microsecond}}
+	}{{"Hour", time.Hour}, {"Minute", time.Minute}, {"Second", time.Second}, {"Millisecond", time.Millisecond}, {"Microsecond", time.Microsecond}, {"Nanosecond", time.Nanosecond}}
 	for _, u := range units {
 		if d%u.d == 0 {
 			if d == u.d {
@@ -113,5 +113,5 @@ func duration(d time.Duration) jen.Code {
 			return jen.Lit(int(d/u.d)).Op("*").Qual(timePkg, u.name)
 		}
 	}
-	return jen.Qual(timePkg, "Duration").Call(jen.Lit(int64(d)))
+	panic("unreachable: every duration is a whole number of nanoseconds")
 }

@@ -252,9 +252,9 @@ var (
 	}
 	fieldNames = []string{
 		"order_id", "URL", "id", "type", "2fast", "func", "string", "日本", "ümlaut", "a b",
-		"with\"quote", "back`tick", "valid", "x", "m", "n", "err", "e", "i", "k", "placed_at",
+		"with;semicolon", "at@sign", "valid", "x", "m", "n", "err", "e", "i", "k", "placed_at",
 		"HTTPServer", "ORDER_CREATED", "ids", "TTL", "nil", "iota", "_private", "ǅx", "ß",
-		"Ωmega", "amount", "tags", "created-at", "a.b", "%d", "*/", "json", "yaml:\"x\"",
+		"Ωmega", "amount", "tags", "created-at", "a.b", "%d", "*/", "json", "yaml:x",
 	}
 	paramNames = []string{
 		"region", "id", "type", "func", "ctx", "msg", "opts", "p", "key", "err", "fmt", "string",

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -89,7 +90,7 @@ func (g *gen) valueChecks(f *schema.Field, val, addr func() *jen.Statement) []je
 		}
 		out = append(out, jen.Switch(val()).Block(
 			jen.Case(cases...),
-			jen.Default().Block(jen.Return(invalid(name, "%q is not one of "+strings.Join(f.Enum, ", "), val()))),
+			jen.Default().Block(jen.Return(invalid(name, "%q is not one of "+escapePercent(strings.Join(f.Enum, ", ")), val()))),
 		))
 	}
 	out = append(out, lengthChecks(f, val)...)
@@ -211,12 +212,18 @@ func lengthAgain(f *schema.Field, val func() *jen.Statement) *jen.Statement {
 // boundChecks bound a number.
 func boundChecks(f *schema.Field, val func() *jen.Statement) []jen.Code {
 	var out []jen.Code
+	// An int is 32 bits on some platforms, where a bound past that range
+	// would not compile: it is compared as an int64.
+	compared := val
+	if f.Type.Kind == schema.KindInt {
+		compared = func() *jen.Statement { return jen.Int64().Call(val()) }
+	}
 	if f.Minimum != nil {
-		out = append(out, jen.If(val().Op("<").Add(bound(f.Type.Kind, f.Minimum))).Block(
+		out = append(out, jen.If(compared().Op("<").Add(bound(f.Type.Kind, f.Minimum))).Block(
 			jen.Return(invalid(f.Name, "%v is less than the minimum of "+boundText(f.Type.Kind, f.Minimum), val()))))
 	}
 	if f.Maximum != nil {
-		out = append(out, jen.If(val().Op(">").Add(bound(f.Type.Kind, f.Maximum))).Block(
+		out = append(out, jen.If(compared().Op(">").Add(bound(f.Type.Kind, f.Maximum))).Block(
 			jen.Return(invalid(f.Name, "%v is more than the maximum of "+boundText(f.Type.Kind, f.Maximum), val()))))
 	}
 	return out
@@ -224,7 +231,8 @@ func boundChecks(f *schema.Field, val func() *jen.Statement) []jen.Code {
 
 func bound(k schema.Kind, n *schema.Number) jen.Code {
 	if k.IsInteger() {
-		return jen.Lit(int(n.Int))
+		// An untyped constant: it takes the type of what it is compared with.
+		return jen.Op(strconv.FormatInt(n.Int, 10))
 	}
 	return jen.Lit(n.Float)
 }

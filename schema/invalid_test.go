@@ -215,6 +215,12 @@ var invalidTests = []struct {
 		`s.yaml:5:29: message "M": go_type: "Page[int]" is not a Go type name; want such as example.com/shop/model.Order`}},
 	{"local go_type clashes with a type", base + "types:\n  Order: {fields: {}}\nmessages:\n  M: {exchange: e, go_type: Order}\n", []string{
 		`s.yaml:7:29: message "M": go_type: Go name "Order" is already used by type "Order" at 5:3; rename one of them`}},
+	{"local go_type named like an import", base + "messages:\n  M: {exchange: e, go_type: context}\n", []string{
+		`s.yaml:5:29: message "M": go_type: "context" is a name the generated file needs for itself (a package it imports or a predeclared identifier); rename the type`}},
+	{"type named Topology", base + "types:\n  Topology: {enum: [a]}\n", []string{
+		`s.yaml:5:3: type "Topology": Go name "Topology" is taken by the generated var Topology, which lists the schema's exchanges and queues; rename it`}},
+	{"field name with a comma", base + "messages:\n  M:\n    exchange: e\n    fields: {\"id,string\": {type: string}}\n", []string{
+		`s.yaml:7:14: message "M": field "id,string": a field name is the key of the json, yaml and msgpack encodings, which cannot hold quotes, backslashes, commas or control characters`}},
 	{"no exchange", base + "messages:\n  M: {routing_key: a}\n", []string{
 		`s.yaml:5:3: message "M": no exchange; set exchange on the message or its producer ("" for the default exchange)`}},
 	{"producers with different exchanges", "version: 1\npackage: p\nexchanges: {e: {type: topic}, f: {type: direct}}\nmessages:\n  M: {routing_key: a}\nproducers:\n  P1: {exchange: e, messages: [M]}\n  P2: {exchange: f, messages: [M]}\n", []string{

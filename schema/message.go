@@ -174,6 +174,10 @@ func (r *resolver) goType(m *rawMessage) *GoType {
 		r.errorf(g.Pos, ctx, "%q is not a Go type name; want such as example.com/shop/model.Order", g.Name)
 		return nil
 	}
+	if g.ImportPath == "" && (generatedNames[g.Name] || predeclared[g.Name]) {
+		r.errorf(g.Pos, ctx, "%q is a name the generated file needs for itself (a package it imports or a predeclared identifier); rename the type", g.Name)
+		return nil
+	}
 	if g.ImportPath != "" && !token.IsExported(g.Name) {
 		r.errorf(g.Pos, ctx, "%q is not exported, so the generated package cannot use it", g.Name)
 		return nil

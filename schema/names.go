@@ -66,8 +66,9 @@ func GoName(name string) string {
 // first word in lower case (all of it when it is an initialism or written
 // in capitals), the others as GoName writes them. A name starting with a
 // digit is prefixed with x. A name that is a Go keyword, a predeclared
-// identifier or a name the generated code uses itself (ctx, msg, opts, p
-// and the packages it imports) gets a trailing underscore. VarName returns
+// identifier or a name the generated code uses itself (ctx, msg, opts, p,
+// the packages it imports, and its own unexported names, which begin with
+// kombugen) gets a trailing underscore. VarName returns
 // "" when name has no letter or digit.
 //
 //	region   => region
@@ -90,7 +91,8 @@ func VarName(name string) string {
 	if r, _ := utf8.DecodeRuneInString(s); !unicode.IsLetter(r) {
 		s = "x" + s
 	}
-	if token.IsKeyword(s) || predeclared[s] || generatedNames[s] {
+	// Unexported names of the generated file all begin with kombugen.
+	if token.IsKeyword(s) || predeclared[s] || generatedNames[s] || strings.HasPrefix(s, "kombugen") {
 		s += "_"
 	}
 	return s

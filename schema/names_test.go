@@ -66,6 +66,7 @@ func TestVarName(t *testing.T) {
 		{"string", "string_"},
 		{"len", "len_"},
 		{"ctx", "ctx_"},
+		{"kombugen_m_key", "kombugenMKey_"},
 		{"msg", "msg_"},
 		{"opts", "opts_"},
 		{"p", "p_"},

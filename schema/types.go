@@ -278,6 +278,9 @@ func (r *resolver) fieldList(ctx string, raws []*rawField) []*Field {
 
 // field resolves one field: its Go name, type and constraints.
 func (r *resolver) field(rf *rawField) *Field {
+	if !isTagKey(rf.name) {
+		r.errorf(rf.pos, rf.ctx, "a field name is the key of the json, yaml and msgpack encodings, which cannot hold quotes, backslashes, commas or control characters")
+	}
 	f := &Field{
 		Name:        rf.name,
 		GoName:      r.goName(rf.ctx, rf.pos, GoName(rf.name)),
@@ -412,3 +415,22 @@ func (r *resolver) enumConsts(ctx, goName string, values []val[string]) []*EnumV
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// isTagKey reports whether name can be the key of a struct tag's json, yaml
+// and msgpack entries as it is: encoding/json takes letters, digits and the
+// punctuation !#$%&()*+-./:;<=>?@[]^_{|}~ and space, and the tag's syntax
+// itself rules out quotes and backslashes; a comma would start the options.
+func isTagKey(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, c := range name {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
+		case unicode.IsLetter(c) || unicode.IsDigit(c):
+		default:
+			return false
+		}
+	}
+	return true
+}

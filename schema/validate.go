@@ -29,6 +29,10 @@ func (r *resolver) checkGoNames() {
 		if id.name == "" {
 			continue // reported already
 		}
+		if what, ok := generatedIdents[id.name]; ok {
+			r.errorf(id.pos, id.ctx, "Go name %q is taken by the generated %s; rename it", id.name, what)
+			continue
+		}
 		f, dup := first[id.name]
 		switch {
 		case !dup:
@@ -38,6 +42,12 @@ func (r *resolver) checkGoNames() {
 			r.errorf(id.pos, id.ctx, "Go name %q is already used by %s at %s; rename one of them", id.name, f.desc, f.pos.lineCol())
 		}
 	}
+}
+
+// generatedIdents are the top-level names the generated file declares
+// whatever the schema, with what they are.
+var generatedIdents = map[string]string{
+	"Topology": "var Topology, which lists the schema's exchanges and queues",
 }
 
 // idents lists every top-level identifier the generated file declares or,

@@ -206,10 +206,10 @@ func (m *Everything) Validate() error {
 		}
 	}
 	if x := m.I; x != nil {
-		if *x < 0 {
+		if int64(*x) < 0 {
 			return runtime.Invalid("i", "%v is less than the minimum of 0", *x)
 		}
-		if *x > 10 {
+		if int64(*x) > 10 {
 			return runtime.Invalid("i", "%v is more than the maximum of 10", *x)
 		}
 	}
