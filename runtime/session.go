@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"sync"
@@ -46,7 +47,8 @@ type session struct {
 }
 
 // dialSession connects to u. ctx bounds the TCP connect and the handshake.
-func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch func(func(Return), Return)) (*session, error) {
+// authenticated tells that u's broker accepted the credentials before.
+func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch func(func(Return), Return), authenticated bool) (*session, error) {
 	props := amqp.NewConnectionProperties()
 	props.SetClientConnectionName(cfg.connectionName)
 	target, tlsConfig, err := u.dialTarget(cfg.tlsConfig)
@@ -68,6 +70,20 @@ func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch fun
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		// amqp091-go reports a socket that closed without a word during
+		// the handshake as a 403 of its own making. After
+		// connection.open, that is a lost connection: RabbitMQ refuses
+		// a vhost with a connection.close of its own (530). After
+		// start-ok it is also how RabbitMQ refuses credentials (to a
+		// client that does not advertise authentication_failure_close,
+		// as amqp091-go does not), so it is taken for a lost connection
+		// only when this broker accepted the credentials before.
+		if errors.Is(err, amqp.ErrVhost) {
+			return nil, fmt.Errorf("%w: closed during connection.open", ErrConnectionLost)
+		}
+		if authenticated && errors.Is(err, amqp.ErrCredentials) {
+			return nil, fmt.Errorf("%w: closed during authentication, which this broker accepted before", ErrConnectionLost)
 		}
 		return nil, brokerError(err)
 	}
@@ -226,6 +242,17 @@ func (s *session) publish(ctx context.Context, msg *Publishing) error {
 // close closes the connection, waiting at most until deadline for the
 // broker's answer, and for the channels' goroutines.
 func (s *session) close(deadline time.Time) error {
+	// CloseDeadline's socket deadline does not hold for reads: amqp091-go's
+	// heartbeater moves the read deadline on with every frame the broker
+	// sends, and a broker that blocks the connection (an alarm) keeps
+	// sending heartbeats but never reads our connection.close. Closing the
+	// socket at the deadline ends the wait for the close-ok.
+	expire := time.AfterFunc(time.Until(deadline), func() {
+		if s.netConn != nil {
+			s.netConn.Close()
+		}
+	})
+	defer expire.Stop()
 	err := s.conn.CloseDeadline(deadline)
 	<-s.lost
 	s.background.Wait()

@@ -66,3 +66,8 @@ done
 
 log "go test -race"
 go test -race -count=1 -timeout 15m ./...
+
+# The fault-injection suite stops the broker and raises memory alarms, so it
+# runs on its own, after everything else; -v prints its figures, the record.
+log "fault-injection suite (faults/)"
+KOMBUGEN_FAULT_TESTS=1 go test -race -count=1 -timeout 10m -v ./faults/
