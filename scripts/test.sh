@@ -48,6 +48,8 @@ ensure_kombu() {
 
 ensure_rabbitmq
 ensure_kombu
+# Chromium, Node.js and the pinned mermaid package, for docs/render_test.go.
+bash tools/mermaid/setup.sh
 
 log "gofmt"
 unformatted=$(gofmt -l .)
@@ -61,6 +63,7 @@ go vet ./...
 log "generated examples are current"
 go build -o "${TMPDIR:-/tmp}/kombugen-ci" ./cmd/kombugen
 find examples -name '*.kombugen.yaml' | sort | while read -r schema; do
+	"${TMPDIR:-/tmp}/kombugen-ci" check -strict "$schema"
 	"${TMPDIR:-/tmp}/kombugen-ci" generate -check "$schema"
 done
 
