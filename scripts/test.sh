@@ -70,6 +70,11 @@ done
 log "go test -race"
 go test -race -count=1 -timeout 15m ./...
 
+# The tracing example is a module of its own, so that kombugen does not
+# depend on OpenTelemetry.
+log "examples/tracing (its own module)"
+(cd examples/tracing && go vet ./... && go test -race -count=1 ./...)
+
 # The fault-injection suite stops the broker and raises memory alarms, so it
 # runs on its own, after everything else; -v prints its figures, the record.
 log "fault-injection suite (faults/)"
