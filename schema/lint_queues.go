@@ -1,44 +1,16 @@
 package schema
 
-import "slices"
+import (
+	"slices"
 
-// queueArguments are the queue arguments RabbitMQ knows, with the queue
-// types that take each; declaring a queue with one its type does not take
-// fails with PRECONDITION_FAILED. Taken from the queue_arguments of
-// rabbit_classic_queue, rabbit_quorum_queue and rabbit_stream_queue in
-// RabbitMQ 3.10.8 and 4.x together, so that no version that takes an
-// argument is warned about (and checked against a 3.10.8 broker).
-// Arguments RabbitMQ does not know are taken by every type.
-var queueArguments = map[string][]string{
-	"x-expires":                       {"classic", "quorum"},
-	"x-message-ttl":                   {"classic", "quorum"},
-	"x-dead-letter-exchange":          {"classic", "quorum"},
-	"x-dead-letter-routing-key":       {"classic", "quorum"},
-	"x-dead-letter-strategy":          {"quorum"},
-	"x-max-length":                    {"classic", "quorum"},
-	"x-max-length-bytes":              {"classic", "quorum", "stream"},
-	"x-max-in-memory-length":          {"quorum"},
-	"x-max-in-memory-bytes":           {"quorum"},
-	"x-max-priority":                  {"classic"},
-	"x-overflow":                      {"classic", "quorum"},
-	"x-queue-mode":                    {"classic"},
-	"x-queue-version":                 {"classic"},
-	"x-single-active-consumer":        {"classic", "quorum"},
-	"x-queue-master-locator":          {"classic"},
-	"x-queue-leader-locator":          {"classic", "quorum", "stream"},
-	"x-quorum-initial-group-size":     {"quorum"},
-	"x-delivery-limit":                {"quorum"},
-	"x-max-age":                       {"stream"},
-	"x-stream-max-segment-size-bytes": {"stream"},
-	"x-stream-filter-size-bytes":      {"stream"},
-	"x-initial-cluster-size":          {"stream"},
-}
+	"github.com/kombugen/kombugen/internal/queueargs"
+)
 
 // queues runs the rules about each queue's own settings.
 func (l *linter) queues() {
 	for _, q := range l.s.Queues {
 		for _, a := range q.Arguments {
-			if types, known := queueArguments[a.Key]; known && !slices.Contains(types, q.Type) {
+			if queueargs.Refused(q.Type, a.Key) {
 				l.warn(a.Pos, "unsupported-queue-argument", "queue %q: %s queues do not take %q; RabbitMQ refuses to declare it (PRECONDITION_FAILED)",
 					q.Name, q.Type, a.Key)
 			}

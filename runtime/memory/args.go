@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/kombugen/kombugen/internal/queueargs"
 	"github.com/kombugen/kombugen/runtime"
 )
 
@@ -106,6 +107,18 @@ func parseQueueArgs(name string, args runtime.Table) (queueArgs, error) {
 			"a dead-letter routing key needs x-dead-letter-exchange")
 	}
 	return a, nil
+}
+
+// checkQueueType refuses, as RabbitMQ does for a new queue, arguments the
+// queue's type does not take (x-max-priority on a quorum queue).
+func checkQueueType(name string, args runtime.Table) error {
+	typ, _ := args["x-queue-type"].(string)
+	for _, key := range slices.Sorted(maps.Keys(args)) {
+		if queueargs.Refused(typ, key) {
+			return invalidArg("queue", name, key, "not an argument of queue type "+typ)
+		}
+	}
+	return nil
 }
 
 // intArg reads an integer argument in [lo, hi]; hi < 0 means no upper

@@ -166,6 +166,9 @@ func (b *Broker) createQueue(req *runtime.Queue, now time.Time) error {
 		cur.lastUsed = now
 		return nil
 	}
+	if err := checkQueueType(req.Name, req.Arguments); err != nil {
+		return err
+	}
 	decl := runtime.Queue{Name: req.Name, Durable: req.Durable, Exclusive: req.Exclusive,
 		AutoDelete: req.AutoDelete, Arguments: copyTable(req.Arguments)}
 	b.queues[req.Name] = newQueue(decl, args, now)

@@ -381,3 +381,19 @@ type other struct{}
 
 func (other) DeclareKey() string { return "O|" }
 func (other) Cacheable() bool    { return true }
+
+// TestQueueTypeArguments checks that a new queue is refused an argument its
+// type does not take, as RabbitMQ refuses it.
+func TestQueueTypeArguments(t *testing.T) {
+	b := memory.New()
+	defer b.Close()
+	q := &runtime.Queue{Name: "q", Durable: true, Arguments: runtime.Table{"x-queue-type": "quorum", "x-max-priority": 10}}
+	err := b.Declare(context.Background(), q)
+	if !errors.Is(err, runtime.ErrPreconditionFailed) || !strings.Contains(err.Error(), "invalid arg 'x-max-priority' for queue 'q'") {
+		t.Fatalf("Declare = %v, want PRECONDITION_FAILED for x-max-priority", err)
+	}
+	delete(q.Arguments, "x-max-priority")
+	if err := b.Declare(context.Background(), q); err != nil {
+		t.Errorf("quorum queue without x-max-priority: %v", err)
+	}
+}
