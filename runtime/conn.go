@@ -29,9 +29,6 @@ type Conn struct {
 	dialing *dialAttempt
 	next    int // index of the URL to try first on the next dial
 	closed  bool
-	// authenticated marks the URLs whose broker has accepted the
-	// credentials on this Conn.
-	authenticated []bool
 }
 
 // dialAttempt lets callers that need a connection while another is dialing
@@ -57,7 +54,7 @@ func Dial(ctx context.Context, url string, opts ...DialOption) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Conn{cfg: cfg, urls: urls, returns: newReturnDispatcher(), authenticated: make([]bool, len(urls))}
+	c := &Conn{cfg: cfg, urls: urls, returns: newReturnDispatcher()}
 	c.closing, c.cancel = context.WithCancel(context.Background())
 	if _, err := c.session(ctx); err != nil {
 		c.Close()
@@ -206,14 +203,10 @@ func (c *Conn) connect(ctx context.Context, start int) (*session, error) {
 	var errs []error
 	for _, idx := range c.order(start) {
 		u := c.urls[idx]
-		c.mu.Lock()
-		authenticated := c.authenticated[idx]
-		c.mu.Unlock()
-		s, err := dialSession(ctx, u, &c.cfg, c.returns.dispatch, authenticated)
+		s, err := dialSession(ctx, u, &c.cfg, c.returns.dispatch)
 		if err == nil {
 			c.mu.Lock()
 			c.next = idx + 1
-			c.authenticated[idx] = true
 			c.mu.Unlock()
 			c.cfg.logger.Info("kombugen: connected", "url", u.redacted)
 			return s, nil

@@ -175,6 +175,23 @@ trying each URL once, starting after the last one that worked, and the
 producer's retry policy decides whether and when to try again, sleeping
 only after a full round of URLs.
 
+After a reconnect nothing of the old connection is kept: what was declared
+is declared again before the first publish, and publish channels are in
+confirm mode before any publish sees them. A publish whose confirm was lost
+with the connection is sent again, so a consumer may get a message twice
+(at-least-once); WithAutoMessageID gives each message an id that its
+retries share, for consumers to drop repeats. A broker that blocks
+publishing (a memory or disk alarm) makes publishes wait for the unblock,
+or fail at once with ErrBlocked under WithFailWhenBlocked; a publish whose
+write hangs past its context's end breaks the connection, since a frame
+half written cannot be taken back.
+
+To tell a network cut during the handshake from wrong credentials, the Conn
+asks RabbitMQ, in connection.start-ok, to refuse credentials with a
+connection.close (the authentication_failure_close capability), which
+amqp091-go does not ask for: a refusal is then ErrAccessRefused, final, and
+a silent close is a lost connection, retried.
+
 # Errors
 
 Errors wrap exported sentinels; test them with errors.Is:

@@ -47,8 +47,7 @@ type session struct {
 }
 
 // dialSession connects to u. ctx bounds the TCP connect and the handshake.
-// authenticated tells that u's broker accepted the credentials before.
-func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch func(func(Return), Return), authenticated bool) (*session, error) {
+func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch func(func(Return), Return)) (*session, error) {
 	props := amqp.NewConnectionProperties()
 	props.SetClientConnectionName(cfg.connectionName)
 	target, tlsConfig, err := u.dialTarget(cfg.tlsConfig)
@@ -72,18 +71,13 @@ func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch fun
 			return nil, ctx.Err()
 		}
 		// amqp091-go reports a socket that closed without a word during
-		// the handshake as a 403 of its own making. After
-		// connection.open, that is a lost connection: RabbitMQ refuses
-		// a vhost with a connection.close of its own (530). After
-		// start-ok it is also how RabbitMQ refuses credentials (to a
-		// client that does not advertise authentication_failure_close,
-		// as amqp091-go does not), so it is taken for a lost connection
-		// only when this broker accepted the credentials before.
-		if errors.Is(err, amqp.ErrVhost) {
-			return nil, fmt.Errorf("%w: closed during connection.open", ErrConnectionLost)
-		}
-		if authenticated && errors.Is(err, amqp.ErrCredentials) {
-			return nil, fmt.Errorf("%w: closed during authentication, which this broker accepted before", ErrConnectionLost)
+		// the handshake as a 403 of its own making (Server is false).
+		// RabbitMQ refuses credentials and vhosts with a connection.close
+		// of its own (the propertyWriter asks for that with the
+		// authentication_failure_close capability), so a silent close is
+		// a lost connection, to be retried.
+		if errors.Is(err, amqp.ErrVhost) || errors.Is(err, amqp.ErrCredentials) {
+			return nil, fmt.Errorf("%w: closed during the handshake", ErrConnectionLost)
 		}
 		return nil, brokerError(err)
 	}

@@ -29,6 +29,7 @@ type propertyWriter struct {
 // AMQP 0-9-1 framing: the frame types, the end octet and the basic class's
 // property flags that matter here.
 const (
+	frameMethod      = 1
 	frameHeader      = 2
 	frameEnd         = 0xCE
 	classBasic       = 60
@@ -82,7 +83,7 @@ func (w *propertyWriter) consume(p []byte) {
 			w.collect -= n
 			p = p[n:]
 			if w.collect == 0 {
-				w.emitOwned(completeProperties(w.frame))
+				w.emitOwned(rewrite(w.frame))
 				w.frame = w.frame[:0]
 			}
 		default:
@@ -100,7 +101,8 @@ func (w *propertyWriter) consume(p []byte) {
 func (w *propertyWriter) startFrame() {
 	w.headN = 0
 	size := int(binary.BigEndian.Uint32(w.head[3:7])) + 1 // payload and end octet
-	if w.head[0] == frameHeader {
+	channel := binary.BigEndian.Uint16(w.head[1:3])
+	if w.head[0] == frameHeader || w.head[0] == frameMethod && channel == 0 {
 		w.frame = append(w.frame[:0], w.head[:]...)
 		w.collect = size
 		return
@@ -117,6 +119,14 @@ func (w *propertyWriter) emitOwned(b []byte) {
 	start := len(w.scratch)
 	w.scratch = append(w.scratch, b...)
 	w.out = append(w.out, w.scratch[start:len(w.scratch):len(w.scratch)])
+}
+
+// rewrite returns a collected frame as it should go out.
+func rewrite(frame []byte) []byte {
+	if frame[0] == frameMethod {
+		return askAuthenticationFailureClose(frame)
+	}
+	return completeProperties(frame)
 }
 
 // completeProperties returns a basic content-header frame with an empty
