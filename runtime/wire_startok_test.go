@@ -13,7 +13,9 @@ func field(key string, typ byte, value []byte) []byte {
 	return append(b, value...)
 }
 
-func longBytes(b []byte) []byte { return append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...) }
+func longBytes(b []byte) []byte {
+	return append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...)
+}
 
 // startOK builds a connection.start-ok method frame with the client
 // properties props, as amqp091-go writes it.
