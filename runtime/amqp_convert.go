@@ -28,9 +28,13 @@ func toAMQPPublishing(msg *Publishing) amqp.Publishing {
 }
 
 // toAMQPTable converts a Table, nested ones included, to amqp.Table, which
-// is the only map type amqp091-go encodes. It is never nil, so a table is
-// always sent, as kombu always sends one.
+// is the only map type amqp091-go encodes. An empty table is nil: the
+// propertyWriter puts an empty headers table in every message, as kombu
+// always sends one.
 func toAMQPTable(t Table) amqp.Table {
+	if len(t) == 0 {
+		return nil
+	}
 	out := make(amqp.Table, len(t))
 	for k, v := range t {
 		out[k] = toAMQPValue(v)

@@ -86,6 +86,27 @@ func compressWith[W io.WriteCloser](body []byte, newWriter func(io.Writer) (W, e
 	return buf.Bytes(), nil
 }
 
+// pooledCompress runs body through a writer from pool, reset to write to a
+// fresh buffer: making a writer allocates its whole state (zlib's is some
+// 800 KB), which dwarfs compressing a message.
+func pooledCompress[W io.WriteCloser](pool *sync.Pool, body []byte, reset func(W, io.Writer) error) ([]byte, error) {
+	w := pool.Get().(W)
+	var buf bytes.Buffer
+	buf.Grow(len(body)/2 + 64)
+	if err := reset(w, &buf); err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(body); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	// Only a writer that finished cleanly goes back for reuse.
+	pool.Put(w)
+	return buf.Bytes(), nil
+}
+
 // readAllFrom reads everything from a reader over body.
 func readAllFrom[R io.Reader](body []byte, newReader func(io.Reader) (R, error)) ([]byte, error) {
 	r, err := newReader(bytes.NewReader(body))
@@ -105,8 +126,13 @@ type zlibCompressor struct{}
 
 func (zlibCompressor) ContentType() string { return "application/x-gzip" }
 
+var zlibWriters = sync.Pool{New: func() any {
+	w, _ := zlib.NewWriterLevel(nil, 6) // a fixed, valid level
+	return w
+}}
+
 func (zlibCompressor) Compress(body []byte) ([]byte, error) {
-	return compressWith(body, func(w io.Writer) (*zlib.Writer, error) { return zlib.NewWriterLevel(w, 6) })
+	return pooledCompress(&zlibWriters, body, func(w *zlib.Writer, dst io.Writer) error { w.Reset(dst); return nil })
 }
 
 func (zlibCompressor) Decompress(body []byte) ([]byte, error) {
@@ -118,10 +144,13 @@ type bzip2Compressor struct{}
 
 func (bzip2Compressor) ContentType() string { return "application/x-bz2" }
 
+var bzip2Writers = sync.Pool{New: func() any {
+	w, _ := bzip2.NewWriter(nil, &bzip2.WriterConfig{Level: bzip2.BestCompression}) // a fixed, valid level
+	return w
+}}
+
 func (bzip2Compressor) Compress(body []byte) ([]byte, error) {
-	return compressWith(body, func(w io.Writer) (*bzip2.Writer, error) {
-		return bzip2.NewWriter(w, &bzip2.WriterConfig{Level: bzip2.BestCompression})
-	})
+	return pooledCompress(&bzip2Writers, body, (*bzip2.Writer).Reset)
 }
 
 func (bzip2Compressor) Decompress(body []byte) ([]byte, error) {
@@ -158,8 +187,10 @@ type brotliCompressor struct{}
 
 func (brotliCompressor) ContentType() string { return "application/x-brotli" }
 
+var brotliWriters = sync.Pool{New: func() any { return brotli.NewWriter(nil) }}
+
 func (brotliCompressor) Compress(body []byte) ([]byte, error) {
-	return compressWith(body, func(w io.Writer) (*brotli.Writer, error) { return brotli.NewWriter(w), nil })
+	return pooledCompress(&brotliWriters, body, func(w *brotli.Writer, dst io.Writer) error { w.Reset(dst); return nil })
 }
 
 func (brotliCompressor) Decompress(body []byte) ([]byte, error) {

@@ -119,14 +119,20 @@ type jsonSerializer struct{}
 func (jsonSerializer) ContentType() string     { return "application/json" }
 func (jsonSerializer) ContentEncoding() string { return "utf-8" }
 
+// jsonBuffers keep the encoder's scratch space between messages: the body
+// itself is copied out, sized to fit.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func (jsonSerializer) Marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer jsonBuffers.Put(buf)
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return bytes.Clone(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
 }
 
 func (jsonSerializer) Unmarshal(body []byte, v any) error { return json.Unmarshal(body, v) }
