@@ -67,6 +67,9 @@ func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch fun
 		},
 	})
 	if err != nil {
+		if netConn != nil {
+			netConn.Close()
+		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -129,7 +132,7 @@ func contextDialer(ctx context.Context, timeout time.Duration, tlsConfig *tls.Co
 			}
 			conn = tc
 		}
-		return &handshakeConn{Conn: newPropertyWriter(conn), stop: stop}, nil
+		return &handshakeConn{Conn: newPropertyWriter(newBatchWriter(conn)), stop: stop}, nil
 	}
 }
 
