@@ -29,6 +29,7 @@ type Conn struct {
 	dialing *dialAttempt
 	next    int // index of the URL to try first on the next dial
 	closed  bool
+	epochs  uint64 // sessions made so far
 }
 
 // dialAttempt lets callers that need a connection while another is dialing
@@ -171,6 +172,8 @@ func (c *Conn) session(ctx context.Context) (*session, error) {
 		d.sess, d.err = nil, ErrClosed
 	}
 	if d.err == nil {
+		c.epochs++
+		d.sess.epoch = c.epochs
 		c.sess = d.sess
 	}
 	c.mu.Unlock()

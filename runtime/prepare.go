@@ -101,11 +101,12 @@ func checkShortString(field, v string) error {
 
 // checkProperties validates the string properties and the headers.
 func checkProperties(p *Properties) error {
-	for _, f := range []struct{ name, value string }{
+	fields := [...]struct{ name, value string }{
 		{"content type", p.ContentType}, {"content encoding", p.ContentEncoding},
 		{"correlation id", p.CorrelationID}, {"reply to", p.ReplyTo},
 		{"message id", p.MessageID}, {"type", p.Type}, {"user id", p.UserID}, {"app id", p.AppID},
-	} {
+	}
+	for _, f := range fields {
 		if err := checkShortString(f.name, f.value); err != nil {
 			return err
 		}

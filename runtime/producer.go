@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,6 +29,13 @@ type Producer struct {
 	overrides []Option
 	send      PublishFunc
 	sleep     sleeper
+	// own is the producer's exchange (unless predeclared) and declare
+	// list; ownCacheable says all of them may be declared once.
+	own          []Entity
+	ownCacheable bool
+	// declaredEpoch is the transport's epoch under which all of own was
+	// last declared, when the transport is an Epocher.
+	declaredEpoch atomic.Uint64
 }
 
 // NewProducer returns a producer publishing through t. By default it
@@ -51,6 +60,11 @@ func NewProducer(t Transport, opts ...ProducerOption) *Producer {
 		o.applyProducer(p)
 	}
 	p.send = chain(p.publishWithRetry, middleware)
+	p.own = p.entities()
+	p.ownCacheable = true
+	for _, e := range p.own {
+		p.ownCacheable = p.ownCacheable && e.Cacheable()
+	}
 	return p
 }
 
@@ -70,26 +84,47 @@ func (p *Producer) Exchange() *Exchange { return p.exchange }
 // request itself (403, 404, 406), invalid messages, nacks and returns are
 // not retried.
 func (p *Producer) Publish(ctx context.Context, body any, opts ...PublishOption) error {
-	s := p.defaults
+	s := getSettings(&p.defaults)
+	defer putSettings(s)
 	for _, o := range opts {
-		o.applyPublish(&s)
+		o.applyPublish(s)
 	}
-	return p.publish(ctx, &s, "", body)
+	return p.publish(ctx, s, "", body)
 }
 
 // PublishAs publishes body as a message of type mt with routing key
 // routingKey: mt's settings, then the producer's Options, then opts. It is
 // what generated producers call.
 func (p *Producer) PublishAs(ctx context.Context, mt *MessageType, routingKey string, body any, opts ...PublishOption) error {
-	s := mt.settings
+	s := getSettings(&mt.settings)
+	defer putSettings(s)
 	for _, o := range p.overrides {
-		o(&s)
+		o(s)
 	}
 	s.routingKey = routingKey
 	for _, o := range opts {
-		o.applyPublish(&s)
+		o.applyPublish(s)
 	}
-	return p.publish(ctx, &s, mt.name, body)
+	return p.publish(ctx, s, mt.name, body)
+}
+
+// settingsPool keeps the settings of publishes: options take a pointer
+// through an interface, so a copy on the stack would escape to the heap
+// on every publish.
+var settingsPool = sync.Pool{New: func() any { return new(settings) }}
+
+// getSettings returns a copy of base to change for one publish.
+func getSettings(base *settings) *settings {
+	s := settingsPool.Get().(*settings)
+	*s = *base
+	return s
+}
+
+// putSettings hands s back once its publish is done: nothing of the
+// publish refers to it then (prepare copies what it needs).
+func putSettings(s *settings) {
+	*s = settings{}
+	settingsPool.Put(s)
 }
 
 func (p *Producer) publish(ctx context.Context, s *settings, name string, body any) error {
@@ -123,7 +158,7 @@ func (p *Producer) publishWithRetry(ctx context.Context, msg *Publishing) error 
 // Declare declares the producer's exchange and its declare list now, even
 // if they were declared before (kombu's Producer.declare).
 func (p *Producer) Declare(ctx context.Context) error {
-	for _, e := range p.entities() {
+	for _, e := range p.own {
 		if err := p.t.Declare(ctx, e); err != nil {
 			return err
 		}
@@ -141,17 +176,37 @@ func (p *Producer) MaybeDeclare(ctx context.Context, e Entity) (bool, error) {
 // producer's exchange and declare list when auto-declare is on, and the
 // publish's own declare list always.
 func (p *Producer) autoDeclareFor(ctx context.Context, extra []Entity) error {
-	if p.autoDeclare {
-		for _, e := range p.entities() {
-			if _, err := p.t.MaybeDeclare(ctx, e); err != nil {
-				return err
-			}
+	if p.autoDeclare && len(p.own) > 0 {
+		if err := p.declareOwn(ctx); err != nil {
+			return err
 		}
 	}
 	for _, e := range extra {
 		if _, err := p.t.MaybeDeclare(ctx, e); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// declareOwn declares the producer's own entities once per connection,
+// skipping even the checks while an Epocher transport keeps the connection
+// they were declared on.
+func (p *Producer) declareOwn(ctx context.Context) error {
+	var epoch uint64
+	if ep, ok := p.t.(Epocher); ok {
+		epoch = ep.Epoch()
+	}
+	if epoch != 0 && epoch == p.declaredEpoch.Load() {
+		return nil
+	}
+	for _, e := range p.own {
+		if _, err := p.t.MaybeDeclare(ctx, e); err != nil {
+			return err
+		}
+	}
+	if epoch != 0 && p.ownCacheable {
+		p.declaredEpoch.Store(epoch)
 	}
 	return nil
 }

@@ -23,6 +23,8 @@ type session struct {
 	cfg      *dialConfig
 	declared DeclareCache
 	dispatch func(func(Return), Return)
+	// epoch numbers the session among its Conn's, for Epoch.
+	epoch uint64
 
 	lost    chan struct{} // closed when the connection is gone
 	lostErr error         // why; set before lost is closed
