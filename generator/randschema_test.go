@@ -957,7 +957,7 @@ func (b *builder) paramDecl(topic bool) any {
 // types) or, with owner -1, of a message; merged are fields merged in.
 func (b *builder) fields(owner int, merged omap) omap {
 	names := map[string]bool{}
-	goNames := map[string]bool{"Validate": true}
+	goNames := map[string]bool{"Validate": true, "AppendJSON": true, "AppendMsgpack": true}
 	for _, e := range merged {
 		names[e.k] = true
 		goNames[schema.GoName(e.k)] = true

@@ -51,7 +51,8 @@ func (g *gen) genEnum(t *schema.Type) {
 	g.f.Line()
 }
 
-// genStruct emits a struct with its fields and its Validate method.
+// genStruct emits a struct with its fields, its Validate method and its
+// JSON and msgpack encoders.
 func (g *gen) genStruct(goName, first, description string, fields []*schema.Field) {
 	var decls []jen.Code
 	for _, f := range fields {
@@ -60,14 +61,21 @@ func (g *gen) genStruct(goName, first, description string, fields []*schema.Fiel
 	g.f.Add(doc(first, description)).Type().Id(goName).Struct(decls...)
 	g.f.Line()
 	g.genValidate(goName, fields)
+	g.genAppendJSON(goName, fields)
+	g.genAppendMsgpack(goName, fields)
+}
+
+// fieldTag is the value of a field's json, yaml and msgpack tags.
+func fieldTag(f *schema.Field) string {
+	if f.Required {
+		return f.Name
+	}
+	return f.Name + ",omitempty"
 }
 
 // fieldDecl emits a struct field with its comment and tags.
 func fieldDecl(f *schema.Field) jen.Code {
-	tag := f.Name
-	if !f.Required {
-		tag += ",omitempty"
-	}
+	tag := fieldTag(f)
 	s := jen.Null()
 	for _, l := range commentLines(f.Description) {
 		for _, w := range wrap(l) {

@@ -73,6 +73,10 @@ serializers and what they send:
 	raw         application/data       binary
 	text        text/plain             utf-8
 
+JSON is compact and does not escape HTML (<, >, & go as they are), as
+encoding/json writes it with SetEscapeHTML(false). Generated types encode
+themselves without reflection (JSONAppender) to exactly those bytes.
+
 WithContentType sends a string or []byte body as it is, with that content
 type and an encoding of utf-8 for a string, binary for bytes, or the one
 given with WithContentEncoding.

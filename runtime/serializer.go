@@ -123,19 +123,64 @@ func (jsonSerializer) ContentEncoding() string { return "utf-8" }
 // itself is copied out, sized to fit.
 var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// Marshal calls the value's AppendJSON method when it has one (generated
+// types do), and encoding/json otherwise: the bytes are the same.
 func (jsonSerializer) Marshal(v any) ([]byte, error) {
+	if body, ok, err := appendBody(v, JSONAppender.AppendJSON); ok {
+		return body, err
+	}
+	return appendStdJSON(nil, v)
+}
+
+// appendStdJSON appends what encoding/json writes for v, HTML escaping off
+// and no trailing newline.
+func appendStdJSON(dst []byte, v any) ([]byte, error) {
 	buf := jsonBuffers.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer jsonBuffers.Put(buf)
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return nil, err
+		return dst, err
 	}
-	return bytes.Clone(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
+	return append(dst, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...), nil
 }
 
 func (jsonSerializer) Unmarshal(body []byte, v any) error { return json.Unmarshal(body, v) }
+
+// bodyScratch keeps the buffers that AppendJSON and AppendMsgpack methods
+// write into between messages; the body is copied out, sized to fit.
+var bodyScratch = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxKeptScratch is the largest buffer bodyScratch keeps, so that one huge
+// message does not pin its memory.
+const maxKeptScratch = 1 << 20
+
+// appendBody encodes v with encode, a method of the appender interface A,
+// when v implements A, or a pointer to it does (a generated struct passed
+// by value); ok is false when neither does.
+func appendBody[A any](v any, encode func(A, []byte) ([]byte, error)) (body []byte, ok bool, err error) {
+	a, ok := v.(A)
+	if !ok {
+		rv := reflect.ValueOf(v)
+		if rv.Kind() != reflect.Struct || !reflect.PointerTo(rv.Type()).Implements(reflect.TypeFor[A]()) {
+			return nil, false, nil
+		}
+		p := reflect.New(rv.Type())
+		p.Elem().Set(rv)
+		a = p.Interface().(A)
+	}
+	scratch := bodyScratch.Get().(*[]byte)
+	defer bodyScratch.Put(scratch)
+	b, err := encode(a, (*scratch)[:0])
+	if cap(b) <= maxKeptScratch {
+		*scratch = b[:0]
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	return bytes.Clone(b), true, nil
+}
 
 // yamlSerializer writes YAML that PyYAML's safe loader (kombu's) reads back
 // as the same values.
@@ -172,8 +217,18 @@ type msgpackSerializer struct{}
 
 func (msgpackSerializer) ContentType() string                { return "application/x-msgpack" }
 func (msgpackSerializer) ContentEncoding() string            { return "binary" }
-func (msgpackSerializer) Marshal(v any) ([]byte, error)      { return msgpack.Marshal(v) }
 func (msgpackSerializer) Unmarshal(body []byte, v any) error { return msgpack.Unmarshal(body, v) }
+
+// Marshal calls the value's AppendMsgpack method when it has one
+// (generated types do), and msgpack.Marshal otherwise: the bytes are the
+// same but for the order of map entries, which msgpack.Marshal leaves to
+// chance.
+func (msgpackSerializer) Marshal(v any) ([]byte, error) {
+	if body, ok, err := appendBody(v, MsgpackAppender.AppendMsgpack); ok {
+		return body, err
+	}
+	return msgpack.Marshal(v)
+}
 
 // rawSerializer sends bytes as they are.
 type rawSerializer struct{}

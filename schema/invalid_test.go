@@ -185,6 +185,10 @@ var invalidTests = []struct {
 		`s.yaml:8:7: type "T": field "orderId": Go name "OrderID" is already used by field "order_id" at 7:7; rename one of them`}},
 	{"field named validate", base + "types:\n  T:\n    fields:\n      validate: {type: string}\n", []string{
 		`s.yaml:7:7: type "T": field "validate": Go name "Validate" is taken by the generated Validate method; rename the field`}},
+	{"field named append_json", base + "types:\n  T:\n    fields:\n      append_json: {type: string}\n", []string{
+		`s.yaml:7:7: type "T": field "append_json": Go name "AppendJSON" is taken by the generated AppendJSON method; rename the field`}},
+	{"field named append_msgpack", base + "types:\n  T:\n    fields:\n      append_msgpack: {type: string}\n", []string{
+		`s.yaml:7:7: type "T": field "append_msgpack": Go name "AppendMsgpack" is taken by the generated AppendMsgpack method; rename the field`}},
 	{"field name without identifier", base + "types:\n  T:\n    fields:\n      \"--\": {type: string}\n", []string{
 		`s.yaml:7:7: type "T": field "--": the name yields no Go identifier; want a letter or digit in it`}},
 	{"float32 bound out of range", base + "types:\n  T:\n    fields:\n      f: {type: float32, maximum: 1e39}\n", []string{

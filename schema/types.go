@@ -252,7 +252,12 @@ func (r *resolver) unknownType(ctx string, pos Pos, name string) {
 	}
 }
 
+// generatedMethods are the methods generated structs have, which no
+// field's Go name may take.
+var generatedMethods = map[string]bool{"Validate": true, "AppendJSON": true, "AppendMsgpack": true}
+
 // fieldList resolves the fields of a message or struct.
+
 func (r *resolver) fieldList(ctx string, raws []*rawField) []*Field {
 	var fields []*Field
 	byGoName := make(map[string]*rawField)
@@ -266,8 +271,8 @@ func (r *resolver) fieldList(ctx string, raws []*rawField) []*Field {
 		case dup:
 			r.errorf(rf.pos, rf.ctx, "Go name %q is already used by field %q at %s; rename one of them",
 				f.GoName, first.name, first.pos.lineCol())
-		case f.GoName == "Validate":
-			r.errorf(rf.pos, rf.ctx, "Go name %q is taken by the generated Validate method; rename the field", f.GoName)
+		case generatedMethods[f.GoName]:
+			r.errorf(rf.pos, rf.ctx, "Go name %q is taken by the generated %s method; rename the field", f.GoName, f.GoName)
 		default:
 			byGoName[f.GoName] = rf
 		}

@@ -130,6 +130,61 @@ func (m *Point) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *Point) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	if m.X != nil {
+		dst = append(dst, `,"x":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.X, 64); err != nil {
+			return dst, err
+		}
+	}
+	if m.Y != nil {
+		dst = append(dst, `,"y":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, float64(*m.Y), 32); err != nil {
+			return dst, err
+		}
+	}
+	if m.Label != nil {
+		dst = append(dst, `,"label":`...)
+		dst = runtime.AppendJSONString(dst, *m.Label)
+	}
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *Point) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 3)
+	n := 0
+	if m.X != nil {
+		n++
+		dst = append(dst, "\xa1x"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.X)
+	}
+	if m.Y != nil {
+		n++
+		dst = append(dst, "\xa1y"...)
+		dst = runtime.AppendMsgpackFloat32(dst, *m.Y)
+	}
+	if m.Label != nil {
+		n++
+		dst = append(dst, "\xa5label"...)
+		dst = runtime.AppendMsgpackString(dst, *m.Label)
+	}
+	return runtime.EndMsgpackMap(dst, start, 3, n), nil
+}
+
 // Node is the type "Node".
 //
 // A tree.
@@ -162,6 +217,71 @@ func (m *Node) Validate() error {
 		}
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *Node) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"name":`...)
+	dst = runtime.AppendJSONString(dst, m.Name)
+	if len(m.Children) != 0 {
+		dst = append(dst, `,"children":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Children {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, err = e.AppendJSON(dst); err != nil {
+				return dst, err
+			}
+		}
+		dst = append(dst, ']')
+	}
+	if m.Parent != nil {
+		dst = append(dst, `,"parent":`...)
+		if dst, err = m.Parent.AppendJSON(dst); err != nil {
+			return dst, err
+		}
+	}
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *Node) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	var err error
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 3)
+	n := 1
+	dst = append(dst, "\xa4name"...)
+	dst = runtime.AppendMsgpackString(dst, m.Name)
+	if len(m.Children) != 0 {
+		n++
+		dst = append(dst, "\xa8children"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Children))
+		for _, e := range m.Children {
+			if dst, err = e.AppendMsgpack(dst); err != nil {
+				return dst, err
+			}
+		}
+	}
+	if m.Parent != nil {
+		n++
+		dst = append(dst, "\xa6parent"...)
+		if dst, err = m.Parent.AppendMsgpack(dst); err != nil {
+			return dst, err
+		}
+	}
+	return runtime.EndMsgpackMap(dst, start, 3, n), nil
 }
 
 // Everything is the message "Everything", published to exchange "events" with
@@ -273,6 +393,330 @@ func (m *Everything) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *Everything) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	if m.S != nil {
+		dst = append(dst, `,"s":`...)
+		dst = runtime.AppendJSONString(dst, *m.S)
+	}
+	dst = append(dst, `,"b":`...)
+	dst = strconv.AppendBool(dst, m.B)
+	if m.I != nil {
+		dst = append(dst, `,"i":`...)
+		dst = strconv.AppendInt(dst, int64(*m.I), 10)
+	}
+	if m.I32 != nil {
+		dst = append(dst, `,"i32":`...)
+		dst = strconv.AppendInt(dst, int64(*m.I32), 10)
+	}
+	dst = append(dst, `,"i64":`...)
+	dst = strconv.AppendInt(dst, m.I64, 10)
+	if m.U32 != nil {
+		dst = append(dst, `,"u32":`...)
+		dst = strconv.AppendUint(dst, uint64(*m.U32), 10)
+	}
+	dst = append(dst, `,"u64":`...)
+	dst = strconv.AppendUint(dst, m.U64, 10)
+	if m.F32 != nil {
+		dst = append(dst, `,"f32":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, float64(*m.F32), 32); err != nil {
+			return dst, err
+		}
+	}
+	dst = append(dst, `,"f64":`...)
+	if dst, err = runtime.AppendJSONFloat(dst, m.F64, 64); err != nil {
+		return dst, err
+	}
+	if len(m.Raw) != 0 {
+		dst = append(dst, `,"raw":`...)
+		dst = runtime.AppendJSONBytes(dst, m.Raw)
+	}
+	if m.When != nil {
+		dst = append(dst, `,"when":`...)
+		if dst, err = runtime.AppendJSONTimePointer(dst, m.When); err != nil {
+			return dst, err
+		}
+	}
+	if m.Anything != nil {
+		dst = append(dst, `,"anything":`...)
+		if dst, err = runtime.AppendJSONAny(dst, m.Anything); err != nil {
+			return dst, err
+		}
+	}
+	dst = append(dst, `,"status":`...)
+	dst = runtime.AppendJSONString(dst, string(m.Status))
+	if m.MaybeStatus != nil {
+		dst = append(dst, `,"maybe_status":`...)
+		dst = runtime.AppendJSONString(dst, string(*m.MaybeStatus))
+	}
+	if len(m.Statuses) != 0 {
+		dst = append(dst, `,"statuses":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Statuses {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, string(e))
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Grid) != 0 {
+		dst = append(dst, `,"grid":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Grid {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if e == nil {
+				dst = append(dst, "null"...)
+			} else {
+				dst = append(dst, '[')
+				for i1, e1 := range e {
+					if i1 > 0 {
+						dst = append(dst, ',')
+					}
+					if dst, err = e1.AppendJSON(dst); err != nil {
+						return dst, err
+					}
+				}
+				dst = append(dst, ']')
+			}
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, `,"by_name":`...)
+	if m.ByName == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.ByName) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.ByName[k]
+			if dst, err = e.AppendJSON(dst); err != nil {
+				return dst, err
+			}
+		}
+		dst = append(dst, '}')
+	}
+	if len(m.Deep) != 0 {
+		dst = append(dst, `,"deep":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Deep) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Deep[k]
+			if e == nil {
+				dst = append(dst, "null"...)
+			} else {
+				dst = append(dst, '[')
+				for i1, e1 := range e {
+					if i1 > 0 {
+						dst = append(dst, ',')
+					}
+					if e1 == nil {
+						dst = append(dst, "null"...)
+					} else {
+						dst = append(dst, '{')
+						for i2, k2 := range runtime.SortedKeys(e1) {
+							if i2 > 0 {
+								dst = append(dst, ',')
+							}
+							dst = runtime.AppendJSONString(dst, k2)
+							dst = append(dst, ':')
+							e2 := e1[k2]
+							dst = runtime.AppendJSONString(dst, string(e2))
+						}
+						dst = append(dst, '}')
+					}
+				}
+				dst = append(dst, ']')
+			}
+		}
+		dst = append(dst, '}')
+	}
+	if m.Root != nil {
+		dst = append(dst, `,"root":`...)
+		if dst, err = m.Root.AppendJSON(dst); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *Everything) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	var err error
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 21)
+	n := 7
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	if m.S != nil {
+		n++
+		dst = append(dst, "\xa1s"...)
+		dst = runtime.AppendMsgpackString(dst, *m.S)
+	}
+	dst = append(dst, "\xa1b"...)
+	dst = runtime.AppendMsgpackBool(dst, m.B)
+	if m.I != nil {
+		n++
+		dst = append(dst, "\xa1i"...)
+		dst = runtime.AppendMsgpackInt(dst, int64(*m.I))
+	}
+	if m.I32 != nil {
+		n++
+		dst = append(dst, "\xa3i32"...)
+		dst = runtime.AppendMsgpackInt32(dst, *m.I32)
+	}
+	dst = append(dst, "\xa3i64"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.I64)
+	if m.U32 != nil {
+		n++
+		dst = append(dst, "\xa3u32"...)
+		dst = runtime.AppendMsgpackUint32(dst, *m.U32)
+	}
+	dst = append(dst, "\xa3u64"...)
+	dst = runtime.AppendMsgpackUint64(dst, m.U64)
+	if m.F32 != nil {
+		n++
+		dst = append(dst, "\xa3f32"...)
+		dst = runtime.AppendMsgpackFloat32(dst, *m.F32)
+	}
+	dst = append(dst, "\xa3f64"...)
+	dst = runtime.AppendMsgpackFloat64(dst, m.F64)
+	if len(m.Raw) != 0 {
+		n++
+		dst = append(dst, "\xa3raw"...)
+		dst = runtime.AppendMsgpackBytes(dst, m.Raw)
+	}
+	if !runtime.IsMsgpackEmptyTime(m.When) {
+		n++
+		dst = append(dst, "\xa4when"...)
+		dst = runtime.AppendMsgpackTime(dst, *m.When)
+	}
+	if dst, n, err = runtime.AppendMsgpackOmitEmptyAny(dst, n, "\xa8anything", m.Anything); err != nil {
+		return dst, err
+	}
+	dst = append(dst, "\xa6status"...)
+	dst = runtime.AppendMsgpackString(dst, string(m.Status))
+	if m.MaybeStatus != nil {
+		n++
+		dst = append(dst, "\xacmaybe_status"...)
+		dst = runtime.AppendMsgpackString(dst, string(*m.MaybeStatus))
+	}
+	if len(m.Statuses) != 0 {
+		n++
+		dst = append(dst, "\xa8statuses"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Statuses))
+		for _, e := range m.Statuses {
+			dst = runtime.AppendMsgpackString(dst, string(e))
+		}
+	}
+	if len(m.Grid) != 0 {
+		n++
+		dst = append(dst, "\xa4grid"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Grid))
+		for _, e := range m.Grid {
+			if e == nil {
+				dst = runtime.AppendMsgpackNil(dst)
+			} else {
+				dst = runtime.AppendMsgpackArrayLen(dst, len(e))
+				for _, e1 := range e {
+					if dst, err = e1.AppendMsgpack(dst); err != nil {
+						return dst, err
+					}
+				}
+			}
+		}
+	}
+	dst = append(dst, "\xa7by_name"...)
+	if m.ByName == nil {
+		dst = runtime.AppendMsgpackNil(dst)
+	} else {
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.ByName))
+		for _, k := range runtime.SortedKeys(m.ByName) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.ByName[k]
+			if dst, err = e.AppendMsgpack(dst); err != nil {
+				return dst, err
+			}
+		}
+	}
+	if len(m.Deep) != 0 {
+		n++
+		dst = append(dst, "\xa4deep"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Deep))
+		for _, k := range runtime.SortedKeys(m.Deep) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Deep[k]
+			if e == nil {
+				dst = runtime.AppendMsgpackNil(dst)
+			} else {
+				dst = runtime.AppendMsgpackArrayLen(dst, len(e))
+				for _, e1 := range e {
+					if e1 == nil {
+						dst = runtime.AppendMsgpackNil(dst)
+					} else {
+						dst = runtime.AppendMsgpackMapLen(dst, len(e1))
+						for _, k2 := range runtime.SortedKeys(e1) {
+							dst = runtime.AppendMsgpackString(dst, k2)
+							e2 := e1[k2]
+							dst = runtime.AppendMsgpackString(dst, string(e2))
+						}
+					}
+				}
+			}
+		}
+	}
+	if m.Root != nil {
+		n++
+		dst = append(dst, "\xa4root"...)
+		if dst, err = m.Root.AppendMsgpack(dst); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	return runtime.EndMsgpackMap(dst, start, 21, n), nil
+}
+
 // kombugenEverythingType is how Everything is published.
 var kombugenEverythingType = runtime.NewMessageType(
 	"Everything",
@@ -364,6 +808,53 @@ func (m *Report) Validate() error {
 		return runtime.Invalid("lines", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *Report) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"lines":`...)
+	if m.Lines == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i, e := range m.Lines {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *Report) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	dst = runtime.AppendMsgpackMapLen(dst, 2)
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5lines"...)
+	if m.Lines == nil {
+		dst = runtime.AppendMsgpackNil(dst)
+	} else {
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Lines))
+		for _, e := range m.Lines {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	return dst, nil
 }
 
 // kombugenReportType is how Report is published.

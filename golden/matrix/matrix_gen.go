@@ -5,6 +5,7 @@ package matrix
 import (
 	"context"
 	"github.com/kombugen/kombugen/runtime"
+	"strconv"
 	"time"
 )
 
@@ -51,6 +52,96 @@ func (m *JSONNone) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *JSONNone) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *JSONNone) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenJSONNoneType is how JsonNone is published.
 var kombugenJSONNoneType = runtime.NewMessageType(
 	"JsonNone",
@@ -87,6 +178,96 @@ func (m *JSONZlib) Validate() error {
 		return runtime.Invalid("id", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *JSONZlib) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *JSONZlib) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenJSONZlibType is how JsonZlib is published.
@@ -127,6 +308,96 @@ func (m *JSONGzip) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *JSONGzip) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *JSONGzip) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenJSONGzipType is how JsonGzip is published.
 var kombugenJSONGzipType = runtime.NewMessageType(
 	"JsonGzip",
@@ -163,6 +434,96 @@ func (m *JSONBzip2) Validate() error {
 		return runtime.Invalid("id", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *JSONBzip2) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *JSONBzip2) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenJSONBzip2Type is how JsonBzip2 is published.
@@ -203,6 +564,96 @@ func (m *JSONLzma) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *JSONLzma) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *JSONLzma) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenJSONLzmaType is how JsonLzma is published.
 var kombugenJSONLzmaType = runtime.NewMessageType(
 	"JsonLzma",
@@ -239,6 +690,96 @@ func (m *JSONXz) Validate() error {
 		return runtime.Invalid("id", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *JSONXz) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *JSONXz) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenJSONXzType is how JsonXz is published.
@@ -279,6 +820,96 @@ func (m *JSONBrotli) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *JSONBrotli) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *JSONBrotli) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenJSONBrotliType is how JsonBrotli is published.
 var kombugenJSONBrotliType = runtime.NewMessageType(
 	"JsonBrotli",
@@ -315,6 +946,96 @@ func (m *JSONZstd) Validate() error {
 		return runtime.Invalid("id", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *JSONZstd) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *JSONZstd) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenJSONZstdType is how JsonZstd is published.
@@ -355,6 +1076,96 @@ func (m *YamlNone) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *YamlNone) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *YamlNone) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenYamlNoneType is how YamlNone is published.
 var kombugenYamlNoneType = runtime.NewMessageType(
 	"YamlNone",
@@ -391,6 +1202,96 @@ func (m *YamlZlib) Validate() error {
 		return runtime.Invalid("id", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *YamlZlib) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *YamlZlib) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenYamlZlibType is how YamlZlib is published.
@@ -431,6 +1332,96 @@ func (m *YamlGzip) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *YamlGzip) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *YamlGzip) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenYamlGzipType is how YamlGzip is published.
 var kombugenYamlGzipType = runtime.NewMessageType(
 	"YamlGzip",
@@ -467,6 +1458,96 @@ func (m *YamlBzip2) Validate() error {
 		return runtime.Invalid("id", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *YamlBzip2) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *YamlBzip2) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenYamlBzip2Type is how YamlBzip2 is published.
@@ -507,6 +1588,96 @@ func (m *YamlLzma) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *YamlLzma) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *YamlLzma) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenYamlLzmaType is how YamlLzma is published.
 var kombugenYamlLzmaType = runtime.NewMessageType(
 	"YamlLzma",
@@ -543,6 +1714,96 @@ func (m *YamlXz) Validate() error {
 		return runtime.Invalid("id", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *YamlXz) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *YamlXz) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenYamlXzType is how YamlXz is published.
@@ -583,6 +1844,96 @@ func (m *YamlBrotli) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *YamlBrotli) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *YamlBrotli) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenYamlBrotliType is how YamlBrotli is published.
 var kombugenYamlBrotliType = runtime.NewMessageType(
 	"YamlBrotli",
@@ -619,6 +1970,96 @@ func (m *YamlZstd) Validate() error {
 		return runtime.Invalid("id", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *YamlZstd) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *YamlZstd) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenYamlZstdType is how YamlZstd is published.
@@ -659,6 +2100,96 @@ func (m *MsgpackNone) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *MsgpackNone) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *MsgpackNone) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenMsgpackNoneType is how MsgpackNone is published.
 var kombugenMsgpackNoneType = runtime.NewMessageType(
 	"MsgpackNone",
@@ -695,6 +2226,96 @@ func (m *MsgpackZlib) Validate() error {
 		return runtime.Invalid("id", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *MsgpackZlib) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *MsgpackZlib) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenMsgpackZlibType is how MsgpackZlib is published.
@@ -735,6 +2356,96 @@ func (m *MsgpackGzip) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *MsgpackGzip) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *MsgpackGzip) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenMsgpackGzipType is how MsgpackGzip is published.
 var kombugenMsgpackGzipType = runtime.NewMessageType(
 	"MsgpackGzip",
@@ -771,6 +2482,96 @@ func (m *MsgpackBzip2) Validate() error {
 		return runtime.Invalid("id", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *MsgpackBzip2) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *MsgpackBzip2) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenMsgpackBzip2Type is how MsgpackBzip2 is published.
@@ -811,6 +2612,96 @@ func (m *MsgpackLzma) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *MsgpackLzma) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *MsgpackLzma) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenMsgpackLzmaType is how MsgpackLzma is published.
 var kombugenMsgpackLzmaType = runtime.NewMessageType(
 	"MsgpackLzma",
@@ -847,6 +2738,96 @@ func (m *MsgpackXz) Validate() error {
 		return runtime.Invalid("id", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *MsgpackXz) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *MsgpackXz) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenMsgpackXzType is how MsgpackXz is published.
@@ -887,6 +2868,96 @@ func (m *MsgpackBrotli) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *MsgpackBrotli) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *MsgpackBrotli) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenMsgpackBrotliType is how MsgpackBrotli is published.
 var kombugenMsgpackBrotliType = runtime.NewMessageType(
 	"MsgpackBrotli",
@@ -923,6 +2994,96 @@ func (m *MsgpackZstd) Validate() error {
 		return runtime.Invalid("id", "is required")
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *MsgpackZstd) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"id":`...)
+	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = append(dst, `,"count":`...)
+	dst = strconv.AppendInt(dst, m.Count, 10)
+	if m.Price != nil {
+		dst = append(dst, `,"price":`...)
+		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Attrs) != 0 {
+		dst = append(dst, `,"attrs":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Attrs) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Attrs[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"ok":`...)
+	dst = strconv.AppendBool(dst, m.Ok)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *MsgpackZstd) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa2id"...)
+	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa5count"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	if m.Price != nil {
+		n++
+		dst = append(dst, "\xa5price"...)
+		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	if len(m.Attrs) != 0 {
+		n++
+		dst = append(dst, "\xa5attrs"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range runtime.SortedKeys(m.Attrs) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Attrs[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa2ok"...)
+	dst = runtime.AppendMsgpackBool(dst, m.Ok)
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenMsgpackZstdType is how MsgpackZstd is published.

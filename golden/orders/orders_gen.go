@@ -7,6 +7,7 @@ import (
 	"fmt"
 	testmodel "github.com/kombugen/kombugen/internal/testmodel"
 	"github.com/kombugen/kombugen/runtime"
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -120,6 +121,42 @@ func (m *LineItem) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *LineItem) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	start := len(dst)
+	dst = append(dst, `,"sku":`...)
+	dst = runtime.AppendJSONString(dst, m.SKU)
+	if m.Quantity != nil {
+		dst = append(dst, `,"quantity":`...)
+		dst = strconv.AppendInt(dst, int64(*m.Quantity), 10)
+	}
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *LineItem) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 2)
+	n := 1
+	dst = append(dst, "\xa3sku"...)
+	dst = runtime.AppendMsgpackString(dst, m.SKU)
+	if m.Quantity != nil {
+		n++
+		dst = append(dst, "\xa8quantity"...)
+		dst = runtime.AppendMsgpackInt32(dst, *m.Quantity)
+	}
+	return runtime.EndMsgpackMap(dst, start, 2, n), nil
+}
+
 // Money is the type "Money".
 type Money struct {
 	Amount   int64    `json:"amount" msgpack:"amount" yaml:"amount"`
@@ -133,6 +170,35 @@ func (m *Money) Validate() error {
 		return runtime.Invalid("currency", "%q is not one of EUR, USD, GBP", m.Currency)
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *Money) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	start := len(dst)
+	dst = append(dst, `,"amount":`...)
+	dst = strconv.AppendInt(dst, m.Amount, 10)
+	dst = append(dst, `,"currency":`...)
+	dst = runtime.AppendJSONString(dst, string(m.Currency))
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *Money) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	dst = runtime.AppendMsgpackMapLen(dst, 2)
+	dst = append(dst, "\xa6amount"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Amount)
+	dst = append(dst, "\xa8currency"...)
+	dst = runtime.AppendMsgpackString(dst, string(m.Currency))
+	return dst, nil
 }
 
 // OrderCreated is the message "OrderCreated", published to exchange "orders"
@@ -172,6 +238,105 @@ func (m *OrderCreated) Validate() error {
 		}
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"order_id":`...)
+	dst = runtime.AppendJSONString(dst, m.OrderID)
+	dst = append(dst, `,"total":`...)
+	if dst, err = m.Total.AppendJSON(dst); err != nil {
+		return dst, err
+	}
+	if len(m.Items) != 0 {
+		dst = append(dst, `,"items":`...)
+		dst = append(dst, '[')
+		for i, e := range m.Items {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, err = e.AppendJSON(dst); err != nil {
+				return dst, err
+			}
+		}
+		dst = append(dst, ']')
+	}
+	if len(m.Tags) != 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = append(dst, '{')
+		for i, k := range runtime.SortedKeys(m.Tags) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = runtime.AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			e := m.Tags[k]
+			dst = runtime.AppendJSONString(dst, e)
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"placed_at":`...)
+	if dst, err = runtime.AppendJSONTime(dst, m.PlacedAt); err != nil {
+		return dst, err
+	}
+	if m.Note != nil {
+		dst = append(dst, `,"note":`...)
+		dst = runtime.AppendJSONString(dst, *m.Note)
+	}
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *OrderCreated) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	var err error
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 3
+	dst = append(dst, "\xa8order_id"...)
+	dst = runtime.AppendMsgpackString(dst, m.OrderID)
+	dst = append(dst, "\xa5total"...)
+	if dst, err = m.Total.AppendMsgpack(dst); err != nil {
+		return dst, err
+	}
+	if len(m.Items) != 0 {
+		n++
+		dst = append(dst, "\xa5items"...)
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Items))
+		for _, e := range m.Items {
+			if dst, err = e.AppendMsgpack(dst); err != nil {
+				return dst, err
+			}
+		}
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = runtime.AppendMsgpackMapLen(dst, len(m.Tags))
+		for _, k := range runtime.SortedKeys(m.Tags) {
+			dst = runtime.AppendMsgpackString(dst, k)
+			e := m.Tags[k]
+			dst = runtime.AppendMsgpackString(dst, e)
+		}
+	}
+	dst = append(dst, "\xa9placed_at"...)
+	dst = runtime.AppendMsgpackTime(dst, m.PlacedAt)
+	if m.Note != nil {
+		n++
+		dst = append(dst, "\xa4note"...)
+		dst = runtime.AppendMsgpackString(dst, *m.Note)
+	}
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenOrderCreatedType is how OrderCreated is published.

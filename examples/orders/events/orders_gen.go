@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/kombugen/kombugen/runtime"
 	"regexp"
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -221,6 +222,35 @@ func (m *Money) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *Money) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	start := len(dst)
+	dst = append(dst, `,"amount":`...)
+	dst = strconv.AppendInt(dst, m.Amount, 10)
+	dst = append(dst, `,"currency":`...)
+	dst = runtime.AppendJSONString(dst, string(m.Currency))
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *Money) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	dst = runtime.AppendMsgpackMapLen(dst, 2)
+	dst = append(dst, "\xa6amount"...)
+	dst = runtime.AppendMsgpackInt64(dst, m.Amount)
+	dst = append(dst, "\xa8currency"...)
+	dst = runtime.AppendMsgpackString(dst, string(m.Currency))
+	return dst, nil
+}
+
 // LineItem is the type "LineItem".
 type LineItem struct {
 	SKU       string `json:"sku" msgpack:"sku" yaml:"sku"`
@@ -247,6 +277,45 @@ func (m *LineItem) Validate() error {
 		return runtime.InField("unit_price", err)
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *LineItem) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"sku":`...)
+	dst = runtime.AppendJSONString(dst, m.SKU)
+	dst = append(dst, `,"quantity":`...)
+	dst = strconv.AppendInt(dst, int64(m.Quantity), 10)
+	dst = append(dst, `,"unit_price":`...)
+	if dst, err = m.UnitPrice.AppendJSON(dst); err != nil {
+		return dst, err
+	}
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *LineItem) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	var err error
+	dst = runtime.AppendMsgpackMapLen(dst, 3)
+	dst = append(dst, "\xa3sku"...)
+	dst = runtime.AppendMsgpackString(dst, m.SKU)
+	dst = append(dst, "\xa8quantity"...)
+	dst = runtime.AppendMsgpackInt32(dst, m.Quantity)
+	dst = append(dst, "\xaaunit_price"...)
+	if dst, err = m.UnitPrice.AppendMsgpack(dst); err != nil {
+		return dst, err
+	}
+	return dst, nil
 }
 
 // OrderCreated is the message "OrderCreated", published to exchange "orders"
@@ -300,6 +369,88 @@ func (m *OrderCreated) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"order_id":`...)
+	dst = runtime.AppendJSONString(dst, m.OrderID)
+	dst = append(dst, `,"customer_id":`...)
+	dst = runtime.AppendJSONString(dst, m.CustomerID)
+	dst = append(dst, `,"items":`...)
+	if m.Items == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i, e := range m.Items {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, err = e.AppendJSON(dst); err != nil {
+				return dst, err
+			}
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, `,"total":`...)
+	if dst, err = m.Total.AppendJSON(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, `,"placed_at":`...)
+	if dst, err = runtime.AppendJSONTime(dst, m.PlacedAt); err != nil {
+		return dst, err
+	}
+	if m.Note != nil {
+		dst = append(dst, `,"note":`...)
+		dst = runtime.AppendJSONString(dst, *m.Note)
+	}
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *OrderCreated) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	var err error
+	start := len(dst)
+	dst = runtime.BeginMsgpackMap(dst, 6)
+	n := 5
+	dst = append(dst, "\xa8order_id"...)
+	dst = runtime.AppendMsgpackString(dst, m.OrderID)
+	dst = append(dst, "\xabcustomer_id"...)
+	dst = runtime.AppendMsgpackString(dst, m.CustomerID)
+	dst = append(dst, "\xa5items"...)
+	if m.Items == nil {
+		dst = runtime.AppendMsgpackNil(dst)
+	} else {
+		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Items))
+		for _, e := range m.Items {
+			if dst, err = e.AppendMsgpack(dst); err != nil {
+				return dst, err
+			}
+		}
+	}
+	dst = append(dst, "\xa5total"...)
+	if dst, err = m.Total.AppendMsgpack(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, "\xa9placed_at"...)
+	dst = runtime.AppendMsgpackTime(dst, m.PlacedAt)
+	if m.Note != nil {
+		n++
+		dst = append(dst, "\xa4note"...)
+		dst = runtime.AppendMsgpackString(dst, *m.Note)
+	}
+	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+}
+
 // kombugenOrderCreatedType is how OrderCreated is published.
 var kombugenOrderCreatedType = runtime.NewMessageType(
 	"OrderCreated",
@@ -345,6 +496,45 @@ func (m *OrderPaid) Validate() error {
 	return nil
 }
 
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *OrderPaid) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	var err error
+	start := len(dst)
+	dst = append(dst, `,"order_id":`...)
+	dst = runtime.AppendJSONString(dst, m.OrderID)
+	dst = append(dst, `,"amount":`...)
+	if dst, err = m.Amount.AppendJSON(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, `,"payment_ref":`...)
+	dst = runtime.AppendJSONString(dst, m.PaymentRef)
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *OrderPaid) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	var err error
+	dst = runtime.AppendMsgpackMapLen(dst, 3)
+	dst = append(dst, "\xa8order_id"...)
+	dst = runtime.AppendMsgpackString(dst, m.OrderID)
+	dst = append(dst, "\xa6amount"...)
+	if dst, err = m.Amount.AppendMsgpack(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, "\xabpayment_ref"...)
+	dst = runtime.AppendMsgpackString(dst, m.PaymentRef)
+	return dst, nil
+}
+
 // kombugenOrderPaidType is how OrderPaid is published.
 var kombugenOrderPaidType = runtime.NewMessageType(
 	"OrderPaid",
@@ -383,6 +573,35 @@ func (m *OrderCancelled) Validate() error {
 		return runtime.Invalid("reason", "%q is not one of customer-request, payment-failed, out-of-stock", m.Reason)
 	}
 	return nil
+}
+
+// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
+// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+func (m *OrderCancelled) AppendJSON(dst []byte) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	start := len(dst)
+	dst = append(dst, `,"order_id":`...)
+	dst = runtime.AppendJSONString(dst, m.OrderID)
+	dst = append(dst, `,"reason":`...)
+	dst = runtime.AppendJSONString(dst, string(m.Reason))
+	return runtime.CloseJSONObject(dst, start), nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (runtime.MsgpackAppender).
+func (m *OrderCancelled) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return runtime.AppendMsgpackNil(dst), nil
+	}
+	dst = runtime.AppendMsgpackMapLen(dst, 2)
+	dst = append(dst, "\xa8order_id"...)
+	dst = runtime.AppendMsgpackString(dst, m.OrderID)
+	dst = append(dst, "\xa6reason"...)
+	dst = runtime.AppendMsgpackString(dst, string(m.Reason))
+	return dst, nil
 }
 
 // kombugenOrderCancelledType is how OrderCancelled is published.

@@ -1,0 +1,124 @@
+package generator_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kombugen/kombugen/schema"
+)
+
+// TestEncodersRandomSchemas is the property "generated AppendJSON and
+// AppendMsgpack methods write what encoding/json and vmihailenco/msgpack
+// write": it generates random schemas (other seeds than
+// TestGeneratedCodeCompiles's, so that both cover more) into packages
+// under testdata/_propjson*, and one test importing them all fills every
+// struct of every schema with random values and compares the encoders
+// byte for byte (msgpack's map entries in any order), errors included.
+// With -short it builds 5 schemas.
+func TestEncodersRandomSchemas(t *testing.T) {
+	t.Parallel() // it mostly waits for the go command
+	start := time.Now()
+	removeStale(t)
+	root, err := os.MkdirTemp("testdata", "_propjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if *keepFlag {
+			t.Logf("kept the generated packages in %s", root)
+			return
+		}
+		os.RemoveAll(root)
+	})
+
+	n := propSeeds(t) / 2
+	if testing.Short() {
+		n = 5
+	}
+	first := *firstSeedFlag + 1000
+	var imports, checks strings.Builder
+	structs, sources := 0, map[string][]byte{}
+	for seed := first; seed < first+uint64(n); seed++ {
+		rs := buildRandSchema(seed, buildOptions{})
+		file := fmt.Sprintf("prop%03d.kombugen.yaml", seed)
+		s, err := schema.Parse(file, rs.src, schema.Options{})
+		if err != nil || s.Package == "main" {
+			// TestGeneratedCodeCompiles counts the rejections; a command
+			// cannot be imported.
+			continue
+		}
+		c := &propCase{name: fmt.Sprintf("seed %d", seed), file: file, src: rs.src, dir: filepath.Join(root, fmt.Sprintf("%03d", seed-first))}
+		if !generateCase(t, c, s, rs.localGoTypes) {
+			continue
+		}
+		sources[c.name] = rs.src
+		alias := fmt.Sprintf("p%03d", seed-first)
+		fmt.Fprintf(&imports, "\t%s \"github.com/kombugen/kombugen/generator/%s\"\n", alias, filepath.ToSlash(c.dir))
+		var names []string
+		for _, typ := range s.Types {
+			if typ.Kind == schema.KindStruct {
+				names = append(names, typ.GoName)
+			}
+		}
+		for _, m := range s.Messages {
+			if m.Body == schema.BodyFields {
+				names = append(names, m.GoName)
+			}
+		}
+		for _, name := range names {
+			structs++
+			fmt.Fprintf(&checks, "\t{%q, func() encodetest.Value { return new(%s.%s) }},\n", fmt.Sprintf("seed %d: %s", seed, name), alias, name)
+		}
+	}
+	if structs == 0 {
+		t.Fatalf("the %d random schemas have no struct to check", n)
+	}
+
+	check := filepath.Join(root, "check")
+	if err := os.MkdirAll(check, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := fmt.Sprintf(appendJSONCheck, imports.String(), checks.String())
+	if err := os.WriteFile(filepath.Join(check, "check_test.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("go", "test", "-count=1", "./"+filepath.ToSlash(check)).CombinedOutput()
+	if err != nil {
+		t.Errorf("a generated encoder differs (-kombugen.keep keeps the packages): %v\n%s", err, out)
+		for name, src := range sources {
+			if strings.Contains(string(out), name+":") {
+				t.Logf("--- %s, schema:\n%s", name, src)
+			}
+		}
+	}
+	t.Logf("checked %d structs of %d random schemas in %v", structs, n, time.Since(start).Round(time.Millisecond))
+}
+
+// appendJSONCheck is the test that checks the generated packages: their
+// imports, then the structs, by name and constructor.
+const appendJSONCheck = `package check
+
+import (
+	"testing"
+
+	"github.com/kombugen/kombugen/internal/encodetest"
+%s)
+
+func TestEncoders(t *testing.T) {
+	for i, tt := range []struct {
+		name     string
+		newValue func() encodetest.Value
+	}{
+%s	} {
+		t.Run(tt.name, func(t *testing.T) {
+			encodetest.CheckRandom(t, uint64(i), 300, tt.newValue, encodetest.CheckJSON)
+			encodetest.CheckRandom(t, uint64(i), 300, tt.newValue, encodetest.CheckMsgpack)
+		})
+	}
+}
+`
