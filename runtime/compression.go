@@ -34,32 +34,45 @@ const (
 
 var compressors = struct {
 	sync.RWMutex
-	byName map[string]Compressor
-}{byName: map[string]Compressor{}}
+	byName map[string]registeredCompressor
+}{byName: map[string]registeredCompressor{}}
+
+// registeredCompressor is a compressor with its content type as a header
+// value, made once: a string put in a Table is copied to the heap.
+type registeredCompressor struct {
+	c      Compressor
+	header any
+}
 
 // RegisterCompressor makes c available under name, each alias and its content
 // type, replacing earlier registrations of those names.
 func RegisterCompressor(name string, c Compressor, aliases ...string) {
 	compressors.Lock()
 	defer compressors.Unlock()
+	r := registeredCompressor{c: c, header: c.ContentType()}
 	for _, n := range append([]string{name, c.ContentType()}, aliases...) {
-		compressors.byName[n] = c
+		compressors.byName[n] = r
 	}
 }
 
 // LookupCompressor returns the compressor registered under name, an alias or
 // a content type. "" and "none" mean no compression: a nil Compressor.
 func LookupCompressor(name string) (Compressor, error) {
+	r, err := lookupCompressor(name)
+	return r.c, err
+}
+
+func lookupCompressor(name string) (registeredCompressor, error) {
 	if name == "" || name == CompressionNone {
-		return nil, nil
+		return registeredCompressor{}, nil
 	}
 	compressors.RLock()
-	c, ok := compressors.byName[name]
+	r, ok := compressors.byName[name]
 	compressors.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("%w: compression %q %w (have %s)", ErrInvalidMessage, name, ErrNotRegistered, registeredNames(&compressors.RWMutex, compressors.byName))
+		return r, fmt.Errorf("%w: compression %q %w (have %s)", ErrInvalidMessage, name, ErrNotRegistered, registeredNames(&compressors.RWMutex, compressors.byName))
 	}
-	return c, nil
+	return r, nil
 }
 
 func init() {
@@ -86,25 +99,46 @@ func compressWith[W io.WriteCloser](body []byte, newWriter func(io.Writer) (W, e
 	return buf.Bytes(), nil
 }
 
+// pooledWriter is a compression writer kept, with the buffer it writes
+// to, for the next message: making a writer allocates its whole state
+// (zlib's is some 800 KB), which dwarfs compressing a message.
+type pooledWriter[W io.WriteCloser] struct {
+	w   W
+	out appendWriter
+}
+
+// appendWriter appends what is written to b.
+type appendWriter struct{ b []byte }
+
+func (a *appendWriter) Write(p []byte) (int, error) {
+	a.b = append(a.b, p...)
+	return len(p), nil
+}
+
+// newPool returns a pool of writers made by newWriter.
+func newPool[W io.WriteCloser](newWriter func() W) *sync.Pool {
+	return &sync.Pool{New: func() any { return &pooledWriter[W]{w: newWriter()} }}
+}
+
 // pooledCompress runs body through a writer from pool, reset to write to a
-// fresh buffer: making a writer allocates its whole state (zlib's is some
-// 800 KB), which dwarfs compressing a message.
+// fresh slice, the only allocation.
 func pooledCompress[W io.WriteCloser](pool *sync.Pool, body []byte, reset func(W, io.Writer) error) ([]byte, error) {
-	w := pool.Get().(W)
-	var buf bytes.Buffer
-	buf.Grow(len(body)/2 + 64)
-	if err := reset(w, &buf); err != nil {
+	pw := pool.Get().(*pooledWriter[W])
+	pw.out.b = make([]byte, 0, len(body)/2+64)
+	if err := reset(pw.w, &pw.out); err != nil {
 		return nil, err
 	}
-	if _, err := w.Write(body); err != nil {
+	if _, err := pw.w.Write(body); err != nil {
 		return nil, err
 	}
-	if err := w.Close(); err != nil {
+	if err := pw.w.Close(); err != nil {
 		return nil, err
 	}
+	out := pw.out.b
+	pw.out.b = nil
 	// Only a writer that finished cleanly goes back for reuse.
-	pool.Put(w)
-	return buf.Bytes(), nil
+	pool.Put(pw)
+	return out, nil
 }
 
 // readAllFrom reads everything from a reader over body.
@@ -126,13 +160,13 @@ type zlibCompressor struct{}
 
 func (zlibCompressor) ContentType() string { return "application/x-gzip" }
 
-var zlibWriters = sync.Pool{New: func() any {
+var zlibWriters = newPool(func() *zlib.Writer {
 	w, _ := zlib.NewWriterLevel(nil, 6) // a fixed, valid level
 	return w
-}}
+})
 
 func (zlibCompressor) Compress(body []byte) ([]byte, error) {
-	return pooledCompress(&zlibWriters, body, func(w *zlib.Writer, dst io.Writer) error { w.Reset(dst); return nil })
+	return pooledCompress(zlibWriters, body, func(w *zlib.Writer, dst io.Writer) error { w.Reset(dst); return nil })
 }
 
 func (zlibCompressor) Decompress(body []byte) ([]byte, error) {
@@ -144,13 +178,13 @@ type bzip2Compressor struct{}
 
 func (bzip2Compressor) ContentType() string { return "application/x-bz2" }
 
-var bzip2Writers = sync.Pool{New: func() any {
+var bzip2Writers = newPool(func() *bzip2.Writer {
 	w, _ := bzip2.NewWriter(nil, &bzip2.WriterConfig{Level: bzip2.BestCompression}) // a fixed, valid level
 	return w
-}}
+})
 
 func (bzip2Compressor) Compress(body []byte) ([]byte, error) {
-	return pooledCompress(&bzip2Writers, body, (*bzip2.Writer).Reset)
+	return pooledCompress(bzip2Writers, body, (*bzip2.Writer).Reset)
 }
 
 func (bzip2Compressor) Decompress(body []byte) ([]byte, error) {
@@ -187,10 +221,10 @@ type brotliCompressor struct{}
 
 func (brotliCompressor) ContentType() string { return "application/x-brotli" }
 
-var brotliWriters = sync.Pool{New: func() any { return brotli.NewWriter(nil) }}
+var brotliWriters = newPool(func() *brotli.Writer { return brotli.NewWriter(nil) })
 
 func (brotliCompressor) Compress(body []byte) ([]byte, error) {
-	return pooledCompress(&brotliWriters, body, func(w *brotli.Writer, dst io.Writer) error { w.Reset(dst); return nil })
+	return pooledCompress(brotliWriters, body, func(w *brotli.Writer, dst io.Writer) error { w.Reset(dst); return nil })
 }
 
 func (brotliCompressor) Decompress(body []byte) ([]byte, error) {

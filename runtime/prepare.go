@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"strconv"
 	"time"
@@ -151,23 +152,36 @@ func (s *settings) encode(body any, props *Properties) ([]byte, error) {
 
 // compress applies the compression and sets kombu's compression header.
 func (s *settings) compress(msg *Publishing) error {
-	c, err := LookupCompressor(s.compression)
-	if err != nil || c == nil {
+	r, err := lookupCompressor(s.compression)
+	if err != nil || r.c == nil {
 		return err
 	}
-	if msg.Body, err = c.Compress(msg.Body); err != nil {
+	if msg.Body, err = r.c.Compress(msg.Body); err != nil {
 		return fmt.Errorf("compression %s: %w", s.compression, err)
 	}
-	msg.Headers["compression"] = c.ContentType()
+	msg.Headers["compression"] = r.header
 	return nil
 }
 
 // mergeHeaders returns a fresh table holding every layer, later ones
 // winning. It is never nil: kombu always sends a headers table.
 func mergeHeaders(layers []Table) Table {
-	n := 0
+	n, nonEmpty := 0, 0
 	for _, l := range layers {
-		n += len(l)
+		if len(l) > 0 {
+			n += len(l)
+			nonEmpty++
+		}
+	}
+	if nonEmpty == 1 && n < 8 {
+		// Most messages have their schema's headers alone. Cloning copies
+		// a small table whole, where merging hashes every key again; a
+		// table of under 8 entries has room for the compression header.
+		for _, l := range layers {
+			if len(l) > 0 {
+				return maps.Clone(l)
+			}
+		}
 	}
 	merged := make(Table, n+1)
 	for _, l := range layers {
