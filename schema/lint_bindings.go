@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+
+	"github.com/kombugen/kombugen/internal/routing"
 )
 
 // bindings runs the rules about each binding, and about bindings of one
@@ -22,7 +24,7 @@ func (l *linter) bindings() {
 func (l *linter) binding(ctx, typ string, b *Binding) {
 	switch typ {
 	case "headers":
-		if _, ok := parseXMatch(b.Arguments); !ok {
+		if _, ok := routing.ParseXMatch(b.Arguments.Map()); !ok {
 			i := index(b.Arguments, "x-match")
 			l.warn(b.Arguments[i].Pos, "invalid-x-match", "%s: x-match %s is not all, any, all-with-x or any-with-x; RabbitMQ refuses the binding",
 				ctx, describeValue(b.Arguments[i].Value))
@@ -33,7 +35,7 @@ func (l *linter) binding(ctx, typ string, b *Binding) {
 			l.warn(b.Pos, "ignored-routing-key", "%s: %s exchange %q ignores routing_key %q", ctx, typ, b.Exchange, b.RoutingKey)
 		}
 	case "topic":
-		for _, w := range topicWords(b.RoutingKey) {
+		for _, w := range routing.TopicWords(b.RoutingKey) {
 			if w != "*" && w != "#" && strings.ContainsAny(w, "*#") {
 				l.warn(b.Pos, "literal-wildcard", "%s: routing_key %q: * and # are wildcards only as whole words, so %q matches only the word %q itself",
 					ctx, b.RoutingKey, w, w)

@@ -1,5 +1,7 @@
 package schema
 
+import "github.com/kombugen/kombugen/internal/routing"
+
 // verdict is what Lint can tell of where a message goes.
 type verdict int
 
@@ -123,7 +125,7 @@ func (l *linter) takes(m *Message, typ string, b *Binding) take {
 			return takesSome
 		}
 	case "topic":
-		pattern, words := topicWords(b.RoutingKey), l.s.templateWords(m)
+		pattern, words := routing.TopicWords(b.RoutingKey), l.s.templateWords(m)
 		switch {
 		case topicAlwaysMatches(pattern, words):
 			return takesAll

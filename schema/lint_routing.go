@@ -4,14 +4,15 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+
+	"github.com/kombugen/kombugen/internal/routing"
 )
 
-// This file is the routing Lint needs: RabbitMQ's topic and headers
-// matching, applied to routing-key templates whose {params} stand for any
-// value the runtime lets through, and whether one topic binding covers
-// another. It is deliberately minimal, a stand-in until internal/routing
-// (the matching shared with runtime/memory) is settled; Lint should use
-// that then.
+// This file is the routing Lint needs beyond internal/routing (RabbitMQ's
+// topic words and headers matching, shared with runtime/memory and the
+// docs): topic matching of routing-key templates whose {params} stand for
+// any value the runtime lets through, and whether one topic binding
+// covers another.
 //
 // Everything here over-approximates: "can match" means some parameter
 // values (and, for headers, some headers added at publish time) make the
@@ -123,16 +124,6 @@ func (s *Schema) paramPattern(m *Message, name string, topic bool) string {
 	return `(?s:.+)`
 }
 
-// topicWords splits a key into words as RabbitMQ's topic exchange does:
-// the empty key has no words, and every '.' separates two, so "a..b" has
-// an empty word.
-func topicWords(key string) []string {
-	if key == "" {
-		return nil
-	}
-	return strings.Split(key, ".")
-}
-
 // topicCanMatch reports whether a binding pattern matches some key the
 // template words produce: "*" is exactly one word, "#" zero or more, any
 // other word itself. It keeps the set of key positions the pattern read so
@@ -173,7 +164,7 @@ const maxCoverHashes = 4
 // which then matches one more or one fewer as well. It answers false, the
 // safe answer for a linter, for patterns with many "#".
 func topicCovers(a, b string) bool {
-	aw, bw := topicWords(a), topicWords(b)
+	aw, bw := routing.TopicWords(a), routing.TopicWords(b)
 	var hashes []int // positions of "#" in b
 	for i, w := range bw {
 		if w == "#" {
@@ -242,32 +233,6 @@ func freshWord(words []string) string {
 	}
 }
 
-// xMatch is a headers binding's x-match mode.
-type xMatch struct {
-	any   bool // one matching header is enough
-	withX bool // x- arguments take part
-}
-
-// parseXMatch reads x-match: all (the default), any, all-with-x or
-// any-with-x; ok is false for anything else, which RabbitMQ refuses.
-func parseXMatch(args Table) (m xMatch, ok bool) {
-	v, set := args.Get("x-match")
-	if !set {
-		return xMatch{}, true
-	}
-	switch v {
-	case "all":
-		return xMatch{}, true
-	case "any":
-		return xMatch{any: true}, true
-	case "all-with-x":
-		return xMatch{withX: true}, true
-	case "any-with-x":
-		return xMatch{any: true, withX: true}, true
-	}
-	return xMatch{}, false
-}
-
 // headersMatch reports whether a message with the constant headers
 // matches a headers binding with args. With canAdd, a header the message
 // does not fix counts as one a publish may add with any value: the answer
@@ -275,24 +240,24 @@ func parseXMatch(args Table) (m xMatch, ok bool) {
 // that the header be there. With nothing to compare, all matches and any
 // does not, as in RabbitMQ.
 func headersMatch(args, headers Table, canAdd bool) bool {
-	mode, ok := parseXMatch(args)
-	if !ok {
+	bound := args.Map()
+	if _, ok := routing.ParseXMatch(bound); !ok {
 		return false // RabbitMQ refuses the binding
 	}
-	for _, a := range args {
-		if a.Key == "x-match" || !mode.withX && strings.HasPrefix(a.Key, "x-") {
-			continue
+	v := routing.HeadersVerdict(bound, func(key string, want any) routing.Verdict {
+		have, fixed := headers.Get(key)
+		switch {
+		case !fixed:
+			return routing.Maybe
+		case want == nil || sameValue(want, have):
+			return routing.Yes
 		}
-		have, fixed := headers.Get(a.Key)
-		match := fixed && (a.Value == nil || sameValue(a.Value, have)) || !fixed && canAdd
-		if mode.any && match {
-			return true
-		}
-		if !mode.any && !match {
-			return false
-		}
+		return routing.No
+	})
+	if canAdd {
+		return v != routing.No
 	}
-	return !mode.any
+	return v == routing.Yes
 }
 
 // sameValue compares header values as RabbitMQ does: numbers by value,

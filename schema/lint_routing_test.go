@@ -2,6 +2,8 @@ package schema
 
 import (
 	"testing"
+
+	"github.com/kombugen/kombugen/internal/routing"
 )
 
 func TestTopicCovers(t *testing.T) {
@@ -50,7 +52,7 @@ func TestTopicCoversExhaustive(t *testing.T) {
 	for i, p := range patterns {
 		matches[i] = make([]bool, len(keys))
 		for j, k := range keys {
-			matches[i][j] = topicCanMatch(topicWords(p), literalWords(k))
+			matches[i][j] = topicCanMatch(routing.TopicWords(p), literalWords(k))
 		}
 	}
 	for i, a := range patterns {
@@ -92,7 +94,7 @@ func words(alphabet []string, n int) []string {
 
 func literalWords(key string) []keyWord {
 	var out []keyWord
-	for _, w := range topicWords(key) {
+	for _, w := range routing.TopicWords(key) {
 		out = append(out, keyWord{literal: w})
 	}
 	return out
@@ -129,7 +131,7 @@ messages:
 		{"order.*.*", false, false},
 	}
 	for _, tt := range tests {
-		p := topicWords(tt.pattern)
+		p := routing.TopicWords(tt.pattern)
 		if got := topicCanMatch(p, key); got != tt.can {
 			t.Errorf("topicCanMatch(%q) = %v, want %v", tt.pattern, got, tt.can)
 		}

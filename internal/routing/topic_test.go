@@ -44,6 +44,7 @@ var topicCases = []struct {
 	{"lazy.#", "lazy.pink.rabbit", true}, // one queue, delivered once
 	{"*.orange.*", "quick.brown.fox", false},
 	{"*.*.rabbit", "quick.brown.fox", false},
+	{"*.*.rabbit", "lazy.brown.fox", false},
 	{"lazy.#", "quick.brown.fox", false},
 	{"*.orange.*", "orange", false},
 	{"*.orange.*", "quick.orange.new.rabbit", false},
@@ -57,6 +58,7 @@ var topicCases = []struct {
 	{"#.#", "", true},
 	{"#.#.#", "a", true},
 	{"a.#", "a", true},
+	{"a.#", "a.b", true},
 	{"a.#", "a.b.c", true},
 	{"a.#", "b.a", false},
 	{"#.a", "a", true},
@@ -72,6 +74,7 @@ var topicCases = []struct {
 	{"*", "", false},
 	{"*", "a", true},
 	{"*", "a.b", false},
+	{"a.*.c", "a.b.c", true},
 	{"a.*.c", "a.c", false},
 	{"a.*.c", "a.b.b.c", false},
 	{"*.*", "a", false},

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kombugen/kombugen/internal/routing"
 	"github.com/kombugen/kombugen/runtime"
 )
 
@@ -184,11 +185,11 @@ func (b *Broker) bind(queue string, bd runtime.Binding) error {
 	if x == nil {
 		return notFoundExchange(bd.Exchange)
 	}
-	if _, ok := parseXMatch(bd.Arguments); x.decl.Type == headers && !ok {
+	if _, ok := routing.ParseXMatch(bd.Arguments); x.decl.Type == headers && !ok {
 		return preconditionFailed("invalid x-match field value %v; expected all, any, all-with-x, or any-with-x",
 			bd.Arguments["x-match"])
 	}
-	x.bind(&binding{queue: queue, key: bd.RoutingKey, args: copyTable(bd.Arguments), words: topicWords(bd.RoutingKey)})
+	x.bind(&binding{queue: queue, key: bd.RoutingKey, args: copyTable(bd.Arguments), words: routing.TopicWords(bd.RoutingKey)})
 	return nil
 }
 

@@ -3,6 +3,7 @@ package memory
 import (
 	"slices"
 
+	"github.com/kombugen/kombugen/internal/routing"
 	"github.com/kombugen/kombugen/runtime"
 )
 
@@ -57,7 +58,7 @@ func (x *exchange) matches(b *binding, key string, words []string, hdrs runtime.
 	case fanout:
 		return true
 	case topic:
-		return topicMatch(b.words, words)
+		return routing.TopicMatch(b.words, words)
 	case headers:
 		return headersMatch(b.args, hdrs)
 	}

@@ -9,19 +9,6 @@ import (
 // generator; this broker brings only its way of comparing values
 // (looselyEqual, as RabbitMQ compares field values).
 
-// xMatch is a headers binding's x-match mode.
-type xMatch struct {
-	any   bool // any listed header suffices, instead of all of them
-	withX bool // headers starting with "x-" take part too
-}
-
-// parseXMatch reads a headers binding's x-match argument (see
-// routing.ParseXMatch).
-func parseXMatch(args runtime.Table) (xMatch, bool) {
-	m, ok := routing.ParseXMatch(args)
-	return xMatch{any: m.Any, withX: m.WithX}, ok
-}
-
 // headersMatch reports whether a message with headers matches a headers
 // binding with args, as RabbitMQ decides (see routing.HeadersMatch), values
 // compared by looselyEqual: an int32 1 matches an int64 1, the string "1"

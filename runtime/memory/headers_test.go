@@ -56,28 +56,6 @@ func TestHeadersMatchNoHeaders(t *testing.T) {
 	}
 }
 
-func TestParseXMatch(t *testing.T) {
-	tests := []struct {
-		value any
-		want  xMatch
-		ok    bool
-	}{
-		{"all", xMatch{}, true},
-		{"any", xMatch{any: true}, true},
-		{"all-with-x", xMatch{withX: true}, true},
-		{"any-with-x", xMatch{any: true, withX: true}, true},
-		{"some", xMatch{}, false},
-		{[]byte("any"), xMatch{}, false},
-		{1, xMatch{}, false},
-	}
-	for _, tt := range tests {
-		got, ok := parseXMatch(runtime.Table{"x-match": tt.value})
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("parseXMatch(%v) = %+v, %v; want %+v, %v", tt.value, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
 func TestLooselyEqual(t *testing.T) {
 	ts := time.Unix(1700000000, 0)
 	tests := []struct {

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/kombugen/kombugen/internal/routing"
 	"github.com/kombugen/kombugen/runtime"
 )
 
@@ -50,7 +51,7 @@ func (b *Broker) match(x *exchange, key string, hdrs runtime.Table) []string {
 	}
 	var words []string
 	if x.decl.Type == topic {
-		words = topicWords(key)
+		words = routing.TopicWords(key)
 	}
 	set := make(map[string]struct{})
 	for _, bd := range x.bindings {
