@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/kombugen/kombugen/definitions"
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -127,11 +127,7 @@ type rabbitmqctl struct{ path string }
 func requireRabbitmqctl(t *testing.T) rabbitmqctl {
 	t.Helper()
 	fail := func(msg string) {
-		msg += "; is RabbitMQ running? start it with rabbitmq-server -detached (rabbitmqctl must run as root or the rabbitmq user)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		brokertest.Unavailable(t, "%s; %s (rabbitmqctl must run as root or the rabbitmq user)", msg, brokertest.StartHint)
 	}
 	path, err := exec.LookPath("rabbitmqctl")
 	if err != nil {
@@ -398,10 +394,7 @@ func deleteAll(t *testing.T, ctl rabbitmqctl, s *schema.Schema) {
 // for a minute in case another suite is restarting it.
 func dialBroker(t *testing.T) *amqp.Connection {
 	t.Helper()
-	url := os.Getenv("KOMBUGEN_AMQP_URL")
-	if url == "" {
-		url = "amqp://guest:guest@127.0.0.1:5672/"
-	}
+	url := brokertest.URL()
 	deadline := time.Now().Add(time.Minute)
 	for {
 		conn, err := amqp.Dial(url)

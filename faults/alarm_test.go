@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/runtime"
 )
 
@@ -70,12 +71,12 @@ func TestAlarm(t *testing.T) {
 	t.Cleanup(restore)
 
 	start := time.Now()
-	conn := e.dial(amqpURL(), "alarm")
-	failFast := e.dial(amqpURL(), "alarm-failfast", runtime.WithFailWhenBlocked())
+	conn := e.dial(brokertest.URL(), "alarm")
+	failFast := e.dial(brokertest.URL(), "alarm-failfast", runtime.WithFailWhenBlocked())
 	var closers []*runtime.Conn
 	closersDialed := time.Now() // their heartbeats tick from here on
 	for i := range closing {
-		closers = append(closers, e.dial(amqpURL(), fmt.Sprintf("alarm-close-%d", i), runtime.WithHeartbeat(closeHeartbeat)))
+		closers = append(closers, e.dial(brokertest.URL(), fmt.Sprintf("alarm-close-%d", i), runtime.WithHeartbeat(closeHeartbeat)))
 	}
 	prod := runtime.NewProducer(conn, runtime.WithRoutingKey(q.Name), runtime.WithDeclare(q), runtime.WithRetry(faultPolicy))
 	fastProd := runtime.NewProducer(failFast, runtime.WithRoutingKey(q.Name), runtime.WithDeclare(q), runtime.WithRetry(faultPolicy))

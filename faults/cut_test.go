@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/runtime"
 )
 
@@ -20,7 +21,7 @@ func TestCut(t *testing.T) {
 	var cuts, cutConns int
 	f := e.run(scenario{
 		name:           "cut",
-		url:            proxy.URL(amqpURL()),
+		url:            proxy.URL(brokertest.URL()),
 		goroutines:     8,
 		perGoroutine:   1000,
 		budget:         40 * time.Second,
@@ -55,7 +56,7 @@ func TestCutThenClose(t *testing.T) {
 	var closeTook, drainTook time.Duration
 	f := e.run(scenario{
 		name:           "cut-then-close",
-		url:            proxy.URL(amqpURL()),
+		url:            proxy.URL(brokertest.URL()),
 		goroutines:     8,
 		perGoroutine:   5000,
 		budget:         40 * time.Second,
@@ -104,7 +105,7 @@ func TestCutDuringHandshake(t *testing.T) {
 	q := declareQueue(t, nil)
 	cutter := e.handshakeCutter()
 	proxy := e.proxyTo(cutter.addr())
-	conn := e.dial(proxy.URL(amqpURL()), "handshake")
+	conn := e.dial(proxy.URL(brokertest.URL()), "handshake")
 	rec := newRecorder(conn)
 	// The queue exists already: without auto-declare every attempt is one
 	// Transport.Publish, which dials when the connection is gone.

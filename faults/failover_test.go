@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/kombugen/kombugen/internal/brokertest"
 )
 
 // TestFailover gives the Conn a pair of URLs, two proxies in front of the
@@ -20,7 +22,7 @@ func TestFailover(t *testing.T) {
 	var secondConns, cuts int
 	f := e.run(scenario{
 		name:           "failover",
-		url:            first.URL(amqpURL()) + ";" + second.URL(amqpURL()),
+		url:            first.URL(brokertest.URL()) + ";" + second.URL(brokertest.URL()),
 		goroutines:     8,
 		perGoroutine:   5000,
 		budget:         40 * time.Second,

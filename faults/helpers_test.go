@@ -24,6 +24,7 @@ import (
 	amqp "github.com/rabbitmq/amqp091-go"
 	"go.uber.org/goleak"
 
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/faultproxy"
 	"github.com/kombugen/kombugen/runtime"
 )
@@ -34,17 +35,9 @@ const enableVar = "KOMBUGEN_FAULT_TESTS"
 // runCommand is how to run the suite, for skip messages.
 const runCommand = enableVar + "=1 go test -race -count=1 -timeout 10m -v ./faults/"
 
-// amqpURL is the broker the suite uses.
-func amqpURL() string {
-	if u := os.Getenv("KOMBUGEN_AMQP_URL"); u != "" {
-		return u
-	}
-	return "amqp://guest:guest@127.0.0.1:5672/"
-}
-
 // brokerAddr is the broker's host:port, where the proxies forward to.
 func brokerAddr(t testing.TB) string {
-	u, err := url.Parse(amqpURL())
+	u, err := url.Parse(brokertest.URL())
 	if err != nil {
 		t.Fatalf("broker URL: %v", err)
 	}
@@ -52,19 +45,6 @@ func brokerAddr(t testing.TB) string {
 		return net.JoinHostPort(u.Hostname(), "5672")
 	}
 	return u.Host
-}
-
-// underCI reports whether a missing broker is a failure rather than a skip.
-func underCI() bool { return os.Getenv("CI") != "" }
-
-// unavailable fails under CI and skips elsewhere.
-func unavailable(t testing.TB, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if underCI() {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
 }
 
 // requireFaults skips unless the suite was asked for, and checks that the
@@ -76,11 +56,7 @@ func requireFaults(t testing.TB) {
 			"disturbing other tests; run it on its own with %s", runCommand)
 	}
 	before := goruntime.NumGoroutine()
-	c, err := amqp.DialConfig(amqpURL(), amqp.Config{Dial: amqp.DefaultDial(5 * time.Second)})
-	if err != nil {
-		unavailable(t, "RabbitMQ at %s unreachable (%v); start it with rabbitmq-server -detached", redacted(amqpURL()), err)
-	}
-	c.Close()
+	brokertest.Require(t)
 	// Let the check's connection wind down before anyone counts goroutines.
 	waitGoroutinesSettle(before, 2*time.Second)
 }
@@ -91,24 +67,17 @@ func requireFaults(t testing.TB) {
 func requireRabbitmqctl(t testing.TB) *brokerStatus {
 	t.Helper()
 	if _, err := exec.LookPath("rabbitmqctl"); err != nil {
-		unavailable(t, "rabbitmqctl not found (%v); the restart and alarm tests need it", err)
+		brokertest.Unavailable(t, "rabbitmqctl not found (%v); the restart and alarm tests need it", err)
 	}
-	u, _ := url.Parse(amqpURL())
+	u, _ := url.Parse(brokertest.URL())
 	if ip := net.ParseIP(u.Hostname()); u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		unavailable(t, "the broker at %s is not local: rabbitmqctl cannot control it", redacted(amqpURL()))
+		brokertest.Unavailable(t, "the broker at %s is not local: rabbitmqctl cannot control it", brokertest.Redacted(brokertest.URL()))
 	}
 	st, err := readStatus()
 	if err != nil {
-		unavailable(t, "%v", err)
+		brokertest.Unavailable(t, "%v", err)
 	}
 	return st
-}
-
-func redacted(u string) string {
-	if i, j := strings.Index(u, "://"), strings.LastIndex(u, "@"); i >= 0 && j > i {
-		return u[:i+3] + "xxxxx" + u[j:]
-	}
-	return u
 }
 
 // rabbitmqctl runs rabbitmqctl with args, killing it after timeout.
@@ -208,7 +177,7 @@ func uniqueName(t testing.TB, kind string) string {
 // withChannel runs fn on a channel of a short-lived plain amqp091-go
 // connection to the broker itself, never through a proxy.
 func withChannel(fn func(ch *amqp.Channel) error) error {
-	conn, err := amqp.DialConfig(amqpURL(), amqp.Config{Dial: amqp.DefaultDial(10 * time.Second)})
+	conn, err := amqp.DialConfig(brokertest.URL(), amqp.Config{Dial: amqp.DefaultDial(10 * time.Second)})
 	if err != nil {
 		return err
 	}
@@ -414,7 +383,7 @@ func (e *env) dial(url, name string, opts ...runtime.DialOption) *runtime.Conn {
 	}, opts...)
 	c, err := runtime.Dial(ctx, url, opts...)
 	if err != nil {
-		e.t.Fatalf("Dial %s: %v", redacted(url), err)
+		e.t.Fatalf("Dial %s: %v", brokertest.Redacted(url), err)
 	}
 	// Conns close before proxies: closers run last in, first out.
 	e.closers = append(e.closers, func() { c.Close() })

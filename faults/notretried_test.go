@@ -12,6 +12,7 @@ import (
 
 	amqp "github.com/rabbitmq/amqp091-go"
 
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/runtime"
 )
 
@@ -29,7 +30,7 @@ func publishCtx() (context.Context, context.CancelFunc) {
 func TestNotRetried404(t *testing.T) {
 	e := newEnv(t)
 	q := declareQueue(t, nil)
-	conn := e.dial(amqpURL(), "404")
+	conn := e.dial(brokertest.URL(), "404")
 	rec := newRecorder(conn)
 	prod := runtime.NewProducer(rec, runtime.WithAutoDeclare(false), runtime.WithRetry(slowPolicy))
 	missing := uniqueName(t, "missing")
@@ -83,7 +84,7 @@ func TestNotRetried406(t *testing.T) {
 		withChannel(func(ch *amqp.Channel) error { return ch.ExchangeDelete(ex, false, false) })
 	})
 	q := declareQueue(t, amqp.Table{"x-max-priority": int32(5)})
-	conn := e.dial(amqpURL(), "406")
+	conn := e.dial(brokertest.URL(), "406")
 
 	cases := []struct {
 		name   string
@@ -135,7 +136,7 @@ func TestNotRetried404UnderLoad(t *testing.T) {
 	var firstWrong atomic.Value
 	f := e.run(scenario{
 		name:           "404-under-load",
-		url:            amqpURL(),
+		url:            brokertest.URL(),
 		goroutines:     8,
 		perGoroutine:   400,
 		budget:         40 * time.Second,
@@ -178,7 +179,7 @@ func TestRetryPolicyAgainstBroker(t *testing.T) {
 	e := newEnv(t)
 	q := declareQueue(t, nil)
 	proxy := e.proxy()
-	conn := e.dial(proxy.URL(amqpURL()), "retry")
+	conn := e.dial(proxy.URL(brokertest.URL()), "retry")
 	rec := newRecorder(conn)
 	base := []runtime.ProducerOption{runtime.WithRoutingKey(q.Name), runtime.WithAutoDeclare(false)}
 	ctx, cancel := publishCtx()

@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/kombugen/kombugen/internal/brokertest"
 )
 
 // TestRestart stops the broker (rabbitmqctl stop_app) while 8 goroutines
@@ -28,7 +30,7 @@ func TestRestart(t *testing.T) {
 	var ackedAtStop, ackedAtStart, ackedAfter int64
 	f := e.run(scenario{
 		name:           "restart",
-		url:            amqpURL(),
+		url:            brokertest.URL(),
 		goroutines:     8,
 		perGoroutine:   5000,
 		budget:         50 * time.Second,

@@ -11,46 +11,17 @@ import (
 
 	amqp "github.com/rabbitmq/amqp091-go"
 
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/runtime"
 )
-
-// amqpURL is the broker the integration tests use.
-func amqpURL() string {
-	if u := os.Getenv("KOMBUGEN_AMQP_URL"); u != "" {
-		return u
-	}
-	return "amqp://guest:guest@127.0.0.1:5672/"
-}
-
-// requireBroker fails under CI and skips elsewhere when RabbitMQ is down.
-func requireBroker(t testing.TB) {
-	t.Helper()
-	c, err := amqp.Dial(amqpURL())
-	if err == nil {
-		c.Close()
-		return
-	}
-	msg := fmt.Sprintf("RabbitMQ at %s unreachable (%v); is RabbitMQ running? start it with rabbitmq-server -detached", redacted(amqpURL()), err)
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
-
-func redacted(u string) string {
-	if i, j := strings.Index(u, "://"), strings.LastIndex(u, "@"); i >= 0 && j > i {
-		return u[:i+3] + "xxxxx" + u[j:]
-	}
-	return u
-}
 
 // dialTest connects a Conn that the test closes when it ends.
 func dialTest(t testing.TB, opts ...runtime.DialOption) *runtime.Conn {
 	t.Helper()
-	requireBroker(t)
+	brokertest.Require(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := runtime.Dial(ctx, amqpURL(), opts...)
+	c, err := runtime.Dial(ctx, brokertest.URL(), opts...)
 	if err != nil {
 		t.Fatalf("Dial: %v", err)
 	}
@@ -73,8 +44,8 @@ type peer struct {
 
 func newPeer(t testing.TB) *peer {
 	t.Helper()
-	requireBroker(t)
-	conn, err := amqp.Dial(amqpURL())
+	brokertest.Require(t)
+	conn, err := amqp.Dial(brokertest.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +101,7 @@ func (p *peer) deleteExchange(name string) {
 
 // fresh opens a new channel, as a failed passive declare closes one.
 func (p *peer) fresh() (*amqp.Channel, error) {
-	conn, err := amqp.Dial(amqpURL())
+	conn, err := amqp.Dial(brokertest.URL())
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	amqp "github.com/rabbitmq/amqp091-go"
 
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/faultproxy"
 	"github.com/kombugen/kombugen/runtime"
 )
@@ -273,13 +274,13 @@ func (c *countingTransport) MaybeDeclare(ctx context.Context, e runtime.Entity) 
 }
 
 func TestConnDeclareOnce(t *testing.T) {
-	requireBroker(t)
+	brokertest.Require(t)
 	proxy, err := faultproxy.Start("127.0.0.1:5672")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer proxy.Close()
-	conn, err := runtime.Dial(testContext(t), proxy.URL(amqpURL()))
+	conn, err := runtime.Dial(testContext(t), proxy.URL(brokertest.URL()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -392,7 +393,7 @@ func TestConnPublishToMissingExchange(t *testing.T) {
 // TestConnConfirmLost holds back the broker's confirm and cuts the
 // connection: the publish reports a lost confirm, never a nack.
 func TestConnConfirmLost(t *testing.T) {
-	requireBroker(t)
+	brokertest.Require(t)
 	proxy, err := faultproxy.Start("127.0.0.1:5672")
 	if err != nil {
 		t.Fatal(err)
@@ -400,7 +401,7 @@ func TestConnConfirmLost(t *testing.T) {
 	defer proxy.Close()
 	ctx := testContext(t)
 	// One publish channel, opened by the warm-up before the stall.
-	conn, err := runtime.Dial(ctx, proxy.URL(amqpURL()), runtime.WithPublishChannels(1))
+	conn, err := runtime.Dial(ctx, proxy.URL(brokertest.URL()), runtime.WithPublishChannels(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,13 +430,13 @@ func TestConnConfirmLost(t *testing.T) {
 }
 
 func TestConnContextEndsConfirmWait(t *testing.T) {
-	requireBroker(t)
+	brokertest.Require(t)
 	proxy, err := faultproxy.Start("127.0.0.1:5672")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer proxy.Close()
-	conn, err := runtime.Dial(testContext(t), proxy.URL(amqpURL()))
+	conn, err := runtime.Dial(testContext(t), proxy.URL(brokertest.URL()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -493,7 +494,7 @@ func TestConnClose(t *testing.T) {
 }
 
 func TestDialErrorsHidePassword(t *testing.T) {
-	requireBroker(t)
+	brokertest.Require(t)
 	ctx := testContext(t)
 	tests := []struct {
 		name, url string
@@ -519,9 +520,9 @@ func TestDialErrorsHidePassword(t *testing.T) {
 }
 
 func TestDialFailover(t *testing.T) {
-	requireBroker(t)
+	brokertest.Require(t)
 	ctx := testContext(t)
-	conn, err := runtime.Dial(ctx, "amqp://guest:guest@127.0.0.1:1/;"+amqpURL())
+	conn, err := runtime.Dial(ctx, "amqp://guest:guest@127.0.0.1:1/;"+brokertest.URL())
 	if err != nil {
 		t.Fatalf("Dial with a dead first URL: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/interop"
 	"github.com/kombugen/kombugen/runtime"
 )
@@ -188,7 +189,7 @@ func interopPropertyCases() []interop.Case {
 // interopBrokerUser is the user the test broker authenticates, which RabbitMQ
 // requires user_id to name.
 func interopBrokerUser() string {
-	if u, err := url.Parse(amqpURL()); err == nil && u.User != nil && u.User.Username() != "" {
+	if u, err := url.Parse(brokertest.URL()); err == nil && u.User != nil && u.User.Username() != "" {
 		return u.User.Username()
 	}
 	return "guest"

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/faultproxy"
 	"github.com/kombugen/kombugen/runtime"
 )
@@ -32,7 +33,7 @@ func (b *syncBuffer) String() string {
 // TestLogsHidePasswords logs a failed connect, a connect, a lost
 // connection and a reconnect, and finds no password in any line.
 func TestLogsHidePasswords(t *testing.T) {
-	requireBroker(t)
+	brokertest.Require(t)
 	proxy, err := faultproxy.Start("127.0.0.1:5672")
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +42,7 @@ func TestLogsHidePasswords(t *testing.T) {
 	var logs syncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	dead := "amqp://guest:guest@127.0.0.1:1/"
-	conn, err := runtime.Dial(testContext(t), dead, runtime.WithFailover(proxy.URL(amqpURL())), runtime.WithLogger(logger))
+	conn, err := runtime.Dial(testContext(t), dead, runtime.WithFailover(proxy.URL(brokertest.URL())), runtime.WithLogger(logger))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestLogsHidePasswords(t *testing.T) {
 // TestSilentByDefault checks that a Conn without a logger writes nothing
 // to the default logger.
 func TestSilentByDefault(t *testing.T) {
-	requireBroker(t)
+	brokertest.Require(t)
 	var logs syncBuffer
 	defer slog.SetDefault(slog.Default())
 	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))

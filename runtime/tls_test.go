@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/runtime"
 )
 
@@ -39,8 +40,8 @@ type tlsFront struct {
 // that a client dialling 127.0.0.1 must name the server to verify it).
 func startTLSFront(t *testing.T, dnsName string) *tlsFront {
 	t.Helper()
-	requireBroker(t)
-	upstream, err := url.Parse(amqpURL())
+	brokertest.Require(t)
+	upstream, err := url.Parse(brokertest.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func (f *tlsFront) serve(c *tls.Conn, addr string, track func(net.Conn)) {
 // url is the broker's URL with amqps:// through the front, and query.
 func (f *tlsFront) url(t *testing.T, query string) string {
 	t.Helper()
-	u, err := url.Parse(amqpURL())
+	u, err := url.Parse(brokertest.URL())
 	if err != nil {
 		t.Fatal(err)
 	}

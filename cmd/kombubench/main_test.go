@@ -11,31 +11,8 @@ import (
 	"testing"
 	"time"
 
-	amqp "github.com/rabbitmq/amqp091-go"
+	"github.com/kombugen/kombugen/internal/brokertest"
 )
-
-// amqpURL is the broker the smoke test uses.
-func amqpURL() string {
-	if u := os.Getenv("KOMBUGEN_AMQP_URL"); u != "" {
-		return u
-	}
-	return "amqp://guest:guest@127.0.0.1:5672/"
-}
-
-// requireBroker fails under CI and skips elsewhere when RabbitMQ is down.
-func requireBroker(t *testing.T) {
-	t.Helper()
-	c, err := amqp.DialConfig(amqpURL(), amqp.Config{Dial: amqp.DefaultDial(5 * time.Second)})
-	if err == nil {
-		c.Close()
-		return
-	}
-	msg := "RabbitMQ at " + redact(amqpURL()) + " unreachable (" + err.Error() + "); is RabbitMQ running? start it with rabbitmq-server -detached"
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
 
 // hasKombu reports whether kombubench will run kombu (-kombu auto).
 func hasKombu() bool {
@@ -97,14 +74,14 @@ var (
 // detector zlib takes tens of milliseconds a message, so the race run
 // leaves it out (bench's TestSameWork covers its preparation).
 func TestQuickBroker(t *testing.T) {
-	requireBroker(t)
+	brokertest.Require(t)
 	compressions := []string{"none", "zlib", "zstd"}
 	if raceEnabled {
 		compressions = []string{"none", "zstd"}
 	}
 	md := filepath.Join(t.TempDir(), "bench.md")
 	out := runTool(t, "-quick", "-run", "broker", "-kombu", "off", "-compression", strings.Join(compressions, ","),
-		"-url", amqpURL(), "-markdown", md)
+		"-url", brokertest.URL(), "-markdown", md)
 	rows := brokerRows(t, md)
 	want := map[string]bool{}
 	for _, size := range []string{"100B", "1KiB", "64KiB"} {
@@ -136,16 +113,13 @@ func TestQuickBroker(t *testing.T) {
 
 // TestQuickBrokerKombu runs one size with kombu beside the Go publishers.
 func TestQuickBrokerKombu(t *testing.T) {
-	requireBroker(t)
+	brokertest.Require(t)
 	if !hasKombu() {
-		if os.Getenv("CI") != "" {
-			t.Fatal("/usr/bin/python3 cannot import kombu; install python3-kombu")
-		}
-		t.Skip("/usr/bin/python3 cannot import kombu")
+		brokertest.Unavailable(t, "/usr/bin/python3 cannot import kombu; install python3-kombu")
 	}
 	md := filepath.Join(t.TempDir(), "bench.md")
 	runTool(t, "-quick", "-run", "broker", "-kombu", "on", "-sizes", "100B", "-compression", "zstd",
-		"-url", amqpURL(), "-markdown", md)
+		"-url", brokertest.URL(), "-markdown", md)
 	rows := brokerRows(t, md)
 	if len(rows) != 2 {
 		t.Fatalf("%d rows, want 2 (unconfirmed, confirmed)", len(rows))

@@ -3,12 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	amqp "github.com/rabbitmq/amqp091-go"
+	"github.com/kombugen/kombugen/internal/brokertest"
 )
 
 // routing is what the example's output says arrived where, without the
@@ -47,18 +46,8 @@ func TestRunInProcess(t *testing.T) {
 // TestRunOnRabbitMQ runs the example against RabbitMQ and checks that it
 // routes exactly as the in-process broker does.
 func TestRunOnRabbitMQ(t *testing.T) {
-	url := os.Getenv("KOMBUGEN_AMQP_URL")
-	if url == "" {
-		url = "amqp://guest:guest@127.0.0.1:5672/"
-	}
-	if c, err := amqp.Dial(url); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("RabbitMQ unreachable: %v", err)
-		}
-		t.Skipf("RabbitMQ unreachable (%v); is RabbitMQ running? start it with rabbitmq-server -detached", err)
-	} else {
-		c.Close()
-	}
+	brokertest.Require(t)
+	url := brokertest.URL()
 	if got, want := routing(t, url), routing(t, ""); got != want {
 		t.Errorf("RabbitMQ routed differently:\n%s\nin process:\n%s", got, want)
 	}

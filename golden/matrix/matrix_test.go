@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/kombugen/kombugen/golden/matrix"
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/interop"
 	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/runtime/memory"
@@ -341,35 +341,9 @@ func normalize(t *testing.T, v any) any {
 	return out
 }
 
-// amqpURL is the broker the live test uses.
-func amqpURL() string { return interop.URL() }
-
-// requireBroker fails under CI and skips elsewhere when RabbitMQ is down.
-func requireBroker(t *testing.T) {
-	t.Helper()
-	c, err := amqp.Dial(amqpURL())
-	if err == nil {
-		c.Close()
-		return
-	}
-	msg := fmt.Sprintf("RabbitMQ at %s unreachable (%v); is RabbitMQ running? start it with rabbitmq-server -detached "+
-		"(or set KOMBUGEN_AMQP_URL)", redacted(amqpURL()), err)
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
-
-func redacted(u string) string {
-	if i, j := strings.Index(u, "://"), strings.LastIndex(u, "@"); i >= 0 && j > i {
-		return u[:i+3] + "xxxxx" + u[j:]
-	}
-	return u
-}
-
 // deleteQueues deletes the named queues over a connection of its own.
 func deleteQueues(t *testing.T, names []string) {
-	conn, err := amqp.Dial(amqpURL())
+	conn, err := amqp.Dial(brokertest.URL())
 	if err != nil {
 		t.Errorf("delete queues: %v", err)
 		return
@@ -395,10 +369,10 @@ func deleteQueues(t *testing.T, names []string) {
 // what kombu's own Producer sends for the same serializer and compression.
 func TestMatrixKombuInterop(t *testing.T) {
 	interop.Require(t)
-	requireBroker(t)
+	brokertest.Require(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := runtime.Dial(ctx, amqpURL())
+	conn, err := runtime.Dial(ctx, brokertest.URL())
 	if err != nil {
 		t.Fatalf("Dial: %v", err)
 	}

@@ -30,6 +30,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kombugen/kombugen/internal/brokertest"
 )
 
 // Python is the interpreter the suite runs under: Debian's, which has the
@@ -41,17 +43,6 @@ const InstallHint = "apt-get install -y python3-kombu python3-msgpack python3-ya
 
 // Script is the suite's path relative to the module root.
 const Script = "interop/kombu_check.py"
-
-// DefaultURL is the broker used when KOMBUGEN_AMQP_URL is not set.
-const DefaultURL = "amqp://guest:guest@127.0.0.1:5672/"
-
-// URL returns the broker the suite checks: $KOMBUGEN_AMQP_URL or DefaultURL.
-func URL() string {
-	if u := os.Getenv("KOMBUGEN_AMQP_URL"); u != "" {
-		return u
-	}
-	return DefaultURL
-}
 
 // Case is one published message and the arguments it was published with,
 // in kombu's terms.
@@ -256,10 +247,7 @@ func Require(t testing.TB) {
 	if err == nil {
 		return
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatal(err)
-	}
-	t.Skip(err)
+	brokertest.Unavailable(t, "%v", err)
 }
 
 // ScriptPath returns the script's absolute path, found by walking up from
@@ -392,7 +380,7 @@ func Run(t *testing.T, cases []Case, publish func(Case) error) []Verdict {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	verdicts, log, err := Check(ctx, URL(), path, func() error {
+	verdicts, log, err := Check(ctx, brokertest.URL(), path, func() error {
 		for _, c := range cases {
 			if err := publish(c); err != nil {
 				return fmt.Errorf("case %s: publish: %w", c.Name, err)

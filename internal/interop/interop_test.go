@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kombugen/kombugen/internal/brokertest"
 )
 
 func TestWriteManifest(t *testing.T) {
@@ -116,7 +118,7 @@ func TestCheckPublishError(t *testing.T) {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
-	_, log, err := Check(t.Context(), URL(), path, func() error { return boom })
+	_, log, err := Check(t.Context(), brokertest.URL(), path, func() error { return boom })
 	if strings.Contains(log, "broker unreachable") {
 		t.Skipf("RabbitMQ at the default URL is down: %s", log)
 	}
