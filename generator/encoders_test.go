@@ -23,18 +23,7 @@ import (
 func TestEncodersRandomSchemas(t *testing.T) {
 	t.Parallel() // it mostly waits for the go command
 	start := time.Now()
-	removeStale(t)
-	root, err := os.MkdirTemp("testdata", "_propjson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if *keepFlag {
-			t.Logf("kept the generated packages in %s", root)
-			return
-		}
-		os.RemoveAll(root)
-	})
+	root := propRoot(t, "_propjson")
 
 	n := propSeeds(t) / 2
 	if testing.Short() {

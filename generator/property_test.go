@@ -63,6 +63,26 @@ type propCase struct {
 	dir string
 }
 
+// propRoot makes a directory under testdata for generated packages,
+// named prefix and a random suffix, removed when the test ends unless
+// -kombugen.keep; directories earlier runs left behind go first.
+func propRoot(t *testing.T, prefix string) string {
+	t.Helper()
+	removeStale(t)
+	root, err := os.MkdirTemp("testdata", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if *keepFlag {
+			t.Logf("kept the generated packages in %s", root)
+			return
+		}
+		os.RemoveAll(root)
+	})
+	return root
+}
+
 // TestGeneratedCodeCompiles is the property "every schema that passes check
 // generates code that compiles and passes go vet". It builds random
 // schemas from fixed seeds (-kombugen.seeds, -kombugen.firstseed), parses
@@ -75,18 +95,7 @@ type propCase struct {
 func TestGeneratedCodeCompiles(t *testing.T) {
 	t.Parallel() // it mostly waits for the go command
 	start := time.Now()
-	removeStale(t)
-	root, err := os.MkdirTemp("testdata", "_prop")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if *keepFlag {
-			t.Logf("kept the generated packages in %s", root)
-			return
-		}
-		os.RemoveAll(root)
-	})
+	root := propRoot(t, "_prop")
 
 	var cases []*propCase
 	add := func(c *propCase, s *schema.Schema, localGoTypes []string) {

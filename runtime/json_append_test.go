@@ -10,20 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kombugen/kombugen/internal/encodetest"
 	"github.com/kombugen/kombugen/runtime"
 )
-
-// stdJSON is what encoding/json writes for v with HTML escaping off, as
-// the json serializer did before AppendJSON.
-func stdJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
 
 // jsonPrefix is what dst holds before the helpers append to it: they
 // must keep it.
@@ -33,7 +22,7 @@ const jsonPrefix = "[1,"
 // its error, with encoding/json's for v.
 func checkAppend(t *testing.T, v any, got []byte, gotErr error) {
 	t.Helper()
-	want, wantErr := stdJSON(v)
+	want, wantErr := encodetest.StdJSON(v)
 	switch {
 	case wantErr != nil:
 		if gotErr == nil || gotErr.Error() != wantErr.Error() {

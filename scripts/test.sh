@@ -5,17 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { printf '==> %s\n' "$*"; }
-
-apt_install() {
-	if [ "$(id -u)" != 0 ]; then
-		echo "missing packages: $*; install them as root: apt-get install -y $*" >&2
-		exit 1
-	fi
-	log "installing $*"
-	DEBIAN_FRONTEND=noninteractive apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
+. scripts/lib.sh
 
 broker_up() {
 	# Bash's /dev/tcp: no client needed to see whether the port answers.

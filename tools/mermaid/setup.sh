@@ -8,17 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-log() { printf '==> %s\n' "$*"; }
-
-apt_install() {
-	if [ "$(id -u)" != 0 ]; then
-		echo "missing: $*; install as root: apt-get install -y $*" >&2
-		exit 1
-	fi
-	log "installing $*"
-	DEBIAN_FRONTEND=noninteractive apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
+. ../../scripts/lib.sh
 
 [ -x /usr/bin/chromium ] || apt_install chromium
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
