@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kombugen/kombugen/definitions"
+	"github.com/kombugen/kombugen/internal/goldentest"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -67,37 +67,10 @@ func TestGolden(t *testing.T) {
 		golden := filepath.Join(dir, name)
 		wanted[golden] = true
 		t.Run(name, func(t *testing.T) {
-			got := write(t, load(t, path))
-			if *update {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./definitions -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s is stale (-want +got), run go test ./definitions -update:\n%s", golden, diff)
-			}
+			goldentest.Check(t, golden, write(t, load(t, path)), *update, "definitions")
 		})
 	}
-	existing, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	for _, f := range existing {
-		switch {
-		case wanted[f]:
-		case *update:
-			if err := os.Remove(f); err != nil {
-				t.Fatal(err)
-			}
-		default:
-			t.Errorf("%s has no test schema: run go test ./definitions -update to delete it", f)
-		}
-	}
+	goldentest.Stale(t, filepath.Join(dir, "*.json"), wanted, *update, "definitions")
 }
 
 // TestDeterministic writes each schema twice, from two parses.

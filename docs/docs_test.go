@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kombugen/kombugen/internal/goldentest"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -67,34 +68,10 @@ func TestGolden(t *testing.T) {
 		golden := filepath.Join("testdata", name+".md")
 		wanted[golden] = true
 		t.Run(name, func(t *testing.T) {
-			got := markdown(t, load(t, path))
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./docs -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s is stale (-want +got), run go test ./docs -update:\n%s", golden, diff)
-			}
+			goldentest.Check(t, golden, markdown(t, load(t, path)), *update, "docs")
 		})
 	}
-	existing, _ := filepath.Glob("testdata/*.md")
-	for _, f := range existing {
-		switch {
-		case wanted[f]:
-		case *update:
-			if err := os.Remove(f); err != nil {
-				t.Fatal(err)
-			}
-		default:
-			t.Errorf("%s has no test schema: run go test ./docs -update to delete it", f)
-		}
-	}
+	goldentest.Stale(t, "testdata/*.md", wanted, *update, "docs")
 }
 
 // TestDeterministic writes each schema's docs twice, from separate parses.

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kombugen/kombugen/generator"
+	"github.com/kombugen/kombugen/internal/goldentest"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -33,47 +32,10 @@ func TestGolden(t *testing.T) {
 		golden := filepath.Join(goldenDir, name, name+"_gen.go")
 		wanted[golden] = true
 		t.Run(name, func(t *testing.T) {
-			got := generate(t, path)
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./generator -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s is stale (-want +got), run go test ./generator -update:\n%s", golden, diff)
-			}
+			goldentest.Check(t, golden, generate(t, path), *update, "generator")
 		})
 	}
-	checkStale(t, wanted)
-}
-
-// checkStale deletes (with -update) or reports golden files no schema makes.
-func checkStale(t *testing.T, wanted map[string]bool) {
-	existing, err := filepath.Glob(filepath.Join(goldenDir, "*", "*_gen.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range existing {
-		if wanted[f] {
-			continue
-		}
-		if !*update {
-			t.Errorf("%s has no schema in testdata: run go test ./generator -update to delete it", f)
-			continue
-		}
-		if err := os.Remove(f); err != nil {
-			t.Fatal(err)
-		}
-		os.Remove(filepath.Dir(f)) // only if nothing else is left there
-	}
+	goldentest.Stale(t, filepath.Join(goldenDir, "*", "*_gen.go"), wanted, *update, "generator")
 }
 
 // generate runs the generator on a test schema as the CLI would from the

@@ -18,6 +18,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kombugen/kombugen/internal/goldentest"
 )
 
 var update = flag.Bool("update", false, "rewrite kombugen.schema.json from the parser's tables")
@@ -33,19 +35,7 @@ func TestJSONSchemaUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile(jsonSchemaFile, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(jsonSchemaFile)
-	if err != nil {
-		t.Fatalf("%v (run go test ./schema -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s is stale (-want +got), run go test ./schema -update:\n%s", jsonSchemaFile, diff)
-	}
+	goldentest.Check(t, jsonSchemaFile, got, *update, "schema")
 }
 
 // TestJSONSchemaMatchesParser walks the committed file: each mapping has

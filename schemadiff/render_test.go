@@ -5,15 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kombugen/kombugen/internal/goldentest"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -35,47 +34,17 @@ func TestGolden(t *testing.T) {
 		t.Errorf("the golden pair is not breaking")
 	}
 	dir := filepath.Join("testdata", "golden")
+	wanted := map[string]bool{}
 	for _, format := range Formats {
 		var buf bytes.Buffer
 		if err := Write(&buf, r, format); err != nil {
 			t.Fatalf("Write %s: %v", format, err)
 		}
 		path := filepath.Join(dir, goldenReports[format])
-		if *update {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test ./schemadiff -update)", err)
-		}
-		if diff := cmp.Diff(string(want), buf.String()); diff != "" {
-			t.Errorf("%s report (-want +got):\n%s", format, diff)
-		}
+		wanted[path] = true
+		goldentest.Check(t, path, buf.Bytes(), *update, "schemadiff")
 	}
-	if *update {
-		removeStale(t, dir)
-	}
-}
-
-// removeStale deletes the files of dir that are no golden report.
-func removeStale(t *testing.T, dir string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if !slices.ContainsFunc(Formats, func(f string) bool { return goldenReports[f] == e.Name() }) {
-			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	goldentest.Stale(t, filepath.Join(dir, "*"), wanted, *update, "schemadiff")
 }
 
 func load(t *testing.T, path string) *schema.Schema {
