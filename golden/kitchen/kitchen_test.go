@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kombugen/kombugen/golden/kitchen"
+	"github.com/kombugen/kombugen/internal/recording"
 	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/runtime/memory"
 )
@@ -21,33 +22,13 @@ import (
 // runs out while a test reads a queue.
 var now = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
 
-// recorder is a memory broker that also keeps every Publishing handed to
-// it, to show Confirm and Mandatory, which the broker does not store.
-type recorder struct {
-	*memory.Broker
-	mu   sync.Mutex
-	sent []runtime.Publishing
-}
-
-func newBroker() *recorder {
-	return &recorder{Broker: memory.New(memory.WithClock(func() time.Time { return now }))}
-}
-
-func (r *recorder) Publish(ctx context.Context, msg *runtime.Publishing) error {
-	r.mu.Lock()
-	r.sent = append(r.sent, *msg)
-	r.mu.Unlock()
-	return r.Broker.Publish(ctx, msg)
-}
-
-func (r *recorder) published() []runtime.Publishing {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.sent)
+// newBroker returns a recording broker on the test clock.
+func newBroker() *recording.Broker {
+	return recording.New(memory.WithClock(func() time.Time { return now }))
 }
 
 // declared returns a broker with the whole schema's topology declared.
-func declared(t *testing.T) *recorder {
+func declared(t *testing.T) *recording.Broker {
 	t.Helper()
 	b := newBroker()
 	if err := kitchen.Topology.Declare(context.Background(), b); err != nil {
@@ -56,7 +37,7 @@ func declared(t *testing.T) *recorder {
 	return b
 }
 
-func only(t *testing.T, b *recorder, queue string) memory.Message {
+func only(t *testing.T, b *recording.Broker, queue string) memory.Message {
 	t.Helper()
 	msgs := b.Messages(queue)
 	if len(msgs) != 1 {
@@ -66,9 +47,9 @@ func only(t *testing.T, b *recorder, queue string) memory.Message {
 }
 
 // nothingHappened fails unless the broker saw no publish and no declare.
-func nothingHappened(t *testing.T, b *recorder) {
+func nothingHappened(t *testing.T, b *recording.Broker) {
 	t.Helper()
-	if n := len(b.published()); n != 0 {
+	if n := len(b.Published()); n != 0 {
 		t.Errorf("%d messages reached the broker, want none", n)
 	}
 	if d := b.Declarations(); len(d) != 0 {
@@ -430,7 +411,7 @@ func TestPublishEverything(t *testing.T) {
 		t.Errorf("b = %#v, want false", generic["b"])
 	}
 
-	sent := b.published()
+	sent := b.Published()
 	if len(sent) != 1 {
 		t.Fatalf("%d publishes reached the broker, want 1", len(sent))
 	}
@@ -552,7 +533,7 @@ func TestPingInvalidUTF8(t *testing.T) {
 	if !errors.Is(err, runtime.ErrInvalidMessage) {
 		t.Errorf("PublishPing(invalid UTF-8) = %v, want ErrInvalidMessage", err)
 	}
-	if n := len(b.published()); n != 0 {
+	if n := len(b.Published()); n != 0 {
 		t.Errorf("%d messages reached the broker", n)
 	}
 }

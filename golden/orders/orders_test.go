@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kombugen/kombugen/golden/orders"
+	"github.com/kombugen/kombugen/internal/recording"
 	"github.com/kombugen/kombugen/internal/testmodel"
 	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/runtime/memory"
@@ -25,35 +26,13 @@ const billing = "billing.order-events"
 // while a test reads a queue.
 var now = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
 
-// recorder is a memory broker that also keeps every Publishing handed to
-// it, to show what the broker does not store: Confirm, Mandatory and the
-// message type's name.
-type recorder struct {
-	*memory.Broker
-	mu   sync.Mutex
-	sent []runtime.Publishing
-}
-
-func newBroker() *recorder {
-	return &recorder{Broker: memory.New(memory.WithClock(func() time.Time { return now }))}
-}
-
-func (r *recorder) Publish(ctx context.Context, msg *runtime.Publishing) error {
-	r.mu.Lock()
-	r.sent = append(r.sent, *msg)
-	r.mu.Unlock()
-	return r.Broker.Publish(ctx, msg)
-}
-
-// published returns the Publishings the producer handed to the broker.
-func (r *recorder) published() []runtime.Publishing {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.sent)
+// newBroker returns a recording broker on the test clock.
+func newBroker() *recording.Broker {
+	return recording.New(memory.WithClock(func() time.Time { return now }))
 }
 
 // only returns the one message queue holds.
-func only(t *testing.T, b *recorder, queue string) memory.Message {
+func only(t *testing.T, b *recording.Broker, queue string) memory.Message {
 	t.Helper()
 	msgs := b.Messages(queue)
 	if len(msgs) != 1 {
@@ -65,7 +44,7 @@ func only(t *testing.T, b *recorder, queue string) memory.Message {
 // tap declares a queue bound to exchange with key, so that tests can read
 // what goes to exchanges the schema binds no queue to for that key. The
 // exchange must exist.
-func tap(t *testing.T, b *recorder, name, exchange, key string) {
+func tap(t *testing.T, b *recording.Broker, name, exchange, key string) {
 	t.Helper()
 	q := &runtime.Queue{Name: name, Bindings: []runtime.Binding{{Exchange: exchange, RoutingKey: key}}}
 	if err := b.Declare(context.Background(), q); err != nil {
@@ -74,9 +53,9 @@ func tap(t *testing.T, b *recorder, name, exchange, key string) {
 }
 
 // nothingHappened fails unless the broker saw no publish and no declare.
-func nothingHappened(t *testing.T, b *recorder) {
+func nothingHappened(t *testing.T, b *recording.Broker) {
 	t.Helper()
-	if n := len(b.published()); n != 0 {
+	if n := len(b.Published()); n != 0 {
 		t.Errorf("%d messages reached the broker, want none", n)
 	}
 	if d := b.Declarations(); len(d) != 0 {
@@ -206,7 +185,7 @@ func TestPublishOrderCreated(t *testing.T) {
 				t.Errorf("decoded body (-want +got):\n%s", diff)
 			}
 
-			sent := b.published()
+			sent := b.Published()
 			if len(sent) != 1 {
 				t.Fatalf("%d publishes reached the broker, want 1", len(sent))
 			}
@@ -596,7 +575,7 @@ func TestPublishOptions(t *testing.T) {
 	if diff := cmp.Diff(wantPlain, plain.Properties, headersEqual); diff != "" {
 		t.Errorf("next publish, no options: properties (-want +got):\n%s", diff)
 	}
-	sent := b.published()
+	sent := b.Published()
 	if len(sent) != 2 {
 		t.Fatalf("%d publishes reached the broker, want 2", len(sent))
 	}
@@ -636,7 +615,7 @@ func TestProducerOptions(t *testing.T) {
 		if err := p.PublishOrderCreated(ctx, orders.RegionUS, minimalOrder(), runtime.WithPriority(2)); err != nil {
 			t.Fatal(err)
 		}
-		sent := b.published()
+		sent := b.Published()
 		if len(sent) != 4 {
 			t.Fatalf("%d publishes, want 4", len(sent))
 		}
@@ -844,11 +823,11 @@ func TestRetry(t *testing.T) {
 		if n := b.Len(billing); n != 1 {
 			t.Errorf("billing holds %d, want 1", n)
 		}
-		if n := len(b.published()); n != 2 {
+		if n := len(b.Published()); n != 2 {
 			t.Errorf("%d attempts, want 2", n)
 		}
 		// The same prepared message both times.
-		if sent := b.published(); len(sent) == 2 && !bytes.Equal(sent[0].Body, sent[1].Body) {
+		if sent := b.Published(); len(sent) == 2 && !bytes.Equal(sent[0].Body, sent[1].Body) {
 			t.Error("the retry sent another body: the message must be prepared once")
 		}
 		want := map[string]int{"E|orders": 2, "E|audit": 2, "Q|" + billing: 2}
@@ -866,7 +845,7 @@ func TestRetry(t *testing.T) {
 		if !errors.Is(err, runtime.ErrConnectionLost) {
 			t.Fatalf("PublishOrderCreated = %v, want ErrConnectionLost", err)
 		}
-		if n := len(b.published()); n != 4 {
+		if n := len(b.Published()); n != 4 {
 			t.Errorf("%d attempts, want 4 (max_retries 3)", n)
 		}
 		// Sleeps of 0s, 200ms and 400ms.
@@ -881,7 +860,7 @@ func TestRetry(t *testing.T) {
 		if err := p.PublishAuditBlob(ctx, orders.AuditBlob("x")); !errors.Is(err, runtime.ErrNotFound) {
 			t.Fatalf("PublishAuditBlob to a missing exchange = %v, want ErrNotFound", err)
 		}
-		if n := len(b.published()); n != 1 {
+		if n := len(b.Published()); n != 1 {
 			t.Errorf("%d attempts, want 1: a 404 is not retried", n)
 		}
 	})
