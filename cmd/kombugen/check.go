@@ -36,9 +36,6 @@ func runCheck(std stdio, args []string, strict bool) error {
 	if len(args) == 0 {
 		return usagef("missing SCHEMA")
 	}
-	if flagAfterArgs(args) {
-		return usagef("flags must come before SCHEMA")
-	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return err
@@ -58,8 +55,7 @@ func runCheck(std stdio, args []string, strict bool) error {
 			failed = true
 			continue
 		}
-		for _, w := range schema.Lint(s) {
-			fmt.Fprintf(std.err, "%s: warning: %s [%s]\n", w.Pos, w.Msg, w.Rule)
+		if printWarnings(std, s) {
 			warned = true
 		}
 	}
@@ -67,4 +63,15 @@ func runCheck(std stdio, args []string, strict bool) error {
 		return errFailed
 	}
 	return nil
+}
+
+// printWarnings lints s and prints its warnings on stderr, one per line
+// as FILE:LINE:COL: warning: message [rule], reporting whether there were
+// any.
+func printWarnings(std stdio, s *schema.Schema) bool {
+	warnings := schema.Lint(s)
+	for _, w := range warnings {
+		fmt.Fprintf(std.err, "%s: warning: %s [%s]\n", w.Pos, w.Msg, w.Rule)
+	}
+	return len(warnings) > 0
 }

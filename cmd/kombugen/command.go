@@ -46,7 +46,8 @@ func (c *command) main(std stdio, args []string) int {
 	// The flag package prints a bad flag's error to fs's output; the usage
 	// that follows is ours, on stderr, while -h prints it on stdout.
 	fs.SetOutput(std.err)
-	if err := fs.Parse(args); err != nil {
+	args, err := parseArgs(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			c.printHelp(std.out)
 			return exitOK
@@ -54,7 +55,7 @@ func (c *command) main(std stdio, args []string) int {
 		c.printUsageHint(std.err)
 		return exitUsage
 	}
-	err := runVerb(std, fs.Args())
+	err = runVerb(std, args)
 	var uerr *usageError
 	switch {
 	case err == nil:
@@ -106,6 +107,49 @@ func (c *command) printHelp(w io.Writer) {
 	}
 }
 
+// parseArgs parses the flags of fs wherever they are among args and
+// returns the other arguments in order: users write flags after the files
+// (kombugen diff -against main orders.yaml -format markdown) as often as
+// before them. The flag package stops at the first argument that is not a
+// flag, so parsing resumes after each one. "--" ends the flags: what
+// follows it is taken as it is, dashes and all.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		left := fs.Args()
+		if n := len(args) - len(left); n > 0 && args[n-1] == "--" && !flagTakesValue(fs, args[:n-1]) {
+			return append(rest, left...), nil
+		}
+		if len(left) == 0 {
+			return rest, nil
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
+	}
+}
+
+// flagTakesValue reports whether the last of parsed is a flag that takes
+// the argument after it as its value, as "-o" does in "-o --".
+func flagTakesValue(fs *flag.FlagSet, parsed []string) bool {
+	if len(parsed) == 0 {
+		return false
+	}
+	name, ok := strings.CutPrefix(parsed[len(parsed)-1], "-")
+	if !ok || name == "" || strings.Contains(name, "=") {
+		return false
+	}
+	name = strings.TrimPrefix(name, "-")
+	f := fs.Lookup(name)
+	if f == nil {
+		return false
+	}
+	b, isBool := f.Value.(interface{ IsBoolFlag() bool })
+	return !isBool || !b.IsBoolFlag()
+}
+
 // oneArg returns the only argument, or a usage error naming what was
 // wanted.
 func oneArg(args []string, what string) (string, error) {
@@ -113,22 +157,7 @@ func oneArg(args []string, what string) (string, error) {
 	case len(args) == 0:
 		return "", usagef("missing %s", what)
 	case len(args) > 1:
-		if flagAfterArgs(args) {
-			return "", usagef("flags must come before %s", what)
-		}
 		return "", usagef("want one %s, got %d arguments: %s", what, len(args), strings.Join(args, " "))
 	}
 	return args[0], nil
-}
-
-// flagAfterArgs reports whether args, which the flag package left over,
-// hold something that looks like a flag: the flag package stops at the
-// first argument that is not one.
-func flagAfterArgs(args []string) bool {
-	for _, a := range args[1:] {
-		if len(a) > 1 && a[0] == '-' {
-			return true
-		}
-	}
-	return false
 }

@@ -82,10 +82,7 @@ func (d *diffFlags) paths(args []string) (string, string, error) {
 		newPath, err := oneArg(args, "NEW (with -against)")
 		return "", newPath, err
 	}
-	if len(args) != 2 || flagAfterArgs(args) {
-		if flagAfterArgs(args) {
-			return "", "", usagef("flags must come before OLD and NEW")
-		}
+	if len(args) != 2 {
 		return "", "", usagef("want OLD and NEW, got %d arguments", len(args))
 	}
 	return args[0], args[1], nil

@@ -4,11 +4,17 @@
 //
 // Usage:
 //
-//	kombugen generate [-o FILE] [-package NAME] [-check] SCHEMA
-//	kombugen check SCHEMA...
+//	kombugen generate [-o FILE] [-package NAME] [-check] [-strict] SCHEMA
+//	kombugen check [-strict] SCHEMA...
+//	kombugen diff [-format text|markdown|json] OLD NEW
+//	kombugen diff [-format text|markdown|json] -against GITREV SCHEMA
+//	kombugen docs [-o FILE] SCHEMA
+//	kombugen definitions [-vhost NAME] [-o FILE] SCHEMA
 //	kombugen version
 //
 // Every verb prints its usage with -h; "kombugen help" lists the verbs.
+// Flags may come before, between or after the other arguments; "--" ends
+// them.
 //
 // # generate
 //
@@ -45,14 +51,16 @@
 // would be generated and exits 1, for CI jobs that fail on stale code.
 //
 // A schema with problems produces no code: generate prints every problem
-// as FILE:LINE:COL: message and leaves FILE as it was.
+// as FILE:LINE:COL: message and leaves FILE as it was. It prints the lint
+// warnings check prints too; with -strict they fail it as problems do.
 //
 // # check
 //
 // check validates each SCHEMA as generate would, including go_type
 // references, and prints every problem of every file, one per line as
-// FILE:LINE:COL: message. It writes nothing and prints nothing when all
-// are valid.
+// FILE:LINE:COL: message, then lints the valid ones and prints their
+// warnings as FILE:LINE:COL: warning: message [rule]. It writes nothing;
+// warnings alone exit 0, or 1 with -strict.
 //
 // # version
 //

@@ -12,7 +12,7 @@ import (
 
 var generateCmd = &command{
 	name:  "generate",
-	args:  "[-o FILE] [-package NAME] [-check] SCHEMA",
+	args:  "[-o FILE] [-package NAME] [-check] [-strict] SCHEMA",
 	short: "write the Go producers for a schema",
 	long: `Generate validates SCHEMA and writes its Go producers to FILE. A schema with
 problems writes nothing: each is printed as FILE:LINE:COL: message.
@@ -26,6 +26,10 @@ The package is -package, else the schema's package key, else $GOPACKAGE
 when FILE is in the current directory (go generate sets it), else FILE's
 directory name made an identifier.
 
+The lint warnings check prints are printed on stderr too; with -strict a
+schema with warnings fails as one with problems does, and nothing is
+written.
+
 With -check nothing is written: generate exits 0 when FILE is up to date,
 and otherwise prints a unified diff from FILE to what would be generated
 and exits 1.
@@ -35,15 +39,17 @@ and exits 1.
 		fs.StringVar(&g.out, "o", "", "write the Go code to `FILE` (default: SCHEMA's name with _gen.go, beside it)")
 		fs.StringVar(&g.pkg, "package", "", "the Go package `NAME`, overriding the schema's package key")
 		fs.BoolVar(&g.check, "check", false, "write nothing; exit 1 with a diff when FILE is not what would be generated")
+		fs.BoolVar(&g.strict, "strict", false, "fail on lint warnings, writing nothing")
 		return g.run
 	},
 }
 
 // generateFlags are generate's flags.
 type generateFlags struct {
-	out   string
-	pkg   string
-	check bool
+	out    string
+	pkg    string
+	check  bool
+	strict bool
 }
 
 // run generates the file for the one schema in args, or with -check
@@ -65,9 +71,12 @@ func (g *generateFlags) run(std stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, src, err := build(path, target{out: abs, pkg: g.pkg, cwd: cwd, goPackage: os.Getenv("GOPACKAGE")})
+	s, src, err := build(path, target{out: abs, pkg: g.pkg, cwd: cwd, goPackage: os.Getenv("GOPACKAGE")})
 	if err != nil {
 		return err
+	}
+	if printWarnings(std, s) && g.strict {
+		return errFailed
 	}
 	if g.check {
 		return checkFile(std, out, displayPath(out, cwd), src)

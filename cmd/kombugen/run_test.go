@@ -46,7 +46,8 @@ func TestExitCodes(t *testing.T) {
 		{"generate -help", exitOK},
 		{"generate -x ok.kombugen.yaml", exitUsage},
 		{"generate ok.kombugen.yaml extra", exitUsage},
-		{"generate ok.kombugen.yaml -check", exitUsage},
+		{"generate ok.kombugen.yaml -check", exitFailed}, // flags may follow the schema
+		{"generate ok.kombugen.yaml -x", exitUsage},
 		{"generate missing.yaml", exitFailed},
 		{"generate bad.kombugen.yaml", exitFailed},
 		{"generate -package bad-name ok.kombugen.yaml", exitFailed},
