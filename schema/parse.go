@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"regexp"
 	"slices"
@@ -25,14 +26,43 @@ type Options struct {
 	DefaultPackage string
 }
 
+// MaxFileSize is the most Load reads of a schema file: far more than a
+// schema needs (10,000 messages take about 4 MiB), and a bound on what a
+// file that never ends, such as /dev/zero, costs.
+const MaxFileSize = 32 << 20
+
+// ErrFileTooLarge is the error, wrapped in an *fs.PathError, of Load for
+// a file longer than MaxFileSize.
+var ErrFileTooLarge = fmt.Errorf("more than %d MiB; a schema is a YAML file smaller than that", MaxFileSize>>20)
+
 // Load reads and parses the schema file at path; positions name the file
-// as path is written. See Parse.
+// as path is written. See Parse. A file longer than MaxFileSize is
+// refused with ErrFileTooLarge.
 func Load(path string, opts Options) (*Schema, error) {
-	src, err := os.ReadFile(path)
+	src, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(path, src, opts)
+}
+
+// readFile reads the file at path, up to MaxFileSize bytes. Pipes and
+// devices are read too, as a schema may come from one.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		// f's errors name the file and the operation already.
+		return nil, err
+	}
+	if len(src) > MaxFileSize {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: ErrFileTooLarge}
+	}
+	return src, nil
 }
 
 // Parse parses, validates and resolves a version 1 schema. filename is

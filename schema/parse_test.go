@@ -2,6 +2,7 @@ package schema
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -313,6 +314,34 @@ func TestLoadMissingFile(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "none.yaml"), Options{})
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Load of a missing file: %v, want os.ErrNotExist", err)
+	}
+}
+
+// TestLoadBounded checks that Load stops reading a file past MaxFileSize,
+// such as one that never ends, and that a file of MaxFileSize is read.
+func TestLoadBounded(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.yaml")
+	body := "# " + strings.Repeat("x", MaxFileSize-len("# \nversion: 1\n")) + "\nversion: 1\n"
+	if err := os.WriteFile(big, []byte(body), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(big, Options{}); errors.Is(err, ErrFileTooLarge) {
+		t.Errorf("Load of %d bytes: %v", len(body), err)
+	}
+	if err := os.WriteFile(big, []byte(body+"\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{big, "/dev/zero"} {
+		if path == "/dev/zero" {
+			if _, err := os.Stat(path); err != nil {
+				continue
+			}
+		}
+		_, err := Load(path, Options{})
+		var pe *fs.PathError
+		if !errors.Is(err, ErrFileTooLarge) || !errors.As(err, &pe) || pe.Path != path {
+			t.Errorf("Load(%s) = %v; want a *fs.PathError for it wrapping ErrFileTooLarge", path, err)
+		}
 	}
 }
 

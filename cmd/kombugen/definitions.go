@@ -28,6 +28,11 @@ The JSON goes to stdout, or to FILE with -o.
 			if err != nil {
 				return err
 			}
+			if *out != "" {
+				if err := checkOutput(*out, path); err != nil {
+					return err
+				}
+			}
 			s, err := loadForDiff(path)
 			if err != nil {
 				return err

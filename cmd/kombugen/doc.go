@@ -42,7 +42,10 @@
 // made it.
 //
 // FILE is replaced atomically (a temporary file in the same directory,
-// then a rename) and keeps its permissions. When it already holds exactly
+// then a rename) and keeps its permissions. FILE must be a regular file or
+// not exist yet, and must not be the schema: a device, a directory or the
+// schema itself is refused, by docs and definitions -o too. A schema is
+// read up to 32 MiB; a longer one is refused. When it already holds exactly
 // what would be written it is left alone, not even touched, so build tools
 // that look at modification times see no change.
 //

@@ -27,6 +27,11 @@ changes).
 			if err != nil {
 				return err
 			}
+			if *out != "" {
+				if err := checkOutput(*out, path); err != nil {
+					return err
+				}
+			}
 			s, err := loadForDiff(path)
 			if err != nil {
 				return err

@@ -20,7 +20,8 @@ problems writes nothing: each is printed as FILE:LINE:COL: message.
 FILE defaults to a file beside SCHEMA named after it, with .yaml or .yml,
 then .kombugen, cut off and _gen.go appended: orders.kombugen.yaml writes
 orders_gen.go. FILE is replaced atomically, keeps its permissions, and is
-not touched when it already holds what would be written.
+not touched when it already holds what would be written. It must be a
+regular file, or not exist yet, and not SCHEMA itself.
 
 The package is -package, else the schema's package key, else $GOPACKAGE
 when FILE is in the current directory (go generate sets it), else FILE's
@@ -63,6 +64,9 @@ func (g *generateFlags) run(std stdio, args []string) error {
 	if out == "" {
 		out = outputName(path)
 	}
+	if err := checkOutput(out, path); err != nil {
+		return err
+	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return err
@@ -89,7 +93,7 @@ func (g *generateFlags) run(std stdio, args []string) error {
 // code that would be generated. When they differ it prints a diff from the
 // file to src on stdout and returns errFailed.
 func checkFile(std stdio, name, display string, src []byte) error {
-	old, err := os.ReadFile(name)
+	old, err := readOutput(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		fmt.Fprintf(std.err, "%s: %s does not exist; run %s generate\n", programName, display, programName)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -26,16 +25,11 @@ func writeIfChanged(name string, data []byte) (changed bool, err error) {
 		}
 	}
 	perm, exists := fs.FileMode(0o666), false
-	old, err := os.ReadFile(target)
+	same, fi, err := holds(target, data)
 	switch {
+	case same:
+		return false, nil
 	case err == nil:
-		if bytes.Equal(old, data) {
-			return false, nil
-		}
-		fi, err := os.Stat(target)
-		if err != nil {
-			return false, err
-		}
 		perm, exists = fi.Mode().Perm(), true
 	case !errors.Is(err, fs.ErrNotExist):
 		return false, err
