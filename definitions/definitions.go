@@ -53,9 +53,16 @@ func (s Skip) String() string {
 // document is the part of RabbitMQ's definitions file that a schema
 // fills. Field names are those rabbit_definitions reads.
 type document struct {
-	Exchanges []exchange `json:"exchanges"`
-	Queues    []queue    `json:"queues"`
-	Bindings  []binding  `json:"bindings"`
+	VHosts    []virtualHost `json:"vhosts"`
+	Exchanges []exchange    `json:"exchanges"`
+	Queues    []queue       `json:"queues"`
+	Bindings  []binding     `json:"bindings"`
+}
+
+// virtualHost is the virtual host the entities are in, so that the import
+// creates it when it is new.
+type virtualHost struct {
+	Name string `json:"name"`
 }
 
 type exchange struct {
@@ -119,7 +126,7 @@ func Write(w io.Writer, s *schema.Schema, opts ...Option) error {
 // build makes the document, collecting every argument it cannot convert.
 func build(s *schema.Schema, vhost string) (document, []Skip, error) {
 	// Empty lists, not null: a reader sees what is there at a glance.
-	doc := document{Exchanges: []exchange{}, Queues: []queue{}, Bindings: []binding{}}
+	doc := document{VHosts: []virtualHost{{Name: vhost}}, Exchanges: []exchange{}, Queues: []queue{}, Bindings: []binding{}}
 	var skips []Skip
 	var errs schema.ErrorList
 	for _, x := range s.Exchanges {

@@ -10,7 +10,8 @@
 //
 // # What is written
 //
-// The file has three lists, in the order RabbitMQ imports them: exchanges
+// The file has four lists, in the order RabbitMQ imports them: vhosts
+// ([{name}], the one virtual host of every entity), exchanges
 // ({name, vhost, type, durable, auto_delete, internal, arguments}), queues
 // ({name, vhost, durable, auto_delete, arguments}) and bindings ({source,
 // vhost, destination, destination_type "queue", routing_key, arguments}),
@@ -22,8 +23,10 @@
 // ends with a newline: the same schema gives the same bytes.
 //
 // Every entity names the virtual host "/" unless the VHost option says
-// otherwise. The file holds no vhosts list, so importing it creates or
-// changes no virtual host: the vhost must exist (rabbitmqctl add_vhost).
+// otherwise, and the vhosts list names it, so importing the file into a
+// virtual host that does not exist yet creates it; one that exists is
+// left as it is. Permissions on a new one are for the operator to grant
+// (rabbitmqctl set_permissions).
 //
 // # Decisions
 //

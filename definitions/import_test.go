@@ -78,13 +78,12 @@ func TestImportIntoRabbitMQ(t *testing.T) {
 	}
 }
 
-// TestImportIntoVHost imports into a vhost of its own, which deleting
-// cleans up.
+// TestImportIntoVHost imports into a vhost of its own that does not exist
+// yet: the import creates it, and deleting it cleans up.
 func TestImportIntoVHost(t *testing.T) {
 	t.Parallel()
 	ctl := requireRabbitmqctl(t)
 	vhost := "kombugen-test-" + randomSuffix(t)
-	ctl.run(t, nil, "add_vhost", vhost)
 	t.Cleanup(func() { ctl.run(t, nil, "delete_vhost", vhost) })
 	s := load(t, edge)
 	ctl.run(t, write(t, s, definitions.VHost(vhost)), "import_definitions")

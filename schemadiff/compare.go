@@ -9,7 +9,8 @@ import (
 // Compare classifies every difference between two resolved schemas. A nil
 // old schema stands for one that did not exist, so everything in new is
 // added (a schema file new at the revision compared against); a nil new
-// one, for a schema deleted.
+// one, for a schema deleted. The report names a schema that did not exist
+// /dev/null, as diff does.
 func Compare(old, new *schema.Schema) *Report {
 	c := &comparer{old: orEmpty(old), new: orEmpty(new)}
 	c.comparePackage()
@@ -26,9 +27,12 @@ func Compare(old, new *schema.Schema) *Report {
 	return r
 }
 
+// absentFile names a schema that did not exist.
+const absentFile = "/dev/null"
+
 func orEmpty(s *schema.Schema) *schema.Schema {
 	if s == nil {
-		return &schema.Schema{}
+		return &schema.Schema{File: absentFile}
 	}
 	return s
 }

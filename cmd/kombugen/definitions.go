@@ -16,7 +16,9 @@ var definitionsCmd = &command{
 definitions JSON, for rabbitmqctl import_definitions or the management
 API (POST /api/definitions), so that operators can create the topology
 before any producer runs. Exclusive queues belong to one connection and
-cannot be imported: they are left out, each with a note on stderr.
+cannot be imported: they are left out, each with a note on stderr. The
+file names its virtual host (-vhost, default /), so that importing it
+creates the vhost when it is new.
 
 The JSON goes to stdout, or to FILE with -o.
 `,

@@ -97,7 +97,7 @@ func checkFile(std stdio, name, display string, src []byte) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		fmt.Fprintf(std.err, "%s: %s does not exist; run %s generate\n", programName, display, programName)
-		fmt.Fprint(std.out, unifiedDiff("/dev/null", "b/"+display, nil, src))
+		fmt.Fprint(std.out, unifiedDiff("/dev/null", diffName("b/", display), nil, src))
 		return errFailed
 	case err != nil:
 		return err
@@ -105,6 +105,15 @@ func checkFile(std stdio, name, display string, src []byte) error {
 		return nil
 	}
 	fmt.Fprintf(std.err, "%s: %s is not what the schema generates; run %s generate\n", programName, display, programName)
-	fmt.Fprint(std.out, unifiedDiff("a/"+display, "b/"+display, old, src))
+	fmt.Fprint(std.out, unifiedDiff(diffName("a/", display), diffName("b/", display), old, src))
 	return errFailed
+}
+
+// diffName returns how a diff's header names the file shown as display:
+// with git's a/ or b/ prefix when it is relative, as it is when absolute.
+func diffName(prefix, display string) string {
+	if filepath.IsAbs(filepath.FromSlash(display)) {
+		return display
+	}
+	return prefix + display
 }
