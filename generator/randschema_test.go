@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kombugen/kombugen/internal/queueargs"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -465,27 +466,38 @@ func (b *builder) buildQueues() {
 				q.set("auto_delete", b.chance(0.5))
 			}
 		}
-		if b.chance(0.3) {
+		// Only what RabbitMQ declares: arguments the queue's type takes,
+		// and a dead-letter routing key only with an exchange.
+		takes := func(arg string) bool { return !queueargs.Refused(typ, arg) }
+		if takes("x-max-priority") && b.chance(0.3) {
 			q.set("max_priority", 1+b.r.IntN(255))
 		}
-		if b.chance(0.3) {
+		if takes("x-message-ttl") && b.chance(0.3) {
 			q.set("message_ttl", pick[any](b, []any{"1h", "1500ms", "0s", 0, "250ms", "24h"}))
 		}
-		if b.chance(0.2) {
+		if takes("x-max-length") && b.chance(0.2) {
 			q.set("max_length", pick(b, []int64{0, 1, 100000, math.MaxInt64}))
 		}
-		if b.chance(0.2) {
+		if takes("x-dead-letter-exchange") && b.chance(0.2) {
 			q.set("dead_letter_exchange", pick(b, []string{"orders.dlx", "", "日本"}))
-		}
-		if b.chance(0.2) {
-			q.set("dead_letter_routing_key", pick(b, []string{"dead", "", "a.b.#"}))
+			if b.chance(0.5) {
+				q.set("dead_letter_routing_key", pick(b, []string{"dead", "", "a.b.#"}))
+			}
 		}
 		if b.chance(0.3) {
-			q.set("arguments", pick(b, []omap{
+			var choices []omap
+			for _, args := range []omap{
 				{{"x-expires", 60000}},
 				{{"x-single-active-consumer", true}, {"x-custom", []any{1, "two", 3.5, nil}}},
 				{{"x-queue-mode", "lazy"}, {"nested", omap{{"a", omap{{"b", binary("\x00\xff")}}}}}},
-			}))
+			} {
+				if takes(args[0].k) {
+					choices = append(choices, args)
+				}
+			}
+			if len(choices) > 0 {
+				q.set("arguments", pick(b, choices))
+			}
 		}
 		var bindings []any
 		for range b.r.IntN(4) {

@@ -58,12 +58,6 @@
 //   - stream-ttl: a TTL sent to a stream the message can reach; streams
 //     expire messages by age and size only.
 //   - stream-priority: a priority sent to a stream, which has none.
-//   - unsupported-queue-argument: an argument RabbitMQ refuses for the
-//     queue's type (x-max-priority on a quorum queue, x-message-ttl on a
-//     stream).
-//   - queue-type-flags: a quorum queue or stream that is not durable, or
-//     is exclusive or auto-delete, which RabbitMQ refuses to declare.
-//   - dead-letter-routing-key-without-exchange: which RabbitMQ refuses.
 //   - external-dead-letter-exchange: a dead_letter_exchange the schema does
 //     not declare; fine when it is declared elsewhere.
 //   - external-alternate-exchange: the same for an alternate_exchange.
@@ -71,8 +65,9 @@
 //     queue is bound to.
 //   - unused-queue: a queue with no bindings that no producer declares and
 //     no message reaches by name.
-//   - invalid-x-match: an x-match RabbitMQ refuses.
 //   - ignored-routing-key: a routing_key on a fanout or headers binding.
+//   - ignored-binding-arguments: arguments on a binding of a direct, topic
+//     or fanout exchange, which route by key alone (or not at all).
 //   - literal-wildcard: * or # inside a word of a topic binding, or in a
 //     direct binding, where they are no wildcards.
 //   - duplicate-binding: a binding repeated.
@@ -92,9 +87,8 @@
 // headers binding can match headers a publish adds. So Lint warns only when
 // no message can be routed, and "can reach" means some can. Exchanges of a
 // plugin's type and alternate exchanges declared elsewhere are not judged.
-// What RabbitMQ refuses to declare for a queue's type is a warning here
-// rather than a Parse error, so that check -strict decides whether a team
-// lets it through.
+// What RabbitMQ refuses to declare is no warning but a Parse error: it
+// can never work.
 //
 // # JSON Schema
 //
@@ -142,9 +136,13 @@
 //   - Durations that go on the wire in milliseconds (ttl, message_ttl) must
 //     be whole milliseconds.
 //   - x-queue-type is only sent when the queue's type is written. What
-//     RabbitMQ refuses to declare for a queue's type (a quorum queue that is
-//     exclusive, x-max-priority on one) is a lint warning, not an error:
-//     kombugen check -strict fails on it.
+//     RabbitMQ refuses to declare (PRECONDITION_FAILED) is an error where
+//     it is written: a quorum queue or stream that is not durable, or is
+//     exclusive or auto-delete; an argument the queue's type does not take
+//     (x-max-priority on a quorum queue, x-message-ttl on a stream, as
+//     internal/queueargs lists them); a dead-letter routing key without a
+//     dead-letter exchange; an x-match other than all, any, all-with-x and
+//     any-with-x on a headers binding.
 //   - Compression aliases are stored under their main names (gzip as zlib,
 //     xz as lzma).
 //   - A producer's Go type is its GoName plus Producer (Orders =>

@@ -90,6 +90,21 @@ var invalidTests = []struct {
 	{"bad argument value", base + "queues:\n  q: {arguments: {x-max-priority: ten, x-queue-type: lazy}}\n", []string{
 		`s.yaml:5:19: queue "q": arguments: "x-max-priority": want an integer from 1 to 255, got "ten"`,
 		`s.yaml:5:40: queue "q": arguments: "x-queue-type": want one of classic, quorum, stream, got "lazy"`}},
+	{"quorum queue with max_priority", base + "queues:\n  q: {type: quorum, max_priority: 5}\n", []string{
+		`s.yaml:5:35: queue "q": quorum queues do not take "x-max-priority", so RabbitMQ refuses to declare the queue (PRECONDITION_FAILED); remove it, or make the queue classic`}},
+	{"stream with message_ttl", base + "queues:\n  q: {type: stream, message_ttl: 1s}\n", []string{
+		`s.yaml:5:34: queue "q": stream queues do not take "x-message-ttl", so RabbitMQ refuses to declare the queue (PRECONDITION_FAILED); remove it, or make the queue classic or quorum`}},
+	{"classic queue with a quorum argument", base + "queues:\n  q: {arguments: {x-delivery-limit: 3}}\n", []string{
+		`s.yaml:5:19: queue "q": classic queues do not take "x-delivery-limit", so RabbitMQ refuses to declare the queue (PRECONDITION_FAILED); remove it, or make the queue quorum`}},
+	{"exclusive quorum queue", base + "queues:\n  q: {type: quorum, exclusive: true}\n", []string{
+		`s.yaml:5:32: queue "q": exclusive: a quorum queue must have exclusive: false, or RabbitMQ refuses to declare it (PRECONDITION_FAILED); remove exclusive, or make the queue classic`}},
+	{"transient auto-delete stream", base + "queues:\n  q:\n    arguments: {x-queue-type: stream}\n    durable: false\n    auto_delete: true\n", []string{
+		`s.yaml:7:14: queue "q": durable: a stream queue must have durable: true, or RabbitMQ refuses to declare it (PRECONDITION_FAILED); remove durable, or make the queue classic`,
+		`s.yaml:8:18: queue "q": auto_delete: a stream queue must have auto_delete: false, or RabbitMQ refuses to declare it (PRECONDITION_FAILED); remove auto_delete, or make the queue classic`}},
+	{"dead-letter routing key alone", base + "queues:\n  q: {dead_letter_routing_key: k}\n", []string{
+		`s.yaml:5:32: queue "q": a dead-letter routing key without a dead-letter exchange, which RabbitMQ refuses to declare (PRECONDITION_FAILED); set dead_letter_exchange ("" for the default exchange), or remove it`}},
+	{"bad x-match", "version: 1\npackage: p\nexchanges: {h: {type: headers}}\nqueues:\n  q:\n    bindings: [{exchange: h, arguments: {x-match: some, a: 1}}]\n", []string{
+		`s.yaml:6:42: queue "q": binding 1: arguments: x-match: RabbitMQ refuses the binding with "some" (PRECONDITION_FAILED); want all, any, all-with-x or any-with-x`}},
 	{"bad binary header", base + "messages:\n  M: {exchange: e, headers: {a: !!binary \"%%%\"}}\n", []string{
 		`s.yaml:5:33: message "M": headers: "a": want a string, bool, 64-bit integer, finite float or list, got "%%%"`}},
 

@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/kombugen/kombugen/internal/routing"
@@ -22,15 +23,13 @@ func (l *linter) bindings() {
 
 // binding checks one binding of an exchange of type typ.
 func (l *linter) binding(ctx, typ string, b *Binding) {
+	if len(b.Arguments) > 0 && typ != "headers" && slices.Contains(exchangeTypes, typ) {
+		// Plugins' exchange types may read arguments (x-consistent-hash).
+		l.warn(b.Arguments[0].Pos, "ignored-binding-arguments", "%s: %s exchange %q ignores binding arguments; only headers exchanges match them",
+			ctx, typ, b.Exchange)
+	}
 	switch typ {
-	case "headers":
-		if _, ok := routing.ParseXMatch(b.Arguments.Map()); !ok {
-			i := index(b.Arguments, "x-match")
-			l.warn(b.Arguments[i].Pos, "invalid-x-match", "%s: x-match %s is not all, any, all-with-x or any-with-x; RabbitMQ refuses the binding",
-				ctx, describeValue(b.Arguments[i].Value))
-		}
-		fallthrough
-	case "fanout":
+	case "headers", "fanout":
 		if b.RoutingKey != "" {
 			l.warn(b.Pos, "ignored-routing-key", "%s: %s exchange %q ignores routing_key %q", ctx, typ, b.Exchange, b.RoutingKey)
 		}

@@ -1,21 +1,10 @@
 package schema
 
-import (
-	"slices"
-
-	"github.com/kombugen/kombugen/internal/queueargs"
-)
+import "slices"
 
 // queues runs the rules about each queue's own settings.
 func (l *linter) queues() {
 	for _, q := range l.s.Queues {
-		for _, a := range q.Arguments {
-			if queueargs.Refused(q.Type, a.Key) {
-				l.warn(a.Pos, "unsupported-queue-argument", "queue %q: %s queues do not take %q; RabbitMQ refuses to declare it (PRECONDITION_FAILED)",
-					q.Name, q.Type, a.Key)
-			}
-		}
-		l.queueTypeFlags(q)
 		l.deadLetters(q)
 		l.unusedQueue(q)
 	}
@@ -25,10 +14,6 @@ func (l *linter) queues() {
 func (l *linter) deadLetters(q *Queue) {
 	dlx, hasDLX := q.Arguments.Get("x-dead-letter-exchange")
 	if !hasDLX {
-		if i := index(q.Arguments, "x-dead-letter-routing-key"); i >= 0 {
-			l.warn(q.Arguments[i].Pos, "dead-letter-routing-key-without-exchange",
-				"queue %q: dead_letter_routing_key without dead_letter_exchange; RabbitMQ refuses to declare it (PRECONDITION_FAILED)", q.Name)
-		}
 		return
 	}
 	pos := q.Arguments[index(q.Arguments, "x-dead-letter-exchange")].Pos
@@ -65,22 +50,4 @@ func (l *linter) unusedQueue(q *Queue) {
 		}
 	}
 	l.warn(q.Pos, "unused-queue", "queue %q has no bindings, no producer declares it and no message is routed to it by name", q.Name)
-}
-
-// queueTypeFlags checks the flags quorum queues and streams must have: they
-// are replicated and outlive their connections, so RabbitMQ refuses to
-// declare one that is not durable, or is exclusive or auto-delete.
-func (l *linter) queueTypeFlags(q *Queue) {
-	if q.Type != "quorum" && q.Type != "stream" {
-		return
-	}
-	for _, f := range []struct {
-		key, want string
-		bad       bool
-	}{{"durable", "true", !q.Durable}, {"exclusive", "false", q.Exclusive}, {"auto_delete", "false", q.AutoDelete}} {
-		if f.bad {
-			l.warn(q.Pos, "queue-type-flags", "queue %q: a %s queue must have %s: %s; RabbitMQ refuses to declare it (PRECONDITION_FAILED)",
-				q.Name, q.Type, f.key, f.want)
-		}
-	}
 }

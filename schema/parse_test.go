@@ -47,85 +47,89 @@ func TestLoadOrders(t *testing.T) {
 		},
 		Queues: []*Queue{{
 			Name: "billing.order-events", GoName: "BillingOrderEventsQueue", Pos: at(26, 3),
-			Type: "quorum", Durable: true, MaxPriority: 10, MessageTTL: &hour, MaxLength: &maxLength,
+			Type: "quorum", Durable: true, MessageTTL: &hour, MaxLength: &maxLength,
 			DeadLetterExchange: "orders.dlx", DeadLetterRoutingKey: "dead",
 			Arguments: Table{
 				{Key: "x-queue-type", Value: "quorum", Pos: at(27, 11)},
-				{Key: "x-max-priority", Value: int64(10), Pos: at(31, 19)},
-				{Key: "x-message-ttl", Value: int64(3600000), Pos: at(32, 18)},
-				{Key: "x-max-length", Value: int64(100000), Pos: at(33, 17)},
-				{Key: "x-dead-letter-exchange", Value: "orders.dlx", Pos: at(34, 27)},
-				{Key: "x-dead-letter-routing-key", Value: "dead", Pos: at(35, 30)},
+				{Key: "x-message-ttl", Value: int64(3600000), Pos: at(31, 18)},
+				{Key: "x-max-length", Value: int64(100000), Pos: at(32, 17)},
+				{Key: "x-dead-letter-exchange", Value: "orders.dlx", Pos: at(33, 27)},
+				{Key: "x-dead-letter-routing-key", Value: "dead", Pos: at(34, 30)},
 			},
-			Bindings: []*Binding{{Pos: at(38, 9), Exchange: "orders", RoutingKey: "order.*.created"}},
+			Bindings: []*Binding{{Pos: at(37, 9), Exchange: "orders", RoutingKey: "order.*.created"}},
+		}, {
+			Name: "shipping.urgent", GoName: "ShippingUrgentQueue", Pos: at(38, 3),
+			Type: "classic", Durable: true, MaxPriority: 10,
+			Arguments: Table{{Key: "x-max-priority", Value: int64(10), Pos: at(39, 19)}},
+			Bindings:  []*Binding{{Pos: at(41, 9), Exchange: "orders", RoutingKey: "order.*.created"}},
 		}},
 		Types: []*Type{
-			{Name: "Currency", GoName: "Currency", Pos: at(40, 3), Kind: KindEnum, Values: []*EnumValue{
-				{Value: "EUR", GoName: "CurrencyEUR", Pos: at(40, 21)},
-				{Value: "USD", GoName: "CurrencyUSD", Pos: at(40, 26)},
-				{Value: "GBP", GoName: "CurrencyGBP", Pos: at(40, 31)},
+			{Name: "Currency", GoName: "Currency", Pos: at(43, 3), Kind: KindEnum, Values: []*EnumValue{
+				{Value: "EUR", GoName: "CurrencyEUR", Pos: at(43, 21)},
+				{Value: "USD", GoName: "CurrencyUSD", Pos: at(43, 26)},
+				{Value: "GBP", GoName: "CurrencyGBP", Pos: at(43, 31)},
 			}},
-			{Name: "Region", GoName: "Region", Pos: at(41, 3), Kind: KindEnum, Values: []*EnumValue{
-				{Value: "EU", GoName: "RegionEU", Pos: at(41, 19)},
-				{Value: "US", GoName: "RegionUS", Pos: at(41, 23)},
+			{Name: "Region", GoName: "Region", Pos: at(44, 3), Kind: KindEnum, Values: []*EnumValue{
+				{Value: "EU", GoName: "RegionEU", Pos: at(44, 19)},
+				{Value: "US", GoName: "RegionUS", Pos: at(44, 23)},
 			}},
-			{Name: "LineItem", GoName: "LineItem", Pos: at(42, 3), Kind: KindStruct, Fields: []*Field{
-				{Name: "sku", GoName: "SKU", Pos: at(44, 7), Type: str, Required: true},
-				{Name: "quantity", GoName: "Quantity", Pos: at(45, 7), Type: &TypeRef{Kind: KindInt32},
+			{Name: "LineItem", GoName: "LineItem", Pos: at(45, 3), Kind: KindStruct, Fields: []*Field{
+				{Name: "sku", GoName: "SKU", Pos: at(47, 7), Type: str, Required: true},
+				{Name: "quantity", GoName: "Quantity", Pos: at(48, 7), Type: &TypeRef{Kind: KindInt32},
 					Minimum: &Number{Int: 1, Float: 1}},
 			}},
-			{Name: "Money", GoName: "Money", Pos: at(46, 3), Kind: KindStruct, Fields: []*Field{
-				{Name: "amount", GoName: "Amount", Pos: at(48, 7), Type: &TypeRef{Kind: KindInt64}, Required: true},
-				{Name: "currency", GoName: "Currency", Pos: at(49, 7), Required: true,
+			{Name: "Money", GoName: "Money", Pos: at(49, 3), Kind: KindStruct, Fields: []*Field{
+				{Name: "amount", GoName: "Amount", Pos: at(51, 7), Type: &TypeRef{Kind: KindInt64}, Required: true},
+				{Name: "currency", GoName: "Currency", Pos: at(52, 7), Required: true,
 					Type: &TypeRef{Kind: KindEnum, Name: "Currency", GoName: "Currency"}},
 			}},
 		},
 		Messages: []*Message{
 			{
-				Name: "OrderCreated", GoName: "OrderCreated", Pos: at(51, 3),
+				Name: "OrderCreated", GoName: "OrderCreated", Pos: at(54, 3),
 				Description: "An order was placed.",
 				Exchange:    "orders", ExchangeType: "topic",
-				RoutingKey: RoutingKey{Template: "order.{region}.created", Pos: at(54, 18), Parts: []KeyPart{
+				RoutingKey: RoutingKey{Template: "order.{region}.created", Pos: at(57, 18), Parts: []KeyPart{
 					{Literal: "order."}, {Param: "region"}, {Literal: ".created"},
 				}},
-				Params: []*Param{{Name: "region", VarName: "region", Pos: at(55, 14),
+				Params: []*Param{{Name: "region", VarName: "region", Pos: at(58, 14),
 					Type: &TypeRef{Kind: KindEnum, Name: "Region", GoName: "Region"}}},
 				PolicyName: "audit",
 				Policy: Policy{Serializer: "json", Compression: "zlib", DeliveryMode: "persistent",
 					TTL: 24 * time.Hour, Confirm: true, Retry: retry},
-				Headers: Table{{Key: "x-event-version", Value: int64(2), Pos: at(57, 15)}},
+				Headers: Table{{Key: "x-event-version", Value: int64(2), Pos: at(60, 15)}},
 				Body:    BodyFields,
 				Fields: []*Field{
-					{Name: "order_id", GoName: "OrderID", Pos: at(59, 7), Type: str, Required: true,
+					{Name: "order_id", GoName: "OrderID", Pos: at(62, 7), Type: str, Required: true,
 						Description: "Shop-wide order id."},
-					{Name: "total", GoName: "Total", Pos: at(60, 7), Required: true,
+					{Name: "total", GoName: "Total", Pos: at(63, 7), Required: true,
 						Type: &TypeRef{Kind: KindStruct, Name: "Money", GoName: "Money"}},
-					{Name: "items", GoName: "Items", Pos: at(61, 7), Type: &TypeRef{Kind: KindSlice,
+					{Name: "items", GoName: "Items", Pos: at(64, 7), Type: &TypeRef{Kind: KindSlice,
 						Elem: &TypeRef{Kind: KindStruct, Name: "LineItem", GoName: "LineItem"}}},
-					{Name: "tags", GoName: "Tags", Pos: at(62, 7), Type: &TypeRef{Kind: KindMap, Elem: str}},
-					{Name: "placed_at", GoName: "PlacedAt", Pos: at(63, 7), Type: &TypeRef{Kind: KindTime}, Required: true},
-					{Name: "note", GoName: "Note", Pos: at(64, 7), Type: str, MaxLength: ptr(500)},
+					{Name: "tags", GoName: "Tags", Pos: at(65, 7), Type: &TypeRef{Kind: KindMap, Elem: str}},
+					{Name: "placed_at", GoName: "PlacedAt", Pos: at(66, 7), Type: &TypeRef{Kind: KindTime}, Required: true},
+					{Name: "note", GoName: "Note", Pos: at(67, 7), Type: str, MaxLength: ptr(500)},
 				},
 			},
 			{
-				Name: "AuditBlob", GoName: "AuditBlob", Pos: at(65, 3),
+				Name: "AuditBlob", GoName: "AuditBlob", Pos: at(68, 3),
 				Exchange: "audit", ExchangeType: "fanout",
-				RoutingKey: RoutingKey{Template: "audit", Pos: at(65, 45), Parts: []KeyPart{{Literal: "audit"}}},
+				RoutingKey: RoutingKey{Template: "audit", Pos: at(68, 45), Parts: []KeyPart{{Literal: "audit"}}},
 				Policy: Policy{Serializer: "raw", Compression: "none", DeliveryMode: "persistent",
 					Confirm: true, Retry: retry},
 				Body: BodyRaw,
 			},
 			{
-				Name: "LegacyOrder", GoName: "LegacyOrder", Pos: at(66, 3),
+				Name: "LegacyOrder", GoName: "LegacyOrder", Pos: at(69, 3),
 				Exchange: "orders", ExchangeType: "topic",
-				RoutingKey: RoutingKey{Template: "legacy", Pos: at(66, 48), Parts: []KeyPart{{Literal: "legacy"}}},
+				RoutingKey: RoutingKey{Template: "legacy", Pos: at(69, 48), Parts: []KeyPart{{Literal: "legacy"}}},
 				Policy:     defaults,
 				Body:       BodyGoType,
-				GoType:     &GoType{Pos: at(66, 65), ImportPath: "example.com/shop/model", Name: "Order"},
+				GoType:     &GoType{Pos: at(69, 65), ImportPath: "example.com/shop/model", Name: "Order"},
 			},
 		},
 		Producers: []*Producer{{
-			Name: "Orders", GoName: "OrdersProducer", Constructor: "NewOrdersProducer", Pos: at(68, 3),
+			Name: "Orders", GoName: "OrdersProducer", Constructor: "NewOrdersProducer", Pos: at(71, 3),
 			Exchange: "orders",
 			Messages: []string{"OrderCreated", "AuditBlob"},
 			Declare:  []string{"billing.order-events"},
@@ -371,7 +375,7 @@ exchanges:
   h: {type: headers, arguments: {alternate-exchange: unrouted}}
 queues:
   q:
-    arguments: {x-queue-type: stream, x-max-length: 10, x-message-ttl: 60000, x-expires: 1000}
+    arguments: {x-queue-type: quorum, x-max-length: 10, x-message-ttl: 60000, x-expires: 1000}
     bindings:
       - {exchange: h, arguments: {x-match: all, kind: order}}
       - {exchange: amq.match}
@@ -384,10 +388,10 @@ queues:
 		t.Errorf("AlternateExchange = %q, want unrouted", x.AlternateExchange)
 	}
 	q := s.Queue("q")
-	if q.Type != "stream" || *q.MaxLength != 10 || *q.MessageTTL != time.Minute {
-		t.Errorf("queue = %s, %d, %v; want stream, 10, 1m", q.Type, *q.MaxLength, *q.MessageTTL)
+	if q.Type != "quorum" || *q.MaxLength != 10 || *q.MessageTTL != time.Minute {
+		t.Errorf("queue = %s, %d, %v; want quorum, 10, 1m", q.Type, *q.MaxLength, *q.MessageTTL)
 	}
-	want := map[string]any{"x-queue-type": "stream", "x-max-length": int64(10), "x-message-ttl": int64(60000), "x-expires": int64(1000)}
+	want := map[string]any{"x-queue-type": "quorum", "x-max-length": int64(10), "x-message-ttl": int64(60000), "x-expires": int64(1000)}
 	if diff := cmp.Diff(want, q.Arguments.Map()); diff != "" {
 		t.Errorf("queue arguments (-want +got):\n%s", diff)
 	}

@@ -3,6 +3,8 @@ package schema
 import (
 	"fmt"
 	"slices"
+
+	"github.com/kombugen/kombugen/internal/routing"
 )
 
 // A resolver turns a rawFile into a Schema: it applies defaults and checks
@@ -126,11 +128,23 @@ func (r *resolver) resolveQueues() []*Queue {
 				r.errorf(ex.pos, ctx, "the default exchange \"\" cannot be bound to")
 				continue
 			}
-			r.exchangeType(ctx, ex)
+			if typ, _ := r.exchangeType(ctx, ex); typ == "headers" {
+				r.xMatch(fmt.Sprintf("queue %q: binding %d: arguments", rq.q.Name, i+1), rq.q.Bindings[i])
+			}
 		}
 		queues = append(queues, rq.q)
 	}
 	return queues
+}
+
+// xMatch reports an x-match that RabbitMQ refuses in a headers binding.
+func (r *resolver) xMatch(ctx string, b *Binding) {
+	if _, ok := routing.ParseXMatch(b.Arguments.Map()); ok {
+		return
+	}
+	a := b.Arguments[index(b.Arguments, "x-match")]
+	r.errorf(a.Pos, ctx, "x-match: RabbitMQ refuses the binding with %s (PRECONDITION_FAILED); want all, any, all-with-x or any-with-x",
+		describeValue(a.Value))
 }
 
 // exchangeType returns the type of the exchange named by ex, which must be

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kombugen/kombugen/internal/queueargs"
 )
 
 var (
@@ -106,18 +108,20 @@ func (d *decoder) queue(e entry) *rawQueue {
 	ctx := fmt.Sprintf("queue %q", e.name)
 	d.entityName(ctx, e, "queue")
 	k := d.keywords(ctx, e.pos, e.value, queueKeys...)
+	flags := queueFlags{durable: k.boolean("durable"), exclusive: k.boolean("exclusive"), autoDelete: k.boolean("auto_delete")}
 	q := &Queue{
 		Name:        e.name,
 		GoName:      QueueName(e.name),
 		Pos:         e.pos,
 		Description: k.str("description").v,
 		Type:        "classic",
-		Durable:     orDefault(k.boolean("durable"), true),
-		Exclusive:   k.boolean("exclusive").v,
-		AutoDelete:  k.boolean("auto_delete").v,
+		Durable:     orDefault(flags.durable, true),
+		Exclusive:   flags.exclusive.v,
+		AutoDelete:  flags.autoDelete.v,
 	}
 	q.Arguments = d.mergeArguments(k, d.queueArguments(k))
 	d.queueFromArguments(ctx, q)
+	d.queueRefusals(ctx, q, flags)
 	r := &rawQueue{q: q}
 	d.bindings(k, r)
 	return r
@@ -185,6 +189,41 @@ func (d *decoder) queueFromArguments(ctx string, q *Queue) {
 		case "x-dead-letter-routing-key":
 			q.DeadLetterRoutingKey = d.stringArgument(ctx, a)
 		}
+	}
+}
+
+// queueFlags are a queue's declare flags as written.
+type queueFlags struct {
+	durable, exclusive, autoDelete val[bool]
+}
+
+// queueRefusals reports what RabbitMQ refuses to declare (PRECONDITION_FAILED)
+// for the queue's type, each where it is written: quorum queues and
+// streams are replicated and outlive their connections, so they must be
+// durable and can be neither exclusive nor auto-delete; each type takes
+// only some arguments (internal/queueargs); and a dead-letter routing key
+// needs a dead-letter exchange.
+func (d *decoder) queueRefusals(ctx string, q *Queue, flags queueFlags) {
+	if q.Type == "quorum" || q.Type == "stream" {
+		for _, f := range []struct {
+			key  string
+			v    val[bool]
+			want bool
+		}{{"durable", flags.durable, true}, {"exclusive", flags.exclusive, false}, {"auto_delete", flags.autoDelete, false}} {
+			if f.v.set && f.v.v != f.want {
+				d.errorf(f.v.pos, join(ctx, f.key), "a %s queue must have %s: %v, or RabbitMQ refuses to declare it (PRECONDITION_FAILED); remove %s, or make the queue classic",
+					q.Type, f.key, f.want, f.key)
+			}
+		}
+	}
+	for _, a := range q.Arguments {
+		if queueargs.Refused(q.Type, a.Key) {
+			d.errorf(a.Pos, ctx, "%s queues do not take %q, so RabbitMQ refuses to declare the queue (PRECONDITION_FAILED); remove it, or make the queue %s",
+				q.Type, a.Key, strings.Join(queueargs.Takers(a.Key), " or "))
+		}
+	}
+	if i := index(q.Arguments, "x-dead-letter-routing-key"); i >= 0 && index(q.Arguments, "x-dead-letter-exchange") < 0 {
+		d.errorf(q.Arguments[i].Pos, ctx, "a dead-letter routing key without a dead-letter exchange, which RabbitMQ refuses to declare (PRECONDITION_FAILED); set dead_letter_exchange (\"\" for the default exchange), or remove it")
 	}
 }
 

@@ -46,3 +46,10 @@ func Refused(queueType, arg string) bool {
 	types, known := byArgument[arg]
 	return known && !slices.Contains(types, queueType)
 }
+
+// Takers returns the queue types that take the argument arg, in the order
+// classic, quorum, stream, or nil when RabbitMQ does not know it (and so
+// every type takes it).
+func Takers(arg string) []string {
+	return byArgument[arg]
+}
