@@ -1,0 +1,191 @@
+package celery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/kombugen/kombugen/internal/recording"
+	"github.com/kombugen/kombugen/runtime"
+)
+
+// checkWellFormed returns why a worker could not run p, or nil. Celery
+// 5.2-5.6 workers die on a task message without an id header, with a body
+// that is not three elements, without a content type, or with a timelimit
+// that is not numbers; the message stays unacknowledged and kills the
+// worker again at every restart.
+func checkWellFormed(p *runtime.Publishing) error {
+	h := p.Headers
+	for _, k := range []string{"id", "task", "root_id", "lang"} {
+		if s, ok := h[k].(string); !ok || s == "" {
+			return fmt.Errorf("header %s is %#v, not a string", k, h[k])
+		}
+	}
+	if p.CorrelationID != h["id"] {
+		return fmt.Errorf("correlation_id %q is not the id %q", p.CorrelationID, h["id"])
+	}
+	if p.ContentType == "" || p.ContentEncoding == "" {
+		return fmt.Errorf("content type %q, encoding %q", p.ContentType, p.ContentEncoding)
+	}
+	tl, ok := h["timelimit"].([]any)
+	if !ok || len(tl) != 2 {
+		return fmt.Errorf("timelimit %#v is not a pair", h["timelimit"])
+	}
+	for _, v := range tl {
+		switch v.(type) {
+		case nil, int64, float64:
+		default:
+			return fmt.Errorf("timelimit %#v holds a %T", tl, v)
+		}
+	}
+	for _, k := range []string{"eta", "expires", "shadow", "parent_id", "group"} {
+		switch v := h[k].(type) {
+		case nil:
+		case string:
+			if v == "" {
+				return fmt.Errorf("header %s is empty", k)
+			}
+		default:
+			return fmt.Errorf("header %s is a %T", k, v)
+		}
+	}
+	var body []any
+	if err := runtime.Decode(p.Properties, p.Body, &body); err != nil {
+		return fmt.Errorf("body: %w", err)
+	}
+	if len(body) != 3 {
+		return fmt.Errorf("body has %d elements, not 3", len(body))
+	}
+	if _, ok := body[0].([]any); !ok {
+		return fmt.Errorf("args are a %T, not a list", body[0])
+	}
+	for i, what := range []string{"", "kwargs", "embed"} {
+		if i == 0 {
+			continue
+		}
+		if _, ok := body[i].(map[string]any); !ok {
+			return fmt.Errorf("%s are a %T, not a dict", what, body[i])
+		}
+	}
+	return nil
+}
+
+// sendRecorded sends task through a producer on a recording broker, made
+// with producerOpts, and returns what was published.
+func sendRecorded(task Task, producerOpts []runtime.ProducerOption, opts ...Option) ([]runtime.Publishing, error) {
+	b := recording.New()
+	_, err := Send(context.Background(), runtime.NewProducer(b, producerOpts...), task, opts...)
+	return b.Published(), err
+}
+
+// TestRefusedCalls tries the calls that would make a message a worker
+// cannot run, or that Celery refuses: each is ErrInvalidMessage and
+// nothing is published.
+func TestRefusedCalls(t *testing.T) {
+	add := Task{Name: "kg.add", Args: []any{1, 2}}
+	for _, c := range []struct {
+		name string
+		task Task
+		opts []Option
+	}{
+		{"no name", Task{Args: []any{1}}, nil},
+		{"empty task id", add, []Option{WithTaskID("")}},
+		{"empty queue", add, []Option{WithQueue("")}},
+		{"raw serializer", add, []Option{WithSerializer(runtime.SerializerRaw)}},
+		{"text serializer", add, []Option{WithSerializer(runtime.SerializerText)}},
+		{"no serializer", add, []Option{WithSerializer("")}},
+		{"pickle", add, []Option{WithSerializer("pickle")}},
+		{"unknown compression", add, []Option{WithCompression("snappy")}},
+		{"negative countdown", add, []Option{WithCountdown(-time.Second)}},
+		{"negative expires", add, []Option{WithExpires(-time.Second)}},
+		{"expires under a millisecond", add, []Option{WithExpires(time.Microsecond)}},
+		{"expired already", add, []Option{WithExpiresAt(time.Now().Add(-time.Minute))}},
+		{"negative time limit", add, []Option{WithTimeLimit(-time.Second)}},
+		{"negative soft time limit", add, []Option{WithSoftTimeLimit(-time.Second)}},
+		{"name not UTF-8", Task{Name: "kg.\xff"}, nil},
+		{"shadow not UTF-8", add, []Option{WithShadow("\xfe")}},
+		{"args JSON cannot hold", Task{Name: "kg.add", Args: []any{math.NaN()}}, nil},
+		{"kwargs JSON cannot hold", Task{Name: "kg.add", Kwargs: map[string]any{"c": make(chan int)}}, nil},
+		{"queue name too long", add, []Option{WithQueue(string(make([]byte, 256)))}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sent, err := sendRecorded(c.task, nil, c.opts...)
+			if !errors.Is(err, runtime.ErrInvalidMessage) {
+				t.Errorf("err = %v, want ErrInvalidMessage", err)
+			}
+			if len(sent) != 0 {
+				t.Errorf("%d messages published", len(sent))
+			}
+		})
+	}
+}
+
+// TestProducerDefaultsCannotMalformTasks sends through producers whose
+// defaults would break a task message if they applied: the task message
+// sets every property and header it depends on.
+func TestProducerDefaultsCannotMalformTasks(t *testing.T) {
+	hostile := runtime.Table{"id": nil, "task": "", "timelimit": "soon", "root_id": nil, "lang": nil}
+	for _, c := range []struct {
+		name string
+		opts []runtime.ProducerOption
+	}{
+		{"headers", []runtime.ProducerOption{runtime.WithHeaders(hostile)}},
+		{"content type", []runtime.ProducerOption{runtime.WithContentType("text/plain"), runtime.WithContentEncoding("binary")}},
+		{"serializer and compression", []runtime.ProducerOption{runtime.WithSerializer(runtime.SerializerRaw), runtime.WithCompression(runtime.CompressionZlib)}},
+		{"routing", []runtime.ProducerOption{runtime.WithRoutingKey("elsewhere"), runtime.WithCorrelationID("other"), runtime.WithTTL(time.Hour), runtime.WithMandatory(false)}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sent, err := sendRecorded(Task{Name: "kg.add", Args: []any{1, 2}}, c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &sent[0]
+			if err := checkWellFormed(p); err != nil {
+				t.Error(err)
+			}
+			if p.RoutingKey != DefaultQueue || p.Expiration != "" || !p.Mandatory || p.Headers["compression"] != nil {
+				t.Errorf("routing key %q, expiration %q, mandatory %v, compression %v: a producer default applied",
+					p.RoutingKey, p.Expiration, p.Mandatory, p.Headers["compression"])
+			}
+		})
+	}
+}
+
+// FuzzSend sends tasks with arbitrary names, ids, arguments and options:
+// each is refused as ErrInvalidMessage or published well formed.
+func FuzzSend(f *testing.F) {
+	f.Add("kg.add", "", "a", int64(0), int64(0), int64(0), int64(0), uint8(0), "json", "none", "", "")
+	f.Add("", "id", "\xff", int64(-1), int64(1), int64(-5), int64(2e9), uint8(9), "msgpack", "zlib", "s", "p")
+	f.Add("t", "x", "", int64(1), int64(-1), int64(1), int64(-1), uint8(255), "yaml", "bzip2", "", "")
+	f.Fuzz(func(t *testing.T, name, id, arg string, countdown, expires, hard, soft int64, prio uint8, ser, comp, shadow, parent string) {
+		opts := []Option{
+			WithCountdown(time.Duration(countdown)), WithExpires(time.Duration(expires)),
+			WithTimeLimit(time.Duration(hard)), WithSoftTimeLimit(time.Duration(soft)),
+			WithPriority(prio), WithSerializer(ser), WithCompression(comp), WithShadow(shadow),
+			WithParentID(TaskID(parent)),
+		}
+		if id != "" {
+			opts = append(opts, WithTaskID(TaskID(id)))
+		}
+		task := Task{Name: name, Args: []any{arg, countdown}, Kwargs: map[string]any{arg: soft}}
+		sent, err := sendRecorded(task, nil, opts...)
+		if err != nil {
+			if !errors.Is(err, runtime.ErrInvalidMessage) {
+				t.Fatalf("err = %v, want ErrInvalidMessage", err)
+			}
+			if len(sent) != 0 {
+				t.Fatalf("refused (%v), yet %d messages published", err, len(sent))
+			}
+			return
+		}
+		if len(sent) != 1 {
+			t.Fatalf("%d messages published", len(sent))
+		}
+		if err := checkWellFormed(&sent[0]); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
