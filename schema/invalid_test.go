@@ -123,6 +123,10 @@ var invalidTests = []struct {
 		`s.yaml:4:17: defaults: ttl: want a duration such as 1.5s, 200ms or 1h, got integer 5`}},
 	{"ttl under 1ms", base + "defaults: {ttl: 500us}\n", []string{
 		`s.yaml:4:17: defaults: ttl: want 0 or a whole number of milliseconds of at least 1ms, got 500µs`}},
+	{"ttl over RabbitMQ's limit", base + "messages:\n  M: {exchange: e, ttl: 87601h}\n", []string{
+		`s.yaml:5:25: message "M": ttl: 87601h0m0s is longer than 3650 days (87600h), the longest TTL RabbitMQ takes; want at most 87600h`}},
+	{"header integer below 32 bits", base + "messages:\n  M: {exchange: e, headers: {n: [-2147483649]}}\n", []string{
+		`s.yaml:5:30: message "M": headers: "n": -2147483649 is below -2147483648, the least integer kombu reads back as sent; write it as a string, or keep it within 32 bits`}},
 	{"negative duration", base + "defaults: {retry: {interval_max: -1s}}\n", []string{
 		`s.yaml:4:34: defaults: retry: interval_max: want a duration of at least 0s, got -1s`}},
 	{"unknown retry key", base + "defaults: {retry: {max_retry: 3}}\n", []string{

@@ -3,7 +3,9 @@ package schema
 import (
 	"fmt"
 	"go/token"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -59,6 +61,7 @@ func (d *decoder) message(e entry) *rawMessage {
 		fieldsAt:    k.at("fields"),
 		goType:      k.str("go_type"),
 	}
+	d.headerIntegers(join(ctx, "headers"), m.headers)
 	if m.routingKey.set {
 		m.keyNode = d.deref(k.m["routing_key"].value)
 	}
@@ -69,6 +72,31 @@ func (d *decoder) message(e entry) *rawMessage {
 		d.errorf(m.goType.pos, join(ctx, "go_type"), "want fields or go_type, not both")
 	}
 	return m
+}
+
+// headerIntegers reports the integers in headers, nested ones too, that
+// kombu cannot read back: the runtime sends one below the 32-bit range as
+// a 64-bit field, which py-amqp reads as unsigned, so it refuses to
+// publish them.
+func (d *decoder) headerIntegers(ctx string, t Table) {
+	for _, e := range t {
+		d.headerInteger(join(ctx, strconv.Quote(e.Key)), e.Pos, e.Value)
+	}
+}
+
+func (d *decoder) headerInteger(ctx string, pos Pos, v any) {
+	switch v := v.(type) {
+	case int64:
+		if v < math.MinInt32 {
+			d.errorf(pos, ctx, "%d is below -2147483648, the least integer kombu reads back as sent; write it as a string, or keep it within 32 bits", v)
+		}
+	case []any:
+		for _, e := range v {
+			d.headerInteger(ctx, pos, e)
+		}
+	case Table:
+		d.headerIntegers(ctx, v)
+	}
 }
 
 // params reads a message's params: a mapping of names to {type,

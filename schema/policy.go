@@ -88,12 +88,22 @@ func (d *decoder) policy(k keys) partialPolicy {
 	return p
 }
 
+// MaxTTL is the longest TTL RabbitMQ takes, for a message's expiration
+// and a queue's x-message-ttl: 3650 days. It refuses a publish or declare
+// with a longer one (PRECONDITION_FAILED, value_too_large).
+const MaxTTL = 3650 * 24 * time.Hour
+
 // ttl reads a duration that is sent in whole milliseconds: 0, or at least
-// 1ms with no fraction of a millisecond.
+// 1ms with no fraction of a millisecond, and at most MaxTTL.
 func (d *decoder) ttl(k keys, key string) val[time.Duration] {
 	v := k.duration(key)
-	if v.set && v.v != 0 && (v.v < time.Millisecond || v.v%time.Millisecond != 0) {
+	switch {
+	case !v.set || v.v == 0:
+	case v.v < time.Millisecond || v.v%time.Millisecond != 0:
 		d.errorf(v.pos, join(k.ctx, key), "want 0 or a whole number of milliseconds of at least 1ms, got %s", v.v)
+		v.set = false
+	case v.v > MaxTTL:
+		d.errorf(v.pos, join(k.ctx, key), "%s is longer than 3650 days (87600h), the longest TTL RabbitMQ takes; want at most 87600h", v.v)
 		v.set = false
 	}
 	return v

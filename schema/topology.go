@@ -173,10 +173,10 @@ func (d *decoder) queueFromArguments(ctx string, q *Queue) {
 				d.badArgument(ctx, a, "an integer from 1 to 255")
 			}
 		case "x-message-ttl":
-			if n, ok := a.Value.(int64); ok && n >= 0 && n <= math.MaxInt64/int64(time.Millisecond) {
+			if n, ok := a.Value.(int64); ok && n >= 0 && n <= MaxTTL.Milliseconds() {
 				q.MessageTTL = ptr(time.Duration(n) * time.Millisecond)
 			} else {
-				d.badArgument(ctx, a, "a number of milliseconds")
+				d.badArgument(ctx, a, fmt.Sprintf("a number of milliseconds up to %d (3650 days, RabbitMQ's limit)", MaxTTL.Milliseconds()))
 			}
 		case "x-max-length":
 			if n, ok := a.Value.(int64); ok && n >= 0 {
