@@ -80,6 +80,9 @@
 //     which then belongs to the producer's connection.
 //   - unpublished-message: a message no producer publishes.
 //   - unused-type: a type no message uses, directly or through others.
+//   - extension-name: a name beginning with x- where the name of an
+//     exchange, queue, type, message, policy, producer, field or param
+//     goes: an extension key, so what it seems to declare is not there.
 //
 // Routing is judged generously: a {param} stands for every value the
 // runtime lets through (for topic exchanges, any one word without "*" and
@@ -113,6 +116,8 @@
 // arguments and headers, where x- is AMQP's own convention; so anchors can
 // live in keys such as x-common, and no exchange, queue, type, field,
 // message, param, policy or producer can have a name beginning with x-.
+// Where such a name is written, Schema.IgnoredNames records it and Lint
+// warns (extension-name), so that nothing is dropped in silence.
 //
 // # Decisions where SPEC.md is silent
 //

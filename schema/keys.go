@@ -15,6 +15,9 @@ type keys struct {
 	pos Pos // where the mapping's owner was written, for missing keys
 	m   map[string]entry
 	ok  bool // the node was a mapping (or null)
+	// unknown counts the keys reported as unknown, one of which may be a
+	// misspelling of a key the reader then misses.
+	unknown int
 }
 
 // keywords reads a mapping whose keys are schema keywords, reporting every
@@ -31,6 +34,7 @@ func (d *decoder) keywordEntries(ctx string, pos Pos, entries []entry, ok bool, 
 	for _, e := range entries {
 		if !slices.Contains(allowed, e.name) {
 			d.unknownKey(ctx, e, allowed)
+			k.unknown++
 			continue
 		}
 		k.m[e.name] = e

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Lint is a second pass over a valid schema, for `kombugen check`: where
@@ -36,6 +37,7 @@ func Lint(s *Schema) []Warning {
 	l.exchanges()
 	l.producers()
 	l.types()
+	l.ignoredNames()
 	slices.SortStableFunc(l.warnings, func(a, b Warning) int {
 		return cmp.Or(comparePos(a.Pos, b.Pos), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Msg, b.Msg))
 	})
@@ -83,6 +85,28 @@ func (l *linter) exchangeType(name string) (string, bool) {
 		return x.Type, true
 	}
 	return PredeclaredExchange(name)
+}
+
+// ignoredNames warns about each x- name written where an entity's name
+// goes: it is an extension key, so the entity it seems to declare does not
+// exist, and nothing else would say so.
+func (l *linter) ignoredNames() {
+	for _, n := range l.s.IgnoredNames {
+		what := fmt.Sprintf("%s %q", n.Kind, n.Name)
+		if n.Owner != "" {
+			what = n.Owner + ": " + what
+		}
+		l.warn(n.Pos, "extension-name", "%s is ignored: a name beginning with x- is an extension key; rename it if it is meant as %s %s",
+			what, article(n.Kind), n.Kind)
+	}
+}
+
+// article returns the indefinite article for noun.
+func article(noun string) string {
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // posOr returns pos, or orElse when pos was not written.

@@ -288,6 +288,26 @@ messages:
 		},
 	},
 	{
+		name: "extension names",
+		src: `version: 1
+package: p
+x-common: &c {id: {type: string}, x-skip: {type: int}}
+exchanges:
+  ev: {type: fanout, x-note: kept for anchors}
+  x-old: {type: topic}
+queues:
+  q: {bindings: [{exchange: ev}]}
+messages:
+  A: {exchange: ev, fields: *c}
+  B: {exchange: ev, fields: *c, params: {x-p: {}}}
+`,
+		want: []string{
+			`t.yaml:3:35: message "A": field "x-skip" is ignored: a name beginning with x- is an extension key; rename it if it is meant as a field [extension-name]`,
+			`t.yaml:6:3: exchange "x-old" is ignored: a name beginning with x- is an extension key; rename it if it is meant as an exchange [extension-name]`,
+			`t.yaml:11:42: message "B": param "x-p" is ignored: a name beginning with x- is an extension key; rename it if it is meant as a param [extension-name]`,
+		},
+	},
+	{
 		name: "duplicate and overlapping bindings",
 		src: `version: 1
 package: p

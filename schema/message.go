@@ -25,6 +25,9 @@ type rawMessage struct {
 	exchange    val[string]
 	routingKey  val[string]
 	keyNode     *yaml.Node // the routing_key scalar, for positions inside it
+	// unknownKeys is set when the message has keys reported as unknown:
+	// a misspelt routing_key among them explains its params going unused.
+	unknownKeys bool
 	params      []*rawParam
 	policy      val[string]
 	inline      partialPolicy
@@ -60,6 +63,7 @@ func (d *decoder) message(e entry) *rawMessage {
 		fields:      d.fields(k),
 		fieldsAt:    k.at("fields"),
 		goType:      k.str("go_type"),
+		unknownKeys: k.unknown > 0,
 	}
 	d.headerIntegers(join(ctx, "headers"), m.headers)
 	if m.routingKey.set {
@@ -102,7 +106,7 @@ func (d *decoder) headerInteger(ctx string, pos Pos, v any) {
 // params reads a message's params: a mapping of names to {type,
 // description}; null stands for a string parameter with no description.
 func (d *decoder) params(ctx string, e entry) []*rawParam {
-	entries, _ := d.mapping(join(ctx, "params"), e.value, mapOptions{noun: "param"})
+	entries, _ := d.mapping(join(ctx, "params"), e.value, mapOptions{noun: "param", names: true, owner: ctx})
 	var out []*rawParam
 	for _, e := range entries {
 		pctx := fmt.Sprintf("%s: param %q", ctx, e.name)
@@ -306,13 +310,14 @@ func (r *resolver) routingKey(m *rawMessage, msg *Message) {
 				tmpl.v[i:i+1])
 		}
 	}
-	msg.Params = r.params(m, msg, len(problems) == 0)
+	msg.Params = r.params(m, msg, len(problems) == 0 && (tmpl.set || !m.unknownKeys))
 }
 
 // params resolves the parameters of a message's routing key, in the order
 // they first appear in it.
-// A key that did not parse may hide the use of a param: unused params are
-// then not reported, as that would be one mistake told twice.
+// A key that did not parse, or a key not written beside an unknown key
+// (routing_kye), may hide the use of a param: unused params are then not
+// reported, as that would be one mistake told twice.
 func (r *resolver) params(m *rawMessage, msg *Message, keyParsed bool) []*Param {
 	declared := make(map[string]*rawParam)
 	var names []string
@@ -343,7 +348,11 @@ func (r *resolver) params(m *rawMessage, msg *Message, keyParsed bool) []*Param 
 		params = append(params, p)
 	}
 	for _, p := range m.params {
-		if !used[p.name] && keyParsed {
+		switch {
+		case used[p.name] || !keyParsed:
+		case !m.routingKey.set:
+			r.errorf(p.pos, p.ctx, "not used: the message has no routing_key; write one with {%s} in it, or remove the param", p.name)
+		default:
 			r.errorf(p.pos, p.ctx, "not used in routing_key %q", m.routingKey.v)
 		}
 	}

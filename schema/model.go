@@ -29,6 +29,24 @@ type Schema struct {
 	// Producers are the producers; a schema without a producers section has
 	// one, named Producer, holding every message.
 	Producers []*Producer
+	// IgnoredNames are the names beginning with x- that the schema writes
+	// where an entity's name goes, in file order: extension keys, which
+	// are not read. Lint warns about each.
+	IgnoredNames []IgnoredName
+}
+
+// IgnoredName is a name beginning with x- written where the name of an
+// exchange, queue, type, message, policy, producer, field or param goes.
+type IgnoredName struct {
+	Pos Pos
+	// Name is the name as written.
+	Name string
+	// Kind is what it would name: exchange, queue, type, message, policy,
+	// producer, field or param.
+	Kind string
+	// Owner is the entity it is written in, such as message "Created", or
+	// "" for a section of the top level.
+	Owner string
 }
 
 // Exchange is an exchange the schema declares.

@@ -32,6 +32,9 @@ type decoder struct {
 	lines   int // how many lines src has; positions stay within them
 	errs    ErrorList
 	aliases int
+	// ignored are the x- names written where an entity's name goes, in
+	// the order met, for Lint to warn about.
+	ignored []IgnoredName
 }
 
 // val is a value read from the schema with the position it was read at.
@@ -137,6 +140,11 @@ func describe(n *yaml.Node) string {
 type mapOptions struct {
 	noun    string // what a key names, for "duplicate X"; "key" by default
 	keepExt bool   // keep x- keys (AMQP tables use them)
+	// names says the keys are names of entities of the kind noun (fields,
+	// queues), where an x- key is recorded as ignored, not only dropped;
+	// owner is the entity they belong to ("" at the top level).
+	names bool
+	owner string
 }
 
 // mapping returns the entries of a mapping in file order, merge keys (<<)
@@ -178,6 +186,9 @@ func (d *decoder) entries(ctx string, n *yaml.Node, opt mapOptions, depth int) [
 			out = append(out, entry{name: "<<", pos: d.pos(k), value: n.Content[i+1]})
 			continue
 		case !opt.keepExt && isExtension(k.Value):
+			if opt.names {
+				d.ignored = append(d.ignored, IgnoredName{Pos: d.pos(k), Name: k.Value, Kind: noun, Owner: opt.owner})
+			}
 			continue
 		}
 		if first, dup := explicit[k.Value]; dup {

@@ -259,7 +259,7 @@ func decodeEach[T any](d *decoder, k keys, section, noun string, decode func(*de
 	if !ok {
 		return nil
 	}
-	entries, _ := d.mapping(section, e.value, mapOptions{noun: noun})
+	entries, _ := d.mapping(section, e.value, mapOptions{noun: noun, names: true})
 	out := make([]T, 0, len(entries))
 	for _, e := range entries {
 		out = append(out, decode(d, e))

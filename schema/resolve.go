@@ -42,7 +42,16 @@ func resolve(d *decoder, f *rawFile, opts Options) *Schema {
 	}
 	r.checkGoNames()
 	r.checkCycles()
+	s.IgnoredNames = ignoredNames(d.ignored)
 	return s
+}
+
+// ignoredNames returns the ignored names in file order, each once: an
+// anchor's keys are met again through every alias of it.
+func ignoredNames(in []IgnoredName) []IgnoredName {
+	out := slices.Clone(in)
+	slices.SortStableFunc(out, func(a, b IgnoredName) int { return comparePos(a.Pos, b.Pos) })
+	return slices.CompactFunc(out, func(a, b IgnoredName) bool { return a.Pos == b.Pos })
 }
 
 func newResolver(d *decoder, f *rawFile) *resolver {

@@ -121,7 +121,7 @@ func (d *decoder) fields(k keys) []*rawField {
 	if !ok {
 		return nil
 	}
-	entries, _ := d.mapping(join(k.ctx, "fields"), e.value, mapOptions{noun: "field"})
+	entries, _ := d.mapping(join(k.ctx, "fields"), e.value, mapOptions{noun: "field", names: true, owner: k.ctx})
 	out := make([]*rawField, 0, len(entries))
 	for _, e := range entries {
 		out = append(out, d.field(k.ctx, e))
