@@ -1,9 +1,9 @@
 package runtime
 
 import (
-	"math"
-
 	amqp "github.com/rabbitmq/amqp091-go"
+
+	"github.com/kombugen/kombugen/internal/amqptable"
 )
 
 // toAMQPPublishing maps a Publishing onto amqp091-go's type.
@@ -44,7 +44,7 @@ func toAMQPTable(t Table) amqp.Table {
 
 func toAMQPValue(v any) any {
 	if n, ok := integerValue(v); ok {
-		return wireInteger(n)
+		return amqptable.WireInteger(n)
 	}
 	switch v := v.(type) {
 	case Table:
@@ -59,43 +59,9 @@ func toAMQPValue(v any) any {
 	return v
 }
 
-// wireInteger picks the field type for an integer that kombu's py-amqp
-// reads back as the same number: a signed 32-bit field when it fits (what
-// py-amqp itself sends), else a 64-bit one, which py-amqp reads as
-// unsigned. amqp091-go's other integer fields do not survive the trip:
-// py-amqp reads its int8 and uint8 codes with the signs swapped and its
-// int16 code as a string, and amqp091-go writes an int as 32 bits. Negative
-// numbers below the 32-bit range cannot be sent; checkField refuses them.
-func wireInteger(n int64) any {
-	if n >= math.MinInt32 && n <= math.MaxInt32 {
-		return int32(n)
-	}
-	return n
-}
-
 // integerValue returns v as an int64 when it is one of the integer types a
 // Table may hold.
-func integerValue(v any) (int64, bool) {
-	switch v := v.(type) {
-	case int:
-		return int64(v), true
-	case int8:
-		return int64(v), true
-	case int16:
-		return int64(v), true
-	case int32:
-		return int64(v), true
-	case int64:
-		return v, true
-	case uint8:
-		return int64(v), true
-	case uint16:
-		return int64(v), true
-	case uint32:
-		return int64(v), true
-	}
-	return 0, false
-}
+func integerValue(v any) (int64, bool) { return amqptable.Integer(v) }
 
 // fromAMQPTable converts a received table back to a Table.
 func fromAMQPTable(t amqp.Table) Table {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kombugen/kombugen/golden/orders"
+	"github.com/kombugen/kombugen/internal/amqptable"
 	"github.com/kombugen/kombugen/internal/recording"
 	"github.com/kombugen/kombugen/internal/testmodel"
 	"github.com/kombugen/kombugen/runtime"
@@ -95,36 +96,14 @@ func fullOrder() orders.OrderCreated {
 // headersEqual compares header tables with integers of any width equal,
 // as AMQP consumers read them.
 var headersEqual = cmp.FilterValues(func(a, b any) bool {
-	_, okA := integer(a)
-	_, okB := integer(b)
+	_, okA := amqptable.Integer(a)
+	_, okB := amqptable.Integer(b)
 	return okA && okB
 }, cmp.Comparer(func(a, b any) bool {
-	x, _ := integer(a)
-	y, _ := integer(b)
+	x, _ := amqptable.Integer(a)
+	y, _ := amqptable.Integer(b)
 	return x == y
 }))
-
-func integer(v any) (int64, bool) {
-	switch v := v.(type) {
-	case int:
-		return int64(v), true
-	case int8:
-		return int64(v), true
-	case int16:
-		return int64(v), true
-	case int32:
-		return int64(v), true
-	case int64:
-		return v, true
-	case uint8:
-		return int64(v), true
-	case uint16:
-		return int64(v), true
-	case uint32:
-		return int64(v), true
-	}
-	return 0, false
-}
 
 // TestPublishOrderCreated publishes OrderCreated and reads it from the
 // queue the producer declared, checking every property the schema's audit

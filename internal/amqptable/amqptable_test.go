@@ -1,0 +1,51 @@
+package amqptable
+
+import (
+	"math"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestWireInteger(t *testing.T) {
+	tests := []struct {
+		n    int64
+		want any
+	}{
+		{0, int32(0)},
+		{math.MaxInt32, int32(math.MaxInt32)},
+		{math.MaxInt32 + 1, int64(math.MaxInt32 + 1)},
+		{math.MinInt32, int32(math.MinInt32)},
+		{math.MinInt32 - 1, int64(math.MinInt32 - 1)},
+	}
+	for _, tt := range tests {
+		if got := WireInteger(tt.n); got != tt.want {
+			t.Errorf("WireInteger(%d) = %#v, want %#v", tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestReceived(t *testing.T) {
+	at := time.Date(2024, 5, 1, 12, 0, 0, 500, time.UTC)
+	in := map[string]any{
+		"int": 1, "int8": int8(-1), "uint8": uint8(200), "int64": int64(1) << 40,
+		"float": float32(1.5), "string": "s", "bytes": []byte("b"), "nil": nil, "bool": true,
+		"time":   at,
+		"nested": map[string]any{"a": int64(1), "l": []any{int16(2), map[string]any{"b": uint32(3)}}},
+	}
+	want := map[string]any{
+		"int": int32(1), "int8": int32(-1), "uint8": int32(200), "int64": int64(1) << 40,
+		"float": float32(1.5), "string": "s", "bytes": []byte("b"), "nil": nil, "bool": true,
+		"time":   time.Unix(at.Unix(), 0),
+		"nested": map[string]any{"a": int32(1), "l": []any{int32(2), map[string]any{"b": int32(3)}}},
+	}
+	if got := ReceivedTable(in); !reflect.DeepEqual(got, want) {
+		t.Errorf("ReceivedTable = %#v\nwant %#v", got, want)
+	}
+	if in["int"] != 1 || in["nested"].(map[string]any)["a"] != int64(1) {
+		t.Error("ReceivedTable changed its argument")
+	}
+	if ReceivedTable(nil) != nil {
+		t.Error("ReceivedTable(nil) is not nil")
+	}
+}
