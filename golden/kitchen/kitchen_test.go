@@ -689,7 +689,9 @@ func TestTopology(t *testing.T) {
 	}
 	wantExchanges := []runtime.Exchange{
 		{Name: "by-headers", Type: "headers", AutoDelete: true},
-		{Name: "direct.x", Type: "direct", Durable: true, Arguments: runtime.Table{"x-custom": []any{int64(1), "two", true}}},
+		// The broker holds arguments as RabbitMQ receives them: the
+		// schema's 1 travels as a 32-bit integer.
+		{Name: "direct.x", Type: "direct", Durable: true, Arguments: runtime.Table{"x-custom": []any{int32(1), "two", true}}},
 		{Name: "events", Type: "topic", Durable: true},
 	}
 	if diff := cmp.Diff(wantExchanges, exchanges); diff != "" {

@@ -1,7 +1,8 @@
 // Package queueargs knows which queue arguments each RabbitMQ queue type
 // takes: declaring a queue with one its type does not take fails with
 // PRECONDITION_FAILED ("invalid arg ... of queue type ..."). The schema's
-// lint and the in-process broker both follow it.
+// lint follows it; the in-process broker (runtime/memory) keeps RabbitMQ
+// 3.10's own lists, in its order, since it plays that version exactly.
 package queueargs
 
 import "slices"

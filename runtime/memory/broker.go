@@ -2,25 +2,26 @@ package memory
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/kombugen/kombugen/runtime"
 )
 
-// Broker is an in-process AMQP 0-9-1 broker: one virtual host, "/", reached
-// through one simulated connection. It implements runtime.Transport, so a
-// runtime.Producer publishes to it as it would to RabbitMQ, and it offers an
-// inspection API to see what was declared and what each queue holds.
-// A Broker is safe for concurrent use.
+// Broker is an in-process AMQP 0-9-1 broker behaving as RabbitMQ 3.10
+// does: one virtual host reached through one simulated connection. It
+// implements runtime.Transport, so a runtime.Producer publishes to it as
+// it would to RabbitMQ, and it offers an inspection API to see what was
+// declared and what each queue holds. A Broker is safe for concurrent use.
 type Broker struct {
-	mu        sync.Mutex
-	closed    bool
-	now       func() time.Time
-	onRoute   func(Route)
-	exchanges map[string]*exchange
-	queues    map[string]*queue
+	mu      sync.Mutex
+	closed  bool
+	now     func() time.Time
+	onRoute func(Route)
+	// user is the simulated connection's user, vhost its virtual host.
+	user, vhost string
+	exchanges   map[string]*exchange
+	queues      map[string]*queue
 	// cache is the simulated connection's declare-once memory.
 	cache    runtime.DeclareCache
 	declares map[string]int
@@ -34,10 +35,13 @@ var _ runtime.Transport = (*Broker)(nil)
 
 // New returns a broker holding only the exchanges RabbitMQ predeclares: the
 // default exchange "", amq.direct, amq.fanout, amq.headers, amq.match and
-// amq.topic.
+// amq.topic. Its connection's user is "guest" and its virtual host "/"
+// unless WithUser and WithVHost say otherwise.
 func New(opts ...Option) *Broker {
 	b := &Broker{
 		now:       time.Now,
+		user:      "guest",
+		vhost:     "/",
 		exchanges: make(map[string]*exchange),
 		queues:    make(map[string]*queue),
 		declares:  make(map[string]int),
@@ -76,30 +80,6 @@ func (b *Broker) lockOpen(ctx context.Context, op string) error {
 	return nil
 }
 
-// tick brings the broker up to the clock's now before an operation, since
-// time passes without it: it deletes queues their x-expires removed and
-// expires (and dead-letters) messages whose TTL ran out. It returns now.
-func (b *Broker) tick() time.Time {
-	now := b.now()
-	var due []string
-	for name, q := range b.queues {
-		if q.mortal > 0 || q.unused(now) {
-			due = append(due, name)
-		}
-	}
-	slices.Sort(due) // dead-letter in the same order every run
-	for _, name := range due {
-		switch q := b.queues[name]; {
-		case q == nil: // deleted by an earlier one's cascade
-		case q.unused(now):
-			b.deleteQueue(name)
-		default:
-			b.expire(q, now)
-		}
-	}
-	return now
-}
-
 // deleteQueue removes a queue and its bindings, and the auto-delete
 // exchanges that lose their last binding with it. It returns how many
 // messages went with it.
@@ -109,10 +89,31 @@ func (b *Broker) deleteQueue(name string) int {
 		return 0
 	}
 	delete(b.queues, name)
-	for xname, x := range b.exchanges {
-		if x.unbindQueue(name) && x.decl.AutoDelete {
-			delete(b.exchanges, xname)
+	b.unbindDestination(name, false)
+	return q.purge()
+}
+
+// deleteExchange removes an exchange, the bindings from it and to it, and
+// the auto-delete exchanges that lose their last binding with it.
+func (b *Broker) deleteExchange(name string) {
+	if b.exchanges[name] == nil {
+		return
+	}
+	delete(b.exchanges, name)
+	b.unbindDestination(name, true)
+}
+
+// unbindDestination removes every binding to the queue or exchange dest
+// and deletes the auto-delete exchanges left without bindings, as
+// RabbitMQ does when dest goes.
+func (b *Broker) unbindDestination(dest string, toExchange bool) {
+	var emptied []string
+	for name, x := range b.exchanges {
+		if x.unbind(dest, toExchange) && x.decl.AutoDelete {
+			emptied = append(emptied, name)
 		}
 	}
-	return q.purge()
+	for _, name := range emptied {
+		b.deleteExchange(name)
+	}
 }

@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"bytes"
 	"time"
 
 	"github.com/kombugen/kombugen/runtime"
@@ -12,118 +13,181 @@ const (
 	reasonMaxLen  = "maxlen"
 )
 
-// enqueue puts m into q, applying q's limits, and reports whether q took
-// it: with x-overflow reject-publish a full queue refuses new messages.
-// Messages q expires or drops go to its dead-letter exchange.
-func (b *Broker) enqueue(q *queue, m Message, ttl time.Duration, hasTTL bool, now time.Time) bool {
-	b.expire(q, now) // expired messages do not count against the limits
-	e := q.newEntry(m, ttl, hasTTL, now)
-	if q.args.overflow != dropHead && q.wouldOverflow(e) {
-		if q.args.overflow == rejectPublishDLX {
-			b.deadLetter(q, []*entry{e}, reasonMaxLen, now)
-		}
-		return false
-	}
-	q.push(e)
-	var dropped []*entry
-	for q.overLimit() {
-		dropped = append(dropped, q.pop())
-	}
-	b.deadLetter(q, dropped, reasonMaxLen, now)
-	// Only now, as in RabbitMQ (publish, drop head, drop expired): a TTL of
-	// 0 expires the message at once.
-	b.expire(q, now)
-	return true
-}
-
-// expire removes q's expired messages and dead-letters them.
-func (b *Broker) expire(q *queue, now time.Time) {
-	b.deadLetter(q, q.takeExpired(now), reasonExpired, now)
-}
-
-// deadLetter republishes messages q expired or dropped to its
+// deadLetter republishes m, which q expired or dropped at t, to q's
 // x-dead-letter-exchange, with x-dead-letter-routing-key if set, else with
-// their own key. Without a dead-letter exchange, or when it does not exist,
-// they are gone, as in RabbitMQ. A message never goes back into a queue it
-// died in: RabbitMQ drops such cycles when no consumer rejected it.
-func (b *Broker) deadLetter(q *queue, dead []*entry, reason string, now time.Time) {
-	if !q.args.hasDLX || len(dead) == 0 {
+// its own routing keys, as rabbit_dead_letter does. Without a dead-letter
+// exchange, or when it does not exist, the message is gone. A message is
+// not delivered to a queue it died in before unless a consumer rejected it
+// on the way (RabbitMQ's cycle detection).
+func (b *Broker) deadLetter(q *queue, m Message, reason string, t time.Time) {
+	if !q.args.hasDLX {
 		return
 	}
 	x := b.exchanges[q.args.dlx]
 	if x == nil {
 		return
 	}
-	for _, e := range dead {
-		m := deadLettered(e.msg, q, reason, now)
-		for _, name := range b.route(x, m.RoutingKey, m.Headers) {
-			if target := b.queues[name]; target != nil && !diedIn(m, name) {
-				b.enqueue(target, m, 0, false, now)
-			}
+	dm := deadLettered(m, q, reason, t)
+	for _, name := range b.route(x, dm) {
+		if target := b.queues[name]; target != nil && !cycles(dm, name) {
+			b.deliver(target, dm, t, false)
 		}
 	}
 }
 
 // deadLettered returns m as q's dead-letter exchange receives it: its
-// x-death header records the death (counting repeats of the same queue and
-// reason), the x-first-death-* headers the first one, and the expiration
-// property is cleared so the message does not expire again for it.
-func deadLettered(m Message, q *queue, reason string, now time.Time) Message {
+// x-death header records the death (an earlier death in the same queue
+// for the same reason has its count raised and moves first), the
+// x-first-death-* headers the first one, and the expiration property is
+// cleared so that the message does not expire again for it.
+func deadLettered(m Message, q *queue, reason string, t time.Time) Message {
 	h := copyTable(m.Headers)
 	if h == nil {
 		h = make(runtime.Table)
 	}
+	keys := []any{m.RoutingKey}
+	for _, k := range headerRoutes(h) {
+		keys = append(keys, k)
+	}
 	death := runtime.Table{
-		"count":        int64(1),
 		"reason":       reason,
 		"queue":        q.decl.Name,
-		"time":         now.Truncate(time.Second),
+		"time":         time.Unix(t.Unix(), 0),
 		"exchange":     m.Exchange,
-		"routing-keys": []any{m.RoutingKey},
+		"routing-keys": keys,
 	}
 	if m.Expiration != "" {
 		death["original-expiration"] = m.Expiration
 	}
-	h["x-death"] = recordDeath(h["x-death"], death)
-	if _, ok := h["x-first-death-reason"]; !ok {
-		h["x-first-death-reason"] = reason
-		h["x-first-death-queue"] = q.decl.Name
-		h["x-first-death-exchange"] = m.Exchange
-	}
-	m.Headers = h
-	m.Expiration = ""
+	recordDeath(h, death)
 	m.Exchange = q.args.dlx
 	if q.args.hasRK {
-		m.RoutingKey = q.args.dlrk
+		delete(h, "CC")
+		m.RoutingKey, m.cc = q.args.dlrk, nil
 	}
+	m.Headers = h
+	m.Expiration, m.ttl, m.hasTTL = "", 0, false
 	return m
 }
 
-// recordDeath puts death first in the x-death list deaths; an earlier
-// death in the same queue for the same reason is moved there instead, with
-// its count raised.
-func recordDeath(deaths any, death runtime.Table) []any {
-	list, _ := deaths.([]any)
-	for i, d := range list {
-		old, ok := d.(runtime.Table)
-		if !ok || old["queue"] != death["queue"] || old["reason"] != death["reason"] {
+// recordDeath records death in the headers h as RabbitMQ 3.10 does
+// (rabbit_dead_letter:update_x_death_header).
+func recordDeath(h runtime.Table, death runtime.Table) {
+	old, present := h["x-death"]
+	if !present {
+		h["x-first-death-reason"] = death["reason"]
+		h["x-first-death-queue"] = death["queue"]
+		h["x-first-death-exchange"] = death["exchange"]
+		death["count"] = int64(1)
+		h["x-death"] = []any{death}
+		return
+	}
+	list, ok := old.([]any)
+	if !ok {
+		// Not an array: a consumer republished the message with its
+		// headers mangled. RabbitMQ starts the list again.
+		death["count"] = int64(1)
+		h["x-death"] = []any{death}
+		return
+	}
+	var others []any
+	for _, d := range groupDeaths(list) {
+		t, _ := d.(runtime.Table)
+		if t != nil && sameDeath(t, death) {
+			n, _ := integer(t["count"])
+			t["count"] = n + 1
+			death = t
 			continue
 		}
-		n, _ := integer(old["count"])
-		old["count"] = n + 1
-		rest := append(list[:i:i], list[i+1:]...)
-		return append([]any{old}, rest...)
+		others = append(others, d)
 	}
-	return append([]any{death}, list...)
+	if _, ok := death["count"]; !ok {
+		death["count"] = int64(1)
+	}
+	h["x-death"] = append([]any{death}, others...)
 }
 
-// diedIn reports whether m's x-death names queue.
-func diedIn(m Message, queue string) bool {
-	list, _ := m.Headers["x-death"].([]any)
+// groupDeaths merges entries of an x-death list for the same queue and
+// reason, as lists written before RabbitMQ counted deaths may hold: the
+// first of each stays, counting them all if it has no count. Like
+// RabbitMQ's, the list it returns is in reverse order.
+func groupDeaths(list []any) []any {
+	if len(list) < 2 {
+		return list
+	}
+	var out []any
+	var seen []runtime.Table
 	for _, d := range list {
-		if t, ok := d.(runtime.Table); ok && t["queue"] == queue {
-			return true
+		t, ok := d.(runtime.Table)
+		if !ok {
+			continue
 		}
+		var matches []runtime.Table
+		for _, e := range list {
+			if e, ok := e.(runtime.Table); ok && sameDeath(e, t) {
+				matches = append(matches, e)
+			}
+		}
+		first := matches[0]
+		if _, ok := first["count"]; !ok {
+			first["count"] = int64(len(matches))
+		}
+		dup := false
+		for _, s := range seen {
+			dup = dup || sameDeath(s, t)
+		}
+		seen = append(seen, t)
+		if len(out) == 0 || !dup {
+			out = append([]any{first}, out...)
+		}
+	}
+	return out
+}
+
+// sameDeath reports whether two x-death entries are for the same queue
+// and reason.
+func sameDeath(a, b runtime.Table) bool {
+	return sameBinary(a["queue"], b["queue"]) && sameBinary(a["reason"], b["reason"])
+}
+
+// sameBinary compares two values as the Erlang binaries RabbitMQ holds
+// strings and byte slices as; absent values are equal.
+func sameBinary(a, b any) bool {
+	x, xok := binary(a)
+	y, yok := binary(b)
+	if !xok || !yok {
+		return a == nil && b == nil
+	}
+	return bytes.Equal(x, y)
+}
+
+func binary(v any) ([]byte, bool) {
+	switch v := v.(type) {
+	case string:
+		return []byte(v), true
+	case []byte:
+		return v, true
+	}
+	return nil, false
+}
+
+// cycles reports whether delivering the dead-lettered message m to queue
+// closes a dead-letter cycle RabbitMQ breaks: queue is in m's x-death,
+// and no death since (that one included) was a consumer's rejection.
+func cycles(m Message, queue string) bool {
+	list, _ := m.Headers["x-death"].([]any)
+	for i, d := range list {
+		t, ok := d.(runtime.Table)
+		if !ok || t["queue"] != queue {
+			continue
+		}
+		for _, d := range list[:i+1] {
+			t, ok := d.(runtime.Table)
+			if !ok || t["reason"] == "rejected" {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }

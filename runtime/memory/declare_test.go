@@ -44,26 +44,33 @@ func TestRedeclare(t *testing.T) {
 		{"exchange internal", ex(func(x *runtime.Exchange) { x.Internal = true }),
 			"inequivalent arg 'internal' for exchange 'x'"},
 		{"exchange alternate-exchange", ex(func(x *runtime.Exchange) { x.Arguments = runtime.Table{"alternate-exchange": "other"} }),
-			"inequivalent arg 'alternate-exchange' for exchange 'x' in vhost '/': received the value 'other' of type 'longstr' but current is the value 'ae' of type 'longstr'"},
+			"inequivalent arg 'alternate-exchange' for exchange 'x' in vhost '/': received 'other' but current is 'ae'"},
 		{"exchange alternate-exchange removed", ex(func(x *runtime.Exchange) { x.Arguments = nil }),
-			"inequivalent arg 'alternate-exchange' for exchange 'x' in vhost '/': received none"},
+			"inequivalent arg 'alternate-exchange' for exchange 'x' in vhost '/': received none but current is the value 'ae' of type 'longstr'"},
 		{"exchange other arguments are not compared", ex(func(x *runtime.Exchange) { x.Arguments["x-custom"] = 2 }), ""},
 		{"queue same", q(nil), ""},
 		{"queue durable", q(func(x *runtime.Queue) { x.Durable = false }),
 			"inequivalent arg 'durable' for queue 'q' in vhost '/': received 'false' but current is 'true'"},
 		{"queue exclusive", q(func(x *runtime.Queue) { x.Exclusive = true }),
-			"inequivalent arg 'exclusive' for queue 'q'"},
+			"RESOURCE_LOCKED - cannot obtain exclusive access to locked queue 'q' in vhost '/'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration."},
 		{"queue auto_delete", q(func(x *runtime.Queue) { x.AutoDelete = true }),
 			"inequivalent arg 'auto_delete' for queue 'q'"},
 		{"queue x-max-priority differs", q(func(x *runtime.Queue) { x.Arguments["x-max-priority"] = int32(5) }),
-			"inequivalent arg 'x-max-priority' for queue 'q' in vhost '/': received the value '5' of type 'signedint' but current is the value '10' of type 'signedint'"},
+			"inequivalent arg 'x-max-priority' for queue 'q' in vhost '/': received '5' but current is '10'"},
 		{"queue x-max-priority missing", q(func(x *runtime.Queue) { delete(x.Arguments, "x-max-priority") }),
 			"inequivalent arg 'x-max-priority' for queue 'q' in vhost '/': received none but current is the value '10' of type 'signedint'"},
+		// runtime.Conn sends an int64 that fits as a 32-bit signedint.
 		{"queue x-message-ttl added", q(func(x *runtime.Queue) { x.Arguments["x-message-ttl"] = int64(1000) }),
-			"inequivalent arg 'x-message-ttl' for queue 'q' in vhost '/': received the value '1000' of type 'long' but current is none"},
+			"inequivalent arg 'x-message-ttl' for queue 'q' in vhost '/': received the value '1000' of type 'signedint' but current is none"},
+		{"queue x-message-ttl over 32 bits added", q(func(x *runtime.Queue) { x.Arguments["x-message-ttl"] = int64(1) << 32 }),
+			"inequivalent arg 'x-message-ttl' for queue 'q' in vhost '/': received the value '4294967296' of type 'long' but current is none"},
+		{"queue integer is not a float", q(func(x *runtime.Queue) { x.Arguments["x-max-priority"] = 10.0 }),
+			"inequivalent arg 'x-max-priority' for queue 'q' in vhost '/': received '10.0' but current is '10'"},
+		{"queue integer is not a string", q(func(x *runtime.Queue) { x.Arguments["x-max-priority"] = "10" }),
+			"inequivalent arg 'x-max-priority' for queue 'q' in vhost '/': received '10' but current is '10'"},
 		{"queue integer width does not matter", q(func(x *runtime.Queue) { x.Arguments["x-max-priority"] = uint8(10) }), ""},
-		{"queue bytes are not a string", q(func(x *runtime.Queue) { x.Arguments["x-queue-mode"] = []byte("lazy") }),
-			"inequivalent arg 'x-queue-mode' for queue 'q' in vhost '/': received the value 'lazy' of type 'binary' but current is the value 'lazy' of type 'longstr'"},
+		// The types differ, but RabbitMQ holds both as the same binary.
+		{"queue bytes equal a string", q(func(x *runtime.Queue) { x.Arguments["x-queue-mode"] = []byte("lazy") }), ""},
 		{"queue x-queue-type classic equals none", q(func(x *runtime.Queue) { delete(x.Arguments, "x-queue-type") }), ""},
 		{"queue x-queue-type quorum", q(func(x *runtime.Queue) { x.Arguments["x-queue-type"] = "quorum" }),
 			"inequivalent arg 'x-queue-type' for queue 'q'"},
@@ -80,8 +87,8 @@ func TestRedeclare(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, runtime.ErrPreconditionFailed) || !strings.Contains(fmt.Sprint(err), tt.want) {
-				t.Fatalf("redeclare: err = %v\nwant ErrPreconditionFailed containing %q", err, tt.want)
+			if !strings.Contains(fmt.Sprint(err), tt.want) {
+				t.Fatalf("redeclare: err = %v\nwant one containing %q", err, tt.want)
 			}
 			// The entity that exists is unchanged.
 			if qs := b.Queues(); qs[0].Durable != true || qs[0].Arguments["x-max-priority"] != int32(10) {
@@ -107,7 +114,8 @@ func TestDeclareErrors(t *testing.T) {
 		{"reserved queue name", &runtime.Queue{Name: "amq.mine"}, runtime.ErrAccessRefused,
 			"queue name 'amq.mine' contains reserved prefix 'amq.*'"},
 		{"alternate-exchange not a string", &runtime.Exchange{Name: "x", Type: "direct",
-			Arguments: runtime.Table{"alternate-exchange": 1}}, runtime.ErrPreconditionFailed, "invalid arg 'alternate-exchange'"},
+			Arguments: runtime.Table{"alternate-exchange": 1}}, runtime.ErrPreconditionFailed,
+			"PRECONDITION_FAILED - invalid type 'signedint' for arg 'alternate-exchange' in exchange 'x' in vhost '/'"},
 		{"negative x-max-priority", &runtime.Queue{Name: "q", Arguments: runtime.Table{"x-max-priority": -1}},
 			runtime.ErrPreconditionFailed, "invalid arg 'x-max-priority' for queue 'q' in vhost '/'"},
 		{"x-max-priority over 255", &runtime.Queue{Name: "q", Arguments: runtime.Table{"x-max-priority": 256}},
@@ -123,7 +131,8 @@ func TestDeclareErrors(t *testing.T) {
 		{"dead-letter key without exchange", &runtime.Queue{Name: "q", Arguments: runtime.Table{"x-dead-letter-routing-key": "k"}},
 			runtime.ErrPreconditionFailed, "invalid arg 'x-dead-letter-routing-key'"},
 		{"bad x-match", &runtime.Queue{Name: "q", Bindings: []runtime.Binding{{Exchange: "amq.headers",
-			Arguments: runtime.Table{"x-match": "some"}}}}, runtime.ErrPreconditionFailed, "invalid x-match field value some"},
+			Arguments: runtime.Table{"x-match": "some"}}}}, runtime.ErrPreconditionFailed,
+			"PRECONDITION_FAILED - Invalid x-match field value <<\"some\">>; expected all, any, all-with-x, or any-with-x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -308,13 +317,15 @@ func TestInspect(t *testing.T) {
 	}
 	qs := b.Queues()
 	if len(qs) != 2 || qs[1].Name != "billing" || qs[1].Messages != 1 || len(qs[1].Bindings) != 2 ||
-		!qs[1].Durable || qs[1].Arguments["x-max-priority"] != 5 {
+		!qs[1].Durable || qs[1].Arguments["x-max-priority"] != int32(5) {
 		t.Errorf("queues = %+v", qs)
 	}
 	// What the inspection API returns is a copy.
 	qs[1].Arguments["x-max-priority"] = 1
 	got[0].Arguments["a"] = 2
-	if b.Queues()[1].Arguments["x-max-priority"] != 5 || b.Bindings()[0].Arguments["a"] != 1 {
+	// Arguments read as RabbitMQ received them from runtime.Conn: an int
+	// as a 32-bit signedint.
+	if b.Queues()[1].Arguments["x-max-priority"] != int32(5) || b.Bindings()[0].Arguments["a"] != int32(1) {
 		t.Error("changing what the inspection API returned changed the broker")
 	}
 }

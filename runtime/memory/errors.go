@@ -6,56 +6,80 @@ import (
 	"github.com/kombugen/kombugen/runtime"
 )
 
-// vhost is the only virtual host; RabbitMQ names it in every error.
-const vhost = "/"
-
 // The reply codes the broker answers requests with, and RabbitMQ's names
 // for them, which start its reply texts.
 const (
 	replyAccessRefused      = 403
 	replyNotFound           = 404
+	replyResourceLocked     = 405
 	replyPreconditionFailed = 406
 	replyCommandInvalid     = 503
+	replyInternalError      = 541
 )
+
+// maxReplyText is AMQP's limit on a reply text (a short string); RabbitMQ
+// cuts longer ones to 252 bytes and "...".
+const maxReplyText = 255
 
 // The errors below are the *runtime.BrokerError a *runtime.Conn returns
 // for the same reply from RabbitMQ, worded as RabbitMQ words it, so a test
 // reads the same against either transport and errors.Is matches
 // runtime.ErrAccessRefused, ErrNotFound and ErrPreconditionFailed.
 
-func brokerErr(code int, name, format string, args ...any) error {
-	return &runtime.BrokerError{Code: code, Reason: name + " - " + fmt.Sprintf(format, args...)}
-}
-
-func notFoundExchange(name string) error {
-	return brokerErr(replyNotFound, "NOT_FOUND", "no exchange '%s' in vhost '%s'", name, vhost)
+func brokerErr(code int, name, text string) *runtime.BrokerError {
+	reason := name
+	if text != "" {
+		reason += " - " + text
+	}
+	if len(reason) > maxReplyText {
+		reason = reason[:maxReplyText-3] + "..."
+	}
+	return &runtime.BrokerError{Code: code, Reason: reason}
 }
 
 func accessRefused(format string, args ...any) error {
-	return brokerErr(replyAccessRefused, "ACCESS_REFUSED", format, args...)
+	return brokerErr(replyAccessRefused, "ACCESS_REFUSED", fmt.Sprintf(format, args...))
+}
+
+func notFound(format string, args ...any) error {
+	return brokerErr(replyNotFound, "NOT_FOUND", fmt.Sprintf(format, args...))
+}
+
+func resourceLocked(format string, args ...any) error {
+	return brokerErr(replyResourceLocked, "RESOURCE_LOCKED", fmt.Sprintf(format, args...))
 }
 
 func preconditionFailed(format string, args ...any) error {
-	return brokerErr(replyPreconditionFailed, "PRECONDITION_FAILED", format, args...)
+	return brokerErr(replyPreconditionFailed, "PRECONDITION_FAILED", fmt.Sprintf(format, args...))
 }
 
 // commandInvalid is a hard error: RabbitMQ closes the whole connection.
 func commandInvalid(format string, args ...any) error {
-	err := brokerErr(replyCommandInvalid, "COMMAND_INVALID", format, args...)
-	err.(*runtime.BrokerError).Connection = true
+	err := brokerErr(replyCommandInvalid, "COMMAND_INVALID", fmt.Sprintf(format, args...))
+	err.Connection = true
 	return err
 }
 
-// inequivalent is RabbitMQ's answer to a redeclare that differs from the
-// entity that exists; kind is "exchange" or "queue".
-func inequivalent(kind, name, arg, received, current string) error {
-	return preconditionFailed("inequivalent arg '%s' for %s '%s' in vhost '%s': received %s but current is %s",
-		arg, kind, name, vhost, received, current)
+// internalError is RabbitMQ's answer when a frame crashes its parser, as a
+// header it cannot read does: the connection closes.
+func internalError() error {
+	err := brokerErr(replyInternalError, "INTERNAL_ERROR", "")
+	err.Connection = true
+	return err
 }
 
-// invalidArg is RabbitMQ's answer to a declare argument it cannot accept.
-func invalidArg(kind, name, arg, why string) error {
-	return preconditionFailed("invalid arg '%s' for %s '%s' in vhost '%s': %s", arg, kind, name, vhost, why)
+// resource names an entity as RabbitMQ's rabbit_misc:rs does in its reply
+// texts: "queue 'q' in vhost '/'".
+func (b *Broker) resource(kind, name string) string {
+	return fmt.Sprintf("%s '%s' in vhost '%s'", kind, name, b.vhost)
+}
+
+func (b *Broker) noExchange(name string) error {
+	return notFound("no %s", b.resource("exchange", name))
+}
+
+func (b *Broker) noQueue(name string) error {
+	return notFound("no %s", b.resource("queue", name))
 }
 
 func closedErr(op string) error {

@@ -109,7 +109,7 @@ func ExampleWithClock() {
 	q := &runtime.Queue{Name: "reminders", Arguments: runtime.Table{"x-message-ttl": 60_000}}
 	p := runtime.NewProducer(b, runtime.WithDeclare(q), runtime.WithRoutingKey("reminders"))
 	ctx := context.Background()
-	for _, ttl := range []time.Duration{0, 10 * time.Second} {
+	for _, ttl := range []time.Duration{10 * time.Second, 0} {
 		if err := p.Publish(ctx, fmt.Sprintf("ttl %v", ttl), runtime.WithTTL(ttl)); err != nil {
 			log.Fatal(err)
 		}

@@ -15,18 +15,21 @@ const (
 	headers = "headers"
 )
 
-// exchange is an exchange and the bindings from it to queues.
+// exchange is an exchange and the bindings from it to queues and to other
+// exchanges.
 type exchange struct {
 	decl     runtime.Exchange
 	bindings []*binding
 }
 
-// binding routes messages from an exchange to the queue named queue.
+// binding routes messages from an exchange to the queue or, with
+// toExchange, the exchange named dest.
 type binding struct {
-	queue string
-	key   string
-	args  runtime.Table
-	words []string // key's topic words, split once
+	dest       string
+	toExchange bool
+	key        string
+	args       runtime.Table
+	words      []string // key's topic words, split once
 }
 
 // predeclared returns the exchanges every RabbitMQ virtual host has.
@@ -49,16 +52,16 @@ func knownType(t string) bool {
 	return false
 }
 
-// matches reports whether b takes a message with this key (already split
-// into words for a topic exchange) and these headers.
-func (x *exchange) matches(b *binding, key string, words []string, hdrs runtime.Table) bool {
+// matches reports whether b takes a message with these routing keys
+// (each split into words, for a topic exchange) and headers.
+func (x *exchange) matches(b *binding, keys []string, words [][]string, hdrs runtime.Table) bool {
 	switch x.decl.Type {
 	case direct:
-		return b.key == key
+		return slices.Contains(keys, b.key)
 	case fanout:
 		return true
 	case topic:
-		return routing.TopicMatch(b.words, words)
+		return slices.ContainsFunc(words, func(w []string) bool { return routing.TopicMatch(b.words, w) })
 	case headers:
 		return headersMatch(b.args, hdrs)
 	}
@@ -66,21 +69,24 @@ func (x *exchange) matches(b *binding, key string, words []string, hdrs runtime.
 }
 
 // bind adds b unless the same binding exists: binding twice is no error in
-// AMQP, and a binding is its queue, key and arguments together.
+// AMQP, and a binding is its destination, key and arguments together.
 func (x *exchange) bind(b *binding) {
 	for _, old := range x.bindings {
-		if old.queue == b.queue && old.key == b.key && sameTable(old.args, b.args) {
+		if old.dest == b.dest && old.toExchange == b.toExchange && old.key == b.key && sameTable(old.args, b.args) {
 			return
 		}
 	}
 	x.bindings = append(x.bindings, b)
 }
 
-// unbindQueue removes every binding to queue and reports whether that left
-// x, which had some, with none: the moment an auto-delete exchange goes.
-func (x *exchange) unbindQueue(queue string) (emptied bool) {
+// unbind removes every binding to the queue or exchange dest and reports
+// whether that left x, which had some, with none: the moment an
+// auto-delete exchange goes.
+func (x *exchange) unbind(dest string, toExchange bool) (emptied bool) {
 	had := len(x.bindings) > 0
-	x.bindings = slices.DeleteFunc(x.bindings, func(b *binding) bool { return b.queue == queue })
+	x.bindings = slices.DeleteFunc(x.bindings, func(b *binding) bool {
+		return b.dest == dest && b.toExchange == toExchange
+	})
 	return had && len(x.bindings) == 0
 }
 

@@ -11,8 +11,8 @@ import (
 
 // headersMatch reports whether a message with headers matches a headers
 // binding with args, as RabbitMQ decides (see routing.HeadersMatch), values
-// compared by looselyEqual: an int32 1 matches an int64 1, the string "1"
-// does not.
+// compared by looselyEqual: an int32 1 matches an int64 1 and a float 1.0,
+// the string "1" does not.
 func headersMatch(args, headers runtime.Table) bool {
 	return routing.HeadersMatch(args, headers, looselyEqual)
 }

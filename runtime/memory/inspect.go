@@ -11,14 +11,15 @@ import (
 
 // The inspection API below is for tests and examples. It works after Close
 // too, so that what a program left behind can be read, and each call sees
-// the broker at the clock's current time: expired messages are gone.
+// the broker at the clock's current time.
 
 // QueueInfo describes a queue as the broker holds it.
 type QueueInfo struct {
 	// Queue is the queue as first declared (the name the broker gave it,
 	// if it had none), with Bindings holding its current bindings.
 	runtime.Queue
-	// Messages is how many messages it holds.
+	// Messages is how many messages it holds, as RabbitMQ counts them:
+	// messages whose TTL ran out behind the head included (see Len).
 	Messages int
 }
 
@@ -76,7 +77,10 @@ func (b *Broker) bindings() []Binding {
 	var out []Binding
 	for _, x := range b.exchanges {
 		for _, bd := range x.bindings {
-			out = append(out, Binding{Exchange: x.decl.Name, Queue: bd.queue,
+			if bd.toExchange {
+				continue
+			}
+			out = append(out, Binding{Exchange: x.decl.Name, Queue: bd.dest,
 				RoutingKey: bd.key, Arguments: copyTable(bd.args)})
 		}
 	}
@@ -87,25 +91,30 @@ func (b *Broker) bindings() []Binding {
 	return out
 }
 
-// Messages returns the messages queue holds, in the order it would deliver
-// them, without removing them. It returns nil for a queue that does not
-// exist.
+// Messages returns the messages a consumer would receive from queue, in
+// order, without removing them: its head, and every message behind it
+// whose TTL has not run out (one that has is dropped when it reaches the
+// head, though it counts in Len until then). It returns nil for a queue
+// that does not exist.
 func (b *Broker) Messages(queue string) []Message {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.tick()
+	now := b.tick()
 	q := b.queues[queue]
 	if q == nil {
 		return nil
 	}
-	out := make([]Message, len(q.entries))
-	for i, e := range q.entries {
-		out[i] = e.msg.clone()
+	var out []Message
+	for _, e := range q.deliverable(now) {
+		out = append(out, e.msg.clone())
 	}
 	return out
 }
 
-// Len returns how many messages queue holds; 0 if it does not exist.
+// Len returns how many messages queue holds, as RabbitMQ counts them (the
+// message count of queue.declare): messages whose TTL ran out behind a
+// live head still count, until they reach the head. It returns 0 for a
+// queue that does not exist.
 func (b *Broker) Len(queue string) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -117,8 +126,10 @@ func (b *Broker) Len(queue string) int {
 }
 
 // Get removes and returns the message queue would deliver next, as
-// basic.get with automatic acknowledgement does. ok is false when the
-// queue is empty or does not exist.
+// basic.get with automatic acknowledgement does, and counts as a use of
+// the queue for x-expires. The messages whose TTL ran out that this
+// brings to the head are then dropped or dead-lettered. ok is false when
+// the queue is empty or does not exist.
 func (b *Broker) Get(queue string) (m Message, ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -127,11 +138,11 @@ func (b *Broker) Get(queue string) (m Message, ok bool) {
 	if q == nil {
 		return Message{}, false
 	}
-	q.lastUsed = now
-	if len(q.entries) == 0 {
+	e, ok := b.take(q, now)
+	if !ok {
 		return Message{}, false
 	}
-	return q.pop().msg.clone(), true
+	return e.msg.clone(), true
 }
 
 // Purge removes every message from queue and returns how many there were.
@@ -156,16 +167,21 @@ func (b *Broker) DeleteQueue(queue string) int {
 	return b.deleteQueue(queue)
 }
 
-// DeleteExchange deletes the exchange name and its bindings. The
+// DeleteExchange deletes the exchange name and the bindings from and to
+// it; auto-delete exchanges left without bindings go too. The
 // predeclared exchanges cannot be deleted (runtime.ErrAccessRefused).
 // Deleting an exchange that does not exist does nothing.
 func (b *Broker) DeleteExchange(name string) error {
-	if (&runtime.Exchange{Name: name}).Predeclared() {
+	switch {
+	case name == "":
+		return fmt.Errorf("delete exchange %q: %w", name, accessRefused("operation not permitted on the default exchange"))
+	case (&runtime.Exchange{Name: name}).Predeclared():
 		return fmt.Errorf("delete exchange %q: %w", name,
-			accessRefused("exchange '%s' in vhost '%s' belongs to the broker", name, vhost))
+			accessRefused("deletion of system %s not allowed", b.resource("exchange", name)))
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	delete(b.exchanges, name)
+	b.tick()
+	b.deleteExchange(name)
 	return nil
 }

@@ -226,3 +226,39 @@ func TestPublishErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestHeadersNestedValues: values nested in tables and arrays compare with
+// their AMQP types, as RabbitMQ compares them, and the types are those the
+// wire carries: every Go integer width that fits is a signed 32-bit field,
+// so int64(1) in a binding matches 1 in a header. Top-level values compare
+// by value alone.
+func TestHeadersNestedValues(t *testing.T) {
+	b := newBroker(t)
+	bind := func(name string, args runtime.Table) *runtime.Queue {
+		return &runtime.Queue{Name: name, Durable: true,
+			Bindings: []runtime.Binding{{Exchange: "amq.headers", Arguments: args}}}
+	}
+	declare(t, b,
+		bind("nested-int64", runtime.Table{"t": runtime.Table{"a": int64(1)}, "l": []any{int64(1)}}),
+		bind("nested-float", runtime.Table{"l": []any{1.0}}),
+		bind("top-float", runtime.Table{"n": 1.0}),
+		bind("nested-long", runtime.Table{"l": []any{int64(1) << 40}}),
+	)
+	publish(t, b, "amq.headers", "", "ints", func(p *runtime.Publishing) {
+		p.Headers = runtime.Table{"t": runtime.Table{"a": 1}, "l": []any{1}, "n": 1}
+	})
+	publish(t, b, "amq.headers", "", "long", func(p *runtime.Publishing) {
+		p.Headers = runtime.Table{"l": []any{1 << 40}}
+	})
+	want := map[string][]string{
+		"nested-int64": {"ints"},
+		"nested-float": nil, // a nested double is not a nested integer
+		"top-float":    {"ints"},
+		"nested-long":  {"long"},
+	}
+	for q, w := range want {
+		if got := bodies(b, q); !slices.Equal(got, w) {
+			t.Errorf("%s holds %v, want %v", q, got, w)
+		}
+	}
+}

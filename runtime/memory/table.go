@@ -2,16 +2,48 @@ package memory
 
 import (
 	"bytes"
-	"fmt"
+	"maps"
 	"math"
-	"time"
+	"slices"
 
+	"github.com/kombugen/kombugen/internal/amqptable"
 	"github.com/kombugen/kombugen/runtime"
 )
 
+// received returns a copy of t as RabbitMQ receives it from runtime.Conn:
+// integers in the width the runtime writes them (an int 5 arrives as a
+// 32-bit signedint), times in whole seconds. The broker keeps headers,
+// arguments and binding arguments in this form, so that it compares and
+// reports them as RabbitMQ does, and consumers read them back as they
+// would from RabbitMQ. A nil table stays nil: on the wire "no headers" and
+// "an empty headers table" differ.
+func received(t runtime.Table) runtime.Table {
+	out := amqptable.ReceivedTable(t)
+	for k, v := range out {
+		out[k] = ownBytes(v)
+	}
+	return out
+}
+
+// ownBytes copies the byte slices amqptable.Received leaves shared.
+func ownBytes(v any) any {
+	switch v := v.(type) {
+	case []byte:
+		return bytes.Clone(v)
+	case []any:
+		for i, e := range v {
+			v[i] = ownBytes(e)
+		}
+	case runtime.Table:
+		for k, e := range v {
+			v[k] = ownBytes(e)
+		}
+	}
+	return v
+}
+
 // copyTable returns a deep copy of t, so that the broker never shares a map
-// or byte slice with its caller. A nil table stays nil: on the wire "no
-// headers" and "an empty headers table" differ.
+// or byte slice with its caller. A nil table stays nil.
 func copyTable(t runtime.Table) runtime.Table {
 	if t == nil {
 		return nil
@@ -39,79 +71,14 @@ func copyValue(v any) any {
 	return v
 }
 
-// typeName returns the name RabbitMQ gives the AMQP field type that
-// amqp091-go writes for v, as it appears in RabbitMQ's error messages.
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "void"
-	case bool:
-		return "bool"
-	case int8:
-		return "byte"
-	case uint8:
-		return "unsignedbyte"
-	case int16:
-		return "short"
-	case uint16:
-		return "unsignedshort"
-	case int, int32:
-		return "signedint"
-	case uint32:
-		return "unsignedint"
-	case int64, uint, uint64:
-		return "long"
-	case float32:
-		return "float"
-	case float64:
-		return "double"
-	case string:
-		return "longstr"
-	case []byte:
-		return "binary"
-	case time.Time:
-		return "timestamp"
-	case []any:
-		return "array"
-	case runtime.Table:
-		return "table"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-// typeClass groups the types RabbitMQ treats as one when it compares
-// declare arguments: every integer width is "int", both float widths
-// "float".
-func typeClass(v any) string {
-	if _, ok := integer(v); ok {
-		return "int"
-	}
-	switch v.(type) {
-	case float32, float64:
-		return "float"
-	}
-	return typeName(v)
-}
+func sortedKeys(t runtime.Table) []string { return slices.Sorted(maps.Keys(t)) }
 
 // integer returns v as an int64 if it is one of Go's integer types and fits.
 func integer(v any) (int64, bool) {
+	if n, ok := amqptable.Integer(v); ok {
+		return n, true
+	}
 	switch v := v.(type) {
-	case int:
-		return int64(v), true
-	case int8:
-		return int64(v), true
-	case int16:
-		return int64(v), true
-	case int32:
-		return int64(v), true
-	case int64:
-		return v, true
-	case uint8:
-		return int64(v), true
-	case uint16:
-		return int64(v), true
-	case uint32:
-		return int64(v), true
 	case uint:
 		return int64(v), v <= math.MaxInt64
 	case uint64:
@@ -120,109 +87,19 @@ func integer(v any) (int64, bool) {
 	return 0, false
 }
 
-// number returns v as a float64 if it is an AMQP number. A timestamp counts
-// as its seconds, which is what it is on the wire and inside RabbitMQ.
-func number(v any) (float64, bool) {
-	if i, ok := integer(v); ok {
-		return float64(i), true
-	}
-	switch v := v.(type) {
-	case float32:
-		return float64(v), true
-	case float64:
-		return v, true
-	case time.Time:
-		return float64(v.Unix()), true
-	}
-	return 0, false
-}
-
-// binary returns the bytes of a string or byte slice: RabbitMQ holds both
-// longstr and binary values as Erlang binaries.
-func binary(v any) ([]byte, bool) {
-	switch v := v.(type) {
-	case string:
-		return []byte(v), true
-	case []byte:
-		return v, true
-	}
-	return nil, false
-}
-
 // looselyEqual compares two top-level field values the way RabbitMQ's
-// headers exchange does (Erlang's ==, ignoring the field types): numbers by
-// value whatever their width, strings and byte slices by their bytes.
-// Values nested in arrays and tables keep their types, as Erlang compares
-// the {Type, Value} pairs there.
+// headers exchange does, with Erlang's == on their values, whatever their
+// types: numbers by value (an integer equals a float or a timestamp of the
+// same value), strings and byte slices by their bytes. Values nested in
+// arrays and tables are compared with their types, as Erlang compares the
+// {Type, Value} pairs there: a nested 1 (signedint) is not a nested 1.0
+// (double), nor a nested int64 beyond 32 bits of the same value.
 func looselyEqual(a, b any) bool {
-	if x, ok := integer(a); ok {
-		if y, ok := integer(b); ok {
-			return x == y // exact, where float64 would round
-		}
-	}
-	if x, ok := number(a); ok {
-		y, ok := number(b)
-		return ok && x == y
-	}
-	if x, ok := binary(a); ok {
-		y, ok := binary(b)
-		return ok && bytes.Equal(x, y)
-	}
-	switch a := a.(type) {
-	case nil:
-		return b == nil
-	case bool:
-		y, ok := b.(bool)
-		return ok && a == y
-	case []any:
-		y, ok := b.([]any)
-		return ok && sameArray(a, y)
-	case runtime.Table:
-		y, ok := b.(runtime.Table)
-		return ok && sameTable(a, y)
-	}
-	return false
+	return erlEqual(toField(a).val, toField(b).val, false)
 }
 
-// strictlyEqual compares nested values: same AMQP type and equal value.
-func strictlyEqual(a, b any) bool {
-	return typeName(a) == typeName(b) && looselyEqual(a, b)
-}
-
-func sameArray(a, b []any) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !strictlyEqual(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
+// sameTable reports whether two tables are the same Erlang term, types
+// included: whether two bindings' arguments make them one binding.
 func sameTable(a, b runtime.Table) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		w, ok := b[k]
-		if !ok || !strictlyEqual(v, w) {
-			return false
-		}
-	}
-	return true
-}
-
-// describe formats a declare argument as RabbitMQ does in its
-// "inequivalent arg" errors: "none" when absent, otherwise the value and
-// its type.
-func describe(v any, present bool) string {
-	if !present {
-		return "none"
-	}
-	if b, ok := v.([]byte); ok {
-		return fmt.Sprintf("the value '%s' of type '%s'", b, typeName(v))
-	}
-	return fmt.Sprintf("the value '%v' of type '%s'", v, typeName(v))
+	return erlEqual(toField(a), toField(b), true)
 }
