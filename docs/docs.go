@@ -8,13 +8,20 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/schema"
 )
 
-// Write writes the Markdown documentation of s to w.
+// Write writes the Markdown documentation of s to w. The Go names it gives
+// are the generated code's; when they clash, it writes nothing and returns
+// the schema.ErrorList of gomodel.Build.
 func Write(w io.Writer, s *schema.Schema) error {
+	model, err := gomodel.Build(s)
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
-	d := &doc{w: bw, s: s, slugs: slugger{}, anchors: map[string]string{}, routes: map[string]routes{}}
+	d := &doc{w: bw, s: s, model: model, slugs: slugger{}, anchors: map[string]string{}, routes: map[string]routes{}}
 	for _, m := range s.Messages {
 		d.routes[m.Name] = route(s, m)
 	}
@@ -34,6 +41,8 @@ func Write(w io.Writer, s *schema.Schema) error {
 type doc struct {
 	w *bufio.Writer
 	s *schema.Schema
+	// model gives the Go names.
+	model *gomodel.File
 	// slugs hands out heading anchors; anchors holds those of messages,
 	// types and producers, keyed by kind and name.
 	slugs   slugger

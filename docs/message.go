@@ -30,7 +30,7 @@ func (d *doc) message(m *schema.Message) {
 	d.line("- Exchange: " + exchangeCode(m.Exchange, false) + " (" + mdInline(typ) + ")")
 	d.line("- Routing key: " + code(m.RoutingKey.Template, false))
 	d.line("- Body: " + d.body(m))
-	d.line("- Go type: " + code(m.GoName, false))
+	d.line("- Go type: " + code(d.model.Message(m.Name).GoName, false))
 	d.line("- Published by: " + d.publishers(m))
 	d.line("")
 	d.params(m)

@@ -19,11 +19,11 @@ func (d *doc) types() {
 			d.line("")
 		}
 		if t.Kind == schema.KindEnum {
-			d.line("Enum (Go " + code(t.GoName, false) + "), one of: " + d.enumValuesText(t) + ".")
+			d.line("Enum (Go " + code(d.model.Type(t.Name).GoName, false) + "), one of: " + d.enumValuesText(t) + ".")
 			d.line("")
 			continue
 		}
-		d.line("Struct (Go " + code(t.GoName, false) + "):")
+		d.line("Struct (Go " + code(d.model.Type(t.Name).GoName, false) + "):")
 		d.line("")
 		d.fields(t.Fields)
 	}
@@ -105,7 +105,8 @@ func (d *doc) producers() {
 			d.line(mdBlock(p.Description))
 			d.line("")
 		}
-		d.line("- Go type: " + code(p.GoName, false) + ", made by " + code(p.Constructor, false))
+		gp := d.model.Producer(p.Name)
+		d.line("- Go type: " + code(gp.GoName, false) + ", made by " + code(gp.Constructor, false))
 		if p.Exchange != "" || len(p.Messages) > 0 {
 			d.line("- Default exchange: " + exchangeCode(p.Exchange, false))
 		}

@@ -16,8 +16,13 @@ const commentWidth = 80
 // it: first, then the schema's description as further paragraphs. Every line
 // becomes a // comment of its own, so no text can end the comment early or be
 // read as code: "*/", backticks and newlines in a description stay inside it.
+// Both are made safe by commentLines: first holds schema names and values,
+// which may hold anything.
 func doc(first, description string) *jen.Statement {
-	lines := wrap(first)
+	var lines []string
+	for _, l := range commentLines(first) {
+		lines = append(lines, wrap(l)...)
+	}
 	if d := strings.TrimSpace(description); d != "" {
 		lines = append(lines, "")
 		for _, l := range commentLines(d) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -35,7 +36,7 @@ func TestEncodersRandomSchemas(t *testing.T) {
 	for seed := first; seed < first+uint64(n); seed++ {
 		rs := buildRandSchema(seed, buildOptions{})
 		file := fmt.Sprintf("prop%03d.kombugen.yaml", seed)
-		s, err := schema.Parse(file, rs.src, schema.Options{})
+		s, err := checkSchema(file, rs.src, schema.Options{})
 		if err != nil || s.Package == "main" {
 			// TestGeneratedCodeCompiles counts the rejections; a command
 			// cannot be imported.
@@ -48,13 +49,17 @@ func TestEncodersRandomSchemas(t *testing.T) {
 		sources[c.name] = rs.src
 		alias := fmt.Sprintf("p%03d", seed-first)
 		fmt.Fprintf(&imports, "\t%s \"github.com/kombugen/kombugen/generator/%s\"\n", alias, filepath.ToSlash(c.dir))
+		model, err := gomodel.Build(s)
+		if err != nil {
+			continue
+		}
 		var names []string
-		for _, typ := range s.Types {
+		for _, typ := range model.Types {
 			if typ.Kind == schema.KindStruct {
 				names = append(names, typ.GoName)
 			}
 		}
-		for _, m := range s.Messages {
+		for _, m := range model.Messages {
 			if m.Body == schema.BodyFields {
 				names = append(names, m.GoName)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -41,34 +42,34 @@ type jsonMethod struct {
 //		}
 //		return runtime.CloseJSONObject(dst, start), nil
 //	}
-func (g *gen) genAppendJSON(goName string, fields []*schema.Field) {
+func (g *gen) genAppendJSON(goName string, fields []*gomodel.Field) {
 	w := &jsonMethod{}
 	var body []jen.Code
 	for _, f := range fields {
 		body = append(body, w.field(f)...)
 	}
 	head := []jen.Code{
-		jen.If(jen.Id("m").Op("==").Nil()).Block(jen.Return(jen.Append(jen.Id("dst"), jen.Lit("null").Op("...")), jen.Nil())),
+		jen.If(jen.Id(gomodel.Receiver).Op("==").Nil()).Block(jen.Return(jen.Append(jen.Id(gomodel.Dst), jen.Lit("null").Op("...")), jen.Nil())),
 	}
 	if w.usesErr {
 		head = append(head, jen.Var().Err().Error())
 	}
-	head = append(head, jen.Id("start").Op(":=").Len(jen.Id("dst")))
+	head = append(head, jen.Id(gomodel.Start).Op(":=").Len(jen.Id(gomodel.Dst)))
 	body = append(head, body...)
-	body = append(body, jen.Return(jen.Qual(runtimePkg, "CloseJSONObject").Call(jen.Id("dst"), jen.Id("start")), jen.Nil()))
+	body = append(body, jen.Return(jen.Qual(runtimePkg, "CloseJSONObject").Call(jen.Id(gomodel.Dst), jen.Id(gomodel.Start)), jen.Nil()))
 	g.f.Comment("AppendJSON appends m to dst as encoding/json encodes it with HTML escaping")
 	g.f.Comment("off, without reflection: the json serializer calls it (runtime.JSONAppender).")
-	g.f.Func().Params(jen.Id("m").Op("*").Id(goName)).Id("AppendJSON").
-		Params(jen.Id("dst").Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(body...)
+	g.f.Func().Params(jen.Id(gomodel.Receiver).Op("*").Id(goName)).Id("AppendJSON").
+		Params(jen.Id(gomodel.Dst).Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(body...)
 	g.f.Line()
 }
 
 // field emits one field: its key and value, under the test of omitempty
 // for an optional field (a nil pointer, an empty slice, map or bytes, a
 // nil any), as encoding/json reads the struct tags fieldDecl writes.
-func (w *jsonMethod) field(f *schema.Field) []jen.Code {
-	val := func() *jen.Statement { return jen.Id("m").Dot(f.GoName) }
-	key := jen.Id("dst").Op("=").Append(jen.Id("dst"), jsonKey(f.Name).Op("..."))
+func (w *jsonMethod) field(f *gomodel.Field) []jen.Code {
+	val := func() *jen.Statement { return jen.Id(gomodel.Receiver).Dot(f.GoName) }
+	key := jen.Id(gomodel.Dst).Op("=").Append(jen.Id(gomodel.Dst), jsonKey(f.Name).Op("..."))
 	if f.Required {
 		return append([]jen.Code{key}, w.value(f.Type, val, 0, true)...)
 	}
@@ -78,7 +79,7 @@ func (w *jsonMethod) field(f *schema.Field) []jen.Code {
 	case f.Type.Kind == schema.KindAny:
 		present = val().Op("!=").Nil()
 		write = w.value(f.Type, val, 0, true)
-	case !pointerWhenOptional(f.Type):
+	case !gomodel.IsPointer(f.Field):
 		// A slice, map or bytes: empty is absent, so it is not nil here.
 		present = jen.Len(val()).Op("!=").Lit(0)
 		write = w.value(f.Type, val, 0, false)
@@ -88,7 +89,7 @@ func (w *jsonMethod) field(f *schema.Field) []jen.Code {
 		write = w.value(f.Type, val, 0, false)
 	case f.Type.Kind == schema.KindTime:
 		present = val().Op("!=").Nil()
-		write = w.failing(jen.Qual(runtimePkg, "AppendJSONTimePointer").Call(jen.Id("dst"), val()))
+		write = w.failing(jen.Qual(runtimePkg, "AppendJSONTimePointer").Call(jen.Id(gomodel.Dst), val()))
 	default:
 		present = val().Op("!=").Nil()
 		write = w.value(f.Type, func() *jen.Statement { return jen.Op("*").Add(val()) }, 0, false)
@@ -118,8 +119,8 @@ func jsonKey(name string) *jen.Statement {
 // whether a slice, map or bytes may be nil here, which encoding/json
 // writes as null.
 func (w *jsonMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth int, mayBeNil bool) []jen.Code {
-	set := func(call jen.Code) []jen.Code { return []jen.Code{jen.Id("dst").Op("=").Add(call)} }
-	dst := jen.Id("dst")
+	set := func(call jen.Code) []jen.Code { return []jen.Code{jen.Id(gomodel.Dst).Op("=").Add(call)} }
+	dst := jen.Id(gomodel.Dst)
 	switch t.Kind {
 	case schema.KindString:
 		return set(jen.Qual(runtimePkg, "AppendJSONString").Call(dst, val()))
@@ -162,8 +163,8 @@ func (w *jsonMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth i
 //	}
 func (w *jsonMethod) failing(call jen.Code) []jen.Code {
 	w.usesErr = true
-	return []jen.Code{jen.If(jen.List(jen.Id("dst"), jen.Err()).Op("=").Add(call), jen.Err().Op("!=").Nil()).Block(
-		jen.Return(jen.Id("dst"), jen.Err()))}
+	return []jen.Code{jen.If(jen.List(jen.Id(gomodel.Dst), jen.Err()).Op("=").Add(call), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(jen.Id(gomodel.Dst), jen.Err()))}
 }
 
 // nullWhenNil emits
@@ -180,17 +181,8 @@ func nullWhenNil(val func() *jen.Statement, mayBeNil bool, write []jen.Code) []j
 		return write
 	}
 	return []jen.Code{jen.If(val().Op("==").Nil()).Block(
-		jen.Id("dst").Op("=").Append(jen.Id("dst"), jen.Lit("null").Op("...")),
+		jen.Id(gomodel.Dst).Op("=").Append(jen.Id(gomodel.Dst), jen.Lit("null").Op("...")),
 	).Else().Block(write...)}
-}
-
-// loopVar names a loop variable: i, e, k at the outer loop, then i1, e1,
-// k1 and so on.
-func loopVar(letter string, depth int) string {
-	if depth == 0 {
-		return letter
-	}
-	return fmt.Sprintf("%s%d", letter, depth)
 }
 
 // slice emits
@@ -204,7 +196,7 @@ func loopVar(letter string, depth int) string {
 //	}
 //	dst = append(dst, ']')
 func (w *jsonMethod) slice(t *schema.TypeRef, val func() *jen.Statement, depth int) []jen.Code {
-	i, e := loopVar("i", depth), loopVar("e", depth)
+	i, e := gomodel.LoopVar(gomodel.LoopIndex, depth), gomodel.LoopVar(gomodel.LoopElem, depth)
 	body := []jen.Code{comma(i)}
 	body = append(body, w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true)...)
 	return []jen.Code{
@@ -228,10 +220,10 @@ func (w *jsonMethod) slice(t *schema.TypeRef, val func() *jen.Statement, depth i
 //	}
 //	dst = append(dst, '}')
 func (w *jsonMethod) jsonMap(t *schema.TypeRef, val func() *jen.Statement, depth int) []jen.Code {
-	i, k, e := loopVar("i", depth), loopVar("k", depth), loopVar("e", depth)
+	i, k, e := gomodel.LoopVar(gomodel.LoopIndex, depth), gomodel.LoopVar(gomodel.LoopKey, depth), gomodel.LoopVar(gomodel.LoopElem, depth)
 	body := []jen.Code{
 		comma(i),
-		jen.Id("dst").Op("=").Qual(runtimePkg, "AppendJSONString").Call(jen.Id("dst"), jen.Id(k)),
+		jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendJSONString").Call(jen.Id(gomodel.Dst), jen.Id(k)),
 		appendByte(':'),
 		jen.Id(e).Op(":=").Add(val()).Index(jen.Id(k)),
 	}
@@ -250,5 +242,5 @@ func comma(i string) jen.Code {
 
 // appendByte emits dst = append(dst, '['), the byte as a rune literal.
 func appendByte(b byte) jen.Code {
-	return jen.Id("dst").Op("=").Append(jen.Id("dst"), jen.Op(strconv.QuoteRune(rune(b))))
+	return jen.Id(gomodel.Dst).Op("=").Append(jen.Id(gomodel.Dst), jen.Op(strconv.QuoteRune(rune(b))))
 }

@@ -6,11 +6,12 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/schema"
 )
 
 // genMessage emits a message's Go type and its runtime.MessageType.
-func (g *gen) genMessage(m *schema.Message) {
+func (g *gen) genMessage(m *gomodel.Message) {
 	first := fmt.Sprintf("%s is the message %q, published to %s with routing key %q.",
 		m.GoName, m.Name, exchangeText(m.Exchange), m.RoutingKey.Template)
 	switch m.Body {
@@ -37,15 +38,12 @@ func exchangeText(name string) string {
 	return fmt.Sprintf("exchange %q", name)
 }
 
-// messageTypeVar names a message's runtime.MessageType.
-func messageTypeVar(m *schema.Message) string { return "kombugen" + m.GoName + "Type" }
-
 // genMessageType emits the message's publishing policy, every key spelled
 // out so that a reviewer sees what is in effect:
 //
 //	var kombugenOrderCreatedType = runtime.NewMessageType("OrderCreated", "orders",
 //		runtime.WithSerializer("json"), ...)
-func (g *gen) genMessageType(m *schema.Message) {
+func (g *gen) genMessageType(m *gomodel.Message) {
 	p := m.Policy
 	opts := []jen.Code{
 		jen.Lit(m.Name), jen.Lit(m.Exchange),
@@ -61,8 +59,7 @@ func (g *gen) genMessageType(m *schema.Message) {
 	if len(m.Headers) > 0 {
 		opts = append(opts, option("WithHeaders", table(m.Headers)))
 	}
-	g.f.Comment(fmt.Sprintf("%s is how %s is published.", messageTypeVar(m), m.Name))
-	g.f.Var().Id(messageTypeVar(m)).Op("=").Qual(runtimePkg, "NewMessageType").CallFunc(func(gr *jen.Group) {
+	g.f.Add(doc(fmt.Sprintf("%s is how %s is published.", m.TypeVar, m.Name), "")).Var().Id(m.TypeVar).Op("=").Qual(runtimePkg, "NewMessageType").CallFunc(func(gr *jen.Group) {
 		for _, o := range opts {
 			gr.Line().Add(o)
 		}

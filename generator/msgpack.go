@@ -8,6 +8,7 @@ import (
 	"github.com/dave/jennifer/jen"
 	"github.com/vmihailenco/msgpack/v5"
 
+	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -42,7 +43,7 @@ type msgpackMethod struct {
 //		}
 //		return runtime.EndMsgpackMap(dst, start, 6, n), nil
 //	}
-func (g *gen) genAppendMsgpack(goName string, fields []*schema.Field) {
+func (g *gen) genAppendMsgpack(goName string, fields []*gomodel.Field) {
 	w := &msgpackMethod{}
 	var body []jen.Code
 	written, always := 0, 0
@@ -58,28 +59,28 @@ func (g *gen) genAppendMsgpack(goName string, fields []*schema.Field) {
 		body = append(body, w.field(f, mf)...)
 	}
 	head := []jen.Code{
-		jen.If(jen.Id("m").Op("==").Nil()).Block(jen.Return(jen.Qual(runtimePkg, "AppendMsgpackNil").Call(jen.Id("dst")), jen.Nil())),
+		jen.If(jen.Id(gomodel.Receiver).Op("==").Nil()).Block(jen.Return(jen.Qual(runtimePkg, "AppendMsgpackNil").Call(jen.Id(gomodel.Dst)), jen.Nil())),
 	}
 	if w.usesErr {
 		head = append(head, jen.Var().Err().Error())
 	}
-	end := jen.Return(jen.Id("dst"), jen.Nil())
+	end := jen.Return(jen.Id(gomodel.Dst), jen.Nil())
 	if always == written {
-		head = append(head, jen.Id("dst").Op("=").Qual(runtimePkg, "AppendMsgpackMapLen").Call(jen.Id("dst"), jen.Lit(written)))
+		head = append(head, jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendMsgpackMapLen").Call(jen.Id(gomodel.Dst), jen.Lit(written)))
 	} else {
 		head = append(head,
-			jen.Id("start").Op(":=").Len(jen.Id("dst")),
-			jen.Id("dst").Op("=").Qual(runtimePkg, "BeginMsgpackMap").Call(jen.Id("dst"), jen.Lit(written)),
-			jen.Id("n").Op(":=").Lit(always),
+			jen.Id(gomodel.Start).Op(":=").Len(jen.Id(gomodel.Dst)),
+			jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "BeginMsgpackMap").Call(jen.Id(gomodel.Dst), jen.Lit(written)),
+			jen.Id(gomodel.Count).Op(":=").Lit(always),
 		)
-		end = jen.Return(jen.Qual(runtimePkg, "EndMsgpackMap").Call(jen.Id("dst"), jen.Id("start"), jen.Lit(written), jen.Id("n")), jen.Nil())
+		end = jen.Return(jen.Qual(runtimePkg, "EndMsgpackMap").Call(jen.Id(gomodel.Dst), jen.Id(gomodel.Start), jen.Lit(written), jen.Id(gomodel.Count)), jen.Nil())
 	}
 	body = append(append(head, body...), end)
 	g.f.Comment("AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries")
 	g.f.Comment("in key order, without reflection: the msgpack serializer calls it")
 	g.f.Comment("(runtime.MsgpackAppender).")
-	g.f.Func().Params(jen.Id("m").Op("*").Id(goName)).Id("AppendMsgpack").
-		Params(jen.Id("dst").Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(body...)
+	g.f.Func().Params(jen.Id(gomodel.Receiver).Op("*").Id(goName)).Id("AppendMsgpack").
+		Params(jen.Id(gomodel.Dst).Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(body...)
 	g.f.Line()
 }
 
@@ -96,7 +97,7 @@ type msgpackField struct {
 
 // msgpackFieldOf asks vmihailenco/msgpack how it encodes a field with the
 // field's Go name and msgpack tag.
-func msgpackFieldOf(f *schema.Field) msgpackField {
+func msgpackFieldOf(f *gomodel.Field) msgpackField {
 	typ := reflect.StructOf([]reflect.StructField{{
 		Name: f.GoName,
 		Type: reflect.TypeFor[bool](),
@@ -123,10 +124,10 @@ func msgpackFieldOf(f *schema.Field) msgpackField {
 // field emits one field: its key and value, under the test of omitempty
 // as vmihailenco/msgpack applies it, counting it in n when it may be left
 // out.
-func (w *msgpackMethod) field(f *schema.Field, mf msgpackField) []jen.Code {
-	val := func() *jen.Statement { return jen.Id("m").Dot(f.GoName) }
-	pointer := !f.Required && pointerWhenOptional(f.Type)
-	key := jen.Id("dst").Op("=").Append(jen.Id("dst"), jen.Lit(mf.key).Op("..."))
+func (w *msgpackMethod) field(f *gomodel.Field, mf msgpackField) []jen.Code {
+	val := func() *jen.Statement { return jen.Id(gomodel.Receiver).Dot(f.GoName) }
+	pointer := gomodel.IsPointer(f.Field)
+	key := jen.Id(gomodel.Dst).Op("=").Append(jen.Id(gomodel.Dst), jen.Lit(mf.key).Op("..."))
 	// Methods are called on a pointer to a struct itself, which writes nil
 	// for nil; other pointers are followed.
 	elem := val
@@ -135,16 +136,16 @@ func (w *msgpackMethod) field(f *schema.Field, mf msgpackField) []jen.Code {
 	}
 	switch {
 	case mf.omitEmpty && f.Type.Kind == schema.KindAny:
-		return w.failing(jen.List(jen.Id("dst"), jen.Id("n"), jen.Err()),
-			jen.Qual(runtimePkg, "AppendMsgpackOmitEmptyAny").Call(jen.Id("dst"), jen.Id("n"), jen.Lit(mf.key), val()))
+		return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Id(gomodel.Count), jen.Err()),
+			jen.Qual(runtimePkg, "AppendMsgpackOmitEmptyAny").Call(jen.Id(gomodel.Dst), jen.Id(gomodel.Count), jen.Lit(mf.key), val()))
 	case mf.omitEmpty && f.Type.Kind == schema.KindStruct && !pointer:
 		return w.omitEmptyStruct(key, val, len(mf.key))
 	case mf.omitEmpty:
 		return []jen.Code{jen.If(msgpackPresent(f.Type, val, pointer)).Block(
-			append([]jen.Code{jen.Id("n").Op("++"), key}, w.value(f.Type, elem, 0, false)...)...)}
+			append([]jen.Code{jen.Id(gomodel.Count).Op("++"), key}, w.value(f.Type, elem, 0, false)...)...)}
 	case pointer && f.Type.Kind != schema.KindStruct:
 		return []jen.Code{key, jen.If(val().Op("==").Nil()).Block(
-			jen.Id("dst").Op("=").Qual(runtimePkg, "AppendMsgpackNil").Call(jen.Id("dst")),
+			jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendMsgpackNil").Call(jen.Id(gomodel.Dst)),
 		).Else().Block(w.value(f.Type, elem, 0, false)...)}
 	}
 	return append([]jen.Code{key}, w.value(f.Type, elem, 0, true)...)
@@ -187,13 +188,13 @@ func msgpackPresent(t *schema.TypeRef, val func() *jen.Statement, pointer bool) 
 //		}
 //	}
 func (w *msgpackMethod) omitEmptyStruct(key jen.Code, val func() *jen.Statement, keyLen int) []jen.Code {
-	out := []jen.Code{jen.Id("mark").Op(":=").Len(jen.Id("dst")), key}
-	out = append(out, w.failing(jen.List(jen.Id("dst"), jen.Err()), val().Dot("AppendMsgpack").Call(jen.Id("dst")))...)
-	empty := jen.Len(jen.Id("dst")).Op("==").Id("mark").Op("+").Lit(keyLen).Op("+").Lit(1).Op("&&").
-		Id("dst").Index(jen.Len(jen.Id("dst")).Op("-").Lit(1)).Op("==").Lit(0x80)
+	out := []jen.Code{jen.Id(gomodel.Mark).Op(":=").Len(jen.Id(gomodel.Dst)), key}
+	out = append(out, w.failing(jen.List(jen.Id(gomodel.Dst), jen.Err()), val().Dot("AppendMsgpack").Call(jen.Id(gomodel.Dst)))...)
+	empty := jen.Len(jen.Id(gomodel.Dst)).Op("==").Id(gomodel.Mark).Op("+").Lit(keyLen).Op("+").Lit(1).Op("&&").
+		Id("dst").Index(jen.Len(jen.Id(gomodel.Dst)).Op("-").Lit(1)).Op("==").Lit(0x80)
 	out = append(out, jen.If(empty).Block(
-		jen.Id("dst").Op("=").Id("dst").Index(jen.Empty(), jen.Id("mark")),
-	).Else().Block(jen.Id("n").Op("++")))
+		jen.Id(gomodel.Dst).Op("=").Id(gomodel.Dst).Index(jen.Empty(), jen.Id(gomodel.Mark)),
+	).Else().Block(jen.Id(gomodel.Count).Op("++")))
 	return []jen.Code{jen.Block(out...)}
 }
 
@@ -202,7 +203,7 @@ func (w *msgpackMethod) omitEmptyStruct(key jen.Code, val func() *jen.Statement,
 // whether a slice, map or bytes may be nil here, which is written as nil.
 func (w *msgpackMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth int, mayBeNil bool) []jen.Code {
 	set := func(name string, v jen.Code) []jen.Code {
-		return []jen.Code{jen.Id("dst").Op("=").Qual(runtimePkg, name).Call(jen.Id("dst"), v)}
+		return []jen.Code{jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, name).Call(jen.Id(gomodel.Dst), v)}
 	}
 	switch t.Kind {
 	case schema.KindString:
@@ -230,9 +231,9 @@ func (w *msgpackMethod) value(t *schema.TypeRef, val func() *jen.Statement, dept
 	case schema.KindTime:
 		return set("AppendMsgpackTime", val())
 	case schema.KindAny:
-		return w.failing(jen.List(jen.Id("dst"), jen.Err()), jen.Qual(runtimePkg, "AppendMsgpackAny").Call(jen.Id("dst"), val()))
+		return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Err()), jen.Qual(runtimePkg, "AppendMsgpackAny").Call(jen.Id(gomodel.Dst), val()))
 	case schema.KindStruct:
-		return w.failing(jen.List(jen.Id("dst"), jen.Err()), val().Dot("AppendMsgpack").Call(jen.Id("dst")))
+		return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Err()), val().Dot("AppendMsgpack").Call(jen.Id(gomodel.Dst)))
 	case schema.KindSlice:
 		return nilWhenNil(val, mayBeNil, w.slice(t, val, depth))
 	case schema.KindMap:
@@ -248,7 +249,7 @@ func (w *msgpackMethod) value(t *schema.TypeRef, val func() *jen.Statement, dept
 //	}
 func (w *msgpackMethod) failing(vars *jen.Statement, call jen.Code) []jen.Code {
 	w.usesErr = true
-	return []jen.Code{jen.If(vars.Op("=").Add(call), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("dst"), jen.Err()))}
+	return []jen.Code{jen.If(vars.Op("=").Add(call), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id(gomodel.Dst), jen.Err()))}
 }
 
 // nilWhenNil emits
@@ -265,7 +266,7 @@ func nilWhenNil(val func() *jen.Statement, mayBeNil bool, write []jen.Code) []je
 		return write
 	}
 	return []jen.Code{jen.If(val().Op("==").Nil()).Block(
-		jen.Id("dst").Op("=").Qual(runtimePkg, "AppendMsgpackNil").Call(jen.Id("dst")),
+		jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendMsgpackNil").Call(jen.Id(gomodel.Dst)),
 	).Else().Block(write...)}
 }
 
@@ -276,9 +277,9 @@ func nilWhenNil(val func() *jen.Statement, mayBeNil bool, write []jen.Code) []je
 //		...
 //	}
 func (w *msgpackMethod) slice(t *schema.TypeRef, val func() *jen.Statement, depth int) []jen.Code {
-	e := loopVar("e", depth)
+	e := gomodel.LoopVar(gomodel.LoopElem, depth)
 	return []jen.Code{
-		jen.Id("dst").Op("=").Qual(runtimePkg, "AppendMsgpackArrayLen").Call(jen.Id("dst"), jen.Len(val())),
+		jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendMsgpackArrayLen").Call(jen.Id(gomodel.Dst), jen.Len(val())),
 		jen.For(jen.List(jen.Id("_"), jen.Id(e)).Op(":=").Range().Add(val())).Block(
 			w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true)...),
 	}
@@ -293,14 +294,14 @@ func (w *msgpackMethod) slice(t *schema.TypeRef, val func() *jen.Statement, dept
 //		...
 //	}
 func (w *msgpackMethod) msgpackMap(t *schema.TypeRef, val func() *jen.Statement, depth int) []jen.Code {
-	k, e := loopVar("k", depth), loopVar("e", depth)
+	k, e := gomodel.LoopVar(gomodel.LoopKey, depth), gomodel.LoopVar(gomodel.LoopElem, depth)
 	body := []jen.Code{
-		jen.Id("dst").Op("=").Qual(runtimePkg, "AppendMsgpackString").Call(jen.Id("dst"), jen.Id(k)),
+		jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendMsgpackString").Call(jen.Id(gomodel.Dst), jen.Id(k)),
 		jen.Id(e).Op(":=").Add(val()).Index(jen.Id(k)),
 	}
 	body = append(body, w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true)...)
 	return []jen.Code{
-		jen.Id("dst").Op("=").Qual(runtimePkg, "AppendMsgpackMapLen").Call(jen.Id("dst"), jen.Len(val())),
+		jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendMsgpackMapLen").Call(jen.Id(gomodel.Dst), jen.Len(val())),
 		jen.For(jen.List(jen.Id("_"), jen.Id(k)).Op(":=").Range().Qual(runtimePkg, "SortedKeys").Call(val())).Block(body...),
 	}
 }

@@ -18,10 +18,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"golang.org/x/tools/go/packages"
 
 	"github.com/kombugen/kombugen/generator"
+	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -112,7 +114,7 @@ func TestGeneratedCodeCompiles(t *testing.T) {
 	for seed := first; seed < first+uint64(n); seed++ {
 		rs := buildRandSchema(seed, buildOptions{knownBugs: *knownBugsFlag, invalidRate: 0.1})
 		file := fmt.Sprintf("prop%03d.kombugen.yaml", seed)
-		s, err := schema.Parse(file, rs.src, schema.Options{})
+		s, err := checkSchema(file, rs.src, schema.Options{})
 		if rs.invalid != "" {
 			broken++
 			if err == nil {
@@ -133,7 +135,7 @@ func TestGeneratedCodeCompiles(t *testing.T) {
 			continue
 		}
 		file := rc.name + ".kombugen.yaml"
-		s, err := schema.Parse(file, []byte(rc.src), schema.Options{})
+		s, err := checkSchema(file, []byte(rc.src), schema.Options{})
 		if err != nil {
 			t.Errorf("regression %s: schema rejected: %v", rc.name, err)
 			continue
@@ -161,6 +163,17 @@ func TestGeneratedCodeCompiles(t *testing.T) {
 	// go vet stops at a package it cannot load: only those that compile.
 	vet(t, root, compiled)
 	t.Logf("vetted after %v", time.Since(start).Round(time.Millisecond))
+}
+
+// checkSchema checks a schema as kombugen check does: it parses it and
+// builds its Go model, and returns it when both pass, or the problems of
+// both.
+func checkSchema(file string, src []byte, opts schema.Options) (*schema.Schema, error) {
+	s, err := schema.Parse(file, src, opts)
+	if err := gomodel.Check(s, err); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // removeStale removes what runs that were killed left behind: their
@@ -243,6 +256,13 @@ func outputProblems(file, pkg string, out []byte) []string {
 	for _, g := range f.Comments {
 		if g.Pos() < f.Package && (len(g.List) != 1 || g.List[0].Text != header) {
 			problems = append(problems, fmt.Sprintf("comment before the package clause, where it may be a build constraint:\n%s", g.Text()))
+		}
+	}
+	for _, g := range f.Comments {
+		for _, c := range g.List {
+			if i := strings.IndexFunc(c.Text, func(r rune) bool { return unicode.IsControl(r) && r != '\t' || r == '\uFEFF' }); i >= 0 {
+				problems = append(problems, fmt.Sprintf("a control character in a comment: %q", c.Text))
+			}
 		}
 	}
 	for _, u := range undocumented(f) {
@@ -496,6 +516,12 @@ var regressionCases = []regressionCase{
 		src:  "version: 1\npackage: intbound\nmessages:\n  M: {exchange: \"\", fields: {n: {type: int, maximum: 3000000000}}}\n",
 	},
 	{
+		// Enum values, routing keys and names go into doc comments as
+		// they are written; control characters must not.
+		name: "control_characters_in_comments",
+		src:  "version: 1\npackage: ctl\nexchanges:\n  \"e\\x7f\": {type: topic}\ntypes:\n  E: {enum: [\"a\\x01b\", \"c\\u2028d\", \"e\\rf\"]}\nmessages:\n  \"M\\x1b\": {exchange: \"e\\x7f\", routing_key: \"k\\tey\\x02\", fields: {e: {type: E, required: true}}}\n",
+	},
+	{
 		name:         "go_type_named_like_import",
 		rejected:     `"context" is a name the generated file needs for itself`,
 		src:          "version: 1\npackage: gtctx\nmessages:\n  M: {exchange: \"\", go_type: context}\n",
@@ -509,7 +535,7 @@ var regressionCases = []regressionCase{
 func TestRegressions(t *testing.T) {
 	for _, rc := range regressionCases {
 		t.Run(rc.name, func(t *testing.T) {
-			_, err := schema.Parse(rc.name+".kombugen.yaml", []byte(rc.src), schema.Options{})
+			_, err := checkSchema(rc.name+".kombugen.yaml", []byte(rc.src), schema.Options{})
 			if rc.rejected != "" {
 				if err == nil || !strings.Contains(err.Error(), rc.rejected) {
 					t.Fatalf("schema error %v, want one saying %q", err, rc.rejected)
@@ -557,7 +583,7 @@ func FuzzGenerate(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		const file = "fuzz.kombugen.yaml"
-		s, err := schema.Parse(file, src, schema.Options{DefaultPackage: "fuzz"})
+		s, err := checkSchema(file, src, schema.Options{DefaultPackage: "fuzz"})
 		if err != nil {
 			return
 		}

@@ -11,8 +11,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/internal/queueargs"
-	"github.com/kombugen/kombugen/schema"
 )
 
 // This file builds random schemas for the property test: from a seed, a
@@ -366,7 +366,7 @@ func (b *builder) root() omap {
 func (b *builder) buildExchanges() {
 	for range b.r.IntN(6) {
 		name := b.unique(entityNames, func(n string) bool {
-			return !strings.HasPrefix(n, "x-") && !strings.HasPrefix(n, "amq.") && b.claim(schema.ExchangeName(n))
+			return !strings.HasPrefix(n, "x-") && !strings.HasPrefix(n, "amq.") && b.claim(gomodel.ExchangeName(n))
 		})
 		if name == "" {
 			continue
@@ -438,7 +438,7 @@ func (b *builder) bindable() rExchange {
 func (b *builder) buildQueues() {
 	for range b.r.IntN(5) {
 		name := b.unique(entityNames, func(n string) bool {
-			return !strings.HasPrefix(n, "x-") && !strings.HasPrefix(n, "amq.") && b.claim(schema.QueueName(n))
+			return !strings.HasPrefix(n, "x-") && !strings.HasPrefix(n, "amq.") && b.claim(gomodel.QueueName(n))
 		})
 		if name == "" {
 			continue
@@ -540,12 +540,12 @@ var scalarTypeNames = []string{"string", "bool", "int", "int32", "int64", "uint3
 func (b *builder) buildTypeNames() {
 	for range b.r.IntN(7) {
 		name := b.uniqueSep(typeNames, []string{"_", ""}, func(n string) bool {
-			return !slices.Contains(scalarTypeNames, n) && !b.typesSec.has(n) && b.claim(schema.GoName(n))
+			return !slices.Contains(scalarTypeNames, n) && !b.typesSec.has(n) && b.claim(gomodel.GoName(n))
 		})
 		if name == "" {
 			continue
 		}
-		t := &rType{name: name, goName: schema.GoName(name), enum: b.chance(0.4), index: len(b.types)}
+		t := &rType{name: name, goName: gomodel.GoName(name), enum: b.chance(0.4), index: len(b.types)}
 		b.types = append(b.types, t)
 		var decl any // a struct's fields are made by buildTypes
 		if t.enum {
@@ -561,7 +561,7 @@ func (b *builder) enum(t *rType) omap {
 	t.topicSafe = true
 	for range 1 + b.r.IntN(5) {
 		v := b.unique(enumValues, func(v string) bool {
-			return !slices.Contains(values, any(v)) && b.claim(schema.EnumConstName(t.goName, v))
+			return !slices.Contains(values, any(v)) && b.claim(gomodel.EnumConstName(t.goName, v))
 		})
 		if v == "" {
 			continue
@@ -573,7 +573,7 @@ func (b *builder) enum(t *rType) omap {
 	}
 	if len(values) == 0 {
 		values = append(values, "only")
-		b.claim(schema.EnumConstName(t.goName, "only"))
+		b.claim(gomodel.EnumConstName(t.goName, "only"))
 	}
 	e := omap{{"enum", values}}
 	b.maybeDescribe(&e)
@@ -660,7 +660,7 @@ func (b *builder) buildMessageNames() {
 	}
 	for range n {
 		name := b.unique(append(entityNames, "OrderCreated", "AuditBlob", "LegacyOrder", "Producer", "Orders"), func(n string) bool {
-			return !strings.HasPrefix(n, "x-") && b.claim(schema.GoName(n))
+			return !strings.HasPrefix(n, "x-") && b.claim(gomodel.GoName(n))
 		})
 		if name == "" {
 			continue
@@ -680,7 +680,7 @@ func (b *builder) buildProducers() {
 			if strings.HasPrefix(n, "x-") {
 				return false
 			}
-			g := schema.ProducerName(n)
+			g := gomodel.ProducerName(n)
 			return b.claim(g, "New"+g)
 		})
 		if name == "" {
@@ -854,18 +854,20 @@ func (b *builder) routingKey(m *rMessage) (string, omap) {
 		if b.bugs && b.chance(0.2) {
 			// bug: param_shadows_key_func. A parameter named after the
 			// message's generated type variable or key function shadows it.
-			g := schema.GoName(m.name)
+			g := gomodel.GoName(m.name)
 			pool = []string{"kombugen_" + g + "_type", "kombugen" + g + "Key"}
 		}
 		name := b.uniqueSep(pool, []string{"_", ""}, func(n string) bool {
 			if params.has(n) || !isParamName(n) {
 				return false
 			}
-			v := schema.VarName(n)
-			if varNames[v] || !b.bugs && strings.HasPrefix(v, "kombugen") {
+			// The model may append an underscore to keep a parameter
+			// clear of the generated code's own names: claim both.
+			v := gomodel.VarName(n)
+			if varNames[v] || varNames[v+"_"] || !b.bugs && strings.HasPrefix(v, "kombugen") {
 				return false
 			}
-			varNames[v] = true
+			varNames[v], varNames[v+"_"] = true, true
 			return true
 		})
 		if name == "" {
@@ -972,7 +974,7 @@ func (b *builder) fields(owner int, merged omap) omap {
 	goNames := map[string]bool{"Validate": true, "AppendJSON": true, "AppendMsgpack": true}
 	for _, e := range merged {
 		names[e.k] = true
-		goNames[schema.GoName(e.k)] = true
+		goNames[gomodel.GoName(e.k)] = true
 	}
 	var out omap
 	for range b.r.IntN(8) {
@@ -986,7 +988,7 @@ func (b *builder) fields(owner int, merged omap) omap {
 			if names[n] || strings.HasPrefix(n, "x-") || !b.bugs && strings.Contains(n, ",") {
 				return false
 			}
-			g := schema.GoName(n)
+			g := gomodel.GoName(n)
 			if g == "" || goNames[g] {
 				return false
 			}

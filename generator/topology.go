@@ -15,21 +15,21 @@ import (
 //
 //	var Topology = runtime.Topology{Exchanges: ..., Queues: ...}
 func (g *gen) genTopology() {
-	for _, e := range g.s.Exchanges {
+	for _, e := range g.model.Exchanges {
 		g.f.Add(doc(fmt.Sprintf("%s is the %s exchange %q.", e.GoName, e.Type, e.Name), e.Description)).
-			Var().Id(e.GoName).Op("=").Op("&").Add(literal(jen.Qual(runtimePkg, "Exchange"), exchangeFields(e)))
+			Var().Id(e.GoName).Op("=").Op("&").Add(literal(jen.Qual(runtimePkg, "Exchange"), exchangeFields(e.Exchange)))
 		g.f.Line()
 	}
-	for _, q := range g.s.Queues {
-		g.f.Add(doc(fmt.Sprintf("%s is the queue %q%s.", q.GoName, q.Name, bindingSummary(q)), q.Description)).
-			Var().Id(q.GoName).Op("=").Op("&").Add(literal(jen.Qual(runtimePkg, "Queue"), queueFields(q)))
+	for _, q := range g.model.Queues {
+		g.f.Add(doc(fmt.Sprintf("%s is the queue %q%s.", q.GoName, q.Name, bindingSummary(q.Queue)), q.Description)).
+			Var().Id(q.GoName).Op("=").Op("&").Add(literal(jen.Qual(runtimePkg, "Queue"), queueFields(q.Queue)))
 		g.f.Line()
 	}
 	var exchanges, queues []jen.Code
-	for _, e := range g.s.Exchanges {
+	for _, e := range g.model.Exchanges {
 		exchanges = append(exchanges, jen.Id(e.GoName))
 	}
-	for _, q := range g.s.Queues {
+	for _, q := range g.model.Queues {
 		queues = append(queues, jen.Id(q.GoName))
 	}
 	g.f.Add(doc(fmt.Sprintf("Topology is every exchange and queue of the schema; Topology.Declare declares them all, exchanges first."), "")).

@@ -6,11 +6,12 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/schema"
 )
 
 // genType emits an enum or a struct of the types section.
-func (g *gen) genType(t *schema.Type) {
+func (g *gen) genType(t *gomodel.Type) {
 	if t.Kind == schema.KindEnum {
 		g.genEnum(t)
 		return
@@ -27,7 +28,7 @@ func (g *gen) genType(t *schema.Type) {
 //	)
 //
 //	func (v Region) Valid() bool { ... }
-func (g *gen) genEnum(t *schema.Type) {
+func (g *gen) genEnum(t *gomodel.Type) {
 	var values []string
 	for _, v := range t.Values {
 		values = append(values, v.Value)
@@ -44,8 +45,8 @@ func (g *gen) genEnum(t *schema.Type) {
 	g.f.Const().Defs(defs...)
 	g.f.Line()
 	g.f.Comment(fmt.Sprintf("Valid reports whether v is one of the values of %s.", t.GoName))
-	g.f.Func().Params(jen.Id("v").Id(t.GoName)).Id("Valid").Params().Bool().Block(
-		jen.Switch(jen.Id("v")).Block(jen.Case(cases...).Block(jen.Return(jen.True()))),
+	g.f.Func().Params(jen.Id(gomodel.EnumReceiver).Id(t.GoName)).Id("Valid").Params().Bool().Block(
+		jen.Switch(jen.Id(gomodel.EnumReceiver)).Block(jen.Case(cases...).Block(jen.Return(jen.True()))),
 		jen.Return(jen.False()),
 	)
 	g.f.Line()
@@ -53,10 +54,10 @@ func (g *gen) genEnum(t *schema.Type) {
 
 // genStruct emits a struct with its fields, its Validate method and its
 // JSON and msgpack encoders.
-func (g *gen) genStruct(goName, first, description string, fields []*schema.Field) {
+func (g *gen) genStruct(goName, first, description string, fields []*gomodel.Field) {
 	var decls []jen.Code
 	for _, f := range fields {
-		decls = append(decls, fieldDecl(f))
+		decls = append(decls, g.fieldDecl(f))
 	}
 	g.f.Add(doc(first, description)).Type().Id(goName).Struct(decls...)
 	g.f.Line()
@@ -66,7 +67,7 @@ func (g *gen) genStruct(goName, first, description string, fields []*schema.Fiel
 }
 
 // fieldTag is the value of a field's json, yaml and msgpack tags.
-func fieldTag(f *schema.Field) string {
+func fieldTag(f *gomodel.Field) string {
 	if f.Required {
 		return f.Name
 	}
@@ -74,7 +75,7 @@ func fieldTag(f *schema.Field) string {
 }
 
 // fieldDecl emits a struct field with its comment and tags.
-func fieldDecl(f *schema.Field) jen.Code {
+func (g *gen) fieldDecl(f *gomodel.Field) jen.Code {
 	tag := fieldTag(f)
 	s := jen.Null()
 	for _, l := range commentLines(f.Description) {
@@ -82,29 +83,20 @@ func fieldDecl(f *schema.Field) jen.Code {
 			s.Comment(commentText(w)).Line()
 		}
 	}
-	return s.Id(f.GoName).Add(fieldType(f)).Tag(map[string]string{"json": tag, "yaml": tag, "msgpack": tag})
+	return s.Id(f.GoName).Add(g.fieldType(f)).Tag(map[string]string{"json": tag, "yaml": tag, "msgpack": tag})
 }
 
-// fieldType is the Go type of a field: optional scalars, enums, times and
-// structs are pointers, so that "not set" differs from the zero value (and
-// a struct may refer to itself).
-func fieldType(f *schema.Field) *jen.Statement {
-	if !f.Required && pointerWhenOptional(f.Type) {
-		return jen.Op("*").Add(goType(f.Type))
+// fieldType is the Go type of a field, a pointer where gomodel.IsPointer
+// says so.
+func (g *gen) fieldType(f *gomodel.Field) *jen.Statement {
+	if gomodel.IsPointer(f.Field) {
+		return jen.Op("*").Add(g.goType(f.Type))
 	}
-	return goType(f.Type)
-}
-
-func pointerWhenOptional(t *schema.TypeRef) bool {
-	switch t.Kind {
-	case schema.KindBytes, schema.KindAny, schema.KindSlice, schema.KindMap:
-		return false
-	}
-	return true
+	return g.goType(f.Type)
 }
 
 // goType is the Go type of a schema type.
-func goType(t *schema.TypeRef) *jen.Statement {
+func (g *gen) goType(t *schema.TypeRef) *jen.Statement {
 	switch t.Kind {
 	case schema.KindString:
 		return jen.String()
@@ -131,11 +123,11 @@ func goType(t *schema.TypeRef) *jen.Statement {
 	case schema.KindAny:
 		return jen.Any()
 	case schema.KindEnum, schema.KindStruct:
-		return jen.Id(t.GoName)
+		return jen.Id(g.model.Type(t.Name).GoName)
 	case schema.KindSlice:
-		return jen.Index().Add(goType(t.Elem))
+		return jen.Index().Add(g.goType(t.Elem))
 	case schema.KindMap:
-		return jen.Map(jen.String()).Add(goType(t.Elem))
+		return jen.Map(jen.String()).Add(g.goType(t.Elem))
 	}
 	panic(fmt.Sprintf("generator: type kind %v", t.Kind))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -21,7 +22,7 @@ import (
 //		...
 //		return nil
 //	}
-func (g *gen) genValidate(goName string, fields []*schema.Field) {
+func (g *gen) genValidate(goName string, fields []*gomodel.Field) {
 	var body []jen.Code
 	for _, f := range fields {
 		body = append(body, g.fieldChecks(f)...)
@@ -29,20 +30,20 @@ func (g *gen) genValidate(goName string, fields []*schema.Field) {
 	body = append(body, jen.Return(jen.Nil()))
 	g.f.Comment("Validate reports the first field that breaks the schema's constraints, as a")
 	g.f.Comment("*runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.")
-	g.f.Func().Params(jen.Id("m").Op("*").Id(goName)).Id("Validate").Params().Error().Block(body...)
+	g.f.Func().Params(jen.Id(gomodel.Receiver).Op("*").Id(goName)).Id("Validate").Params().Error().Block(body...)
 	g.f.Line()
 }
 
 // fieldChecks returns the statements that check one field.
-func (g *gen) fieldChecks(f *schema.Field) []jen.Code {
-	field := func() *jen.Statement { return jen.Id("m").Dot(f.GoName) }
-	if !f.Required && pointerWhenOptional(f.Type) {
+func (g *gen) fieldChecks(f *gomodel.Field) []jen.Code {
+	field := func() *jen.Statement { return jen.Id(gomodel.Receiver).Dot(f.GoName) }
+	if gomodel.IsPointer(f.Field) {
 		// The value is checked when it is set: if x := m.Field; x != nil.
-		checks := g.valueChecks(f, func() *jen.Statement { return jen.Op("*").Id("x") }, func() *jen.Statement { return jen.Id("x") })
+		checks := g.valueChecks(f, func() *jen.Statement { return jen.Op("*").Id(gomodel.Set) }, func() *jen.Statement { return jen.Id(gomodel.Set) })
 		if len(checks) == 0 {
 			return nil
 		}
-		return []jen.Code{jen.If(jen.Id("x").Op(":=").Add(field()), jen.Id("x").Op("!=").Nil()).Block(checks...)}
+		return []jen.Code{jen.If(jen.Id(gomodel.Set).Op(":=").Add(field()), jen.Id(gomodel.Set).Op("!=").Nil()).Block(checks...)}
 	}
 	var out []jen.Code
 	if f.Required {
@@ -55,7 +56,7 @@ func (g *gen) fieldChecks(f *schema.Field) []jen.Code {
 
 // requiredCheck is the test that a required field holds a value: non-empty
 // strings, bytes, slices and maps, non-zero times, a non-nil any.
-func requiredCheck(f *schema.Field, val func() *jen.Statement) jen.Code {
+func requiredCheck(f *gomodel.Field, val func() *jen.Statement) jen.Code {
 	var missing *jen.Statement
 	switch f.Type.Kind {
 	case schema.KindString, schema.KindBytes, schema.KindSlice, schema.KindMap:
@@ -72,13 +73,13 @@ func requiredCheck(f *schema.Field, val func() *jen.Statement) jen.Code {
 
 // valueChecks returns the checks of a field's value: val is the value,
 // addr something its methods can be called on.
-func (g *gen) valueChecks(f *schema.Field, val, addr func() *jen.Statement) []jen.Code {
+func (g *gen) valueChecks(f *gomodel.Field, val, addr func() *jen.Statement) []jen.Code {
 	var out []jen.Code
 	name := f.Name
 	switch f.Type.Kind {
 	case schema.KindEnum:
 		out = append(out, jen.If(jen.Op("!").Add(addr()).Dot("Valid").Call()).Block(
-			jen.Return(invalid(name, "%q is not one of "+enumList(g.s.Type(f.Type.Name)), val()))))
+			jen.Return(invalid(name, "%q is not one of "+enumList(g.model.Type(f.Type.Name)), val()))))
 	case schema.KindStruct:
 		out = append(out, jen.If(jen.Err().Op(":=").Add(addr()).Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Qual(runtimePkg, "InField").Call(jen.Lit(name), jen.Err()))))
@@ -95,7 +96,7 @@ func (g *gen) valueChecks(f *schema.Field, val, addr func() *jen.Statement) []je
 	}
 	out = append(out, lengthChecks(f, val)...)
 	if f.Pattern != "" {
-		out = append(out, jen.If(jen.Op("!").Id(g.pattern(f.Pattern)).Dot("MatchString").Call(val())).Block(
+		out = append(out, jen.If(jen.Op("!").Id(f.PatternVar).Dot("MatchString").Call(val())).Block(
 			jen.Return(invalid(name, "%q does not match "+escapePercent(f.Pattern), val()))))
 	}
 	out = append(out, boundChecks(f, val)...)
@@ -115,14 +116,11 @@ func (g *gen) elementChecks(coll *jen.Statement, t *schema.TypeRef, depth int, w
 	if !needsCheck(t.Elem) {
 		return nil
 	}
-	letter := "i"
+	letter := gomodel.LoopIndex
 	if t.Kind == schema.KindMap {
-		letter = "k"
+		letter = gomodel.LoopKey
 	}
-	idx, elem := jen.Id(fmt.Sprintf("%s%d", letter, depth)), fmt.Sprintf("e%d", depth)
-	if depth == 0 {
-		idx, elem = jen.Id(letter), "e"
-	}
+	idx, elem := jen.Id(gomodel.LoopVar(letter, depth)), gomodel.LoopVar(gomodel.LoopElem, depth)
 	var under func(err jen.Code) jen.Code
 	if t.Kind == schema.KindSlice {
 		under = func(err jen.Code) jen.Code {
@@ -138,7 +136,7 @@ func (g *gen) elementChecks(coll *jen.Statement, t *schema.TypeRef, depth int, w
 	switch t.Elem.Kind {
 	case schema.KindEnum:
 		body = append(body, jen.If(jen.Op("!").Add(e()).Dot("Valid").Call()).Block(
-			jen.Return(under(invalid("", "%q is not one of "+enumList(g.s.Type(t.Elem.Name)), e())))))
+			jen.Return(under(invalid("", "%q is not one of "+enumList(g.model.Type(t.Elem.Name)), e())))))
 	case schema.KindStruct:
 		body = append(body, jen.If(jen.Err().Op(":=").Add(e()).Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(under(jen.Err()))))
@@ -170,7 +168,7 @@ func needsCheck(t *schema.TypeRef) bool {
 
 // lengthChecks bound the length of a string (in characters, as JSON
 // Schema counts), bytes, a slice or a map.
-func lengthChecks(f *schema.Field, val func() *jen.Statement) []jen.Code {
+func lengthChecks(f *gomodel.Field, val func() *jen.Statement) []jen.Code {
 	length, unit := jen.Len(val()), "items"
 	switch f.Type.Kind {
 	case schema.KindString:
@@ -183,26 +181,26 @@ func lengthChecks(f *schema.Field, val func() *jen.Statement) []jen.Code {
 	var out []jen.Code
 	// An optional list, map or bytes left empty is absent (omitted on the
 	// wire), not too short: its minimum applies only when it has content.
-	absentWhenEmpty := !f.Required && !pointerWhenOptional(f.Type)
+	absentWhenEmpty := !f.Required && !gomodel.IsPointer(f.Field)
 	if f.MinLength != nil && !(absentWhenEmpty && *f.MinLength <= 1) {
-		tooShort := jen.Id("n").Op("<").Lit(*f.MinLength)
+		tooShort := jen.Id(gomodel.Count).Op("<").Lit(*f.MinLength)
 		if absentWhenEmpty {
-			tooShort = jen.Id("n").Op("!=").Lit(0).Op("&&").Add(tooShort)
+			tooShort = jen.Id(gomodel.Count).Op("!=").Lit(0).Op("&&").Add(tooShort)
 		}
-		out = append(out, jen.If(jen.Id("n").Op(":=").Add(length), tooShort).Block(
-			jen.Return(invalid(f.Name, fmt.Sprintf("has %%d %s, fewer than the minimum of %d", unit, *f.MinLength), jen.Id("n")))))
+		out = append(out, jen.If(jen.Id(gomodel.Count).Op(":=").Add(length), tooShort).Block(
+			jen.Return(invalid(f.Name, fmt.Sprintf("has %%d %s, fewer than the minimum of %d", unit, *f.MinLength), jen.Id(gomodel.Count)))))
 		length = lengthAgain(f, val)
 	}
 	if f.MaxLength != nil {
-		out = append(out, jen.If(jen.Id("n").Op(":=").Add(length), jen.Id("n").Op(">").Lit(*f.MaxLength)).Block(
-			jen.Return(invalid(f.Name, fmt.Sprintf("has %%d %s, more than the maximum of %d", unit, *f.MaxLength), jen.Id("n")))))
+		out = append(out, jen.If(jen.Id(gomodel.Count).Op(":=").Add(length), jen.Id(gomodel.Count).Op(">").Lit(*f.MaxLength)).Block(
+			jen.Return(invalid(f.Name, fmt.Sprintf("has %%d %s, more than the maximum of %d", unit, *f.MaxLength), jen.Id(gomodel.Count)))))
 	}
 	return out
 }
 
 // lengthAgain builds the length expression anew: jennifer statements are
 // not reused.
-func lengthAgain(f *schema.Field, val func() *jen.Statement) *jen.Statement {
+func lengthAgain(f *gomodel.Field, val func() *jen.Statement) *jen.Statement {
 	if f.Type.Kind == schema.KindString {
 		return jen.Qual("unicode/utf8", "RuneCountInString").Call(val())
 	}
@@ -210,7 +208,7 @@ func lengthAgain(f *schema.Field, val func() *jen.Statement) *jen.Statement {
 }
 
 // boundChecks bound a number.
-func boundChecks(f *schema.Field, val func() *jen.Statement) []jen.Code {
+func boundChecks(f *gomodel.Field, val func() *jen.Statement) []jen.Code {
 	var out []jen.Code
 	// An int is 32 bits on some platforms, where a bound past that range
 	// would not compile: it is compared as an int64.
@@ -250,7 +248,7 @@ func invalid(field, format string, args ...jen.Code) jen.Code {
 }
 
 // enumList lists an enum's values for an error message.
-func enumList(t *schema.Type) string {
+func enumList(t *gomodel.Type) string {
 	var vs []string
 	for _, v := range t.Values {
 		vs = append(vs, v.Value)
@@ -261,25 +259,14 @@ func enumList(t *schema.Type) string {
 // escapePercent makes text safe inside a format string.
 func escapePercent(s string) string { return strings.ReplaceAll(s, "%", "%%") }
 
-// pattern returns the variable holding the compiled pattern.
-func (g *gen) pattern(p string) string {
-	for i, q := range g.patterns {
-		if q == p {
-			return fmt.Sprintf("kombugenPattern%d", i)
-		}
-	}
-	g.patterns = append(g.patterns, p)
-	return fmt.Sprintf("kombugenPattern%d", len(g.patterns)-1)
-}
-
 // genPatterns emits the compiled patterns Validate methods use.
 func (g *gen) genPatterns() {
-	if len(g.patterns) == 0 {
+	if len(g.model.Patterns) == 0 {
 		return
 	}
 	var defs []jen.Code
-	for i, p := range g.patterns {
-		defs = append(defs, jen.Id(fmt.Sprintf("kombugenPattern%d", i)).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(p)))
+	for _, p := range g.model.Patterns {
+		defs = append(defs, jen.Id(p.Var).Op("=").Qual(gomodel.RegexpPath, "MustCompile").Call(jen.Lit(p.Expr)))
 	}
 	g.f.Comment("The patterns of the schema's fields, compiled once.")
 	g.f.Var().Defs(defs...)

@@ -21,19 +21,21 @@
 // Messages name the entity in the schema's own terms, quote user names with
 // %q and say what was wanted. Parse rejects unknown keys, values of the
 // wrong YAML type, missing required keys, unknown references, duplicate
-// names and names that yield the same Go identifier, malformed routing
-// keys, constraints that do not fit their field, out-of-range numbers,
-// durations, names and patterns, and structs that contain themselves
-// through required fields.
+// names, malformed routing keys, constraints that do not fit their field,
+// out-of-range numbers, durations, names and patterns, and structs that
+// contain themselves through required fields. What the schema's names
+// become in Go (clashes, names that yield no identifier) is the
+// generator's to check, in generator/gomodel: Parse returns the schema as
+// far as it resolved it along with its errors, so that gomodel.Check
+// reports both in one run.
 //
 // # The model
 //
 // Schema is a tree of plain data: entities refer to each other by name
 // (Message.Exchange, TypeRef.Name, Producer.Messages), lists keep the order
-// of the file, and each entity carries its Pos and description. Go names
-// are worked out here, once, by the rules in names.go (GoName, VarName,
-// EnumConstName, ProducerName, ExchangeName, QueueName), and stored on the
-// model. Each message's Policy is resolved from the built-in defaults, the
+// of the file, and each entity carries its Pos and description. It knows
+// nothing of the Go code generated from it: the generator's own model,
+// generator/gomodel, names that. Each message's Policy is resolved from the built-in defaults, the
 // defaults section, its named policy and its own keys, in that order, and
 // records in Origins where each value came from. Exchanges and queues carry
 // their AMQP declare arguments fully computed.
@@ -150,9 +152,4 @@
 //     any-with-x on a headers binding.
 //   - Compression aliases are stored under their main names (gzip as zlib,
 //     xz as lzma).
-//   - A producer's Go type is its GoName plus Producer (Orders =>
-//     OrdersProducer; Producer stays Producer); exchanges and queues get
-//     topology values named with Exchange and Queue appended. All these,
-//     messages, types and enum constants share one namespace, checked for
-//     clashes; a field may not be named Validate, the generated method.
 package schema

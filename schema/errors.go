@@ -73,8 +73,10 @@ func (l ErrorList) sorted() ErrorList {
 	return slices.CompactFunc(out, func(a, b *Error) bool { return *a == *b })
 }
 
-// err returns the sorted list as an error, or nil when it is empty.
-func (l ErrorList) err() error {
+// Err returns the list sorted by position, repeats dropped, as an error;
+// nil when it is empty. It is how a list collected from several passes
+// (the schema's and the generator's) is reported as one.
+func (l ErrorList) Err() error {
 	if len(l) == 0 {
 		return nil
 	}

@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// FuzzParse checks that Parse never panics and that it returns either a
-// schema or an ErrorList whose every error has a position in the file.
+// FuzzParse checks that Parse never panics and that it returns a schema,
+// an ErrorList whose every error has a position in the file, or both.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.yaml")
 	more, _ := filepath.Glob("testdata/invalid/*.yaml")
@@ -26,8 +26,8 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s, err := Parse("f.yaml", src, Options{DefaultPackage: "p"})
-		if (s == nil) == (err == nil) {
-			t.Fatalf("Parse = %v, %v: want exactly one of a schema and an error", s, err)
+		if s == nil && err == nil {
+			t.Fatalf("Parse = nil, nil: want a schema or an error")
 		}
 		if err == nil {
 			return

@@ -16,8 +16,9 @@ const (
 	// identPattern is a type or parameter name: a letter, then letters,
 	// digits and underscores (isTypeName, checkParamName).
 	identPattern = `^\p{L}[\p{L}\p{Nd}_]*$`
-	// goNamePattern is a name GoName makes an identifier of: one with a
-	// letter or digit in it.
+	// goNamePattern is a name the generator makes an identifier of (SPEC
+	// section 4, generator/gomodel.GoName): one with a letter or digit in
+	// it.
 	goNamePattern = `[\p{L}\p{Nd}]`
 	// fieldTypePattern is a composite field type: []T and map[string]T
 	// around a type name.

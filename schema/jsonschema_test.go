@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -160,7 +161,7 @@ func TestJSONSchemaPatterns(t *testing.T) {
 		{"durationPattern", durationPattern, parserDuration, durations},
 		{"identPattern (types)", identPattern, isTypeName, idents},
 		{"identPattern (params)", identPattern, func(s string) bool { return checkParamName(s) == "" }, idents},
-		{"goNamePattern", goNamePattern, func(s string) bool { return GoName(s) != "" }, []string{"order_id", "a", "9", "_", "--", "", ".x.", "é"}},
+		{"goNamePattern", goNamePattern, hasLetterOrDigit, []string{"order_id", "a", "9", "_", "--", "", ".x.", "é"}},
 		{"pluginExchangePattern", pluginExchangePattern, func(s string) bool { return strings.HasPrefix(s, "x-") && len(s) > 2 },
 			[]string{"x-delayed-message", "x-", "x", "topic", "xx-a", "x-a"}},
 	}
@@ -462,4 +463,10 @@ func TestJSONSchemaAcceptsExtensions(t *testing.T) {
 	if err := compileJSONSchema(t).Validate(inst); err != nil {
 		t.Errorf("the JSON Schema rejects it:\n%v", err)
 	}
+}
+
+// hasLetterOrDigit is what a name needs for generator/gomodel.GoName to
+// make an identifier of it (its tests check that side).
+func hasLetterOrDigit(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -130,7 +131,6 @@ func (d *decoder) params(ctx string, e entry) []*rawParam {
 func (r *resolver) resolveMessage(m *rawMessage, inProducers []*Producer) *Message {
 	msg := &Message{
 		Name:        m.name,
-		GoName:      r.goName(m.ctx, m.pos, GoName(m.name)),
 		Pos:         m.pos,
 		Description: m.description,
 		Headers:     m.headers,
@@ -173,7 +173,7 @@ func (r *resolver) body(m *rawMessage, msg *Message) {
 			msg.Body = BodyGoType
 			msg.GoType = r.goType(m)
 		} else {
-			msg.Fields = r.fieldList(m.ctx, m.fields)
+			msg.Fields = r.fieldList(m.fields)
 		}
 	}
 }
@@ -206,10 +206,6 @@ func (r *resolver) goType(m *rawMessage) *GoType {
 		r.errorf(g.Pos, ctx, "%q is not a Go type name; want such as example.com/shop/model.Order", g.Name)
 		return nil
 	}
-	if g.ImportPath == "" && (generatedNames[g.Name] || predeclared[g.Name]) {
-		r.errorf(g.Pos, ctx, "%q is a name the generated file needs for itself (a package it imports or a predeclared identifier); rename the type", g.Name)
-		return nil
-	}
 	if g.ImportPath != "" && !token.IsExported(g.Name) {
 		r.errorf(g.Pos, ctx, "%q is not exported, so the generated package cannot use it", g.Name)
 		return nil
@@ -229,7 +225,7 @@ func isImportPath(p string) bool {
 			return false
 		}
 		for _, r := range elem {
-			if !isAlnum(r) && !strings.ContainsRune("-._~+", r) {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("-._~+", r) {
 				return false
 			}
 		}
@@ -327,7 +323,6 @@ func (r *resolver) params(m *rawMessage, msg *Message, keyParsed bool) []*Param 
 	}
 	used := make(map[string]bool)
 	var params []*Param
-	varNames := make(map[string]*rawParam)
 	for i, part := range msg.RoutingKey.Parts {
 		if part.Param == "" || used[part.Param] || checkParamName(part.Param) != "" {
 			continue
@@ -339,13 +334,7 @@ func (r *resolver) params(m *rawMessage, msg *Message, keyParsed bool) []*Param 
 				"unknown parameter %q%s; declare it under params", part.Param, didYouMean(part.Param, names))
 			continue
 		}
-		p := r.param(rp, msg.ExchangeType)
-		if other, dup := varNames[p.VarName]; dup {
-			r.errorf(rp.pos, rp.ctx, "Go name %q is already used by param %q at %s; rename one of them",
-				p.VarName, other.name, other.pos.lineCol())
-		}
-		varNames[p.VarName] = rp
-		params = append(params, p)
+		params = append(params, r.param(rp, msg.ExchangeType))
 	}
 	for _, p := range m.params {
 		switch {
@@ -377,7 +366,6 @@ func partOffset(parts []KeyPart, i int) int {
 func (r *resolver) param(rp *rawParam, exchangeType string) *Param {
 	p := &Param{
 		Name:        rp.name,
-		VarName:     VarName(rp.name),
 		Pos:         rp.pos,
 		Description: rp.description,
 		Type:        &TypeRef{Kind: KindString},

@@ -3,8 +3,9 @@ package schema
 import "time"
 
 // The model is a tree of plain data: entities refer to each other by name,
-// never by pointer, every list is in file order, and every Go name the
-// generator needs is worked out here, once.
+// never by pointer, and every list is in file order. It holds the AMQP side
+// only: the Go names of generated code are the generator's (see
+// generator/gomodel).
 
 // Schema is a validated schema with every reference resolved and every
 // default applied.
@@ -52,9 +53,7 @@ type IgnoredName struct {
 // Exchange is an exchange the schema declares.
 type Exchange struct {
 	// Name is the exchange's AMQP name.
-	Name string
-	// GoName names the exchange's generated topology value (OrdersExchange).
-	GoName      string
+	Name        string
 	Pos         Pos
 	Description string
 	// Type is direct, topic, fanout, headers or a plugin's x- type.
@@ -76,10 +75,7 @@ type Exchange struct {
 // written under arguments.
 type Queue struct {
 	// Name is the queue's AMQP name.
-	Name string
-	// GoName names the queue's generated topology value
-	// (BillingOrderEventsQueue).
-	GoName      string
+	Name        string
 	Pos         Pos
 	Description string
 	// Type is classic, quorum or stream.
@@ -238,8 +234,6 @@ type TypeRef struct {
 	Kind Kind
 	// Name is the schema name of an enum or struct.
 	Name string
-	// GoName is the Go name of an enum or struct.
-	GoName string
 	// Elem is the element type of a slice or map (map keys are strings).
 	Elem *TypeRef
 }
@@ -260,7 +254,6 @@ func (t *TypeRef) String() string {
 // Type is a reusable enum or struct from the types section.
 type Type struct {
 	Name        string
-	GoName      string
 	Pos         Pos
 	Description string
 	// Kind is KindEnum or KindStruct.
@@ -275,16 +268,13 @@ type Type struct {
 type EnumValue struct {
 	// Value is the value as sent.
 	Value string
-	// GoName is its constant, as EnumConstName makes it (RegionEU).
-	GoName string
-	Pos    Pos
+	Pos   Pos
 }
 
 // Field is a field of a message or struct.
 type Field struct {
 	// Name is the encoded key (json, yaml and msgpack), exactly as written.
 	Name        string
-	GoName      string
 	Pos         Pos
 	Description string
 	Type        *TypeRef
@@ -314,9 +304,7 @@ type Number struct {
 // Param is a typed parameter of a routing key.
 type Param struct {
 	// Name is the parameter's name in the routing key ({region}).
-	Name string
-	// VarName is the Go parameter of the Publish method.
-	VarName     string
+	Name        string
 	Pos         Pos
 	Description string
 	// Type is a string, integer or enum type.
@@ -383,7 +371,6 @@ func (b BodyKind) String() string {
 // Message is a message type and how it is published.
 type Message struct {
 	Name        string
-	GoName      string
 	Pos         Pos
 	Description string
 	// Exchange is the AMQP name of the exchange it is published to: its own,
@@ -427,10 +414,6 @@ func (g *GoType) String() string {
 // Producer is a generated producer type.
 type Producer struct {
 	Name string
-	// GoName is the producer's Go type (OrdersProducer).
-	GoName string
-	// Constructor is its constructor (NewOrdersProducer).
-	Constructor string
 	// Pos is where the producer was written; for the producer made when
 	// the schema has no producers section, the messages key.
 	Pos         Pos

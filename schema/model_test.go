@@ -7,7 +7,7 @@ import (
 )
 
 func TestTypeRefString(t *testing.T) {
-	money := &TypeRef{Kind: KindStruct, Name: "Money", GoName: "Money"}
+	money := &TypeRef{Kind: KindStruct, Name: "Money"}
 	tests := []struct {
 		ref  *TypeRef
 		want string

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/token"
 	"io"
 	"io/fs"
 	"os"
@@ -66,24 +67,25 @@ func readFile(path string) ([]byte, error) {
 }
 
 // Parse parses, validates and resolves a version 1 schema. filename is
-// used in positions only. When the schema has problems Parse returns a nil
-// Schema and an ErrorList holding all of them, sorted by position.
+// used in positions only. When the schema has problems Parse returns an
+// ErrorList holding all of them, sorted by position, and the Schema as far
+// as it could resolve it: references it could not resolve are left empty
+// (a field's Type nil, say), and the Schema is nil when the file is not a
+// schema at all. Such a Schema is for reporting more problems in the same
+// run, as the generator's gomodel.Build does, never for generating code.
 func Parse(filename string, src []byte, opts Options) (*Schema, error) {
 	d := &decoder{file: filename, src: string(src), lines: countLines(src)}
 	root := d.readYAML(src)
 	if root == nil {
-		return nil, d.errs.err()
+		return nil, d.errs.Err()
 	}
 	f := d.file1(root)
 	if f.unreadable {
 		// A schema of another version may mean anything by its keys.
-		return nil, d.errs.err()
+		return nil, d.errs.Err()
 	}
 	s := resolve(d, f, opts)
-	if err := d.errs.err(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return s, d.errs.Err()
 }
 
 // readYAML parses src into its one document's root node, or returns nil
@@ -265,4 +267,10 @@ func decodeEach[T any](d *decoder, k keys, section, noun string, decode func(*de
 		out = append(out, decode(d, e))
 	}
 	return out
+}
+
+// IsPackageName reports whether name can be the name of a Go package, as
+// the package key must.
+func IsPackageName(name string) bool {
+	return token.IsIdentifier(name) && name != "_"
 }

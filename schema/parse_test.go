@@ -38,15 +38,15 @@ func TestLoadOrders(t *testing.T) {
 		Defaults: defaults,
 		Exchanges: []*Exchange{
 			{
-				Name: "orders", GoName: "OrdersExchange", Pos: at(16, 3),
+				Name: "orders", Pos: at(16, 3),
 				Description: "Order lifecycle events.", Type: "topic", Durable: true,
 				AlternateExchange: "orders.unroutable",
 				Arguments:         Table{{Key: "alternate-exchange", Value: "orders.unroutable", Pos: at(21, 25)}},
 			},
-			{Name: "audit", GoName: "AuditExchange", Pos: at(24, 3), Type: "fanout", Durable: true},
+			{Name: "audit", Pos: at(24, 3), Type: "fanout", Durable: true},
 		},
 		Queues: []*Queue{{
-			Name: "billing.order-events", GoName: "BillingOrderEventsQueue", Pos: at(26, 3),
+			Name: "billing.order-events", Pos: at(26, 3),
 			Type: "quorum", Durable: true, MessageTTL: &hour, MaxLength: &maxLength,
 			DeadLetterExchange: "orders.dlx", DeadLetterRoutingKey: "dead",
 			Arguments: Table{
@@ -58,61 +58,61 @@ func TestLoadOrders(t *testing.T) {
 			},
 			Bindings: []*Binding{{Pos: at(37, 9), Exchange: "orders", RoutingKey: "order.*.created"}},
 		}, {
-			Name: "shipping.urgent", GoName: "ShippingUrgentQueue", Pos: at(38, 3),
+			Name: "shipping.urgent", Pos: at(38, 3),
 			Type: "classic", Durable: true, MaxPriority: 10,
 			Arguments: Table{{Key: "x-max-priority", Value: int64(10), Pos: at(39, 19)}},
 			Bindings:  []*Binding{{Pos: at(41, 9), Exchange: "orders", RoutingKey: "order.*.created"}},
 		}},
 		Types: []*Type{
-			{Name: "Currency", GoName: "Currency", Pos: at(43, 3), Kind: KindEnum, Values: []*EnumValue{
-				{Value: "EUR", GoName: "CurrencyEUR", Pos: at(43, 21)},
-				{Value: "USD", GoName: "CurrencyUSD", Pos: at(43, 26)},
-				{Value: "GBP", GoName: "CurrencyGBP", Pos: at(43, 31)},
+			{Name: "Currency", Pos: at(43, 3), Kind: KindEnum, Values: []*EnumValue{
+				{Value: "EUR", Pos: at(43, 21)},
+				{Value: "USD", Pos: at(43, 26)},
+				{Value: "GBP", Pos: at(43, 31)},
 			}},
-			{Name: "Region", GoName: "Region", Pos: at(44, 3), Kind: KindEnum, Values: []*EnumValue{
-				{Value: "EU", GoName: "RegionEU", Pos: at(44, 19)},
-				{Value: "US", GoName: "RegionUS", Pos: at(44, 23)},
+			{Name: "Region", Pos: at(44, 3), Kind: KindEnum, Values: []*EnumValue{
+				{Value: "EU", Pos: at(44, 19)},
+				{Value: "US", Pos: at(44, 23)},
 			}},
-			{Name: "LineItem", GoName: "LineItem", Pos: at(45, 3), Kind: KindStruct, Fields: []*Field{
-				{Name: "sku", GoName: "SKU", Pos: at(47, 7), Type: str, Required: true},
-				{Name: "quantity", GoName: "Quantity", Pos: at(48, 7), Type: &TypeRef{Kind: KindInt32},
+			{Name: "LineItem", Pos: at(45, 3), Kind: KindStruct, Fields: []*Field{
+				{Name: "sku", Pos: at(47, 7), Type: str, Required: true},
+				{Name: "quantity", Pos: at(48, 7), Type: &TypeRef{Kind: KindInt32},
 					Minimum: &Number{Int: 1, Float: 1}},
 			}},
-			{Name: "Money", GoName: "Money", Pos: at(49, 3), Kind: KindStruct, Fields: []*Field{
-				{Name: "amount", GoName: "Amount", Pos: at(51, 7), Type: &TypeRef{Kind: KindInt64}, Required: true},
-				{Name: "currency", GoName: "Currency", Pos: at(52, 7), Required: true,
-					Type: &TypeRef{Kind: KindEnum, Name: "Currency", GoName: "Currency"}},
+			{Name: "Money", Pos: at(49, 3), Kind: KindStruct, Fields: []*Field{
+				{Name: "amount", Pos: at(51, 7), Type: &TypeRef{Kind: KindInt64}, Required: true},
+				{Name: "currency", Pos: at(52, 7), Required: true,
+					Type: &TypeRef{Kind: KindEnum, Name: "Currency"}},
 			}},
 		},
 		Messages: []*Message{
 			{
-				Name: "OrderCreated", GoName: "OrderCreated", Pos: at(54, 3),
+				Name: "OrderCreated", Pos: at(54, 3),
 				Description: "An order was placed.",
 				Exchange:    "orders", ExchangeType: "topic",
 				RoutingKey: RoutingKey{Template: "order.{region}.created", Pos: at(57, 18), Parts: []KeyPart{
 					{Literal: "order."}, {Param: "region"}, {Literal: ".created"},
 				}},
-				Params: []*Param{{Name: "region", VarName: "region", Pos: at(58, 14),
-					Type: &TypeRef{Kind: KindEnum, Name: "Region", GoName: "Region"}}},
+				Params: []*Param{{Name: "region", Pos: at(58, 14),
+					Type: &TypeRef{Kind: KindEnum, Name: "Region"}}},
 				PolicyName: "audit",
 				Policy: Policy{Serializer: "json", Compression: "zlib", DeliveryMode: "persistent",
 					TTL: 24 * time.Hour, Confirm: true, Retry: retry},
 				Headers: Table{{Key: "x-event-version", Value: int64(2), Pos: at(60, 15)}},
 				Body:    BodyFields,
 				Fields: []*Field{
-					{Name: "order_id", GoName: "OrderID", Pos: at(62, 7), Type: str, Required: true,
+					{Name: "order_id", Pos: at(62, 7), Type: str, Required: true,
 						Description: "Shop-wide order id."},
-					{Name: "total", GoName: "Total", Pos: at(63, 7), Required: true,
-						Type: &TypeRef{Kind: KindStruct, Name: "Money", GoName: "Money"}},
-					{Name: "items", GoName: "Items", Pos: at(64, 7), Type: &TypeRef{Kind: KindSlice,
-						Elem: &TypeRef{Kind: KindStruct, Name: "LineItem", GoName: "LineItem"}}},
-					{Name: "tags", GoName: "Tags", Pos: at(65, 7), Type: &TypeRef{Kind: KindMap, Elem: str}},
-					{Name: "placed_at", GoName: "PlacedAt", Pos: at(66, 7), Type: &TypeRef{Kind: KindTime}, Required: true},
-					{Name: "note", GoName: "Note", Pos: at(67, 7), Type: str, MaxLength: ptr(500)},
+					{Name: "total", Pos: at(63, 7), Required: true,
+						Type: &TypeRef{Kind: KindStruct, Name: "Money"}},
+					{Name: "items", Pos: at(64, 7), Type: &TypeRef{Kind: KindSlice,
+						Elem: &TypeRef{Kind: KindStruct, Name: "LineItem"}}},
+					{Name: "tags", Pos: at(65, 7), Type: &TypeRef{Kind: KindMap, Elem: str}},
+					{Name: "placed_at", Pos: at(66, 7), Type: &TypeRef{Kind: KindTime}, Required: true},
+					{Name: "note", Pos: at(67, 7), Type: str, MaxLength: ptr(500)},
 				},
 			},
 			{
-				Name: "AuditBlob", GoName: "AuditBlob", Pos: at(68, 3),
+				Name: "AuditBlob", Pos: at(68, 3),
 				Exchange: "audit", ExchangeType: "fanout",
 				RoutingKey: RoutingKey{Template: "audit", Pos: at(68, 45), Parts: []KeyPart{{Literal: "audit"}}},
 				Policy: Policy{Serializer: "raw", Compression: "none", DeliveryMode: "persistent",
@@ -120,7 +120,7 @@ func TestLoadOrders(t *testing.T) {
 				Body: BodyRaw,
 			},
 			{
-				Name: "LegacyOrder", GoName: "LegacyOrder", Pos: at(69, 3),
+				Name: "LegacyOrder", Pos: at(69, 3),
 				Exchange: "orders", ExchangeType: "topic",
 				RoutingKey: RoutingKey{Template: "legacy", Pos: at(69, 48), Parts: []KeyPart{{Literal: "legacy"}}},
 				Policy:     defaults,
@@ -129,7 +129,7 @@ func TestLoadOrders(t *testing.T) {
 			},
 		},
 		Producers: []*Producer{{
-			Name: "Orders", GoName: "OrdersProducer", Constructor: "NewOrdersProducer", Pos: at(71, 3),
+			Name: "Orders", Pos: at(71, 3),
 			Exchange: "orders",
 			Messages: []string{"OrderCreated", "AuditBlob"},
 			Declare:  []string{"billing.order-events"},
@@ -224,8 +224,8 @@ messages:
 		t.Fatal(err)
 	}
 	want := []*Producer{{
-		Name: "Producer", GoName: "Producer", Constructor: "NewProducer",
-		Pos: Pos{"p.yaml", 3, 1}, Messages: []string{"Ping", "Pong"},
+		Name: "Producer",
+		Pos:  Pos{"p.yaml", 3, 1}, Messages: []string{"Ping", "Pong"},
 	}}
 	if diff := cmp.Diff(want, s.Producers); diff != "" {
 		t.Errorf("producers mismatch (-want +got):\n%s", diff)
@@ -462,6 +462,14 @@ producers:
 		m := s.Message(tt.msg)
 		if m.Exchange != tt.exchange || m.ExchangeType != tt.typ {
 			t.Errorf("%s: exchange %q (%s), want %q (%s)", tt.msg, m.Exchange, m.ExchangeType, tt.exchange, tt.typ)
+		}
+	}
+}
+
+func TestIsPackageName(t *testing.T) {
+	for name, want := range map[string]bool{"orders": true, "orders_v2": true, "_": false, "my-pkg": false, "2x": false, "": false} {
+		if got := IsPackageName(name); got != want {
+			t.Errorf("IsPackageName(%q) = %v, want %v", name, got, want)
 		}
 	}
 }

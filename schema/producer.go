@@ -42,10 +42,8 @@ func (d *decoder) producer(e entry) *rawProducer {
 func (r *resolver) resolveProducers() []*Producer {
 	if !r.f.producersAt.set {
 		p := &Producer{
-			Name:        defaultProducerName,
-			GoName:      ProducerName(defaultProducerName),
-			Constructor: "New" + ProducerName(defaultProducerName),
-			Pos:         r.f.messagesAt.pos,
+			Name: defaultProducerName,
+			Pos:  r.f.messagesAt.pos,
 		}
 		if !p.Pos.IsValid() {
 			p.Pos = r.f.pos
@@ -64,15 +62,10 @@ func (r *resolver) resolveProducers() []*Producer {
 
 // resolveProducer checks the exchange, messages and queues a producer names.
 func (r *resolver) resolveProducer(rp *rawProducer) *Producer {
-	goName := r.goName(rp.ctx, rp.pos, ProducerName(rp.name))
 	p := &Producer{
 		Name:        rp.name,
-		GoName:      goName,
 		Pos:         rp.pos,
 		Description: rp.description,
-	}
-	if goName != "" {
-		p.Constructor = "New" + goName
 	}
 	if rp.exchange.set {
 		r.exchangeType(join(rp.ctx, "exchange"), rp.exchange)

@@ -40,7 +40,6 @@ func resolve(d *decoder, f *rawFile, opts Options) *Schema {
 	for _, m := range f.messages {
 		s.Messages = append(s.Messages, r.resolveMessage(m, producersOf(s.Producers, m.name)))
 	}
-	r.checkGoNames()
 	r.checkCycles()
 	s.IgnoredNames = ignoredNames(d.ignored)
 	return s
@@ -114,14 +113,6 @@ func (r *resolver) pkg(opts Options) string {
 	}
 	r.errorf(start, "", "missing key %q (no default package was given)", "package")
 	return ""
-}
-
-// goName reports a name that yields no Go identifier and returns goName.
-func (r *resolver) goName(ctx string, pos Pos, goName string) string {
-	if goName == "" {
-		r.errorf(pos, ctx, "the name yields no Go identifier; want a letter or digit in it")
-	}
-	return goName
 }
 
 // resolveQueues checks the exchanges the queues' bindings name.

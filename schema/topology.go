@@ -49,7 +49,6 @@ func (d *decoder) exchange(e entry) *Exchange {
 	k.require("type")
 	x := &Exchange{
 		Name:        e.name,
-		GoName:      ExchangeName(e.name),
 		Pos:         e.pos,
 		Description: k.str("description").v,
 		Type:        d.exchangeType(k).v,
@@ -111,7 +110,6 @@ func (d *decoder) queue(e entry) *rawQueue {
 	flags := queueFlags{durable: k.boolean("durable"), exclusive: k.boolean("exclusive"), autoDelete: k.boolean("auto_delete")}
 	q := &Queue{
 		Name:        e.name,
-		GoName:      QueueName(e.name),
 		Pos:         e.pos,
 		Description: k.str("description").v,
 		Type:        "classic",

@@ -222,7 +222,7 @@ func (r *resolver) typeString(ctx, s string, pos Pos) *TypeRef {
 		return &TypeRef{Kind: k}
 	}
 	if t, ok := r.types[s]; ok {
-		ref := &TypeRef{Kind: KindStruct, Name: s, GoName: GoName(s)}
+		ref := &TypeRef{Kind: KindStruct, Name: s}
 		if t.enumAt.set {
 			ref.Kind = KindEnum
 		}
@@ -252,43 +252,19 @@ func (r *resolver) unknownType(ctx string, pos Pos, name string) {
 	}
 }
 
-// generatedMethods are the methods generated structs have, which no
-// field's Go name may take.
-var generatedMethods = map[string]bool{"Validate": true, "AppendJSON": true, "AppendMsgpack": true}
-
 // fieldList resolves the fields of a message or struct.
-
-func (r *resolver) fieldList(ctx string, raws []*rawField) []*Field {
+func (r *resolver) fieldList(raws []*rawField) []*Field {
 	var fields []*Field
-	byGoName := make(map[string]*rawField)
 	for _, rf := range raws {
-		f := r.field(rf)
-		if f.GoName == "" {
-			fields = append(fields, f)
-			continue
-		}
-		switch first, dup := byGoName[f.GoName]; {
-		case dup:
-			r.errorf(rf.pos, rf.ctx, "Go name %q is already used by field %q at %s; rename one of them",
-				f.GoName, first.name, first.pos.lineCol())
-		case generatedMethods[f.GoName]:
-			r.errorf(rf.pos, rf.ctx, "Go name %q is taken by the generated %s method; rename the field", f.GoName, f.GoName)
-		default:
-			byGoName[f.GoName] = rf
-		}
-		fields = append(fields, f)
+		fields = append(fields, r.field(rf))
 	}
 	return fields
 }
 
 // field resolves one field: its Go name, type and constraints.
 func (r *resolver) field(rf *rawField) *Field {
-	if !isTagKey(rf.name) {
-		r.errorf(rf.pos, rf.ctx, "a field name is the key of the json, yaml and msgpack encodings, which cannot hold quotes, backslashes, commas or control characters")
-	}
 	f := &Field{
 		Name:        rf.name,
-		GoName:      r.goName(rf.ctx, rf.pos, GoName(rf.name)),
 		Pos:         rf.pos,
 		Description: rf.description,
 		Required:    rf.required,
@@ -387,55 +363,23 @@ func (r *resolver) bound(ctx, key string, v val[*yaml.Node], k Kind) *Number {
 func (r *resolver) resolveTypes() []*Type {
 	var types []*Type
 	for _, rt := range r.f.types {
-		ctx := fmt.Sprintf("type %q", rt.name)
 		t := &Type{
 			Name:        rt.name,
-			GoName:      r.goName(ctx, rt.pos, GoName(rt.name)),
 			Pos:         rt.pos,
 			Description: rt.description,
 			Kind:        KindStruct,
 		}
 		if rt.enumAt.set {
 			t.Kind = KindEnum
-			t.Values = r.enumConsts(ctx, t.GoName, rt.enum)
+			for _, v := range rt.enum {
+				t.Values = append(t.Values, &EnumValue{Value: v.v, Pos: v.pos})
+			}
 		} else {
-			t.Fields = r.fieldList(ctx, rt.fields)
+			t.Fields = r.fieldList(rt.fields)
 		}
 		types = append(types, t)
 	}
 	return types
 }
 
-// enumConsts makes the constants of an enum's values.
-func (r *resolver) enumConsts(ctx, goName string, values []val[string]) []*EnumValue {
-	var out []*EnumValue
-	for _, v := range values {
-		c := EnumConstName(goName, v.v)
-		if c == "" {
-			r.errorf(v.pos, join(ctx, "enum"), "value %q yields no Go constant; want a letter, digit or underscore in it", v.v)
-		}
-		out = append(out, &EnumValue{Value: v.v, GoName: c, Pos: v.pos})
-	}
-	return out
-}
-
 func ptr[T any](v T) *T { return &v }
-
-// isTagKey reports whether name can be the key of a struct tag's json, yaml
-// and msgpack entries as it is: encoding/json takes letters, digits and the
-// punctuation !#$%&()*+-./:;<=>?@[]^_{|}~ and space, and the tag's syntax
-// itself rules out quotes and backslashes; a comma would start the options.
-func isTagKey(name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, c := range name {
-		switch {
-		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
-		case unicode.IsLetter(c) || unicode.IsDigit(c):
-		default:
-			return false
-		}
-	}
-	return true
-}

@@ -13,6 +13,7 @@ import (
 // /dev/null, as diff does.
 func Compare(old, new *schema.Schema) *Report {
 	c := &comparer{old: orEmpty(old), new: orEmpty(new)}
+	c.gn = newGoNames(c.old, c.new)
 	c.comparePackage()
 	c.compareExchanges()
 	c.compareQueues()
@@ -40,7 +41,9 @@ func orEmpty(s *schema.Schema) *schema.Schema {
 // comparer collects the changes between two schemas.
 type comparer struct {
 	old, new *schema.Schema
-	changes  []Change
+	// gn names the Go side of both.
+	gn      *goNames
+	changes []Change
 }
 
 // site is the thing a change is about: its subject and where it is.

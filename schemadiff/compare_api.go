@@ -16,16 +16,16 @@ func (c *comparer) compareProducers() {
 }
 
 func (c *comparer) producerRemoved(p *schema.Producer) {
-	if hasGoName(c.new.Producers, p.GoName, producerGoName) {
+	if hasGoName(c.gn, c.new.Producers, c.gn.of(p)) {
 		return
 	}
 	c.add(removedAt(fmt.Sprintf("producer %q", p.Name), p.Pos), GoAPI, Breaking,
-		"removed: the type %s and %s are gone, and code using them stops compiling", p.GoName, p.Constructor)
+		"removed: the type %s and %s are gone, and code using them stops compiling", c.gn.of(p), c.gn.constructors[p])
 }
 
 func (c *comparer) producerAdded(p *schema.Producer) {
 	c.add(addedAt(fmt.Sprintf("producer %q", p.Name), p.Pos), GoAPI, Compatible,
-		"new producer type %s (%s)", p.GoName, p.Constructor)
+		"new producer type %s (%s)", c.gn.of(p), c.gn.constructors[p])
 }
 
 func (c *comparer) producerChanged(o, n *schema.Producer) {
@@ -51,12 +51,12 @@ func (c *comparer) compareProducerMessages(s site, o, n *schema.Producer) {
 				return
 			}
 			c.add(s.sub(Removed, fmt.Sprintf("message %q", name), schema.Pos{}, o.Pos), GoAPI, Breaking,
-				"no longer published by this producer: %s.Publish%s is gone, and its callers stop compiling", o.GoName, m.GoName)
+				"no longer published by this producer: %s.Publish%s is gone, and its callers stop compiling", c.gn.of(o), c.gn.of(m))
 		},
 		func(name string) {
 			if m := c.new.Message(name); m != nil {
 				c.add(s.sub(Added, fmt.Sprintf("message %q", name), n.Pos, schema.Pos{}), GoAPI, Compatible,
-					"new method %s.Publish%s", n.GoName, m.GoName)
+					"new method %s.Publish%s", c.gn.of(n), c.gn.of(m))
 			}
 		},
 		func(_, _ string) {})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -19,18 +20,18 @@ func (c *comparer) compareTypes() {
 
 func (c *comparer) typeRemoved(t *schema.Type) {
 	// Fields that used it have changed type; they say so themselves.
-	if hasGoName(c.new.Types, t.GoName, typeGoName) {
+	if hasGoName(c.gn, c.new.Types, c.gn.of(t)) {
 		return
 	}
-	what := "the generated type " + t.GoName + " is"
+	what := "the generated type " + c.gn.of(t) + " is"
 	if t.Kind == schema.KindEnum {
-		what = "the generated type " + t.GoName + " and its constants are"
+		what = "the generated type " + c.gn.of(t) + " and its constants are"
 	}
 	c.add(removedAt(fmt.Sprintf("type %q", t.Name), t.Pos), GoAPI, Breaking, "removed: %s gone", what)
 }
 
 func (c *comparer) typeAdded(t *schema.Type) {
-	c.add(addedAt(fmt.Sprintf("type %q", t.Name), t.Pos), GoAPI, Compatible, "new %s type %s", t.Kind, t.GoName)
+	c.add(addedAt(fmt.Sprintf("type %q", t.Name), t.Pos), GoAPI, Compatible, "new %s type %s", t.Kind, c.gn.of(t))
 }
 
 func (c *comparer) typeChanged(o, n *schema.Type) {
@@ -38,13 +39,13 @@ func (c *comparer) typeChanged(o, n *schema.Type) {
 	used := usedNote(c.typeUsers(n.Name))
 	if o.Kind != n.Kind {
 		c.add(s, Wire, Breaking, "%s -> %s: values of it encode differently%s", o.Kind, n.Kind, used)
-		c.add(s, GoAPI, Breaking, "%s -> %s: the Go type %s changes shape, and code using it stops compiling", o.Kind, n.Kind, n.GoName)
+		c.add(s, GoAPI, Breaking, "%s -> %s: the Go type %s changes shape, and code using it stops compiling", o.Kind, n.Kind, c.gn.of(n))
 		return
 	}
 	if n.Kind == schema.KindEnum {
 		c.compareEnumValues(s, o, n, used)
 	} else {
-		c.compareFields(s, n.GoName, o.Fields, n.Fields)
+		c.compareFields(s, c.gn.of(n), o.Fields, n.Fields)
 	}
 	c.describeChange(s, o.Description, n.Description)
 }
@@ -56,13 +57,13 @@ func (c *comparer) compareEnumValues(s site, o, n *schema.Type, used string) {
 		func(v *schema.EnumValue) {
 			vs := s.sub(Removed, fmt.Sprintf("value %q", v.Value), schema.Pos{}, v.Pos)
 			c.add(vs, Wire, Breaking, "removed: messages already queued, or sent by other producers, may still carry %q, and consumers updated to this schema reject it%s", v.Value, used)
-			if !hasGoName(n.Values, v.GoName, func(v *schema.EnumValue) string { return v.GoName }) {
-				c.add(vs, GoAPI, Breaking, "removed: the constant %s is gone", v.GoName)
+			if !hasGoName(c.gn, n.Values, c.gn.of(v)) {
+				c.add(vs, GoAPI, Breaking, "removed: the constant %s is gone", c.gn.of(v))
 			}
 		},
 		func(v *schema.EnumValue) {
 			c.add(s.sub(Added, fmt.Sprintf("value %q", v.Value), v.Pos, schema.Pos{}), Wire, Warning,
-				"new value (constant %s): consumers that know only %s may reject %q%s", v.GoName, quoteList(values(o)), v.Value, used)
+				"new value (constant %s): consumers that know only %s may reject %q%s", c.gn.of(v), quoteList(values(o)), v.Value, used)
 		},
 		func(_, _ *schema.EnumValue) {})
 }
@@ -123,16 +124,16 @@ func (c *comparer) compareFields(s site, goStruct string, old, new []*schema.Fie
 		func(f *schema.Field) { c.fieldRemoved(s, f) },
 		func(f *schema.Field) { c.fieldAdded(s, goStruct, f, old) },
 		func(o, n *schema.Field) { c.fieldChanged(s, o, n) })
-	pair(old, new, fieldGoName,
+	pair(old, new, func(f *schema.Field) string { return c.gn.of(f) },
 		func(f *schema.Field) {
 			c.add(s.sub(Removed, fmt.Sprintf("field %q", f.Name), schema.Pos{}, f.Pos), GoAPI, Breaking,
-				"removed: the Go field %s.%s is gone, and code setting or reading it stops compiling", goStruct, f.GoName)
+				"removed: the Go field %s.%s is gone, and code setting or reading it stops compiling", goStruct, c.gn.of(f))
 		},
 		func(*schema.Field) {},
 		func(o, n *schema.Field) {
-			if ot, nt := goFieldType(o), goFieldType(n); ot != nt {
+			if ot, nt := gomodel.FieldTypeString(o), gomodel.FieldTypeString(n); ot != nt {
 				c.add(s.sub(Changed, fmt.Sprintf("field %q", n.Name), n.Pos, o.Pos), GoAPI, Breaking,
-					"Go type of %s.%s %s -> %s: code setting or reading it stops compiling", goStruct, n.GoName, ot, nt)
+					"Go type of %s.%s %s -> %s: code setting or reading it stops compiling", goStruct, c.gn.of(n), ot, nt)
 			}
 		})
 }
@@ -150,8 +151,8 @@ func (c *comparer) fieldRemoved(s site, f *schema.Field) {
 // name, callers set it already: only the key changed.
 func (c *comparer) fieldAdded(s site, goStruct string, f *schema.Field, old []*schema.Field) {
 	fs := s.sub(Added, fmt.Sprintf("field %q", f.Name), f.Pos, schema.Pos{})
-	goField := goStruct + "." + f.GoName + " " + goFieldType(f)
-	i := slices.IndexFunc(old, func(o *schema.Field) bool { return o.GoName == f.GoName })
+	goField := goStruct + "." + c.gn.of(f) + " " + gomodel.FieldTypeString(f)
+	i := slices.IndexFunc(old, func(o *schema.Field) bool { return c.gn.of(o) == c.gn.of(f) })
 	switch {
 	case i >= 0:
 		c.add(fs, Wire, Compatible, "new key %q, from the Go field %s that wrote key %q before: consumers that do not know it ignore it", f.Name, goField, old[i].Name)

@@ -14,11 +14,11 @@ func (c *comparer) compareMessages() {
 
 func (c *comparer) messageRemoved(m *schema.Message) {
 	s := removedAt(fmt.Sprintf("message %q", m.Name), m.Pos)
-	if same := c.messageByGoName(m.GoName); same != nil {
+	if same := c.messageByGoName(c.gn.of(m)); same != nil {
 		// Renamed so that its Go name stays: the Go code is that of the
 		// message now holding the name.
 		c.compareGoAPI(changedAt(fmt.Sprintf("message %q", same.Name), same.Pos, m.Pos), m, same)
-	} else if gone := generatedFor(c.old, m); len(gone) > 0 {
+	} else if gone := c.generatedFor(c.old, m); len(gone) > 0 {
 		c.add(s, GoAPI, Breaking, "removed: %s %s no longer generated, so code using %s stops compiling",
 			strings.Join(gone, " and "), verb(len(gone), "is", "are"), pronoun(len(gone)))
 	}
@@ -42,7 +42,7 @@ func (c *comparer) messageAdded(m *schema.Message) {
 		note += "; the consumers of existing " + plural(len(existing), "queue") + " " + quoteList(existing) + " must accept it"
 	}
 	c.add(addedAt(fmt.Sprintf("message %q", m.Name), m.Pos), GoAPI, Compatible, "new message %s, published to %s with key %q; %s",
-		m.GoName, exchangeText(m.Exchange), m.RoutingKey.Template, note)
+		c.gn.of(m), exchangeText(m.Exchange), m.RoutingKey.Template, note)
 }
 
 func (c *comparer) messageChanged(o, n *schema.Message) {
@@ -51,7 +51,7 @@ func (c *comparer) messageChanged(o, n *schema.Message) {
 	c.compareGoAPI(s, o, n)
 	c.compareBodyWire(s, o, n)
 	if o.Body == schema.BodyFields && n.Body == schema.BodyFields {
-		c.compareFields(s, n.GoName, o.Fields, n.Fields)
+		c.compareFields(s, c.gn.of(n), o.Fields, n.Fields)
 	}
 	c.compareHeaders(s, o.Headers, n.Headers)
 	c.comparePolicy(s, o, n)
@@ -62,7 +62,7 @@ func (c *comparer) messageChanged(o, n *schema.Message) {
 // goName, or nil.
 func (c *comparer) messageByGoName(goName string) *schema.Message {
 	for _, m := range c.new.Messages {
-		if m.GoName == goName {
+		if c.gn.of(m) == goName {
 			return m
 		}
 	}
@@ -71,13 +71,13 @@ func (c *comparer) messageByGoName(goName string) *schema.Message {
 
 // generatedFor names the Go code generated for a message: its type, unless
 // it is a go_type, and a Publish method per producer.
-func generatedFor(s *schema.Schema, m *schema.Message) []string {
+func (c *comparer) generatedFor(s *schema.Schema, m *schema.Message) []string {
 	var what []string
 	if m.Body != schema.BodyGoType {
-		what = append(what, "the type "+m.GoName)
+		what = append(what, "the type "+c.gn.of(m))
 	}
 	for _, p := range producersOf(s, m.Name) {
-		what = append(what, p.GoName+".Publish"+m.GoName)
+		what = append(what, c.gn.of(p)+".Publish"+c.gn.of(m))
 	}
 	return what
 }
@@ -181,7 +181,7 @@ func keyParams(k schema.RoutingKey) []string {
 // compile against: the type of its body and the parameters of its Publish
 // methods.
 func (c *comparer) compareGoAPI(s site, o, n *schema.Message) {
-	if ob, nb := bodyGoType(o), bodyGoType(n); ob != nb {
+	if ob, nb := c.bodyGoType(o), c.bodyGoType(n); ob != nb {
 		c.add(s, GoAPI, Breaking, "Go body type %s -> %s: code building or publishing it stops compiling", ob, nb)
 	}
 	if len(producersOf(c.old, o.Name)) == 0 || len(producersOf(c.new, n.Name)) == 0 {
@@ -190,7 +190,7 @@ func (c *comparer) compareGoAPI(s site, o, n *schema.Message) {
 	}
 	if !slices.Equal(paramTypes(o), paramTypes(n)) {
 		c.add(s.at(n.RoutingKey.Pos), GoAPI, Breaking, "Publish%s parameters %s -> %s: callers stop compiling",
-			n.GoName, paramList(o), paramList(n))
+			c.gn.of(n), c.paramList(o), c.paramList(n))
 	}
 }
 
@@ -201,7 +201,7 @@ func (c *comparer) compareBodyWire(s site, o, n *schema.Message) {
 		// The serializer's change says it all.
 		return
 	}
-	switch ob, nb := bodyGoType(o), bodyGoType(n); {
+	switch ob, nb := c.bodyGoType(o), c.bodyGoType(n); {
 	case ob == nb:
 	case n.Body == schema.BodyGoType:
 		c.add(s, Wire, Warning, "body is now encoded from the Go type %s, which the schema does not describe: check that it encodes the keys consumers read", nb)

@@ -23,14 +23,14 @@ func (c *comparer) exchangeRemoved(x *schema.Exchange) {
 			plural(len(sent), "message"), quoteList(sent), verb(len(sent), "was", "were"), pronoun(len(sent)))
 	}
 	c.add(s, Routing, Breaking, "removed: %s; the broker keeps the exchange until it is deleted", what)
-	if !hasGoName(c.new.Exchanges, x.GoName, exchangeGoName) {
-		c.add(s, GoAPI, Breaking, "removed: the generated value %s is gone", x.GoName)
+	if !hasGoName(c.gn, c.new.Exchanges, c.gn.of(x)) {
+		c.add(s, GoAPI, Breaking, "removed: the generated value %s is gone", c.gn.of(x))
 	}
 }
 
 func (c *comparer) exchangeAdded(x *schema.Exchange) {
 	c.add(addedAt(fmt.Sprintf("exchange %q", x.Name), x.Pos), Declare, Compatible,
-		"new %q exchange, declared by the producers that use it (value %s)", x.Type, x.GoName)
+		"new %q exchange, declared by the producers that use it (value %s)", x.Type, c.gn.of(x))
 }
 
 func (c *comparer) exchangeChanged(o, n *schema.Exchange) {
@@ -171,8 +171,8 @@ func (c *comparer) queueRemoved(q *schema.Queue) {
 		what = plural(len(got), "message") + " " + quoteList(got) + " " + verb(len(got), "stops", "stop") + " arriving there on a fresh broker"
 	}
 	c.add(s, Routing, Breaking, "removed with its bindings: %s; an existing broker keeps the queue and its bindings until they are deleted", what)
-	if !hasGoName(c.new.Queues, q.GoName, queueGoName) {
-		c.add(s, GoAPI, Breaking, "removed: the generated value %s is gone", q.GoName)
+	if !hasGoName(c.gn, c.new.Queues, c.gn.of(q)) {
+		c.add(s, GoAPI, Breaking, "removed: the generated value %s is gone", c.gn.of(q))
 	}
 }
 
@@ -182,7 +182,7 @@ func (c *comparer) queueAdded(q *schema.Queue) {
 	if len(got) > 0 {
 		what = "receives " + quoteList(got)
 	}
-	c.add(addedAt(fmt.Sprintf("queue %q", q.Name), q.Pos), Declare, Compatible, "new %s queue (value %s); %s", q.Type, q.GoName, what)
+	c.add(addedAt(fmt.Sprintf("queue %q", q.Name), q.Pos), Declare, Compatible, "new %s queue (value %s); %s", q.Type, c.gn.of(q), what)
 }
 
 func (c *comparer) queueChanged(o, n *schema.Queue) {
@@ -274,9 +274,9 @@ func publishedTo(s *schema.Schema, name string) []string {
 // hasGoName reports whether an entity of list has the Go name goName: an
 // entity renamed so that its Go name stays (orders.v1 to orders-v1) breaks
 // no Go code.
-func hasGoName[T any](list []T, goName string, goNameOf func(T) string) bool {
+func hasGoName[T any](gn *goNames, list []T, goName string) bool {
 	for _, x := range list {
-		if goNameOf(x) == goName {
+		if gn.of(x) == goName {
 			return true
 		}
 	}

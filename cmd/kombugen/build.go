@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 
 	"github.com/kombugen/kombugen/generator"
+	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -23,7 +24,7 @@ type target struct {
 // returns it with the Go file generated from it for t. Its error is a
 // schema.ErrorList when the schema (or a go_type in it) is wrong.
 func build(path string, t target) (*schema.Schema, []byte, error) {
-	s, err := schema.Load(path, schema.Options{
+	s, err := load(path, schema.Options{
 		Package:        t.pkg,
 		DefaultPackage: defaultPackage(t.out, t.cwd, t.goPackage),
 	})
@@ -38,4 +39,15 @@ func build(path string, t target) (*schema.Schema, []byte, error) {
 		Dir: dir,
 	})
 	return s, code, err
+}
+
+// load loads and checks the schema at path: the schema itself, and the Go
+// names its generated code would have (gomodel.Build), so that the
+// problems of both are reported in one run, in the order of the file.
+func load(path string, opts schema.Options) (*schema.Schema, error) {
+	s, err := schema.Load(path, opts)
+	if err := gomodel.Check(s, err); err != nil {
+		return nil, err
+	}
+	return s, nil
 }

@@ -103,7 +103,7 @@ func (d *diffFlags) loadOld(oldPath, newPath string) (*schema.Schema, error) {
 // loadForDiff loads a schema with the package generate would give it, for
 // the verbs that read a schema without generating its code.
 func loadForDiff(path string) (*schema.Schema, error) {
-	return schema.Load(path, diffOptions(path))
+	return load(path, diffOptions(path))
 }
 
 func diffOptions(path string) schema.Options {

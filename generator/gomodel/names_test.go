@@ -1,8 +1,10 @@
-package schema
+package gomodel
 
 import (
 	"go/token"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestGoName(t *testing.T) {
@@ -65,12 +67,8 @@ func TestVarName(t *testing.T) {
 		{"range", "range_"},
 		{"string", "string_"},
 		{"len", "len_"},
-		{"ctx", "ctx_"},
-		{"kombugen_m_key", "kombugenMKey_"},
-		{"msg", "msg_"},
-		{"opts", "opts_"},
-		{"p", "p_"},
-		{"runtime", "runtime_"},
+		{"ctx", "ctx"},
+		{"kombugen_m_key", "kombugenMKey"},
 		{"2fa", "x2fa"},
 		{"---", ""},
 	}
@@ -126,10 +124,14 @@ func TestEntityNames(t *testing.T) {
 	}
 }
 
-func TestIsPackageName(t *testing.T) {
-	for name, want := range map[string]bool{"orders": true, "orders_v2": true, "_": false, "my-pkg": false, "2x": false, "": false} {
-		if got := IsPackageName(name); got != want {
-			t.Errorf("IsPackageName(%q) = %v, want %v", name, got, want)
+// TestGoNameNeedsLetterOrDigit checks what the schema's JSON Schema says of
+// names that become Go identifiers (goNamePattern): GoName makes one of a
+// name exactly when it holds a letter or digit.
+func TestGoNameNeedsLetterOrDigit(t *testing.T) {
+	for _, name := range []string{"order_id", "a", "9", "_", "--", "", ".x.", "é", "\U0001F389", "~", "*"} {
+		want := strings.ContainsFunc(name, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+		if got := GoName(name) != ""; got != want {
+			t.Errorf("GoName(%q) = %q: an identifier is %v, want %v", name, GoName(name), got, want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package schema
+package gomodel
 
 import (
 	"go/token"
@@ -7,8 +7,9 @@ import (
 	"unicode/utf8"
 )
 
-// This file holds every rule that turns a schema name into a Go name, so
-// the generator never makes one up itself.
+// This file holds every rule that turns a schema name into a Go name (SPEC
+// section 4); Build applies them once, and the emitters only read the
+// results.
 
 // commonInitialisms are the words Go style writes in one case: the lint
 // list of staticcheck's ST1003, plus SKU.
@@ -65,17 +66,16 @@ func GoName(name string) string {
 // schema name, as used for the parameters of generated Publish methods: the
 // first word in lower case (all of it when it is an initialism or written
 // in capitals), the others as GoName writes them. A name starting with a
-// digit is prefixed with x. A name that is a Go keyword, a predeclared
-// identifier or a name the generated code uses itself (ctx, msg, opts, p,
-// the packages it imports, and its own unexported names, which begin with
-// kombugen) gets a trailing underscore. VarName returns
-// "" when name has no letter or digit.
+// digit is prefixed with x, and a Go keyword or predeclared identifier gets
+// a trailing underscore. VarName returns "" when name has no letter or
+// digit. Build further keeps parameters clear of the names a Publish method
+// uses itself (ctx, msg, ...).
 //
 //	region   => region
 //	order_id => orderID
 //	URL      => url
 //	type     => type_
-//	ctx      => ctx_
+//	string   => string_
 func VarName(name string) string {
 	words := splitWords(name)
 	if len(words) == 0 {
@@ -91,8 +91,7 @@ func VarName(name string) string {
 	if r, _ := utf8.DecodeRuneInString(s); !unicode.IsLetter(r) {
 		s = "x" + s
 	}
-	// Unexported names of the generated file all begin with kombugen.
-	if token.IsKeyword(s) || predeclared[s] || generatedNames[s] || strings.HasPrefix(s, "kombugen") {
+	if token.IsKeyword(s) || predeclared[s] {
 		s += "_"
 	}
 	return s
@@ -135,11 +134,6 @@ func ExchangeName(name string) string { return withSuffix(GoName(name), "Exchang
 // GoName with Queue appended unless it ends so already
 // (billing.order-events => BillingOrderEventsQueue).
 func QueueName(name string) string { return withSuffix(GoName(name), "Queue") }
-
-// IsPackageName reports whether name can be the name of a Go package.
-func IsPackageName(name string) bool {
-	return token.IsIdentifier(name) && name != "_"
-}
 
 func withSuffix(goName, suffix string) string {
 	if goName == "" || strings.HasSuffix(goName, suffix) {
@@ -240,14 +234,4 @@ var predeclared = map[string]bool{
 	"println": true, "real": true, "recover": true, "rune": true,
 	"string": true, "true": true, "uint": true, "uint16": true,
 	"uint32": true, "uint64": true, "uint8": true, "uintptr": true,
-}
-
-// generatedNames are the names generated Publish methods use themselves:
-// the receiver, SPEC section 4's ctx, msg and opts, the key and err locals,
-// and the packages the generated file may import.
-var generatedNames = map[string]bool{
-	"ctx": true, "msg": true, "opts": true, "p": true, "key": true, "err": true,
-	"context": true, "errors": true, "fmt": true, "regexp": true,
-	"runtime": true, "strconv": true, "strings": true, "time": true,
-	"unicode": true, "utf8": true,
 }

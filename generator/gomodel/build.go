@@ -1,0 +1,374 @@
+package gomodel
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/kombugen/kombugen/schema"
+)
+
+// Build works out the Go side of s: every identifier the generated file
+// declares, by the rules in names.go, and which encoders each struct
+// gets. It then checks the finished model, as a compiler would the code:
+// names that yield no identifier, and identifiers that clash with each
+// other or with what the generated file declares itself, each reported at
+// the position of the schema entity that gives it, the later of two
+// clashing ones, all of them in one schema.ErrorList.
+//
+// s may be a schema that Parse found problems in, so that its problems
+// and the model's are reported in one run: Build then reports what it
+// can. The File it returns is complete either way, with "" for names that
+// yield no identifier.
+func Build(s *schema.Schema) (*File, error) {
+	b := &builder{f: &File{
+		Schema:    s,
+		Package:   s.Package,
+		exchanges: make(map[string]*Exchange, len(s.Exchanges)),
+		queues:    make(map[string]*Queue, len(s.Queues)),
+		types:     make(map[string]*Type, len(s.Types)),
+		messages:  make(map[string]*Message, len(s.Messages)),
+		producers: make(map[string]*Producer, len(s.Producers)),
+	}, patterns: map[string]*Pattern{}}
+	b.exchanges()
+	b.queues()
+	b.types()
+	b.messages()
+	b.producers()
+	b.encoders()
+	b.structMethods()
+	b.params()
+	b.packageScope()
+	return b.f, b.errs.Err()
+}
+
+// builder builds a File, collecting the problems it finds.
+type builder struct {
+	f        *File
+	errs     schema.ErrorList
+	patterns map[string]*Pattern
+}
+
+func (b *builder) errorf(pos schema.Pos, ctx, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if ctx != "" {
+		msg = ctx + ": " + msg
+	}
+	b.errs = append(b.errs, &schema.Error{Pos: pos, Msg: msg})
+}
+
+// named reports a schema name that yields no Go identifier, and returns
+// goName.
+func (b *builder) named(pos schema.Pos, ctx, goName string) string {
+	if goName == "" {
+		b.errorf(pos, ctx, "the name yields no Go identifier; want a letter or digit in it")
+	}
+	return goName
+}
+
+func (b *builder) exchanges() {
+	for _, x := range b.f.Schema.Exchanges {
+		e := &Exchange{Exchange: x, GoName: b.named(x.Pos, fmt.Sprintf("exchange %q", x.Name), ExchangeName(x.Name))}
+		b.f.Exchanges = append(b.f.Exchanges, e)
+		b.f.exchanges[x.Name] = e
+	}
+}
+
+func (b *builder) queues() {
+	for _, sq := range b.f.Schema.Queues {
+		q := &Queue{Queue: sq, GoName: b.named(sq.Pos, fmt.Sprintf("queue %q", sq.Name), QueueName(sq.Name))}
+		b.f.Queues = append(b.f.Queues, q)
+		b.f.queues[sq.Name] = q
+	}
+}
+
+func (b *builder) types() {
+	for _, st := range b.f.Schema.Types {
+		ctx := fmt.Sprintf("type %q", st.Name)
+		t := &Type{Type: st, GoName: b.named(st.Pos, ctx, GoName(st.Name))}
+		for _, v := range st.Values {
+			t.Values = append(t.Values, &EnumValue{EnumValue: v, GoName: b.enumConst(ctx, t.GoName, v)})
+		}
+		t.Fields = b.fields(ctx, st.Fields)
+		b.f.Types = append(b.f.Types, t)
+		b.f.types[st.Name] = t
+	}
+}
+
+// enumConst names the constant of an enum value, reporting values that
+// yield none or hold what Go source cannot show as it is.
+func (b *builder) enumConst(ctx, typeName string, v *schema.EnumValue) string {
+	ctx += ": enum"
+	if i := strings.IndexFunc(v.Value, invisible); i >= 0 {
+		r := []rune(v.Value[i:])[0]
+		b.errorf(v.Pos, ctx, "value %q holds %s, which nobody can see in a schema or a consumer's code; remove it", v.Value, runeName(r))
+		return ""
+	}
+	c := EnumConstName(typeName, v.Value)
+	if c == "" {
+		b.errorf(v.Pos, ctx, "value %q yields no Go constant; want a letter, digit or underscore in it", v.Value)
+	}
+	return c
+}
+
+// invisible reports the characters an enum value may not hold: NUL and
+// the byte order mark, which no text shows.
+func invisible(r rune) bool { return r == 0 || r == '\uFEFF' }
+
+func runeName(r rune) string {
+	if r == 0 {
+		return "a NUL character"
+	}
+	return "a byte order mark (U+FEFF)"
+}
+
+// fields names the fields of a struct or message, whose context is ctx,
+// and the patterns they use.
+func (b *builder) fields(ctx string, sfs []*schema.Field) []*Field {
+	var out []*Field
+	for _, sf := range sfs {
+		fctx := fmt.Sprintf("%s: field %q", ctx, sf.Name)
+		if !isTagKey(sf.Name) {
+			b.errorf(sf.Pos, fctx, "a field name is the key of the json, yaml and msgpack encodings, which cannot hold quotes, backslashes, commas or control characters")
+		}
+		f := &Field{Field: sf, GoName: b.named(sf.Pos, fctx, GoName(sf.Name))}
+		if sf.Pattern != "" {
+			f.PatternVar = b.pattern(sf.Pattern)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// pattern returns the variable of a pattern, the same for every field
+// with the same pattern.
+func (b *builder) pattern(expr string) string {
+	if p, ok := b.patterns[expr]; ok {
+		return p.Var
+	}
+	p := &Pattern{Var: "kombugenPattern" + strconv.Itoa(len(b.f.Patterns)), Expr: expr}
+	b.patterns[expr] = p
+	b.f.Patterns = append(b.f.Patterns, p)
+	return p.Var
+}
+
+// isTagKey reports whether name can be the key of a struct tag's json, yaml
+// and msgpack entries as it is: encoding/json takes letters, digits and the
+// punctuation !#$%&()*+-./:;<=>?@[]^_{|}~ and space, and the tag's syntax
+// itself rules out quotes and backslashes; a comma would start the options.
+func isTagKey(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, c := range name {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
+		case unicode.IsLetter(c) || unicode.IsDigit(c):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func (b *builder) messages() {
+	for _, sm := range b.f.Schema.Messages {
+		ctx := fmt.Sprintf("message %q", sm.Name)
+		m := &Message{Message: sm, GoName: b.named(sm.Pos, ctx, GoName(sm.Name))}
+		if m.GoName != "" {
+			// Unexported names begin with kombugen: the package's own
+			// files may declare any other.
+			m.TypeVar = "kombugen" + m.GoName + "Type"
+			if !sm.RoutingKey.IsStatic() {
+				m.KeyFunc = "kombugen" + m.GoName + "Key"
+			}
+		}
+		if sm.Body == schema.BodyFields {
+			m.Fields = b.fields(ctx, sm.Fields)
+		}
+		for _, p := range sm.Params {
+			m.Params = append(m.Params, &Param{Param: p})
+		}
+		b.f.Messages = append(b.f.Messages, m)
+		b.f.messages[sm.Name] = m
+	}
+}
+
+func (b *builder) producers() {
+	for _, sp := range b.f.Schema.Producers {
+		p := &Producer{Producer: sp, GoName: b.named(sp.Pos, fmt.Sprintf("producer %q", sp.Name), ProducerName(sp.Name))}
+		if p.GoName != "" {
+			p.Constructor = "New" + p.GoName
+		}
+		for _, name := range sp.Messages {
+			if m := b.f.messages[name]; m != nil {
+				p.Publishes = append(p.Publishes, &Publish{Method: "Publish" + m.GoName, Message: m})
+			}
+		}
+		b.f.Producers = append(b.f.Producers, p)
+		b.f.producers[sp.Name] = p
+	}
+}
+
+// encoders gives each message body and struct the encoders of the
+// serializers that publish it: a message's own serializer, and for a
+// struct every serializer of a message it is part of, however deep.
+func (b *builder) encoders() {
+	for _, m := range b.f.Messages {
+		if m.Body != schema.BodyFields {
+			continue
+		}
+		var e Encoders
+		switch m.Policy.Serializer {
+		case "json":
+			e.JSON = true
+		case "msgpack":
+			e.Msgpack = true
+		default:
+			continue
+		}
+		m.Encoders = e
+		for _, f := range m.Fields {
+			b.reach(f.Type, e)
+		}
+	}
+}
+
+// reach adds the encoders e to the structs t holds.
+func (b *builder) reach(t *schema.TypeRef, e Encoders) {
+	for t != nil && (t.Kind == schema.KindSlice || t.Kind == schema.KindMap) {
+		t = t.Elem
+	}
+	if t == nil || t.Kind != schema.KindStruct {
+		return
+	}
+	st := b.f.types[t.Name]
+	if st == nil {
+		return
+	}
+	have := st.Encoders
+	st.Encoders.JSON = have.JSON || e.JSON
+	st.Encoders.Msgpack = have.Msgpack || e.Msgpack
+	if st.Encoders == have {
+		return // seen with these encoders already
+	}
+	for _, f := range st.Fields {
+		b.reach(f.Type, st.Encoders)
+	}
+}
+
+// The methods generated structs have besides their encoders.
+const (
+	validateMethod = "Validate"
+	validMethod    = "Valid"
+)
+
+// Methods returns the methods a struct with these encoders has.
+func (e Encoders) Methods() []string {
+	methods := []string{validateMethod}
+	if e.JSON {
+		methods = append(methods, "AppendJSON")
+	}
+	if e.Msgpack {
+		methods = append(methods, "AppendMsgpack")
+	}
+	return methods
+}
+
+// structMethods checks that the fields of each struct and message body
+// differ in Go, and from the struct's methods.
+func (b *builder) structMethods() {
+	for _, t := range b.f.Types {
+		b.checkFields(fmt.Sprintf("type %q", t.Name), t.Fields, t.Encoders)
+	}
+	for _, m := range b.f.Messages {
+		b.checkFields(fmt.Sprintf("message %q", m.Name), m.Fields, m.Encoders)
+	}
+}
+
+// checkFields checks the fields of the struct or message body ctx names.
+func (b *builder) checkFields(ctx string, fields []*Field, e Encoders) {
+	methods := map[string]bool{}
+	for _, name := range e.Methods() {
+		methods[name] = true
+	}
+	first := make(map[string]*Field, len(fields))
+	for _, f := range fields {
+		if f.GoName == "" {
+			continue
+		}
+		ctx := fmt.Sprintf("%s: field %q", ctx, f.Name)
+		switch other, dup := first[f.GoName]; {
+		case dup:
+			b.errorf(f.Pos, ctx, "Go name %q is already used by field %q at %s; rename one of them", f.GoName, other.Name, lineCol(other.Pos))
+		case methods[f.GoName]:
+			b.errorf(f.Pos, ctx, "Go name %q is taken by the generated %s method; rename the field", f.GoName, f.GoName)
+		default:
+			first[f.GoName] = f
+		}
+	}
+}
+
+// params names the routing-key parameters of each message, clear of what
+// its Publish method and key function use besides them: their locals, the
+// packages of the file and its own unexported names, Go's keywords and
+// predeclared identifiers.
+func (b *builder) params() {
+	taken := map[string]bool{}
+	for _, name := range publishLocals {
+		taken[name] = true
+	}
+	for _, name := range importNames {
+		taken[name] = true
+	}
+	for _, m := range b.f.Messages {
+		taken[m.TypeVar], taken[m.KeyFunc] = true, true
+	}
+	for _, p := range b.f.Patterns {
+		taken[p.Var] = true
+	}
+	for _, m := range b.f.Messages {
+		first := make(map[string]*Param, len(m.Params))
+		for _, p := range m.Params {
+			p.VarName = VarName(p.Name)
+			if taken[p.VarName] {
+				p.VarName += "_"
+			}
+			if p.VarName == "" {
+				continue
+			}
+			if other, dup := first[p.VarName]; dup {
+				b.errorf(p.Pos, fmt.Sprintf("message %q: param %q", m.Name, p.Name),
+					"Go name %q is already used by param %q at %s; rename one of them", p.VarName, other.Name, lineCol(other.Pos))
+				continue
+			}
+			first[p.VarName] = p
+		}
+	}
+}
+
+func lineCol(p schema.Pos) string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
+
+// Check returns the problems of a schema and of its Go model in one
+// schema.ErrorList, in the order of the file, or nil when it has none: s
+// and parseErr are what schema.Parse or schema.Load returned. It is what
+// kombugen check reports.
+func Check(s *schema.Schema, parseErr error) error {
+	var list schema.ErrorList
+	if parseErr != nil && !errors.As(parseErr, &list) {
+		return parseErr
+	}
+	if s == nil {
+		return parseErr
+	}
+	if _, err := Build(s); err != nil {
+		var more schema.ErrorList
+		if !errors.As(err, &more) {
+			return err
+		}
+		list = append(list, more...)
+	}
+	return list.Err()
+}

@@ -1,0 +1,155 @@
+package gomodel
+
+import "github.com/kombugen/kombugen/schema"
+
+// The model is a tree of plain data over the schema's: each entity embeds
+// the schema entity it comes from and adds the Go names the generated file
+// gives it. Lists keep the schema's order.
+
+// File is the Go side of one schema: what the generated file declares and
+// what it calls its parts.
+type File struct {
+	Schema *schema.Schema
+	// Package is the Go package of the generated file.
+	Package   string
+	Exchanges []*Exchange
+	Queues    []*Queue
+	Types     []*Type
+	Messages  []*Message
+	Producers []*Producer
+	// Patterns are the distinct patterns of the schema's fields, each
+	// compiled once into a package variable, in the order first used.
+	Patterns []*Pattern
+
+	exchanges map[string]*Exchange
+	queues    map[string]*Queue
+	types     map[string]*Type
+	messages  map[string]*Message
+	producers map[string]*Producer
+}
+
+// Exchange returns the exchange the schema declares under name, or nil
+// (for a predeclared amq.* exchange, say).
+func (f *File) Exchange(name string) *Exchange { return f.exchanges[name] }
+
+// Queue returns the queue named name, or nil.
+func (f *File) Queue(name string) *Queue { return f.queues[name] }
+
+// Type returns the type named name, or nil.
+func (f *File) Type(name string) *Type { return f.types[name] }
+
+// Message returns the message named name, or nil.
+func (f *File) Message(name string) *Message { return f.messages[name] }
+
+// Producer returns the producer named name, or nil.
+func (f *File) Producer(name string) *Producer { return f.producers[name] }
+
+// Exchange is an exchange with its topology value.
+type Exchange struct {
+	*schema.Exchange
+	// GoName names its topology value (OrdersExchange).
+	GoName string
+}
+
+// Queue is a queue with its topology value.
+type Queue struct {
+	*schema.Queue
+	// GoName names its topology value (BillingOrderEventsQueue).
+	GoName string
+}
+
+// Type is an enum or a struct of the types section.
+type Type struct {
+	*schema.Type
+	// GoName is the Go type (Money).
+	GoName string
+	// Values are an enum's values with their constants.
+	Values []*EnumValue
+	// Fields are a struct's fields.
+	Fields []*Field
+	// Encoders are the reflection-free encoders a struct gets.
+	Encoders Encoders
+}
+
+// EnumValue is a value of an enum with its constant.
+type EnumValue struct {
+	*schema.EnumValue
+	// GoName is its constant (RegionEU).
+	GoName string
+}
+
+// Field is a field of a struct or message.
+type Field struct {
+	*schema.Field
+	// GoName is the struct field (OrderID).
+	GoName string
+	// PatternVar is the package variable holding the field's compiled
+	// pattern, or "" when it has none.
+	PatternVar string
+}
+
+// Message is a message with the Go names of its body, its publishing
+// settings and its routing key.
+type Message struct {
+	*schema.Message
+	// GoName names the message: its body type (for fields, raw and text
+	// bodies) and its Publish methods.
+	GoName string
+	// TypeVar is the package variable holding how it is published
+	// (kombugenOrderCreatedType).
+	TypeVar string
+	// KeyFunc is the function that checks the routing key's parameters and
+	// fills them in (kombugenOrderCreatedKey), or "" for a key without
+	// parameters.
+	KeyFunc string
+	// Fields are the body's fields, for a message with fields.
+	Fields []*Field
+	// Params are the routing key's parameters, in the order Publish takes
+	// them.
+	Params []*Param
+	// Encoders are the reflection-free encoders its body gets.
+	Encoders Encoders
+}
+
+// Param is a routing-key parameter with its Go parameter.
+type Param struct {
+	*schema.Param
+	// VarName is the parameter of Publish and of the key function: the
+	// schema name as VarName makes it, kept clear of the names those
+	// functions use themselves.
+	VarName string
+}
+
+// Producer is a producer type.
+type Producer struct {
+	*schema.Producer
+	// GoName is the producer's type (OrdersProducer).
+	GoName string
+	// Constructor is its constructor (NewOrdersProducer).
+	Constructor string
+	// Publishes are its Publish methods, one per message, in the order of
+	// its messages.
+	Publishes []*Publish
+}
+
+// Publish is a Publish method of a producer.
+type Publish struct {
+	// Method is the method's name (PublishOrderCreated).
+	Method  string
+	Message *Message
+}
+
+// Pattern is a field pattern compiled once into a package variable.
+type Pattern struct {
+	// Var is the variable (kombugenPattern0).
+	Var string
+	// Expr is the RE2 expression.
+	Expr string
+}
+
+// Encoders says which reflection-free encoder methods a struct has: those
+// of the serializers that publish it, itself or inside another message.
+type Encoders struct {
+	JSON    bool // AppendJSON
+	Msgpack bool // AppendMsgpack
+}
