@@ -1,8 +1,8 @@
 package docs
 
 import (
+	"github.com/kombugen/kombugen/internal/codecs"
 	"github.com/kombugen/kombugen/internal/routing"
-	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -233,9 +233,6 @@ func knownHeaders(m *schema.Message) map[string]any {
 // compressionHeader returns the compression header the runtime sends for
 // a compression, as kombu does, or "" for none.
 func compressionHeader(name string) string {
-	c, err := runtime.LookupCompressor(name)
-	if err != nil || c == nil {
-		return ""
-	}
-	return c.ContentType()
+	c, _ := codecs.LookupCompression(name)
+	return c.ContentType
 }

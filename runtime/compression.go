@@ -232,7 +232,7 @@ func (brotliCompressor) Decompress(body []byte) ([]byte, error) {
 }
 
 // zstdCompressor writes one zstd frame with its content size, which
-// python-zstandard's one-shot decompress (kombu >= 5.3) requires.
+// python-zstandard's one-shot decompress, which kombu calls, requires.
 type zstdCompressor struct {
 	enc *zstd.Encoder
 	// small writes bodies under zstdSmall bytes as single-segment frames:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kombugen/kombugen/internal/brokertest"
+	"github.com/kombugen/kombugen/internal/codecs"
 	"github.com/kombugen/kombugen/internal/interop"
 	"github.com/kombugen/kombugen/runtime"
 )
@@ -84,9 +85,10 @@ var (
 	interopTextBody  = "héllo wörld ✓\nline two"
 )
 
+// Every serializer, and every compression by every name kombu knows it by.
 var (
-	interopSerializers  = []string{"json", "yaml", "msgpack", "raw", "text"}
-	interopCompressions = []string{"none", "zlib", "gzip", "bzip2", "lzma", "xz", "brotli", "zstd"}
+	interopSerializers  = codecs.SerializerNames()
+	interopCompressions = codecs.CompressionNames()
 )
 
 // interopCases lists every case, each with its own queue.
@@ -104,9 +106,7 @@ func interopCases(t *testing.T) []interop.Case {
 	for _, c := range interopBodyCases() {
 		add(c)
 	}
-	for _, comp := range []string{"bzip", "zstandard", "application/x-bz2"} {
-		add(interop.Case{Name: "json-" + strings.ReplaceAll(comp, "/", "_"), Serializer: "json", Compression: comp, Body: interopMapBody})
-	}
+	add(interop.Case{Name: "json-application_x-bz2", Serializer: "json", Compression: "application/x-bz2", Body: interopMapBody})
 	add(interop.Case{Name: "topic-exchange", Exchange: uniqueName(t, "exchange"), RoutingKey: "order.created.eu",
 		Serializer: "json", Compression: "zlib", Body: interopMapBody})
 	// Property cases last, the TTL one at the very end: it must still be

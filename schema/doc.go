@@ -150,6 +150,7 @@
 //     internal/queueargs lists them); a dead-letter routing key without a
 //     dead-letter exchange; an x-match other than all, any, all-with-x and
 //     any-with-x on a headers binding.
-//   - Compression aliases are stored under their main names (gzip as zlib,
-//     xz as lzma).
+//   - Compression aliases are kombu's (internal/codecs), stored under
+//     their main names (gzip as zlib, bzip as bzip2, xz as lzma, zstandard
+//     as zstd).
 package schema

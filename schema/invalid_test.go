@@ -114,7 +114,7 @@ var invalidTests = []struct {
 	{"bad serializer", base + "defaults: {serializer: jsn}\n", []string{
 		`s.yaml:4:24: defaults: serializer: unknown value "jsn" (did you mean "json"?); want one of json, yaml, msgpack, raw, text`}},
 	{"bad compression", base + "policies:\n  small: {compression: lz4}\n", []string{
-		`s.yaml:5:24: policy "small": compression: unknown value "lz4"; want one of none, zlib, gzip, bzip2, lzma, xz, zstd, brotli`}},
+		`s.yaml:5:24: policy "small": compression: unknown value "lz4"; want one of none, zlib, gzip, bzip2, bzip, lzma, xz, zstd, zstandard, brotli`}},
 	{"bad delivery_mode", base + "defaults: {delivery_mode: 2}\n", []string{
 		`s.yaml:4:27: defaults: delivery_mode: want one of persistent, transient, got integer 2`}},
 	{"priority out of range", base + "messages:\n  M: {exchange: e, priority: 256}\n", []string{

@@ -176,7 +176,7 @@ func policySpec() map[string]jsObject {
 	b := builtinPolicy()
 	return map[string]jsObject{
 		"serializer":    append(enum(serializers, "How the body is encoded."), jsField{"default", b.Serializer}),
-		"compression":   append(enum(compressions, "How the body is compressed (gzip is zlib, xz is lzma)."), jsField{"default", b.Compression}),
+		"compression":   append(enum(compressions, "How the body is compressed, by kombu's names (gzip is zlib, bzip is bzip2, xz is lzma, zstandard is zstd)."), jsField{"default", b.Compression}),
 		"delivery_mode": append(enum(deliveryModes, "Whether the broker writes messages to disk."), jsField{"default", b.DeliveryMode}),
 		"priority":      append(integer(0, 255, "The message priority."), jsField{"default", b.Priority}),
 		"ttl":           append(duration("Per-message expiration, 0 for none, else whole milliseconds of at least 1ms."), jsField{"default", durationText(b.TTL)}),

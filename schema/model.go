@@ -434,8 +434,8 @@ type Producer struct {
 type Policy struct {
 	// Serializer is json, yaml, msgpack, raw or text.
 	Serializer string
-	// Compression is none, zlib, bzip2, lzma, zstd or brotli (the aliases
-	// gzip and xz are stored as zlib and lzma).
+	// Compression is none, zlib, bzip2, lzma, zstd or brotli (kombu's
+	// aliases gzip, bzip, xz and zstandard are stored under these).
 	Compression string
 	// DeliveryMode is persistent or transient.
 	DeliveryMode string

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kombugen/kombugen/internal/codecs"
 )
 
 // policyKeys are the keys of a policy: in defaults, in a named policy and
@@ -16,11 +18,11 @@ var policyKeys = []string{"serializer", "compression", "delivery_mode", "priorit
 var retryKeys = []string{"max_retries", "interval_start", "interval_step", "interval_max", "timeout"}
 
 var (
-	serializers   = []string{"json", "yaml", "msgpack", "raw", "text"}
-	compressions  = []string{"none", "zlib", "gzip", "bzip2", "lzma", "xz", "zstd", "brotli"}
+	// serializers and compressions are kombu's names, aliases included
+	// (internal/codecs).
+	serializers   = codecs.SerializerNames()
+	compressions  = codecs.CompressionNames()
 	deliveryModes = []string{"persistent", "transient"}
-	// compressionAliases maps each alias to the name the model stores.
-	compressionAliases = map[string]string{"gzip": "zlib", "xz": "lzma"}
 )
 
 // partialPolicy is a policy as written: only some keys set.
@@ -72,8 +74,9 @@ func (d *decoder) policy(k keys) partialPolicy {
 		mandatory:    k.boolean("mandatory"),
 		confirm:      k.boolean("confirm"),
 	}
-	if alias, ok := compressionAliases[p.compression.v]; ok {
-		p.compression.v = alias
+	// An alias is stored under its compression's name.
+	if c, ok := codecs.LookupCompression(p.compression.v); ok {
+		p.compression.v = c.Name
 	}
 	if e, ok := k.get("retry"); ok {
 		r := d.keywords(join(k.ctx, "retry"), e.pos, e.value, retryKeys...)

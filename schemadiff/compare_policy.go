@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/kombugen/kombugen/internal/codecs"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -21,16 +22,19 @@ type policyRule struct {
 	judge func(o, n schema.Policy) (Category, Severity, string)
 }
 
-// contentTypes are the content_type each serializer sends (SPEC section 5).
-var contentTypes = map[string]string{
-	"json": "application/json", "yaml": "application/x-yaml", "msgpack": "application/x-msgpack",
-	"raw": "application/data", "text": "text/plain",
+// contentType returns the content_type a serializer sends.
+func contentType(serializer string) string {
+	s, _ := codecs.LookupSerializer(serializer)
+	return s.ContentType
 }
 
-// compressionHeaders are the compression header each compression sends.
-var compressionHeaders = map[string]string{
-	"none": "none", "zlib": "application/x-gzip", "bzip2": "application/x-bz2",
-	"lzma": "application/x-lzma", "brotli": "application/x-brotli", "zstd": "application/zstd",
+// compressionHeader returns the compression header a compression sends,
+// or none.
+func compressionHeader(compression string) string {
+	if c, ok := codecs.LookupCompression(compression); ok {
+		return c.ContentType
+	}
+	return codecs.NoCompression
 }
 
 var policyRules = []policyRule{
@@ -78,20 +82,16 @@ func originText(o schema.Origin) string {
 
 func judgeSerializer(o, n schema.Policy) (Category, Severity, string) {
 	return Wire, Breaking, fmt.Sprintf("content_type %s -> %s: consumers decode the body by the old format, and kombu consumers whose accept list lacks %s reject it",
-		contentTypes[o.Serializer], contentTypes[n.Serializer], n.Serializer)
+		contentType(o.Serializer), contentType(n.Serializer), n.Serializer)
 }
 
 func judgeCompression(o, n schema.Policy) (Category, Severity, string) {
-	why := fmt.Sprintf("compression header %s -> %s", compressionHeaders[o.Compression], compressionHeaders[n.Compression])
-	switch {
-	case n.Compression == "none":
-		why += ": consumers that decompress without looking at the header fail"
-	case n.Compression == "zstd":
-		why += ": consumers without the codec cannot read the body (kombu reads zstd from 5.3 on)"
-	default:
-		why += ": consumers without the codec, or that do not look at the header, cannot read the body"
+	why := fmt.Sprintf("compression header %s -> %s", compressionHeader(o.Compression), compressionHeader(n.Compression))
+	c, ok := codecs.LookupCompression(n.Compression)
+	if !ok {
+		return Wire, Breaking, why + ": consumers that decompress without looking at the header fail"
 	}
-	return Wire, Breaking, why
+	return Wire, Breaking, fmt.Sprintf("%s: consumers without the codec, or that do not look at the header, cannot read the body; %s", why, c.Readers)
 }
 
 func judgeDeliveryMode(o, n schema.Policy) (Category, Severity, string) {

@@ -58,7 +58,7 @@
 //	constraint loosened (bound relaxed or dropped)  WIRE      warning     consumers may get values they never saw
 //	struct type turned enum or back                 WIRE      breaking    values encode differently
 //	serializer changed                              WIRE      breaking    content_type and body format change; kombu accept lists
-//	compression changed                             WIRE      breaking    consumers need the codec (zstd: kombu >= 5.3)
+//	compression changed                             WIRE      breaking    consumers need the codec, and kombu its module
 //	constant header removed or changed              WIRE      warning     consumers may read headers
 //	constant header added                           WIRE      compatible  consumers that do not read it are unaffected
 //	body now from a go_type, or no longer           WIRE      warning     the schema no longer describes the keys
