@@ -124,7 +124,13 @@ const allProperties = 1 << 13
 // larger than amqp091-go's write buffer, so its header frames reach the
 // socket split across writes.
 func TestContract(t *testing.T) {
-	small := amqp.Table{"s": "text", "i": int32(-7), "b": true, "a": []any{"x", int64(2)}, "t": amqp.Table{"n": 1.5}}
+	// Every field type amqp091-go reads back as the Go type it wrote.
+	small := amqp.Table{
+		"t": true, "b": int8(-1), "B": uint8(2), "s": int16(-3), "u": uint16(4), "I": int32(-5), "i": uint32(6),
+		"l": int64(-7), "f": float32(1.5), "d": 2.5, "D": amqp.Decimal{Scale: 2, Value: 314}, "S": "text",
+		"x": []byte{0, 1}, "T": time.Unix(1700000000, 0), "V": nil,
+		"A": []any{"x", int64(2), amqp.Table{"in": "array"}}, "F": amqp.Table{"n": 1.5},
+	}
 	large := amqp.Table{"big": strings.Repeat("x", 6000), "i": int32(1)}
 	for _, round := range []struct {
 		name    string
