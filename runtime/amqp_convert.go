@@ -31,33 +31,7 @@ func toAMQPPublishing(msg *Publishing) amqp.Publishing {
 // is the only map type amqp091-go encodes. An empty table is nil: the
 // propertyWriter puts an empty headers table in every message, as kombu
 // always sends one.
-func toAMQPTable(t Table) amqp.Table {
-	if len(t) == 0 {
-		return nil
-	}
-	out := make(amqp.Table, len(t))
-	for k, v := range t {
-		out[k] = toAMQPValue(v)
-	}
-	return out
-}
-
-func toAMQPValue(v any) any {
-	if n, ok := integerValue(v); ok {
-		return amqptable.WireInteger(n)
-	}
-	switch v := v.(type) {
-	case Table:
-		return toAMQPTable(v)
-	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			out[i] = toAMQPValue(e)
-		}
-		return out
-	}
-	return v
-}
+func toAMQPTable(t Table) amqp.Table { return amqptable.AMQP(t) }
 
 // integerValue returns v as an int64 when it is one of the integer types a
 // Table may hold.

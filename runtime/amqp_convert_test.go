@@ -26,9 +26,9 @@ func TestWireInteger(t *testing.T) {
 		{"s", "s"},
 	}
 	for _, tt := range tests {
-		got := toAMQPValue(tt.in)
+		got := toAMQPTable(Table{"v": tt.in})["v"]
 		if got != tt.want {
-			t.Errorf("toAMQPValue(%T %v) = %T %v, want %T %v", tt.in, tt.in, got, got, tt.want, tt.want)
+			t.Errorf("toAMQPTable of %T %v = %T %v, want %T %v", tt.in, tt.in, got, got, tt.want, tt.want)
 		}
 	}
 	nested := toAMQPTable(Table{"t": Table{"n": int8(3)}, "l": []any{uint8(9)}})

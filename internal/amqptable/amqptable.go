@@ -8,6 +8,8 @@ package amqptable
 import (
 	"math"
 	"time"
+
+	amqp "github.com/rabbitmq/amqp091-go"
 )
 
 // Integer returns v as an int64 when it is one of the integer types a
@@ -83,4 +85,35 @@ func ReceivedTable(t map[string]any) map[string]any {
 		out[k] = Received(v)
 	}
 	return out
+}
+
+// AMQP converts t to what runtime.Conn hands amqp091-go: integers in
+// their wire width, nested tables as amqp.Table, the only map type
+// amqp091-go encodes. An empty table is nil.
+func AMQP(t map[string]any) amqp.Table {
+	if len(t) == 0 {
+		return nil
+	}
+	out := make(amqp.Table, len(t))
+	for k, v := range t {
+		out[k] = amqpValue(v)
+	}
+	return out
+}
+
+func amqpValue(v any) any {
+	if n, ok := Integer(v); ok {
+		return WireInteger(n)
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		return AMQP(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = amqpValue(e)
+		}
+		return out
+	}
+	return v
 }

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	amqp "github.com/rabbitmq/amqp091-go"
 )
 
 func TestWireInteger(t *testing.T) {
@@ -47,5 +49,17 @@ func TestReceived(t *testing.T) {
 	}
 	if ReceivedTable(nil) != nil {
 		t.Error("ReceivedTable(nil) is not nil")
+	}
+}
+
+func TestAMQP(t *testing.T) {
+	in := map[string]any{"n": 1, "t": map[string]any{"l": []any{int64(2), map[string]any{"b": uint8(3)}}}}
+	got := AMQP(in)
+	want := amqp.Table{"n": int32(1), "t": amqp.Table{"l": []any{int32(2), amqp.Table{"b": int32(3)}}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("AMQP = %#v\nwant %#v", got, want)
+	}
+	if AMQP(map[string]any{}) != nil {
+		t.Error("AMQP of an empty table is not nil")
 	}
 }
