@@ -106,7 +106,7 @@ func (b *Broker) Messages(queue string) []Message {
 	}
 	var out []Message
 	for _, e := range q.deliverable(now) {
-		out = append(out, e.msg.clone())
+		out = append(out, q.delivered(e))
 	}
 	return out
 }
@@ -142,7 +142,7 @@ func (b *Broker) Get(queue string) (m Message, ok bool) {
 	if !ok {
 		return Message{}, false
 	}
-	return e.msg.clone(), true
+	return q.delivered(e), true
 }
 
 // Purge removes every message from queue and returns how many there were.

@@ -133,6 +133,20 @@ func (q *queue) deliverable(t time.Time) []*entry {
 	return out
 }
 
+// delivered returns a copy of e's message as a consumer receives it from
+// q: a quorum queue adds the x-delivery-count header, 0 for a message
+// never delivered before.
+func (q *queue) delivered(e *entry) Message {
+	m := e.msg.clone()
+	if q.typ == quorumQueue {
+		if m.Headers == nil {
+			m.Headers = make(runtime.Table)
+		}
+		m.Headers["x-delivery-count"] = int64(0)
+	}
+	return m
+}
+
 // info describes q for the inspection API, with its current bindings.
 func (q *queue) info(bindings []runtime.Binding) QueueInfo {
 	decl := q.decl
