@@ -1,0 +1,8 @@
+package brokerdiff
+
+import "slices"
+
+// Scenarios returns every scenario of the suite.
+func Scenarios() []Scenario {
+	return slices.Concat(routingScenarios, queueScenarios, deadLetterScenarios, declareScenarios, publishScenarios)
+}
