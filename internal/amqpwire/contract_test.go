@@ -334,3 +334,42 @@ func TestCloseOKReachesBroker(t *testing.T) {
 		t.Errorf("connection closed with %v, want the broker's 320", err)
 	}
 }
+
+// TestNestingLimitIsTheReaders delivers headers nested as deep as
+// HeaderFrameSize allows, and one level deeper, to an amqp091-go consumer:
+// it reads the first and fails on the second.
+func TestNestingLimitIsTheReaders(t *testing.T) {
+	nest := func(n int) amqp.Table {
+		t := amqp.Table{}
+		for range n {
+			t = amqp.Table{"t": t}
+		}
+		return t
+	}
+	for _, tt := range []struct {
+		depth int
+		read  bool
+	}{{32, true}, {33, false}} {
+		p := amqp.Publishing{Headers: nest(tt.depth)}
+		if _, err := amqpwire.HeaderFrameSize(&p, 0); (err == nil) != tt.read {
+			t.Errorf("HeaderFrameSize of headers %d deep = %v", tt.depth, err)
+		}
+		b := fakebroker.New(t, fakebroker.Options{})
+		conn := dial(t, b, "amqp://guest:guest@fake/")
+		ch, err := conn.Channel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		deliveries, err := ch.Consume("q", "", true, false, false, false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		consumer := b.AwaitSent(fakebroker.Is[*fakebroker.BasicConsumeOK]()).Method.(*fakebroker.BasicConsumeOK).ConsumerTag
+		content := fakebroker.NewContent(fakebroker.Properties{Headers: p.Headers}, []byte("deep"))
+		b.Conn(0).Deliver(&fakebroker.BasicDeliver{ConsumerTag: consumer, Content: content})
+		_, read := <-deliveries
+		if read != tt.read {
+			t.Errorf("headers %d deep: read %v, want %v", tt.depth, read, tt.read)
+		}
+	}
+}

@@ -14,8 +14,9 @@ import (
 // ErrUnencodable is returned by HeaderFrameSize for properties amqp091-go
 // cannot write, or not faithfully: a short string over 255 bytes, a header
 // value of a type with no AMQP field type, a table or array that holds
-// itself or nests deeper than amqp091-go reads. amqp091-go fails the whole
-// connection on the first two.
+// itself, or one nested more than 32 levels below the headers, which an
+// amqp091-go consumer cannot read. amqp091-go fails the whole connection on
+// the first two, and recurses without end on the third.
 var ErrUnencodable = errors.New("properties cannot be encoded")
 
 // ErrFrameTooLarge is returned by HeaderFrameSize when the content-header
@@ -77,15 +78,18 @@ func HeaderFrameSize(p *amqp.Publishing, frameMax int) (int, error) {
 	return s.size, nil
 }
 
-// maxDepth bounds the nesting of tables and arrays, as amqp091-go's reader
-// does.
-const maxDepth = 100
+// maxDepth bounds the nesting of tables and arrays below the headers
+// table, as amqp091-go's reader does: a consumer using it fails on a
+// message nested deeper.
+const maxDepth = 32
 
 // sizer adds up the size of encoded values.
 type sizer struct {
 	size  int
-	limit int       // 0: none
-	path  []uintptr // the tables and arrays being measured, outermost first
+	limit int // 0: none
+	// path holds the tables and arrays being measured, outermost first.
+	path  [maxDepth + 1]uintptr
+	depth int
 }
 
 func (s *sizer) add(n int)  { s.size += n }
@@ -98,18 +102,19 @@ func (s *sizer) tooLarge() error {
 // enter notes that a table or array is being measured, refusing one that
 // holds itself or nests too deeply.
 func (s *sizer) enter(v any) error {
-	if len(s.path) >= maxDepth {
+	if s.depth > maxDepth {
 		return errors.New("nested too deeply")
 	}
 	p := reflect.ValueOf(v).Pointer()
-	if p != 0 && slices.Contains(s.path, p) {
+	if p != 0 && slices.Contains(s.path[:s.depth], p) {
 		return errors.New("a table or array holds itself")
 	}
-	s.path = append(s.path, p)
+	s.path[s.depth] = p
+	s.depth++
 	return nil
 }
 
-func (s *sizer) leave() { s.path = s.path[:len(s.path)-1] }
+func (s *sizer) leave() { s.depth-- }
 
 // table adds a table's entries; its length field is counted by the
 // caller.

@@ -17,13 +17,17 @@ func TestHeaderFrameSizeRefuses(t *testing.T) {
 	cyclic["self"] = cyclic
 	array := make([]any, 1)
 	array[0] = array
-	deep := amqp.Table{}
-	for range 200 {
-		deep = amqp.Table{"t": deep}
+	// amqp091-go reads tables 32 deep below the headers, no deeper.
+	nest := func(n int) amqp.Table {
+		t := amqp.Table{}
+		for range n {
+			t = amqp.Table{"t": t}
+		}
+		return t
 	}
-	// A table shared along every branch: 2^60 entries to a naive count.
+	// A table shared along every branch: 2^30 entries to a naive count.
 	wide := amqp.Table{"leaf": "x"}
-	for range 60 {
+	for range 30 {
 		wide = amqp.Table{"a": wide, "b": wide}
 	}
 	tests := []struct {
@@ -38,7 +42,8 @@ func TestHeaderFrameSizeRefuses(t *testing.T) {
 		{"nested value of no AMQP type", amqp.Publishing{Headers: amqp.Table{"a": []any{amqp.Table{"f": func() {}}}}}, 0, amqpwire.ErrUnencodable},
 		{"table holding itself", amqp.Publishing{Headers: cyclic}, 0, amqpwire.ErrUnencodable},
 		{"array holding itself", amqp.Publishing{Headers: amqp.Table{"a": array}}, 0, amqpwire.ErrUnencodable},
-		{"nested too deeply", amqp.Publishing{Headers: deep}, 0, amqpwire.ErrUnencodable},
+		{"nested too deeply", amqp.Publishing{Headers: nest(33)}, 0, amqpwire.ErrUnencodable},
+		{"nested as deep as amqp091-go reads", amqp.Publishing{Headers: nest(32)}, 0, nil},
 		{"over frame_max", amqp.Publishing{Headers: amqp.Table{"big": strings.Repeat("x", 5000)}}, 4096, amqpwire.ErrFrameTooLarge},
 		{"huge, counted up to frame_max", amqp.Publishing{Headers: wide}, 131072, amqpwire.ErrFrameTooLarge},
 		{"within frame_max", amqp.Publishing{Headers: amqp.Table{"big": strings.Repeat("x", 4000)}}, 4096, nil},

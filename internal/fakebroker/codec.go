@@ -261,7 +261,7 @@ func appendField(buf []byte, v any) ([]byte, error) {
 
 // maxDepth bounds the nesting of tables and arrays, as amqp091-go's reader
 // does.
-const maxDepth = 100
+const maxDepth = 32
 
 func decodeTable(b []byte) (amqp.Table, error) {
 	return decodeTableDepth(b, 0)
