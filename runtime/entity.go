@@ -19,7 +19,9 @@ type Entity interface {
 	Cacheable() bool
 }
 
-// Exchange describes an AMQP exchange.
+// Exchange describes an AMQP exchange and the exchange-to-exchange
+// bindings that feed it. Declaring an exchange declares it and then binds
+// it; the exchanges it binds to must exist.
 type Exchange struct {
 	// Name is the exchange's AMQP name; "" is the default exchange, which is
 	// never declared.
@@ -31,6 +33,10 @@ type Exchange struct {
 	AutoDelete bool
 	Internal   bool
 	Arguments  Table
+	// Bindings bind the exchange to source exchanges: what a source routes
+	// with a binding's key (and arguments) goes on through this exchange,
+	// as a queue's bindings bring messages to the queue.
+	Bindings []Binding
 }
 
 // DeclareKey returns "E|" and the exchange's name.
@@ -59,8 +65,10 @@ type Queue struct {
 	Bindings  []Binding
 }
 
-// Binding routes messages from an exchange to the queue that holds it.
+// Binding routes messages from an exchange, the source, to the queue or
+// exchange that holds the binding.
 type Binding struct {
+	// Exchange is the source exchange.
 	Exchange   string
 	RoutingKey string
 	Arguments  Table

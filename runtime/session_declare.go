@@ -86,11 +86,19 @@ func describe(e Entity) string {
 	return e.DeclareKey()
 }
 
-// declareOn sends the declare of e and, for a queue, its bindings.
+// declareOn sends the declare of e and then its bindings.
 func declareOn(ch *amqp.Channel, e Entity) error {
 	switch e := e.(type) {
 	case *Exchange:
-		return ch.ExchangeDeclare(e.Name, exchangeType(e), e.Durable, e.AutoDelete, e.Internal, false, toAMQPTable(e.Arguments))
+		if err := ch.ExchangeDeclare(e.Name, exchangeType(e), e.Durable, e.AutoDelete, e.Internal, false, toAMQPTable(e.Arguments)); err != nil {
+			return err
+		}
+		for _, b := range e.Bindings {
+			if err := ch.ExchangeBind(e.Name, b.RoutingKey, b.Exchange, false, toAMQPTable(b.Arguments)); err != nil {
+				return fmt.Errorf("bind to exchange %q with key %q: %w", b.Exchange, b.RoutingKey, brokerError(err))
+			}
+		}
+		return nil
 	case *Queue:
 		if _, err := ch.QueueDeclare(e.Name, e.Durable, e.AutoDelete, e.Exclusive, false, toAMQPTable(e.Arguments)); err != nil {
 			return err

@@ -39,19 +39,22 @@ func (e expander) value(v any) any {
 	return v
 }
 
+func (e expander) bindings(in []Binding) []Binding {
+	out := make([]Binding, len(in))
+	for i, b := range in {
+		out[i] = Binding{Exchange: e.str(b.Exchange), Key: e.str(b.Key), Args: e.table(b.Args)}
+	}
+	return out
+}
+
 // step returns s with the prefix in place.
 func (e expander) step(s Step) Step {
 	switch s := s.(type) {
 	case DeclareExchange:
-		s.Name, s.Args = e.str(s.Name), e.table(s.Args)
+		s.Name, s.Args, s.Bindings = e.str(s.Name), e.table(s.Args), e.bindings(s.Bindings)
 		return s
 	case DeclareQueue:
-		s.Name, s.Args = e.str(s.Name), e.table(s.Args)
-		bs := make([]Binding, len(s.Bindings))
-		for i, b := range s.Bindings {
-			bs[i] = Binding{Exchange: e.str(b.Exchange), Key: e.str(b.Key), Args: e.table(b.Args)}
-		}
-		s.Bindings = bs
+		s.Name, s.Args, s.Bindings = e.str(s.Name), e.table(s.Args), e.bindings(s.Bindings)
 		return s
 	case Publish:
 		s.Exchange, s.Key = e.str(s.Exchange), e.str(s.Key)

@@ -62,14 +62,11 @@ func RunMemory(s Scenario, prefix, vhost, user string) []string {
 		switch st := e.step(step).(type) {
 		case DeclareExchange:
 			err := b.Declare(ctx, &runtime.Exchange{Name: st.Name, Type: st.Type, Durable: st.Durable,
-				AutoDelete: st.AutoDelete, Internal: st.Internal, Arguments: st.Args})
+				AutoDelete: st.AutoDelete, Internal: st.Internal, Arguments: st.Args, Bindings: runtimeBindings(st.Bindings)})
 			o.add("declare exchange %s: %s", st.Name, memoryOutcome(err))
 		case DeclareQueue:
 			q := &runtime.Queue{Name: st.Name, Durable: st.Durable, Exclusive: st.Exclusive,
-				AutoDelete: st.AutoDelete, Arguments: st.Args}
-			for _, bd := range st.Bindings {
-				q.Bindings = append(q.Bindings, runtime.Binding{Exchange: bd.Exchange, RoutingKey: bd.Key, Arguments: bd.Args})
-			}
+				AutoDelete: st.AutoDelete, Arguments: st.Args, Bindings: runtimeBindings(st.Bindings)}
 			o.add("declare queue %s: %s", st.Name, memoryOutcome(b.Declare(ctx, q)))
 		case Publish:
 			msg := &runtime.Publishing{Exchange: st.Exchange, RoutingKey: st.Key, Mandatory: st.Mandatory,
@@ -110,6 +107,14 @@ func RunMemory(s Scenario, prefix, vhost, user string) []string {
 		}
 	}
 	return o.lines
+}
+
+func runtimeBindings(in []Binding) []runtime.Binding {
+	var out []runtime.Binding
+	for _, b := range in {
+		out = append(out, runtime.Binding{Exchange: b.Exchange, RoutingKey: b.Key, Arguments: b.Args})
+	}
+	return out
 }
 
 // memoryOutcome describes a call's error as a broker reply.

@@ -98,6 +98,12 @@ func (r *rabbit) run(o *observer, step Step) error {
 	switch st := step.(type) {
 	case DeclareExchange:
 		err := ch.ExchangeDeclare(st.Name, st.Type, st.Durable, st.AutoDelete, st.Internal, false, amqptable.AMQP(st.Args))
+		for _, bd := range st.Bindings {
+			if err != nil {
+				break
+			}
+			err = ch.ExchangeBind(st.Name, bd.Key, bd.Exchange, false, amqptable.AMQP(bd.Args))
+		}
 		out, err := r.outcome(err)
 		o.add("declare exchange %s: %s", st.Name, out)
 		return err

@@ -19,7 +19,8 @@ type Scenario struct {
 // prefix, so that each run declares entities of its own.
 type Step interface{ step() }
 
-// DeclareExchange declares an exchange, as runtime.Conn does.
+// DeclareExchange declares an exchange and then binds it to its source
+// exchanges, as runtime.Conn declares a runtime.Exchange.
 type DeclareExchange struct {
 	Name       string
 	Type       string
@@ -27,6 +28,7 @@ type DeclareExchange struct {
 	AutoDelete bool
 	Internal   bool
 	Args       runtime.Table
+	Bindings   []Binding
 }
 
 // DeclareQueue declares a queue and then binds it, as runtime.Conn
@@ -40,7 +42,7 @@ type DeclareQueue struct {
 	Bindings   []Binding
 }
 
-// Binding binds the queue declared to Exchange.
+// Binding binds the queue or exchange declared to Exchange, its source.
 type Binding struct {
 	Exchange string
 	Key      string

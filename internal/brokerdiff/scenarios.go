@@ -4,5 +4,6 @@ import "slices"
 
 // Scenarios returns every scenario of the suite.
 func Scenarios() []Scenario {
-	return slices.Concat(routingScenarios, queueScenarios, deadLetterScenarios, declareScenarios, publishScenarios)
+	return slices.Concat(routingScenarios, exchangeBindingScenarios, queueScenarios, deadLetterScenarios,
+		declareScenarios, publishScenarios)
 }

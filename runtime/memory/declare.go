@@ -92,16 +92,23 @@ func (b *Broker) declare(e runtime.Entity) error {
 }
 
 // declareExchange creates x, or checks that it is what exists, as
-// RabbitMQ's exchange.declare does. A type left empty is direct, as in
-// kombu and runtime.Conn.
+// RabbitMQ's exchange.declare does, then binds it to its source exchanges
+// as exchange.bind does. A type left empty is direct, as in kombu and
+// runtime.Conn.
 func (b *Broker) declareExchange(x *runtime.Exchange) error {
 	req := *x
 	if req.Type == "" {
 		req.Type = direct
 	}
 	req.Arguments = received(x.Arguments)
+	req.Bindings = nil // they live on their source exchanges
 	if err := b.createExchange(&req); err != nil {
 		return fmt.Errorf("declare exchange %q: %w", x.Name, err)
+	}
+	for _, bd := range x.Bindings {
+		if err := b.bind(x.Name, true, bd); err != nil {
+			return fmt.Errorf("declare exchange %q: bind to exchange %q with key %q: %w", x.Name, bd.Exchange, bd.RoutingKey, err)
+		}
 	}
 	return nil
 }

@@ -38,16 +38,24 @@ bindings match.
 The CC and BCC headers (arrays of strings) add routing keys, as RabbitMQ's
 sender-selected distribution does; BCC is removed from the message.
 
+An exchange's Bindings (runtime.Exchange) bind it to source exchanges, as
+exchange.bind does: what a source's binding matches goes on through the
+bound exchange, as through layers of routing. Each exchange is passed
+once, so bindings in a cycle (which RabbitMQ allows) still deliver a
+message to each queue once. An exchange whose bindings, to queues or to
+exchanges, match nothing passes the message to its alternate-exchange, if
+it names one that exists; an exchange that matched but routed nothing on
+does not.
+
 Every broker starts with the exchanges RabbitMQ predeclares: the default
 exchange "" (which routes to the queue named by the routing key and can
 neither be declared nor bound to), amq.direct, amq.fanout, amq.topic,
-amq.headers and amq.match. An exchange whose bindings match nothing passes
-the message to its alternate-exchange, if it names one that exists.
+amq.headers and amq.match.
 
 # Declaring
 
-Declare and MaybeDeclare take a *runtime.Exchange or a *runtime.Queue; a
-queue is declared and then bound as its Bindings say, to exchanges that
+Declare and MaybeDeclare take a *runtime.Exchange or a *runtime.Queue,
+which is declared and then bound as its Bindings say, to exchanges that
 must exist. MaybeDeclare skips what the simulated connection declared
 before, with kombu's rules (runtime.DeclareCache), and the predeclared
 exchanges are always skipped. DeclareCount and Declarations tell how many
@@ -141,7 +149,8 @@ runtime.ErrClosed.
 
 # Inspecting
 
-Exchanges, Queues and Bindings list what exists. Messages shows what a
+Exchanges, Queues and Bindings list what exists, with the bindings to
+queues and to exchanges. Messages shows what a
 consumer would receive from a queue, without taking it; Get takes the next
 message, as basic.get does; Len counts a queue's messages as RabbitMQ does
 (expired ones behind the head included); Purge empties a queue. A Message

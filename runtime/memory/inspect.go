@@ -23,24 +23,39 @@ type QueueInfo struct {
 	Messages int
 }
 
-// Binding is a binding from an exchange to a queue.
+// Binding is a binding from an exchange to a queue or to another
+// exchange.
 type Binding struct {
-	Exchange   string
-	Queue      string
+	// Exchange is the source exchange.
+	Exchange string
+	// Queue is the queue the binding routes to, or "" when it routes to an
+	// exchange.
+	Queue string
+	// ToExchange is the exchange an exchange-to-exchange binding routes
+	// to, or "".
+	ToExchange string
 	RoutingKey string
 	Arguments  runtime.Table
 }
 
 // Exchanges returns every exchange, the predeclared ones included, sorted
-// by name.
+// by name, each with the exchange-to-exchange bindings that feed it.
 func (b *Broker) Exchanges() []runtime.Exchange {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.tick()
+	byExchange := make(map[string][]runtime.Binding)
+	for _, bd := range b.bindings() {
+		if bd.ToExchange != "" {
+			byExchange[bd.ToExchange] = append(byExchange[bd.ToExchange], runtime.Binding{
+				Exchange: bd.Exchange, RoutingKey: bd.RoutingKey, Arguments: bd.Arguments})
+		}
+	}
 	out := make([]runtime.Exchange, 0, len(b.exchanges))
 	for _, name := range slices.Sorted(maps.Keys(b.exchanges)) {
 		x := b.exchanges[name].decl
 		x.Arguments = copyTable(x.Arguments)
+		x.Bindings = byExchange[name]
 		out = append(out, x)
 	}
 	return out
@@ -53,6 +68,9 @@ func (b *Broker) Queues() []QueueInfo {
 	b.tick()
 	byQueue := make(map[string][]runtime.Binding)
 	for _, bd := range b.bindings() {
+		if bd.Queue == "" {
+			continue
+		}
 		byQueue[bd.Queue] = append(byQueue[bd.Queue], runtime.Binding{
 			Exchange: bd.Exchange, RoutingKey: bd.RoutingKey, Arguments: bd.Arguments})
 	}
@@ -63,9 +81,10 @@ func (b *Broker) Queues() []QueueInfo {
 	return out
 }
 
-// Bindings returns every binding, sorted by exchange, queue and routing
-// key. The default exchange's implicit binding of every queue by its name
-// is not listed.
+// Bindings returns every binding, to queues and to exchanges, sorted by
+// source exchange, queue, destination exchange and routing key. The
+// default exchange's implicit binding of every queue by its name is not
+// listed.
 func (b *Broker) Bindings() []Binding {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -77,16 +96,18 @@ func (b *Broker) bindings() []Binding {
 	var out []Binding
 	for _, x := range b.exchanges {
 		for _, bd := range x.bindings {
+			nb := Binding{Exchange: x.decl.Name, RoutingKey: bd.key, Arguments: copyTable(bd.args)}
 			if bd.toExchange {
-				continue
+				nb.ToExchange = bd.dest
+			} else {
+				nb.Queue = bd.dest
 			}
-			out = append(out, Binding{Exchange: x.decl.Name, Queue: bd.dest,
-				RoutingKey: bd.key, Arguments: copyTable(bd.args)})
+			out = append(out, nb)
 		}
 	}
 	slices.SortStableFunc(out, func(p, q Binding) int {
 		return cmp.Or(cmp.Compare(p.Exchange, q.Exchange), cmp.Compare(p.Queue, q.Queue),
-			cmp.Compare(p.RoutingKey, q.RoutingKey))
+			cmp.Compare(p.ToExchange, q.ToExchange), cmp.Compare(p.RoutingKey, q.RoutingKey))
 	})
 	return out
 }

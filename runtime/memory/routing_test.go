@@ -262,3 +262,84 @@ func TestHeadersNestedValues(t *testing.T) {
 		}
 	}
 }
+
+// TestExchangeBindings: exchange-to-exchange bindings route as RabbitMQ
+// routes them: through layers of exchanges, each queue reached once even
+// through a cycle, and an exchange's alternate exchange only when nothing,
+// queue nor exchange, matched.
+func TestExchangeBindings(t *testing.T) {
+	b := newBroker(t)
+	declare(t, b,
+		&runtime.Exchange{Name: "in", Type: "topic", Durable: true},
+		&runtime.Exchange{Name: "ae", Type: "fanout", Durable: true},
+		&runtime.Exchange{Name: "orders", Type: "direct", Durable: true,
+			Arguments: runtime.Table{"alternate-exchange": "ae"},
+			Bindings:  []runtime.Binding{{Exchange: "in", RoutingKey: "order.*"}}},
+		&runtime.Exchange{Name: "audit", Type: "fanout", Durable: true,
+			Bindings: []runtime.Binding{{Exchange: "in", RoutingKey: "#"}, {Exchange: "orders", RoutingKey: "order.created"}}},
+		&runtime.Exchange{Name: "empty", Type: "direct", Durable: true,
+			Bindings: []runtime.Binding{{Exchange: "in", RoutingKey: "dead.end"}}},
+		// in <-> loop: a cycle, as RabbitMQ allows
+		&runtime.Exchange{Name: "loop", Type: "fanout", Durable: true,
+			Bindings: []runtime.Binding{{Exchange: "in", RoutingKey: "loop.#"}}},
+		queue("created", "orders", "order.created"),
+		queue("unrouted", "ae", ""),
+		queue("all", "audit", ""),
+	)
+	declare(t, b, &runtime.Exchange{Name: "in", Type: "topic", Durable: true,
+		Bindings: []runtime.Binding{{Exchange: "loop", RoutingKey: ""}}})
+	for _, key := range []string{"order.created", "order.paid", "dead.end", "loop.x"} {
+		publish(t, b, "in", key, key)
+	}
+	want := map[string][]string{
+		"created":  {"order.created"},
+		"unrouted": {"order.paid"},                                        // orders matched nothing: its alternate exchange
+		"all":      {"order.created", "order.paid", "dead.end", "loop.x"}, // once each, through audit
+	}
+	for q, w := range want {
+		if got := bodies(b, q); !slices.Equal(got, w) {
+			t.Errorf("%s holds %v, want %v", q, got, w)
+		}
+	}
+	got := b.Bindings()
+	if !slices.ContainsFunc(got, func(bd memory.Binding) bool {
+		return bd.Exchange == "in" && bd.ToExchange == "orders" && bd.Queue == "" && bd.RoutingKey == "order.*"
+	}) {
+		t.Errorf("Bindings() = %+v, want in -> orders with key order.*", got)
+	}
+	for _, x := range b.Exchanges() {
+		if x.Name == "audit" && len(x.Bindings) != 2 {
+			t.Errorf("Exchanges() shows audit with bindings %+v, want 2", x.Bindings)
+		}
+	}
+	// Deleting an exchange deletes the bindings to it and from it.
+	if err := b.DeleteExchange("audit"); err != nil {
+		t.Fatal(err)
+	}
+	publish(t, b, "in", "order.created", "again")
+	if got := bodies(b, "all"); len(got) != 4 {
+		t.Errorf("all holds %v after audit went", got)
+	}
+}
+
+func TestExchangeBindingErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		binding runtime.Binding
+		want    string
+	}{
+		{"missing source", runtime.Binding{Exchange: "nope"}, "NOT_FOUND - no exchange 'nope' in vhost '/'"},
+		{"default exchange", runtime.Binding{Exchange: ""}, "ACCESS_REFUSED - operation not permitted on the default exchange"},
+		{"bad x-match", runtime.Binding{Exchange: "amq.headers", Arguments: runtime.Table{"x-match": "some"}},
+			`PRECONDITION_FAILED - Invalid x-match field value <<"some">>; expected all, any, all-with-x, or any-with-x`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := newBroker(t)
+			err := b.Declare(context.Background(), &runtime.Exchange{Name: "x", Type: "direct", Bindings: []runtime.Binding{tt.binding}})
+			if !strings.Contains(fmt.Sprint(err), `declare exchange "x": bind to exchange`) || brokerError(t, err).Reason != tt.want {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
