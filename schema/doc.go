@@ -19,7 +19,11 @@
 //	orders.yaml:12:5: message "OrderCreated": field "total": type: unknown type "Moneyy" (did you mean "Money"?)
 //
 // Messages name the entity in the schema's own terms, quote user names with
-// %q and say what was wanted. Parse rejects unknown keys, values of the
+// %q and say what was wanted. A file that is not YAML gets one error, at
+// the line and column where the text goes wrong (a tab in the
+// indentation, a line indented between two blocks, a ':' or '}' left out,
+// a string never closed), found by a scan of the text, as the YAML parser
+// names only the line where the construct it failed in starts. Parse rejects unknown keys, values of the
 // wrong YAML type, missing required keys, unknown references, duplicate
 // names, malformed routing keys, constraints that do not fit their field,
 // out-of-range numbers, durations, names and patterns, and structs that

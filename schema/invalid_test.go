@@ -24,9 +24,9 @@ var invalidTests = []struct {
 	{"not a mapping", "- a\n- b\n", []string{
 		`s.yaml:1:1: want a mapping with keys such as version, exchanges and messages, got a list`}},
 	{"yaml syntax", "version: 1\npackage: p\nexchanges: {e: {type: topic}\n", []string{
-		`s.yaml:3:1: invalid YAML: did not find expected ',' or '}'`}},
+		`s.yaml:3:29: invalid YAML: want } here to close the { at 3:12`}},
 	{"unknown anchor", "version: 1\npackage: p\nexchanges: *nope\n", []string{
-		`s.yaml:3:12: invalid YAML: unknown anchor "nope"`}},
+		`s.yaml:3:12: invalid YAML: unknown anchor "nope"; define it with &nope before it is used`}},
 	{"two documents", "version: 1\npackage: p\n---\nversion: 1\n", []string{
 		`s.yaml:3:1: a second YAML document; a schema is one document`}},
 	{"missing version", "package: p\n", []string{

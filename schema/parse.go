@@ -128,28 +128,38 @@ var yamlContextErrors = []string{
 	"did not find expected ',' or ']'",
 	"did not find expected '-' indicator",
 	"did not find expected key",
+	"did not find expected node content",
 	"found undefined tag handle",
 }
 
-// yamlError reports a YAML syntax error at the line it names (column 1, as
-// the YAML parser gives none), or where the unknown alias is used.
+// yamlError reports a YAML syntax error where the text goes wrong, found
+// by a scan of the text (yamlsyntax.go), or where an unknown alias is
+// used. When the scan finds nothing, the parser's own message is reported
+// at the line it names, the start of the construct it failed in.
 func (d *decoder) yamlError(src []byte, err error) {
 	msg := err.Error()
-	pos := Pos{File: d.file, Line: 1, Col: 1}
+	from := 1
+	if m := yamlAnchorRE.FindStringSubmatch(msg); m != nil {
+		d.errorf(posOf(d.file, src, "*"+m[1]), "", "invalid YAML: unknown anchor %q; define it with &%s before it is used", m[1], m[1])
+		return
+	}
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		pos.Line, _ = strconv.Atoi(m[1])
+		from, _ = strconv.Atoi(m[1])
 		msg = m[2]
 		if slices.Contains(yamlContextErrors, msg) {
-			pos.Line++
+			from++
 		}
-		pos.Line = min(max(pos.Line, 1), d.lines)
-	} else if m := yamlAnchorRE.FindStringSubmatch(msg); m != nil {
-		pos = posOf(d.file, src, "*"+m[1])
-		msg = fmt.Sprintf("unknown anchor %q", m[1])
+		from = min(max(from, 1), d.lines)
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
-	d.errorf(pos, "", "invalid YAML: %s", msg)
+	if p, ok := locateYAMLError(string(src)); ok {
+		d.errorf(Pos{File: d.file, Line: p.line, Col: p.col}, "", "invalid YAML: %s", p.msg)
+		return
+	}
+	line := d.line(from)
+	col := 1 + len([]rune(line)) - len([]rune(strings.TrimLeft(line, " ")))
+	d.errorf(Pos{File: d.file, Line: from, Col: col}, "", "invalid YAML: %s (at this line or after it)", msg)
 }
 
 // countLines counts the lines of src as YAML does: \r\n, \r, \n, NEL,
