@@ -16,17 +16,12 @@ func TestREADMEListsTheCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(b), "\n## The CLI\n")
-	if !ok {
-		t.Fatal(`README.md has no "## The CLI" section`)
-	}
-	_, block, ok := strings.Cut(section, "```\n")
-	block, _, ok2 := strings.Cut(block, "```")
-	if !ok || !ok2 {
+	blocks := readmeCode(t, string(b), "The CLI")
+	if len(blocks) == 0 {
 		t.Fatal(`README.md's "## The CLI" section has no code block`)
 	}
 	lines := make(map[string]string)
-	for _, line := range strings.Split(block, "\n") {
+	for _, line := range blocks[0] {
 		usage, _, _ := strings.Cut(line, "#")
 		if f := strings.Fields(usage); len(f) > 1 && f[0] == programName {
 			lines[f[1]] += usage + "\n"
@@ -46,4 +41,52 @@ func TestREADMEListsTheCLI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestREADMEInstallIsTested checks that every line of code in the
+// README's Install section is a step of testdata/script/install.txtar,
+// with the version and the schema the script uses.
+func TestREADMEInstallIsTested(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile(filepath.Join("testdata", "script", "install.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := readmeCode(t, string(b), "Install")
+	if len(blocks) == 0 {
+		t.Fatal(`README.md has no "## Install" section with code`)
+	}
+	r := strings.NewReplacer("@VERSION", "@v0.0.0", "orders.kombugen.yaml", "shipping.kombugen.yaml")
+	for _, block := range blocks {
+		for _, line := range block {
+			if line = strings.TrimSpace(line); line == "" {
+				continue
+			}
+			step := r.Replace(line)
+			if !strings.Contains(string(script), "\n"+step+"\n") && !strings.Contains(string(script), "\nexec "+step+"\n") {
+				t.Errorf("README.md's Install step %q is not in testdata/script/install.txtar (as %q)", line, step)
+			}
+		}
+	}
+}
+
+// readmeCode returns the lines of each code block in the README section
+// headed "## name".
+func readmeCode(t *testing.T, readme, name string) [][]string {
+	t.Helper()
+	_, section, ok := strings.Cut(readme, "\n## "+name+"\n")
+	if !ok {
+		return nil
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	var blocks [][]string
+	parts := strings.Split(section, "```")
+	for i := 1; i < len(parts); i += 2 {
+		_, code, _ := strings.Cut(parts[i], "\n") // the language name
+		blocks = append(blocks, strings.Split(strings.TrimRight(code, "\n"), "\n"))
+	}
+	return blocks
 }
