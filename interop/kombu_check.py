@@ -17,6 +17,12 @@ this script
    scratch queue, reads that message back and compares its properties and
    headers with ours field by field, and its decoded body with ours.
 
+A case with "expect_types" ({KEY: TYPE}) has its body checked by the type
+each key of the decoded dict has, as python_type names it (str, bytes,
+datetime.datetime, msgpack.Timestamp), instead of by value: for the values
+kombu's json cannot carry, which decode to other types than the manifest's
+JSON.
+
 The broker is $KOMBUGEN_AMQP_URL (default amqp://guest:guest@127.0.0.1:5672/).
 Once connected the script prints {"ready": true} and waits for a line (or
 end of file) on stdin, so that the publisher can start it first and publish
@@ -327,8 +333,35 @@ def check_case(broker, case, ours):
         mismatches += compare_fields('kombu', mine, wire_fields(kombus),
                                      "kombu's")
     mismatches += compare_delivery(ours, case)
+    if case.get('expect_types'):
+        return mismatches + compare_types(ours, case['expect_types'])
     expect = load_value(case.get('expect') or case['body'])
     return mismatches + compare_bodies(ours, kombus, expect)
+
+
+def python_type(value):
+    """A value's type: a builtin's name, else MODULE.NAME with the top
+    package of its module (datetime.datetime, msgpack.Timestamp)."""
+    kind = type(value)
+    if kind.__module__ == 'builtins':
+        return kind.__name__
+    return kind.__module__.split('.')[0] + '.' + kind.__name__
+
+
+def compare_types(ours, types):
+    """One line per key of ours' decoded body whose type is not types'."""
+    mine, err = decode(ours, 'ours')
+    if err:
+        return [err]
+    if not isinstance(mine, dict):
+        return [f'body: ours decodes to {python_type(mine)}, want a dict']
+    out = []
+    for key, want in sorted(types.items()):
+        got = python_type(mine[key]) if key in mine else '<absent>'
+        if got != want:
+            out.append(f'body[{key!r}]: ours decodes to {got} '
+                       f'({mine.get(key)!r}), want {want}')
+    return out
 
 
 def verdict(name, mismatches):

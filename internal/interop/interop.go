@@ -66,6 +66,13 @@ type Case struct {
 	// Expect is what kombu's message.decode() must return, encoded as Body
 	// is; nil means Body itself.
 	Expect any
+	// Types, when set, checks the body by type instead of by value: each
+	// key of the dict message.decode() returns must hold a value of the
+	// type named, a builtin's name or MODULE.NAME (str, bytes,
+	// datetime.datetime, msgpack.Timestamp). It is for bodies whose
+	// values kombu's json cannot carry, which decode to other types than
+	// Body's JSON does.
+	Types map[string]string
 	// Serializer is kombugen's serializer name: json, yaml, msgpack, raw,
 	// text, or "" for the default chosen from the body. text and "" are
 	// kombu's serializer=None (text needs a string body).
@@ -109,6 +116,7 @@ type manifestCase struct {
 	QueueArguments map[string]any    `json:"queue_arguments,omitempty"`
 	Body           value             `json:"body"`
 	Expect         *value            `json:"expect,omitempty"`
+	ExpectTypes    map[string]string `json:"expect_types,omitempty"`
 	Serializer     *string           `json:"serializer"`
 	Compression    *string           `json:"compression"`
 	ExpirationMS   *int64            `json:"expiration_ms"`
@@ -168,7 +176,8 @@ func (c Case) manifest() (manifestCase, error) {
 			"correlation_id": c.CorrelationID, "message_id": c.MessageID, "reply_to": c.ReplyTo,
 			"type": c.Type, "app_id": c.AppID, "user_id": c.UserID,
 		},
-		Timestamp: optional(!c.Timestamp.IsZero(), c.Timestamp.Unix()),
+		Timestamp:   optional(!c.Timestamp.IsZero(), c.Timestamp.Unix()),
+		ExpectTypes: c.Types,
 	}
 	if c.Expect != nil {
 		expect, err := encodeValue(c.Expect, false)
