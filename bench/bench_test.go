@@ -101,9 +101,11 @@ type capture struct {
 	got *runtime.Publishing
 }
 
-func (c *capture) Publish(_ context.Context, msg *runtime.Publishing) error {
+func (c *capture) Publish(_ context.Context, msg *runtime.Publishing) *runtime.Confirmation {
 	c.got = msg
-	return nil
+	conf, done := runtime.NewConfirmation()
+	done(nil)
+	return conf
 }
 
 // TestSameWork checks that the hand-written baseline and the generated

@@ -14,7 +14,15 @@ import (
 type Discard struct{}
 
 // Publish drops msg.
-func (Discard) Publish(context.Context, *runtime.Publishing) error { return nil }
+func (Discard) Publish(context.Context, *runtime.Publishing) *runtime.Confirmation { return dropped }
+
+// dropped is the confirmation of every discarded message: done, with no
+// error, so every publish may share it.
+var dropped = func() *runtime.Confirmation {
+	c, done := runtime.NewConfirmation()
+	done(nil)
+	return c
+}()
 
 // Declare does nothing.
 func (Discard) Declare(context.Context, runtime.Entity) error { return nil }

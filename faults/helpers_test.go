@@ -481,15 +481,17 @@ func newRecorder(t runtime.Transport) *recorder {
 	return &recorder{Transport: t, declares: map[string]int{}}
 }
 
-func (r *recorder) Publish(ctx context.Context, msg *runtime.Publishing) error {
+func (r *recorder) Publish(ctx context.Context, msg *runtime.Publishing) *runtime.Confirmation {
 	r.mu.Lock()
 	r.publishes = append(r.publishes, time.Now())
 	r.mu.Unlock()
-	err := r.Transport.Publish(ctx, msg)
+	c := r.Transport.Publish(ctx, msg)
+	<-c.Done()
+	err := c.Err()
 	r.mu.Lock()
 	r.errs = append(r.errs, err)
 	r.mu.Unlock()
-	return err
+	return c
 }
 
 func (r *recorder) MaybeDeclare(ctx context.Context, e runtime.Entity) (bool, error) {

@@ -4,59 +4,61 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
+	"io"
+	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
 
 // Conn is a connection to RabbitMQ that producers publish through. It
 // implements Transport over amqp091-go: declares go on a channel of their
-// own, publishes on a few long-lived confirm-mode channels with many
-// confirms in flight, and when the connection is lost the next operation
-// connects again, moving round-robin through the broker URLs (kombu's
-// failover). A Conn is safe for concurrent use.
+// own, publishes on a few long-lived channels with many confirms in flight,
+// and when the connection is lost the next operation connects again, moving
+// round-robin through the broker URLs (kombu's failover). A Conn is safe
+// for concurrent use; the package documentation's Concurrency section says
+// which goroutine owns what.
 type Conn struct {
-	cfg     dialConfig
-	urls    []brokerURL
-	returns *returnDispatcher
+	cfg  dialConfig
+	urls []brokerURL
 
-	// closing ends dials and waits when Close is called.
-	closing context.Context
-	cancel  context.CancelFunc
+	// life ends when Close is called: it bounds the dialer and every
+	// goroutine of the Conn's.
+	life context.Context
+	stop context.CancelFunc
+	// goroutines are the Conn's own, waited for by Close.
+	goroutines group
+	callbacks  *dispatcher
 
 	mu      sync.Mutex
 	sess    *session
 	dialing *dialAttempt
 	next    int // index of the URL to try first on the next dial
 	closed  bool
-	epochs  uint64 // sessions made so far
-}
-
-// dialAttempt lets callers that need a connection while another is dialing
-// wait for that dial and share its outcome.
-type dialAttempt struct {
-	done chan struct{}
-	sess *session
-	err  error
 }
 
 // closeTimeout bounds how long Close waits for the broker to answer.
 const closeTimeout = 5 * time.Second
 
 // Dial connects to the broker at url, or to the first one that answers in a
-// kombu failover list of URLs separated by ';'. ctx bounds the connecting.
-// Errors show URLs without their password.
+// kombu failover list of URLs separated by ';'. ctx bounds the wait: when it
+// ends first, Dial returns an error matching ctx's error. A URL that cannot
+// be read without guessing (a password holding a raw ';', '/', '?' or '#',
+// or no "//" after the scheme) is refused with ErrInvalidURL. Errors show
+// URLs without their password.
 func Dial(ctx context.Context, url string, opts ...DialOption) (*Conn, error) {
 	cfg := defaultDialConfig()
 	for _, o := range opts {
 		o(&cfg)
 	}
-	urls, err := parseURLs(append([]string{url}, cfg.urls...)...)
+	urls, err := parseURLs(append([]string{url}, cfg.failover...)...)
+	cfg.failover = nil // the raw URLs live in urls alone, never printed
 	if err != nil {
 		return nil, err
 	}
-	c := &Conn{cfg: cfg, urls: urls, returns: newReturnDispatcher()}
-	c.closing, c.cancel = context.WithCancel(context.Background())
+	c := &Conn{cfg: cfg, urls: urls}
+	c.life, c.stop = context.WithCancel(context.Background())
+	c.callbacks = newDispatcher(&c.goroutines)
 	if _, err := c.session(ctx); err != nil {
 		c.Close()
 		return nil, err
@@ -64,36 +66,72 @@ func Dial(ctx context.Context, url string, opts ...DialOption) (*Conn, error) {
 	return c, nil
 }
 
-// Publish implements Transport.
-func (c *Conn) Publish(ctx context.Context, msg *Publishing) error {
-	s, err := c.session(ctx)
-	if err != nil {
-		return err
+// Publish implements Transport: it declares what msg needs on the
+// connection it will go out on, hands msg to a publishing channel and
+// returns its confirmation. It blocks while connecting and declaring, while
+// the broker blocks publishing (unless WithFailWhenBlocked), and while the
+// channel's confirm window is full, each no longer than ctx allows.
+func (c *Conn) Publish(ctx context.Context, msg *Publishing) *Confirmation {
+	for tries := 0; ; tries++ {
+		s, err := c.session(ctx)
+		if err != nil {
+			return failed(err)
+		}
+		err = s.declareAll(ctx, msg.Declare)
+		if errors.Is(err, errNotSent) && tries < maxResubmits {
+			continue
+		}
+		if err != nil {
+			return failed(err)
+		}
+		conf, err := s.publish(ctx, msg)
+		if errors.Is(err, errNotSent) && tries < maxResubmits {
+			continue // the connection died before the message was handed over
+		}
+		if err != nil {
+			return failed(err)
+		}
+		return conf
 	}
-	return s.publish(ctx, msg)
 }
+
+// maxResubmits bounds how often an operation that found its connection
+// dead before sending anything moves to a new one by itself.
+const maxResubmits = 2
 
 // Declare implements Transport.
 func (c *Conn) Declare(ctx context.Context, e Entity) error {
-	s, err := c.session(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = s.declare(ctx, e, false)
+	_, err := c.declare(ctx, e, false)
 	return err
 }
 
 // MaybeDeclare implements Transport.
 func (c *Conn) MaybeDeclare(ctx context.Context, e Entity) (bool, error) {
-	s, err := c.session(ctx)
-	if err != nil {
-		return false, err
+	return c.declare(ctx, e, true)
+}
+
+func (c *Conn) declare(ctx context.Context, e Entity, once bool) (bool, error) {
+	if ex, ok := e.(*Exchange); ok && ex.Predeclared() {
+		return false, nil
 	}
-	return s.declare(ctx, e, true)
+	for tries := 0; ; tries++ {
+		s, err := c.session(ctx)
+		if err != nil {
+			return false, fmt.Errorf("declare %s: %w", describe(e), err)
+		}
+		declared, err := s.declare(ctx, e, once)
+		if errors.Is(err, errNotSent) && tries < maxResubmits {
+			continue
+		}
+		if err != nil {
+			return false, fmt.Errorf("declare %s: %w", describe(e), err)
+		}
+		return declared, nil
+	}
 }
 
 // Close closes the connection, waiting up to 5s for the broker to answer.
-// Publishes waiting for a confirm return an error matching ErrClosed, as
+// Publishes waiting for a confirm fail with an error matching ErrClosed, as
 // does every call after Close. Closing again does nothing.
 func (c *Conn) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
@@ -113,7 +151,7 @@ func (c *Conn) Shutdown(ctx context.Context) error {
 	s := c.sess
 	c.sess = nil
 	c.mu.Unlock()
-	c.cancel()
+	c.stop()
 
 	var err error
 	if s != nil {
@@ -123,106 +161,46 @@ func (c *Conn) Shutdown(ctx context.Context) error {
 		}
 		err = s.close(deadline)
 	}
-	c.returns.stop()
+	c.goroutines.closeAndWait()
 	if err != nil {
-		return fmt.Errorf("close connection to %s: %w", s.url.redacted, err)
+		return fmt.Errorf("close connection to %s: %w", s.url, err)
 	}
 	return nil
 }
 
-// session returns the live session, connecting when there is none.
-func (c *Conn) session(ctx context.Context) (*session, error) {
-	c.mu.Lock()
-	for {
-		if c.closed {
-			c.mu.Unlock()
-			return nil, ErrClosed
-		}
-		if c.sess != nil && c.sess.alive() {
-			s := c.sess
-			c.mu.Unlock()
-			return s, nil
-		}
-		if c.dialing == nil {
-			break
-		}
-		d := c.dialing
-		c.mu.Unlock()
-		select {
-		case <-d.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		if d.err != nil {
-			return nil, d.err
-		}
-		c.mu.Lock()
+// String describes the Conn without any password: the broker URLs it uses.
+func (c *Conn) String() string {
+	if c == nil {
+		return "runtime.Conn(nil)"
 	}
-	d := &dialAttempt{done: make(chan struct{})}
-	c.dialing = d
-	start := c.next
-	c.mu.Unlock()
-
-	d.sess, d.err = c.connect(ctx, start)
-
-	c.mu.Lock()
-	c.dialing = nil
-	if d.err == nil && c.closed {
-		d.sess.close(time.Now())
-		d.sess, d.err = nil, ErrClosed
+	urls := make([]string, len(c.urls))
+	for i, u := range c.urls {
+		urls[i] = u.redacted
 	}
-	if d.err == nil {
-		c.epochs++
-		d.sess.epoch = c.epochs
-		c.sess = d.sess
-	}
-	c.mu.Unlock()
-	close(d.done)
-	return d.sess, d.err
+	return "runtime.Conn(" + strings.Join(urls, ";") + ")"
 }
 
-// order is the order a dial tries the URLs in: round-robin from start, or
-// shuffled.
-func (c *Conn) order(start int) []int {
-	n := len(c.urls)
-	if c.cfg.shuffle {
-		return rand.Perm(n)
-	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = (start + i) % n
-	}
-	return order
-}
+// GoString is String, for %#v.
+func (c *Conn) GoString() string { return c.String() }
 
-// connect tries each URL once, starting at start, and returns the first
-// session that opens. The next dial will start at the URL after it.
-func (c *Conn) connect(ctx context.Context, start int) (*session, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := context.AfterFunc(c.closing, cancel)
-	defer stop()
+// Format writes String for every verb, so that no verb prints the Conn's
+// fields, which hold the URLs with their passwords.
+func (c *Conn) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
 
-	var errs []error
-	for _, idx := range c.order(start) {
-		u := c.urls[idx]
-		s, err := dialSession(ctx, u, &c.cfg, c.returns.dispatch)
-		if err == nil {
-			c.mu.Lock()
-			c.next = idx + 1
-			c.mu.Unlock()
-			c.cfg.logger.Info("kombugen: connected", "url", u.redacted)
-			return s, nil
-		}
-		if c.closing.Err() != nil {
-			return nil, ErrClosed
-		}
-		err = fmt.Errorf("dial %s: %w", u.redacted, err)
-		c.cfg.logger.Warn("kombugen: connect failed", "url", u.redacted, "error", err)
-		errs = append(errs, err)
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: %w", ctx.Err(), errors.Join(errs...))
-		}
+// LogValue is String, for log/slog.
+func (c *Conn) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// lifetime ends when the Conn is closed, so that a producer sleeping
+// before a retry wakes at once.
+func (c *Conn) lifetime() context.Context { return c.life }
+
+// describe names an entity for errors: exchange "orders".
+func describe(e Entity) string {
+	switch e := e.(type) {
+	case *Exchange:
+		return fmt.Sprintf("exchange %q", e.Name)
+	case *Queue:
+		return fmt.Sprintf("queue %q", e.Name)
 	}
-	return nil, fmt.Errorf("%w: %w", ErrUnreachable, errors.Join(errs...))
+	return e.DeclareKey()
 }

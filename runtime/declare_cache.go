@@ -10,6 +10,10 @@ import "sync"
 type DeclareCache struct {
 	mu   sync.Mutex
 	seen map[string]struct{}
+	// known holds the entities (by identity) found in seen, so that the
+	// check every publish makes for the same *Exchange or *Queue neither
+	// locks nor builds a key.
+	known sync.Map
 }
 
 // Has reports whether e was declared on this connection and may be skipped.
@@ -17,9 +21,15 @@ func (c *DeclareCache) Has(e Entity) bool {
 	if !e.Cacheable() {
 		return false
 	}
+	if _, ok := c.known.Load(e); ok {
+		return true
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	_, ok := c.seen[e.DeclareKey()]
+	if ok {
+		c.known.Store(e, struct{}{})
+	}
 	return ok
 }
 
@@ -41,6 +51,7 @@ func (c *DeclareCache) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.seen)
+	c.known.Clear()
 }
 
 // Len returns how many declarations are remembered.

@@ -1,8 +1,10 @@
 package runtime
 
 import (
+	"context"
 	"crypto/tls"
 	"log/slog"
+	"net"
 	"time"
 )
 
@@ -10,7 +12,8 @@ import (
 type DialOption func(*dialConfig)
 
 type dialConfig struct {
-	urls            []string
+	// failover are WithFailover's lists, parsed by Dial and then dropped.
+	failover        []string
 	heartbeat       time.Duration
 	connectTimeout  time.Duration
 	confirmWindow   int
@@ -20,6 +23,8 @@ type dialConfig struct {
 	tlsConfig       *tls.Config
 	failWhenBlocked bool
 	shuffle         bool
+	// dial opens the socket; tests put a scripted broker behind it.
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 func defaultDialConfig() dialConfig {
@@ -29,13 +34,14 @@ func defaultDialConfig() dialConfig {
 		confirmWindow:   256,
 		publishChannels: 2,
 		logger:          slog.New(slog.DiscardHandler),
+		dial:            netDial,
 	}
 }
 
 // WithFailover adds broker URLs to fail over to, after the ones given to
 // Dial; each may itself be a ';'-separated list.
 func WithFailover(urls ...string) DialOption {
-	return func(c *dialConfig) { c.urls = append(c.urls, urls...) }
+	return func(c *dialConfig) { c.failover = append(c.failover, urls...) }
 }
 
 // WithHeartbeat sets the AMQP heartbeat interval (default 10s), which is how
@@ -44,15 +50,21 @@ func WithHeartbeat(d time.Duration) DialOption {
 	return func(c *dialConfig) { c.heartbeat = d }
 }
 
-// WithConnectTimeout bounds the TCP connect and AMQP handshake with one
-// broker (default 10s); Dial's context bounds the whole of it.
+// WithConnectTimeout bounds the TCP connect, TLS and AMQP handshake with
+// one broker (default 10s; 0 or less keeps the default). Callers wait no
+// longer than their own context allows.
 func WithConnectTimeout(d time.Duration) DialOption {
-	return func(c *dialConfig) { c.connectTimeout = d }
+	return func(c *dialConfig) {
+		if d > 0 {
+			c.connectTimeout = d
+		}
+	}
 }
 
-// WithConfirmWindow sets how many publishes may await their confirm on one
-// channel at once (default 256). More let more messages pipeline; each
-// waits longer to be acked when the broker is slow.
+// WithConfirmWindow sets how many publishes may be on their way on one
+// channel at once, queued or awaiting their confirm (default 256). More
+// let more messages pipeline; each waits longer to be acked when the
+// broker is slow. PublishAsync blocks while the window is full.
 func WithConfirmWindow(n int) DialOption {
 	return func(c *dialConfig) { c.confirmWindow = max(n, 1) }
 }
@@ -70,9 +82,15 @@ func WithConnectionName(name string) DialOption {
 }
 
 // WithLogger sends the Conn's log records (connects, losses, reconnects) to
-// l. By default nothing is logged. URLs are logged without their password.
+// l; nil, like the default, logs nothing. URLs are logged without their
+// password.
 func WithLogger(l *slog.Logger) DialOption {
-	return func(c *dialConfig) { c.logger = l }
+	return func(c *dialConfig) {
+		if l == nil {
+			l = slog.New(slog.DiscardHandler)
+		}
+		c.logger = l
+	}
 }
 
 // WithTLSConfig sets the TLS configuration for amqps URLs. Without it one is

@@ -20,7 +20,18 @@ type printTransport struct {
 	failures []error
 }
 
-func (t *printTransport) Publish(ctx context.Context, msg *runtime.Publishing) error {
+func (t *printTransport) Publish(ctx context.Context, msg *runtime.Publishing) *runtime.Confirmation {
+	c, done := runtime.NewConfirmation()
+	done(t.publish(msg))
+	return c
+}
+
+func (t *printTransport) publish(msg *runtime.Publishing) error {
+	for _, e := range msg.Declare {
+		if _, err := t.MaybeDeclare(context.Background(), e); err != nil {
+			return err
+		}
+	}
 	if len(t.failures) > 0 {
 		err := t.failures[0]
 		t.failures = t.failures[1:]

@@ -40,12 +40,13 @@ func TestMiddleware(t *testing.T) {
 	var trace []string
 	record := func(name string) runtime.Middleware {
 		return func(next runtime.PublishFunc) runtime.PublishFunc {
-			return func(ctx context.Context, msg *runtime.Publishing) error {
+			return func(ctx context.Context, msg *runtime.Publishing) *runtime.Confirmation {
 				trace = append(trace, name+" before "+msg.RoutingKey)
 				msg.Headers["traceparent"] = "00-trace-" + name
-				err := next(ctx, msg)
-				trace = append(trace, fmt.Sprintf("%s after %v", name, err))
-				return err
+				c := next(ctx, msg)
+				<-c.Done()
+				trace = append(trace, fmt.Sprintf("%s after %v", name, c.Err()))
+				return c
 			}
 		}
 	}

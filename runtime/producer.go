@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -30,12 +29,8 @@ type Producer struct {
 	send      PublishFunc
 	sleep     sleeper
 	// own is the producer's exchange (unless predeclared) and declare
-	// list; ownCacheable says all of them may be declared once.
-	own          []Entity
-	ownCacheable bool
-	// declaredEpoch is the transport's epoch under which all of own was
-	// last declared, when the transport is an Epocher.
-	declaredEpoch atomic.Uint64
+	// list.
+	own []Entity
 }
 
 // NewProducer returns a producer publishing through t. By default it
@@ -61,10 +56,6 @@ func NewProducer(t Transport, opts ...ProducerOption) *Producer {
 	}
 	p.send = chain(p.publishWithRetry, middleware)
 	p.own = p.entities()
-	p.ownCacheable = true
-	for _, e := range p.own {
-		p.ownCacheable = p.ownCacheable && e.Cacheable()
-	}
 	return p
 }
 
@@ -76,7 +67,8 @@ func defaultSettings() settings {
 // Exchange returns the producer's default exchange.
 func (p *Producer) Exchange() *Exchange { return p.exchange }
 
-// Publish serializes, compresses and sends body. Options override the
+// Publish serializes, compresses and sends body, and waits for the outcome:
+// PublishAsync(ctx, body, opts...).Wait(ctx). Options override the
 // producer's defaults for this message. Before the first publish on a
 // connection the producer's exchange and declare list are declared. The
 // message is prepared once; a failure that may pass (connection or confirm
@@ -84,6 +76,20 @@ func (p *Producer) Exchange() *Exchange { return p.exchange }
 // request itself (403, 404, 406), invalid messages, nacks and returns are
 // not retried.
 func (p *Producer) Publish(ctx context.Context, body any, opts ...PublishOption) error {
+	return waitPublished(ctx, p.PublishAsync(ctx, body, opts...))
+}
+
+// PublishAsync is Publish without the wait for the outcome: it returns once
+// the message is on its way, with the confirmation to wait for. It blocks
+// while the connection's confirm window is full, and before the first
+// publish on a connection, while connecting and declaring; ctx bounds that.
+// An invalid message or option comes back at once, as a done Confirmation.
+// ctx bounds the whole publish, retries included: a message not yet written
+// when ctx ends is not sent, so give a context that outlives the publish.
+// One goroutine publishing asynchronously keeps many messages in flight,
+// which is how confirmed publishing reaches the broker's rate; messages
+// with the same exchange and routing key go out in the order of the calls.
+func (p *Producer) PublishAsync(ctx context.Context, body any, opts ...PublishOption) *Confirmation {
 	s := getSettings(&p.defaults)
 	defer putSettings(s)
 	for _, o := range opts {
@@ -93,9 +99,15 @@ func (p *Producer) Publish(ctx context.Context, body any, opts ...PublishOption)
 }
 
 // PublishAs publishes body as a message of type mt with routing key
-// routingKey: mt's settings, then the producer's Options, then opts. It is
-// what generated producers call.
+// routingKey, and waits for the outcome: mt's settings, then the producer's
+// Options, then opts. It is what generated producers call.
 func (p *Producer) PublishAs(ctx context.Context, mt *MessageType, routingKey string, body any, opts ...PublishOption) error {
+	return waitPublished(ctx, p.PublishAsAsync(ctx, mt, routingKey, body, opts...))
+}
+
+// PublishAsAsync is PublishAs without the wait for the outcome, as
+// PublishAsync is Publish's. It is what generated producers call.
+func (p *Producer) PublishAsAsync(ctx context.Context, mt *MessageType, routingKey string, body any, opts ...PublishOption) *Confirmation {
 	s := getSettings(&mt.settings)
 	defer putSettings(s)
 	for _, o := range p.overrides {
@@ -106,6 +118,21 @@ func (p *Producer) PublishAs(ctx context.Context, mt *MessageType, routingKey st
 		o.applyPublish(s)
 	}
 	return p.publish(ctx, s, mt.name, body)
+}
+
+// waitPublished waits for c, saying where the message went when ctx ends
+// first (c's own errors say it already).
+func waitPublished(ctx context.Context, c *Confirmation) error {
+	err := c.Wait(ctx)
+	if err == nil {
+		return nil
+	}
+	select {
+	case <-c.done:
+		return err
+	default:
+		return fmt.Errorf("publish: %w", err)
+	}
 }
 
 // settingsPool keeps the settings of publishes: options take a pointer
@@ -127,32 +154,108 @@ func putSettings(s *settings) {
 	settingsPool.Put(s)
 }
 
-func (p *Producer) publish(ctx context.Context, s *settings, name string, body any) error {
+func (p *Producer) publish(ctx context.Context, s *settings, name string, body any) *Confirmation {
 	msg, err := s.prepare(body)
 	if err != nil {
-		return fmt.Errorf("publish to exchange %q routing key %q: %w", s.exchange, s.routingKey, err)
+		return failed(fmt.Errorf("publish to exchange %q routing key %q: %w", s.exchange, s.routingKey, err))
 	}
 	msg.MessageName = name
 	msg.OnReturn = p.onReturn
 	if p.autoMessageID && msg.MessageID == "" {
 		msg.MessageID = newMessageID()
 	}
-	msg.retry, msg.declare = s.retry, s.declare
-	if err := p.send(ctx, msg); err != nil {
-		return fmt.Errorf("publish to exchange %q routing key %q: %w", msg.Exchange, msg.RoutingKey, err)
+	msg.retry = s.retry
+	msg.Declare = p.needs(s.declare)
+	return p.send(ctx, msg)
+}
+
+// needs lists what a publish needs declared: the producer's exchange and
+// declare list when auto-declare is on, and the publish's own declare list
+// always.
+func (p *Producer) needs(extra []Entity) []Entity {
+	own := p.own
+	if !p.autoDeclare {
+		own = nil
 	}
-	return nil
+	if len(extra) == 0 {
+		return own
+	}
+	return append(own[:len(own):len(own)], extra...)
 }
 
 // publishWithRetry is the innermost PublishFunc: declare what is needed and
 // send, under the retry policy.
-func (p *Producer) publishWithRetry(ctx context.Context, msg *Publishing) error {
-	return p.retry(ctx, msg.retry, func() error {
-		if err := p.autoDeclareFor(ctx, msg.declare); err != nil {
-			return err
+func (p *Producer) publishWithRetry(ctx context.Context, msg *Publishing) *Confirmation {
+	a := &attempt{p: p, ctx: ctx, msg: msg, out: newConfirmation()}
+	if msg.retry.Timeout > 0 {
+		a.deadline = time.Now().Add(msg.retry.Timeout)
+	}
+	a.start()
+	return a.out
+}
+
+// attempt runs one publish under its retry policy: the first try on the
+// caller's goroutine, until the message is on its way, and each retry on a
+// goroutine of its own, which sleeps, declares and sends again, and ends
+// when the publish is done.
+type attempt struct {
+	p        *Producer
+	ctx      context.Context
+	msg      *Publishing
+	out      *Confirmation
+	n        int // retries so far
+	deadline time.Time
+}
+
+// start sends the message, which the transport declares for first.
+func (a *attempt) start() {
+	a.p.t.Publish(a.ctx, a.msg).onDone(a.settled)
+}
+
+// settled takes one try's outcome: done, or a retry after a sleep. It runs
+// where the outcome is known (a Conn's confirm listener among others), so
+// it never waits there.
+func (a *attempt) settled(err error) {
+	policy := a.msg.retry
+	if err == nil || !Retryable(err) || a.n >= policy.MaxRetries {
+		a.finish(err)
+		return
+	}
+	wait := policy.sleep(a.n, rand.Int64N)
+	if !a.deadline.IsZero() && time.Now().Add(wait).After(a.deadline) {
+		a.finish(fmt.Errorf("retry timeout %s reached: %w", policy.Timeout, err))
+		return
+	}
+	a.n++
+	a.out.retry(err)
+	go a.retry(wait, err)
+}
+
+// retry sleeps, then tries again; the Conn's Close cuts the sleep short.
+func (a *attempt) retry(wait time.Duration, last error) {
+	ctx := a.ctx
+	if l, ok := a.p.t.(interface{ lifetime() context.Context }); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		stop := context.AfterFunc(l.lifetime(), cancel)
+		defer stop()
+	}
+	if err := a.p.sleep(ctx, wait); err != nil {
+		if a.ctx.Err() == nil {
+			err = ErrClosed // the transport closed, not the caller's ctx
 		}
-		return p.t.Publish(ctx, msg)
-	})
+		a.finish(errors.Join(err, last))
+		return
+	}
+	a.start()
+}
+
+func (a *attempt) finish(err error) {
+	if err != nil {
+		err = fmt.Errorf("publish to exchange %q routing key %q: %w", a.msg.Exchange, a.msg.RoutingKey, err)
+	}
+	a.out.complete(err)
 }
 
 // Declare declares the producer's exchange and its declare list now, even
@@ -172,45 +275,6 @@ func (p *Producer) MaybeDeclare(ctx context.Context, e Entity) (bool, error) {
 	return p.t.MaybeDeclare(ctx, e)
 }
 
-// autoDeclareFor declares, once per connection, what a publish needs: the
-// producer's exchange and declare list when auto-declare is on, and the
-// publish's own declare list always.
-func (p *Producer) autoDeclareFor(ctx context.Context, extra []Entity) error {
-	if p.autoDeclare && len(p.own) > 0 {
-		if err := p.declareOwn(ctx); err != nil {
-			return err
-		}
-	}
-	for _, e := range extra {
-		if _, err := p.t.MaybeDeclare(ctx, e); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// declareOwn declares the producer's own entities once per connection,
-// skipping even the checks while an Epocher transport keeps the connection
-// they were declared on.
-func (p *Producer) declareOwn(ctx context.Context) error {
-	var epoch uint64
-	if ep, ok := p.t.(Epocher); ok {
-		epoch = ep.Epoch()
-	}
-	if epoch != 0 && epoch == p.declaredEpoch.Load() {
-		return nil
-	}
-	for _, e := range p.own {
-		if _, err := p.t.MaybeDeclare(ctx, e); err != nil {
-			return err
-		}
-	}
-	if epoch != 0 && p.ownCacheable {
-		p.declaredEpoch.Store(epoch)
-	}
-	return nil
-}
-
 // entities lists the producer's exchange (unless the broker provides it),
 // then its declare list.
 func (p *Producer) entities() []Entity {
@@ -218,28 +282,6 @@ func (p *Producer) entities() []Entity {
 		return p.declare
 	}
 	return append([]Entity{p.exchange}, p.declare...)
-}
-
-// retry runs attempt until it succeeds, fails for good, or the policy runs
-// out, sleeping between attempts.
-func (p *Producer) retry(ctx context.Context, policy RetryPolicy, attempt func() error) error {
-	var deadline time.Time
-	if policy.Timeout > 0 {
-		deadline = time.Now().Add(policy.Timeout)
-	}
-	for n := 0; ; n++ {
-		err := attempt()
-		if err == nil || !Retryable(err) || n >= policy.MaxRetries {
-			return err
-		}
-		wait := policy.sleep(n, rand.Int64N)
-		if !deadline.IsZero() && time.Now().Add(wait).After(deadline) {
-			return fmt.Errorf("retry timeout %s reached: %w", policy.Timeout, err)
-		}
-		if serr := p.sleep(ctx, wait); serr != nil {
-			return errors.Join(serr, err)
-		}
-	}
 }
 
 // Retryable reports whether publishing again may succeed where err failed:

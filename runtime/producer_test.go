@@ -70,16 +70,29 @@ func (f *fakeTransport) popErr(q *[]error) error {
 	return err
 }
 
-func (f *fakeTransport) Publish(ctx context.Context, msg *runtime.Publishing) error {
+func (f *fakeTransport) Publish(ctx context.Context, msg *runtime.Publishing) *runtime.Confirmation {
+	for _, e := range msg.Declare {
+		if _, err := f.MaybeDeclare(ctx, e); err != nil {
+			return settledWith(err)
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.attempts++
 	f.calls = append(f.calls, "publish")
 	if err := f.popErr(&f.publishErrs); err != nil {
-		return err
+		return settledWith(err)
 	}
 	f.published = append(f.published, msg)
-	return nil
+	return settledWith(nil)
+}
+
+// settledWith returns a confirmation done with err, as a transport that
+// settles at once returns.
+func settledWith(err error) *runtime.Confirmation {
+	c, done := runtime.NewConfirmation()
+	done(err)
+	return c
 }
 
 func (f *fakeTransport) Declare(ctx context.Context, e runtime.Entity) error {

@@ -32,12 +32,12 @@ type idRecorder struct {
 	fail int
 }
 
-func (r *idRecorder) Publish(_ context.Context, msg *Publishing) error {
+func (r *idRecorder) Publish(_ context.Context, msg *Publishing) *Confirmation {
 	r.ids = append(r.ids, msg.MessageID)
 	if len(r.ids) <= r.fail {
-		return ErrConnectionLost
+		return failed(ErrConnectionLost)
 	}
-	return nil
+	return failed(nil)
 }
 func (r *idRecorder) Declare(context.Context, Entity) error { return nil }
 func (r *idRecorder) MaybeDeclare(context.Context, Entity) (bool, error) {

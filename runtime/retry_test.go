@@ -80,7 +80,10 @@ type retryTransport struct {
 	declares int
 }
 
-func (r *retryTransport) Publish(ctx context.Context, msg *Publishing) error {
+func (r *retryTransport) Publish(ctx context.Context, msg *Publishing) *Confirmation {
+	for _, e := range msg.Declare {
+		r.MaybeDeclare(ctx, e)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.bodies = append(r.bodies, msg.Body)
@@ -88,9 +91,9 @@ func (r *retryTransport) Publish(ctx context.Context, msg *Publishing) error {
 	if len(r.errs) > 0 {
 		err := r.errs[0]
 		r.errs = r.errs[1:]
-		return err
+		return failed(err)
 	}
-	return r.always
+	return failed(r.always)
 }
 
 func (r *retryTransport) Declare(ctx context.Context, e Entity) error { return nil }

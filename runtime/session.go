@@ -5,80 +5,85 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
 )
 
-// session is one AMQP connection and what lives and dies with it: the
-// channels, and the memory of what was declared on it. When the connection
-// is lost the session is dropped whole, so nothing of it survives into the
-// next one.
+// session is one AMQP connection and what lives and dies with it: its
+// channels and their owners, and the memory of what was declared on it.
+// When the connection is lost the session is dropped whole, so nothing of
+// it survives into the next one.
 type session struct {
 	conn     *amqp.Connection
 	url      brokerURL
+	c        *Conn
 	cfg      *dialConfig
 	declared DeclareCache
-	dispatch func(func(Return), Return)
-	// epoch numbers the session among its Conn's, for Epoch.
-	epoch uint64
+	// frameMax is the negotiated largest frame, which a message's content
+	// header must fit in.
+	frameMax int
 
 	lost    chan struct{} // closed when the connection is gone
 	lostErr error         // why; set before lost is closed
 
-	// adminTurn serializes declares on their own channel, so that no RPC
-	// interleaves with another or with a publish's frames.
-	adminTurn chan struct{}
-	admin     channelSlot[*amqp.Channel]
+	flow flowState
 
-	confirms []channelSlot[*confirmChannel]
-	next     atomic.Uint32
+	mu       sync.Mutex
+	closing  bool // Close was called: a loss is no failure
+	admin    *adminChannel
+	confirms []*lane
+	plain    *lane
 
-	plain channelSlot[*plainChannel]
-	flow  flowState
-
-	// netConn is the socket, for abort.
+	// netConn is the socket, for closing it when the broker does not
+	// answer a close in time.
 	netConn net.Conn
-
-	// background counts the goroutines opening channels, which close
-	// waits for.
-	background sync.WaitGroup
 }
 
-// dialSession connects to u. ctx bounds the TCP connect and the handshake.
-func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch func(func(Return), Return)) (*session, error) {
+// dialSession connects to u. The connecting is bounded by the connect
+// timeout and ends at once when life (the Conn's) ends.
+func dialSession(life context.Context, u brokerURL, c *Conn) (*session, error) {
+	cfg := &c.cfg
 	props := amqp.NewConnectionProperties()
 	props.SetClientConnectionName(cfg.connectionName)
 	target, tlsConfig, err := u.dialTarget(cfg.tlsConfig)
 	if err != nil {
 		return nil, err
 	}
-	var netConn net.Conn
-	dial := contextDialer(ctx, cfg.connectTimeout, tlsConfig)
+	ctx, cancel := context.WithTimeout(life, cfg.connectTimeout)
+	defer cancel()
+	var hs handshake
 	conn, err := amqp.DialConfig(target, amqp.Config{
 		Heartbeat:  cfg.heartbeat,
 		Locale:     "en_US",
 		Properties: props,
 		Dial: func(network, addr string) (net.Conn, error) {
-			c, err := dial(network, addr)
-			netConn = c
-			return c, err
+			return hs.dial(ctx, cfg, tlsConfig, network, addr)
 		},
 	})
+	if hs.end() && err == nil {
+		// The connect timeout or the Conn's Close ended the handshake
+		// just as it succeeded; the socket's deadline has passed.
+		conn.Close()
+		err = ctx.Err()
+	}
 	if err != nil {
-		if netConn != nil {
-			netConn.Close()
+		if hs.raw != nil {
+			hs.raw.Close()
+		}
+		if life.Err() != nil {
+			return nil, ErrClosed
 		}
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, fmt.Errorf("%w: no answer within the connect timeout of %s", ErrConnectionLost, cfg.connectTimeout)
 		}
 		// amqp091-go reports a socket that closed without a word during
 		// the handshake as a 403 of its own making (Server is false).
 		// RabbitMQ refuses credentials and vhosts with a connection.close
-		// of its own (the propertyWriter asks for that with the
+		// of its own (the start-ok asks for that with the
 		// authentication_failure_close capability), so a silent close is
 		// a lost connection, to be retried.
 		if errors.Is(err, amqp.ErrVhost) || errors.Is(err, amqp.ErrCredentials) {
@@ -87,91 +92,100 @@ func dialSession(ctx context.Context, u brokerURL, cfg *dialConfig, dispatch fun
 		return nil, brokerError(err)
 	}
 	s := &session{
-		conn:      conn,
-		url:       u,
-		cfg:       cfg,
-		dispatch:  dispatch,
-		lost:      make(chan struct{}),
-		adminTurn: make(chan struct{}, 1),
-		confirms:  make([]channelSlot[*confirmChannel], cfg.publishChannels),
-		netConn:   netConn,
+		conn:     conn,
+		url:      u,
+		c:        c,
+		cfg:      cfg,
+		frameMax: conn.Config.FrameSize,
+		lost:     make(chan struct{}),
+		netConn:  hs.raw,
 	}
-	s.background.Add(1)
-	go s.watchBlocked(conn.NotifyBlocked(make(chan amqp.Blocking, 4)))
-	go s.watch(conn.NotifyClose(make(chan *amqp.Error, 1)))
+	s.confirms = make([]*lane, cfg.publishChannels)
+	closes := conn.NotifyClose(make(chan *amqp.Error, 1))
+	blocks := conn.NotifyBlocked(make(chan amqp.Blocking, 4))
+	if !c.goroutines.Go(func() { s.watch(closes) }) || !c.goroutines.Go(func() { s.watchBlocked(blocks) }) {
+		conn.Close()
+		return nil, ErrClosed
+	}
 	return s, nil
 }
 
-// contextDialer dials TCP under ctx, does the TLS handshake when tlsConfig
-// is set, and puts a propertyWriter over the stream. It bounds the AMQP
-// handshake by the earlier of ctx's deadline and timeout; amqp091-go clears
-// the deadline once the connection is open. If ctx is cancelled during the
-// handshake the deadline is moved to now, which makes the handshake fail at
-// once.
-func contextDialer(ctx context.Context, timeout time.Duration, tlsConfig *tls.Config) func(network, addr string) (net.Conn, error) {
-	return func(network, addr string) (net.Conn, error) {
-		d := net.Dialer{Timeout: timeout}
-		raw, err := d.DialContext(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		deadline := time.Now().Add(timeout)
-		if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-			deadline = d
-		}
+// handshake dials the socket for amqp091-go and watches the handshake:
+// until end is called, the end of ctx moves the socket's deadline to now,
+// which fails the handshake at once.
+type handshake struct {
+	raw  net.Conn
+	stop func() bool
+}
+
+func (h *handshake) dial(ctx context.Context, cfg *dialConfig, tlsConfig *tls.Config, network, addr string) (net.Conn, error) {
+	raw, err := cfg.dial(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	if deadline, ok := ctx.Deadline(); ok {
 		if err := raw.SetDeadline(deadline); err != nil {
 			raw.Close()
 			return nil, err
 		}
-		stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Now()) })
-		conn := raw
-		if tlsConfig != nil {
-			tc := tls.Client(raw, tlsConfig)
-			if err := tc.HandshakeContext(ctx); err != nil {
-				stop()
-				raw.Close()
-				return nil, fmt.Errorf("TLS handshake: %w", err)
-			}
-			conn = tc
+	}
+	h.raw = raw
+	h.stop = context.AfterFunc(ctx, func() { raw.SetDeadline(time.Now()) })
+	conn := raw
+	if tlsConfig != nil {
+		tc := tls.Client(raw, tlsConfig)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return nil, fmt.Errorf("TLS handshake: %w", err)
 		}
-		return &handshakeConn{Conn: newPropertyWriter(newBatchWriter(conn)), stop: stop}, nil
+		conn = tc
 	}
+	return newPropertyWriter(newBatchWriter(conn)), nil
 }
 
-// handshakeConn stops watching the dial context at the first deadline
-// reset, which amqp091-go makes when the handshake is done.
-type handshakeConn struct {
-	net.Conn
-	stop    func() bool
-	stopped atomic.Bool
+// end stops watching the context and reports whether the context had
+// already ended the handshake.
+func (h *handshake) end() bool {
+	if h.stop == nil {
+		return false
+	}
+	return !h.stop()
 }
 
-func (c *handshakeConn) SetDeadline(t time.Time) error {
-	if t.IsZero() && c.stopped.CompareAndSwap(false, true) {
-		c.stop()
-	}
-	return c.Conn.SetDeadline(t)
+// netDial is the default dialer: TCP under ctx.
+func netDial(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	return d.DialContext(ctx, network, addr)
 }
 
 // watch marks the session lost when the connection closes.
 func (s *session) watch(closes chan *amqp.Error) {
 	err, ok := <-closes
-	if ok && err != nil {
-		s.lostErr = brokerError(err)
-	} else {
+	s.mu.Lock()
+	deliberate := s.closing
+	s.mu.Unlock()
+	switch {
+	case deliberate:
 		s.lostErr = ErrClosed
+		s.cfg.logger.Debug("kombugen: connection closed", "url", s.url.redacted)
+	case ok && err != nil:
+		s.lostErr = brokerError(err)
+		s.cfg.logger.Warn("kombugen: connection lost", "url", s.url.redacted, "error", s.lostErr)
+	default:
+		s.lostErr = fmt.Errorf("%w: the connection closed", ErrConnectionLost)
+		s.cfg.logger.Warn("kombugen: connection lost", "url", s.url.redacted, "error", s.lostErr)
 	}
-	s.cfg.logger.Warn("kombugen: connection lost", "url", s.url.redacted, "error", s.lostErr)
 	close(s.lost)
 }
 
-// alive reports whether the connection is still open.
+// alive reports whether the connection is still open. amqp091-go marks a
+// connection closed before it tells anyone, so a request that follows the
+// one the broker closed the connection for sees it gone here.
 func (s *session) alive() bool {
 	select {
 	case <-s.lost:
 		return false
 	default:
-		return true
+		return !s.conn.IsClosed()
 	}
 }
 
@@ -181,66 +195,145 @@ func (s *session) lostError() error {
 	if s.lostErr == ErrClosed {
 		return ErrClosed
 	}
-	return fmt.Errorf("%w: %v", ErrConnectionLost, s.lostErr)
-}
-
-// confirmChannel returns a live confirm-mode channel, taking them in turn
-// and reopening one that the broker closed.
-func (s *session) confirmChannel(ctx context.Context) (*confirmChannel, error) {
-	slot := &s.confirms[int(s.next.Add(1))%len(s.confirms)]
-	return slot.get(ctx, s, (*confirmChannel).alive, func() (*confirmChannel, error) {
-		return openConfirmChannel(s)
-	})
-}
-
-// plainChannel returns the channel for publishes that wait for no confirm.
-func (s *session) plainChannel(ctx context.Context) (*plainChannel, error) {
-	return s.plain.get(ctx, s, func(pc *plainChannel) bool { return channelOpen(pc.ch) }, func() (*plainChannel, error) {
-		ch, err := s.conn.Channel()
-		if err != nil {
-			return nil, err
-		}
-		return &plainChannel{ch: ch, turn: make(chan struct{}, 1)}, nil
-	})
-}
-
-// adminChannel returns the channel declares go on.
-func (s *session) adminChannel(ctx context.Context) (*amqp.Channel, error) {
-	return s.admin.get(ctx, s, channelOpen, s.conn.Channel)
-}
-
-func channelOpen(ch *amqp.Channel) bool { return !ch.IsClosed() }
-
-// channelError is the error for a channel that could not be opened: the
-// connection's loss when that is the cause.
-func (s *session) channelError(err error) error {
-	if !s.alive() {
-		return s.lostError()
+	if errors.Is(s.lostErr, ErrConnectionLost) {
+		return s.lostErr
 	}
-	return fmt.Errorf("open channel: %w", brokerError(err))
+	return fmt.Errorf("%w: %w", ErrConnectionLost, s.lostErr)
 }
 
-// publish sends msg: on a confirm-mode channel when the broker's answer
-// matters (a confirm, or a return to pair with its publish), else on a plain
-// channel.
-func (s *session) publish(ctx context.Context, msg *Publishing) error {
-	if msg.Confirm || msg.Mandatory {
-		cc, err := s.confirmChannel(ctx)
-		if err != nil {
-			return err
-		}
-		return cc.publish(ctx, msg)
+// notSent is the error for an operation that found its connection dead
+// before anything of it was sent: the Conn tries it on a new connection.
+func (s *session) notSent() error {
+	select {
+	case <-s.lost:
+		return fmt.Errorf("%w: %w", errNotSent, s.lostError())
+	default:
+		return fmt.Errorf("%w: %w", errNotSent, ErrConnectionLost)
 	}
-	pc, err := s.plainChannel(ctx)
+}
+
+// errNotSent marks an operation that found its connection dead before
+// sending anything, so that trying it on a new connection is safe.
+var errNotSent = errors.New("not sent")
+
+// lane returns the lane a message goes out on: a confirm-mode channel when
+// the broker's answer matters (a confirm, or a return to pair with its
+// publish), else the plain channel. Messages with the same exchange and
+// routing key take the same channel, so they keep their order.
+func (s *session) lane(msg *Publishing) (*lane, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return nil, ErrClosed
+	}
+	var slot **lane
+	confirm := msg.Confirm || msg.Mandatory
+	if confirm {
+		i := 0
+		if n := len(s.confirms); n > 1 {
+			h := fnv.New32a()
+			h.Write([]byte(msg.Exchange))
+			h.Write([]byte{0})
+			h.Write([]byte(msg.RoutingKey))
+			i = int(h.Sum32() % uint32(n))
+		}
+		slot = &s.confirms[i]
+	} else {
+		slot = &s.plain
+	}
+	if *slot == nil {
+		l := newLane(s, confirm)
+		if !s.c.goroutines.Go(l.run) {
+			return nil, ErrClosed
+		}
+		*slot = l
+	}
+	return *slot, nil
+}
+
+// adminChannel returns the owner of the channel declares go on.
+func (s *session) adminChannel() (*adminChannel, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return nil, ErrClosed
+	}
+	if s.admin == nil {
+		a := newAdminChannel(s)
+		if !s.c.goroutines.Go(a.run) {
+			return nil, ErrClosed
+		}
+		s.admin = a
+	}
+	return s.admin, nil
+}
+
+// publish hands msg to its lane, once the broker lets publishers write and
+// the lane has room.
+func (s *session) publish(ctx context.Context, msg *Publishing) (*Confirmation, error) {
+	if err := s.check(msg); err != nil {
+		return nil, err
+	}
+	if err := s.awaitUnblocked(ctx); err != nil {
+		return nil, err
+	}
+	l, err := s.lane(msg)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return pc.publish(ctx, s, msg)
+	return l.submit(ctx, msg)
+}
+
+// check refuses, before the wire, what this connection's broker would
+// refuse for the message alone, closing the channel and losing every other
+// publish in flight on it: a user_id other than the connection's user, and
+// properties too large for the negotiated frame size.
+func (s *session) check(msg *Publishing) error {
+	if msg.UserID != "" && s.url.user != "" && msg.UserID != s.url.user {
+		return invalidf("user id %q is not the user %q the connection authenticated as, which RabbitMQ refuses", msg.UserID, s.url.user)
+	}
+	if s.frameMax > 0 {
+		if n := headerFrameSize(&msg.Properties); n > s.frameMax {
+			return invalidf("the message's properties take %d bytes, over the negotiated frame size of %d", n, s.frameMax)
+		}
+	}
+	return nil
+}
+
+// declareAll declares, once on this connection, each entity a publish
+// needs.
+func (s *session) declareAll(ctx context.Context, entities []Entity) error {
+	for _, e := range entities {
+		if ex, ok := e.(*Exchange); ok && ex.Predeclared() {
+			continue
+		}
+		if _, err := s.declare(ctx, e, true); err != nil {
+			return fmt.Errorf("declare %s: %w", describe(e), err)
+		}
+	}
+	return nil
+}
+
+// declare declares e on the admin channel; with once, only if this
+// connection has not declared it before.
+func (s *session) declare(ctx context.Context, e Entity, once bool) (bool, error) {
+	if once && s.declared.Has(e) {
+		return false, nil
+	}
+	a, err := s.adminChannel()
+	if err != nil {
+		return false, err
+	}
+	return a.declare(ctx, e, once)
 }
 
 // close closes the connection, waiting at most until deadline for the
-// broker's answer, and for the channels' goroutines.
+// broker's answer. The session's goroutines end with it; the Conn waits
+// for them.
 func (s *session) close(deadline time.Time) error {
+	s.mu.Lock()
+	s.closing = true
+	s.mu.Unlock()
 	// CloseDeadline's socket deadline does not hold for reads: amqp091-go's
 	// heartbeater moves the read deadline on with every frame the broker
 	// sends, and a broker that blocks the connection (an alarm) keeps
@@ -254,12 +347,6 @@ func (s *session) close(deadline time.Time) error {
 	defer expire.Stop()
 	err := s.conn.CloseDeadline(deadline)
 	<-s.lost
-	s.background.Wait()
-	for i := range s.confirms {
-		if cc, ok := s.confirms[i].current(); ok {
-			<-cc.done
-		}
-	}
 	if err != nil && err != amqp.ErrClosed {
 		return brokerError(err)
 	}

@@ -9,12 +9,16 @@ import (
 // 0-9-1) and *memory.Broker (in process) implement it; a Producer needs
 // nothing else. Implementations are safe for concurrent use.
 type Transport interface {
-	// Publish sends msg. When msg.Confirm is set it returns after the broker
-	// confirmed the message: nil on an ack, an error matching ErrNacked on a
-	// nack, ErrUnroutable when a mandatory message came back, ErrConfirmLost
-	// when the channel closed first. A returned mandatory message is passed
-	// to msg.OnReturn, if set, whether or not Confirm is.
-	Publish(ctx context.Context, msg *Publishing) error
+	// Publish sends msg and returns its confirmation, which is done when
+	// the broker confirmed the message (nil; without msg.Confirm, when it
+	// was written), or with an error matching ErrNacked on a nack,
+	// ErrUnroutable when a mandatory message came back, ErrConfirmLost
+	// when the channel closed first. A returned mandatory message is
+	// passed to msg.OnReturn, if set, whether or not Confirm is, before
+	// the confirmation is done. Publish blocks only until the message is
+	// on its way, no longer than ctx allows; ctx also bounds the message's
+	// wait to be written.
+	Publish(ctx context.Context, msg *Publishing) *Confirmation
 	// Declare declares e now, whether or not it was declared before.
 	Declare(ctx context.Context, e Entity) error
 	// MaybeDeclare declares e unless this connection declared it before and
@@ -79,10 +83,13 @@ type Publishing struct {
 	// middleware and logs; it is not sent.
 	MessageName string
 
-	// retry and declare are the producer's business: how to retry the
-	// publish and what to declare first.
-	retry   RetryPolicy
-	declare []Entity
+	// Declare lists what must exist before the message is published: the
+	// transport declares each entity once per connection (MaybeDeclare),
+	// on the connection the message goes out on, before it.
+	Declare []Entity
+
+	// retry is the producer's business: how to retry the publish.
+	retry RetryPolicy
 }
 
 // Return is a mandatory message the broker sent back, with its reason.

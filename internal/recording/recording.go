@@ -25,7 +25,7 @@ func New(opts ...memory.Option) *Broker {
 }
 
 // Publish records msg and publishes it.
-func (r *Broker) Publish(ctx context.Context, msg *runtime.Publishing) error {
+func (r *Broker) Publish(ctx context.Context, msg *runtime.Publishing) *runtime.Confirmation {
 	r.mu.Lock()
 	r.sent = append(r.sent, *msg)
 	r.mu.Unlock()

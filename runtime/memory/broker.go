@@ -27,8 +27,6 @@ type Broker struct {
 	declares map[string]int
 	fault    fault
 	names    int // server-named queues so far
-	// epoch counts the simulated reconnects, for Epoch.
-	epoch uint64
 }
 
 var _ runtime.Transport = (*Broker)(nil)

@@ -20,7 +20,7 @@ func TestClose(t *testing.T) {
 		}
 	}
 	calls := map[string]func() error{
-		"Publish": func() error { return b.Publish(ctx, publishing("", "q", "m")) },
+		"Publish": func() error { return publishErr(b, ctx, publishing("", "q", "m")) },
 		"Declare": func() error { return b.Declare(ctx, &runtime.Queue{Name: "q2"}) },
 		"MaybeDeclare": func() error {
 			_, err := b.MaybeDeclare(ctx, &runtime.Queue{Name: "q2"})

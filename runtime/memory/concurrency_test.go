@@ -114,7 +114,7 @@ func TestConcurrentClose(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for range 500 {
-				err := b.Publish(context.Background(), publishing("", "q", "m"))
+				err := publishErr(b, context.Background(), publishing("", "q", "m"))
 				switch {
 				case err == nil:
 					ok.Add(1)

@@ -52,7 +52,6 @@ func (b *Broker) Disconnect() {
 
 func (b *Broker) disconnect() {
 	b.cache.Reset()
-	b.epoch++
 	for name, q := range b.queues {
 		if q.decl.Exclusive {
 			b.deleteQueue(name)
@@ -66,15 +65,4 @@ func (b *Broker) fail(err error) {
 	if errors.Is(err, runtime.ErrConnectionLost) {
 		b.disconnect()
 	}
-}
-
-// Epoch implements runtime.Epocher: it changes with every simulated
-// reconnect (Disconnect, or a failure that drops the connection).
-func (b *Broker) Epoch() uint64 {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		return 0
-	}
-	return b.epoch + 1
 }

@@ -49,7 +49,7 @@ func queue(name, exchange string, keys ...string) *runtime.Queue {
 // the test.
 func publish(t *testing.T, b *memory.Broker, exchange, key, text string, edits ...func(*runtime.Publishing)) {
 	t.Helper()
-	if err := b.Publish(context.Background(), publishing(exchange, key, text, edits...)); err != nil {
+	if err := publishErr(b, context.Background(), publishing(exchange, key, text, edits...)); err != nil {
 		t.Fatalf("publish to %q with key %q: %v", exchange, key, err)
 	}
 }
@@ -97,4 +97,10 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+}
+
+// publishErr publishes msg and returns its outcome: a memory broker settles
+// every publish before Publish returns.
+func publishErr(b *memory.Broker, ctx context.Context, msg *runtime.Publishing) error {
+	return b.Publish(ctx, msg).Err()
 }

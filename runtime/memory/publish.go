@@ -40,12 +40,24 @@ type delivery struct {
 // is an immediate ack. What RabbitMQ refuses is refused with its reply
 // (see the package documentation); a publish FailNext prepared fails as
 // it says.
-func (b *Broker) Publish(ctx context.Context, msg *runtime.Publishing) error {
+func (b *Broker) Publish(ctx context.Context, msg *runtime.Publishing) *runtime.Confirmation {
+	c, done := runtime.NewConfirmation()
+	done(b.publishNow(ctx, msg))
+	return c
+}
+
+// publishNow is Publish's work: a publish to memory is settled at once.
+func (b *Broker) publishNow(ctx context.Context, msg *runtime.Publishing) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if msg == nil {
 		return fmt.Errorf("memory broker: publish: %w: nil publishing", runtime.ErrInvalidMessage)
+	}
+	for _, e := range msg.Declare {
+		if _, err := b.MaybeDeclare(ctx, e); err != nil {
+			return err
+		}
 	}
 	d, err := b.publish(ctx, msg)
 	if err != nil {

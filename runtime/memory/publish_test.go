@@ -40,7 +40,7 @@ func TestMandatory(t *testing.T) {
 					p.OnReturn = func(r runtime.Return) { returns = append(returns, r) }
 				}
 			})
-			err := b.Publish(context.Background(), msg)
+			err := publishErr(b, context.Background(), msg)
 			if gotErr := err != nil; gotErr != tt.wantErr {
 				t.Fatalf("err = %v, want error: %v", err, tt.wantErr)
 			}
@@ -83,7 +83,7 @@ func TestPublishStoresCopies(t *testing.T) {
 		p.Body = body
 		p.Headers = runtime.Table{"nested": nested, "raw": raw, "list": list}
 	})
-	if err := b.Publish(context.Background(), msg); err != nil {
+	if err := publishErr(b, context.Background(), msg); err != nil {
 		t.Fatal(err)
 	}
 	copy(body, "CHANGED!")
@@ -136,7 +136,7 @@ func TestPublishContext(t *testing.T) {
 	declare(t, b, &runtime.Queue{Name: "q"})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := b.Publish(ctx, publishing("", "q", "m")); !errors.Is(err, context.Canceled) {
+	if err := publishErr(b, ctx, publishing("", "q", "m")); !errors.Is(err, context.Canceled) {
 		t.Errorf("Publish: err = %v, want context.Canceled", err)
 	}
 	if err := b.Declare(ctx, &runtime.Queue{Name: "q2"}); !errors.Is(err, context.Canceled) {

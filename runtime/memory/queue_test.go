@@ -96,7 +96,7 @@ func TestMaxLength(t *testing.T) {
 			declare(t, b, &runtime.Queue{Name: "q", Arguments: tt.args})
 			refused := 0
 			for _, m := range tt.msgs {
-				err := b.Publish(context.Background(), publishing("", "q", m.body, func(p *runtime.Publishing) {
+				err := publishErr(b, context.Background(), publishing("", "q", m.body, func(p *runtime.Publishing) {
 					p.Priority, p.Confirm = m.priority, true
 				}))
 				switch {

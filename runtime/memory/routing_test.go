@@ -167,7 +167,7 @@ func TestAlternateExchange(t *testing.T) {
 			returned := false
 			b := newBroker(t, memory.WithOnRoute(func(r memory.Route) { route = r }))
 			declare(t, b, topology...)
-			err := b.Publish(context.Background(), publishing(tt.exchange, tt.key, "m", func(p *runtime.Publishing) {
+			err := publishErr(b, context.Background(), publishing(tt.exchange, tt.key, "m", func(p *runtime.Publishing) {
 				p.Mandatory = true
 				p.OnReturn = func(runtime.Return) { returned = true }
 			}))
@@ -191,7 +191,7 @@ func TestAlternateExchange(t *testing.T) {
 	// refused, routing through it is not.
 	b := newBroker(t)
 	declare(t, b, topology...)
-	err := b.Publish(context.Background(), publishing("unrouted", "", "m"))
+	err := publishErr(b, context.Background(), publishing("unrouted", "", "m"))
 	if !errors.Is(err, runtime.ErrAccessRefused) {
 		t.Errorf("publish to internal exchange: err = %v, want ErrAccessRefused", err)
 	}
@@ -216,7 +216,7 @@ func TestPublishErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := b.Publish(context.Background(), tt.msg)
+			err := publishErr(b, context.Background(), tt.msg)
 			if !errors.Is(err, tt.want) || !strings.Contains(fmt.Sprint(err), tt.contains) {
 				t.Errorf("err = %v, want %v containing %q", err, tt.want, tt.contains)
 			}

@@ -1,0 +1,133 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// Confirmation is the outcome of one publish, to wait for: PublishAsync
+// returns it as soon as the message is on its way, and it is done when the
+// broker confirmed the message (nil), refused it, or the publish failed for
+// good. Retries, and republishing after a lost confirm, happen before it is
+// done, so its error is final. A Confirmation is safe for concurrent use.
+type Confirmation struct {
+	done chan struct{}
+
+	mu   sync.Mutex
+	err  error
+	then func(error) // a continuation of the runtime's, run when done
+	over bool        // done (set under mu, before done is closed)
+	// retrying is the failure a retry is under way for, which a wait that
+	// ends early reports with its context's error.
+	retrying error
+}
+
+// NewConfirmation returns a pending Confirmation and the function that
+// completes it with the publish's outcome, for a Transport's Publish.
+// Completing it again does nothing.
+func NewConfirmation() (*Confirmation, func(err error)) {
+	c := newConfirmation()
+	return c, c.complete
+}
+
+func newConfirmation() *Confirmation {
+	return &Confirmation{done: make(chan struct{})}
+}
+
+// failed returns a Confirmation that is already done with err.
+func failed(err error) *Confirmation {
+	c := newConfirmation()
+	c.complete(err)
+	return c
+}
+
+// Done returns a channel that is closed when the publish's outcome is known.
+func (c *Confirmation) Done() <-chan struct{} { return c.done }
+
+// Err returns the publish's outcome once Done is closed: nil when the broker
+// confirmed the message (or, without confirms, when it was written), else
+// why it failed. Before that it returns nil.
+func (c *Confirmation) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// Wait waits for the outcome, or for ctx to end, and returns the outcome or
+// ctx's error (joined with the failure being retried, if a retry is under
+// way). A publish whose caller stopped waiting goes on: ctx here only
+// bounds the wait (the ctx given to PublishAsync bounds the publish).
+func (c *Confirmation) Wait(ctx context.Context) error {
+	select {
+	case <-c.done:
+		return c.Err()
+	default:
+	}
+	select {
+	case <-c.done:
+		return c.Err()
+	case <-ctx.Done():
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.over {
+			return c.err
+		}
+		if c.retrying != nil {
+			return errors.Join(ctx.Err(), c.retrying)
+		}
+		return ctx.Err()
+	}
+}
+
+// retry records that err is being retried.
+func (c *Confirmation) retry(err error) {
+	c.mu.Lock()
+	c.retrying = err
+	c.mu.Unlock()
+}
+
+// AfterFunc arranges to call fn, in a goroutine of its own, with the
+// outcome once the publish is done, as context.AfterFunc does for a
+// context: for middleware that records outcomes without holding up the
+// goroutine that reads the broker's confirms.
+func (c *Confirmation) AfterFunc(fn func(err error)) {
+	c.onDone(func(err error) { go fn(err) })
+}
+
+// onDone runs fn with the outcome when c is done: at once, on the calling
+// goroutine, if it is done already, else on the goroutine that completes
+// it, which fn must not hold up. Continuations run in the order given.
+func (c *Confirmation) onDone(fn func(error)) {
+	c.mu.Lock()
+	if !c.over {
+		if c.then != nil {
+			prev := c.then
+			c.then = func(err error) { prev(err); fn(err) }
+		} else {
+			c.then = fn
+		}
+		c.mu.Unlock()
+		return
+	}
+	err := c.err
+	c.mu.Unlock()
+	fn(err)
+}
+
+// complete records the outcome and wakes the waiters, once.
+func (c *Confirmation) complete(err error) {
+	c.mu.Lock()
+	if c.over {
+		c.mu.Unlock()
+		return
+	}
+	c.over, c.err = true, err
+	then := c.then
+	c.then = nil
+	c.mu.Unlock()
+	close(c.done)
+	if then != nil {
+		then(err)
+	}
+}
