@@ -14,6 +14,14 @@ import (
 // properties.
 const maxShortString = 255
 
+// RabbitMQ's limits on what one message may be: it refuses (closing the
+// channel, and with it every publish in flight on it) an expiration over
+// 3650 days and, by default, a body over 128 MiB (max_message_size).
+const (
+	maxTTL  = 3650 * 24 * time.Hour
+	maxBody = 128 << 20
+)
+
 // validator is implemented by generated message types.
 type validator interface {
 	Validate() error
@@ -23,6 +31,9 @@ type validator interface {
 // serialized and compressed, once, before any attempt to send.
 func (s *settings) prepare(body any) (*Publishing, error) {
 	if v, ok := body.(validator); ok {
+		if isNilPointer(body) {
+			return nil, invalidf("the message is a nil %T", body)
+		}
 		if err := v.Validate(); err != nil {
 			return nil, invalidWrap(err)
 		}
@@ -53,6 +64,9 @@ func (s *settings) prepare(body any) (*Publishing, error) {
 	if err := s.compress(msg); err != nil {
 		return nil, err
 	}
+	if len(msg.Body) > maxBody {
+		return nil, invalidf("the body is %d bytes, over RabbitMQ's default limit of 128 MiB (max_message_size)", len(msg.Body))
+	}
 	if err := checkProperties(&msg.Properties); err != nil {
 		return nil, err
 	}
@@ -78,8 +92,13 @@ func (s *settings) check() error {
 	if s.priority < 0 || s.priority > 255 {
 		return invalidf("priority %d is outside 0..255", s.priority)
 	}
-	if s.ttl < 0 || (s.ttl > 0 && s.ttl < time.Millisecond) {
+	switch {
+	case s.ttl < 0 || (s.ttl > 0 && s.ttl < time.Millisecond):
 		return invalidf("ttl %s: must be 0 (none) or at least 1ms", s.ttl)
+	case s.ttl%time.Millisecond != 0:
+		return invalidf("ttl %s: must be whole milliseconds, as the expiration property carries it", s.ttl)
+	case s.ttl > maxTTL:
+		return invalidf("ttl %s: over RabbitMQ's limit of 3650 days", s.ttl)
 	}
 	if m := s.deliveryMode; m != 0 && m != Transient && m != Persistent {
 		return invalidf("delivery mode %d: must be 1 (transient) or 2 (persistent)", m)
@@ -190,4 +209,11 @@ func mergeHeaders(layers []Table) Table {
 		}
 	}
 	return merged
+}
+
+// isNilPointer reports whether v is a nil pointer, whose Validate method
+// would fail on it.
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }

@@ -19,10 +19,8 @@ func TestPrepareExpiration(t *testing.T) {
 		{time.Millisecond, "1"},
 		{1500 * time.Millisecond, "1500"},
 		{10 * time.Second, "10000"},
-		// Whole milliseconds, truncated as kombu's int(expiration*1000).
-		{1999 * time.Microsecond, "1"},
-		{time.Second + 999*time.Microsecond, "1000"},
 		{24 * time.Hour, "86400000"},
+		{3650 * 24 * time.Hour, "315360000000"}, // RabbitMQ's largest
 	}
 	for _, tt := range tests {
 		t.Run(tt.ttl.String(), func(t *testing.T) {
@@ -34,7 +32,13 @@ func TestPrepareExpiration(t *testing.T) {
 }
 
 func TestPrepareExpirationRejected(t *testing.T) {
-	for _, ttl := range []time.Duration{time.Nanosecond, 999 * time.Microsecond, -time.Millisecond, -time.Hour} {
+	for _, ttl := range []time.Duration{
+		time.Nanosecond, 999 * time.Microsecond, -time.Millisecond, -time.Hour,
+		// kombu would truncate to whole milliseconds (int(expiration*1000));
+		// the schema refuses a fraction, and so does the runtime.
+		1500 * time.Microsecond, time.Second + 999*time.Microsecond,
+		3650*24*time.Hour + time.Millisecond, // RabbitMQ refuses it, closing the channel
+	} {
 		t.Run(ttl.String(), func(t *testing.T) {
 			err := publishInvalid(t, "x", runtime.WithTTL(ttl))
 			if !strings.Contains(err.Error(), "ttl") {
