@@ -37,6 +37,10 @@ type lane struct {
 	drained   chan struct{}            // closed when pending empties, while the owner waits for that
 }
 
+// testHookBeforeWrite, when set by a test, is called by the owner as it
+// starts writing a message.
+var testHookBeforeWrite func(*Publishing)
+
 // outgoing is one message on its way through a lane, and its confirmation.
 type outgoing struct {
 	Confirmation
@@ -218,6 +222,9 @@ func (l *lane) write(o *outgoing) bool {
 			l.mandatory[o.fp] = append(l.mandatory[o.fp], o)
 		}
 		l.mu.Unlock()
+	}
+	if testHookBeforeWrite != nil {
+		testHookBeforeWrite(o.msg)
 	}
 	err := l.ch.Publish(o.msg.Exchange, o.msg.RoutingKey, o.msg.Mandatory, false, toAMQPPublishing(o.msg))
 	if err == nil {

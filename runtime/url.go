@@ -68,8 +68,9 @@ func parseURL(raw string) (brokerURL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		// url.Error would quote the URL, password and all.
-		return brokerURL{}, fmt.Errorf("%s: cannot parse it (percent-encode reserved characters in the user and password)", redactAuthority(scheme, rest, authority))
+		// url.Error would quote the URL, and the part that did not parse
+		// may be a piece of a password cut at a ';'.
+		return brokerURL{}, fmt.Errorf("%s://...: cannot parse it (percent-encode reserved characters in the user and password)", scheme)
 	}
 	redacted := u.Redacted()
 	parsed, err := amqp.ParseURI(raw)
@@ -77,14 +78,4 @@ func parseURL(raw string) (brokerURL, error) {
 		return brokerURL{}, fmt.Errorf("%s: %w", redacted, err)
 	}
 	return brokerURL{raw: raw, redacted: redacted, user: parsed.Username}, nil
-}
-
-// redactAuthority returns scheme://rest with the user and password part of
-// its authority hidden.
-func redactAuthority(scheme, rest, authority string) string {
-	at := strings.LastIndex(authority, "@")
-	if at < 0 {
-		return scheme + "://" + rest
-	}
-	return scheme + "://xxxxx" + rest[at:]
 }

@@ -18,7 +18,7 @@ import (
 // picks it up to continue the trace.
 func Tracing(tracer trace.Tracer, propagator propagation.TextMapPropagator) runtime.Middleware {
 	return func(next runtime.PublishFunc) runtime.PublishFunc {
-		return func(ctx context.Context, msg *runtime.Publishing) error {
+		return func(ctx context.Context, msg *runtime.Publishing) *runtime.Confirmation {
 			ctx, span := tracer.Start(ctx, spanName(msg),
 				trace.WithSpanKind(trace.SpanKindProducer),
 				trace.WithAttributes(
@@ -29,14 +29,25 @@ func Tracing(tracer trace.Tracer, propagator propagation.TextMapPropagator) runt
 					attribute.String("messaging.message.type", msg.MessageName),
 					attribute.Int("messaging.message.body.size", len(msg.Body)),
 				))
-			defer span.End()
 			propagator.Inject(ctx, HeaderCarrier(msg.Headers))
-			err := next(ctx, msg)
-			if err != nil {
-				span.RecordError(err)
-				span.SetStatus(codes.Error, err.Error())
+			c := next(ctx, msg)
+			end := func(err error) {
+				if err != nil {
+					span.RecordError(err)
+					span.SetStatus(codes.Error, err.Error())
+				}
+				span.End()
 			}
-			return err
+			// The span lasts until the broker confirmed the message: now,
+			// when the transport settled it at once, else later (an
+			// asynchronous publish learns it after Publish returned).
+			select {
+			case <-c.Done():
+				end(c.Err())
+			default:
+				c.AfterFunc(end)
+			}
+			return c
 		}
 	}
 }

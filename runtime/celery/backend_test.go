@@ -282,9 +282,11 @@ type fakeWorker struct {
 	tasks chan *runtime.Publishing
 }
 
-func (w *fakeWorker) Publish(ctx context.Context, msg *runtime.Publishing) error {
+func (w *fakeWorker) Publish(ctx context.Context, msg *runtime.Publishing) *runtime.Confirmation {
 	w.tasks <- msg
-	return nil
+	c, done := runtime.NewConfirmation()
+	done(nil)
+	return c
 }
 func (w *fakeWorker) Declare(context.Context, runtime.Entity) error { return nil }
 func (w *fakeWorker) MaybeDeclare(context.Context, runtime.Entity) (bool, error) {

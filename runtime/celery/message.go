@@ -103,7 +103,8 @@ func build(task Task, opts []Option, now time.Time, replyTo string) (*message, e
 		m.ttl = c.expiresIn
 	case !c.expiresAt.IsZero():
 		expires = isoformat(c.expiresAt)
-		m.ttl = c.expiresAt.Sub(now)
+		// In whole milliseconds, as kombu sends it: int(seconds * 1000).
+		m.ttl = c.expiresAt.Sub(now).Truncate(time.Millisecond)
 	}
 	if expires != nil && m.ttl < time.Millisecond {
 		// Celery sends an expiration of 0 then, and the task is never run:
