@@ -31,10 +31,10 @@ type lane struct {
 
 	// Shared by the owner and the listener.
 	mu        sync.Mutex
-	pending   fifo                     // written, not settled, in tag order
-	mandatory map[uint64][]*outgoing   // pending mandatory messages by fingerprint
-	resend    []*outgoing              // to write again, isolated, after an ambiguous refusal
-	drained   chan struct{}            // closed when pending empties, while the owner waits for that
+	pending   fifo                   // written, not settled, in tag order
+	mandatory map[uint64][]*outgoing // pending mandatory messages by fingerprint
+	resend    []*outgoing            // to write again, isolated, after an ambiguous refusal
+	drained   chan struct{}          // closed when pending empties, while the owner waits for that
 }
 
 // testHookBeforeWrite, when set by a test, is called by the owner as it

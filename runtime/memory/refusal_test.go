@@ -102,7 +102,7 @@ func TestPublishRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := newBroker(t, tt.opts...)
 			declare(t, b, &runtime.Queue{Name: "q", Durable: true})
-			err := b.Publish(context.Background(), publishing("", "q", "m", tt.edit))
+			err := publishErr(b, context.Background(), publishing("", "q", "m", tt.edit))
 			be := brokerError(t, err)
 			if be.Code != tt.code || be.Reason != tt.reason || be.Connection != tt.connection {
 				t.Errorf("got %d %q (connection %v)\nwant %d %q (connection %v)",
