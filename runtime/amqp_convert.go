@@ -29,7 +29,7 @@ func toAMQPPublishing(msg *Publishing) amqp.Publishing {
 
 // toAMQPTable converts a Table, nested ones included, to amqp.Table, which
 // is the only map type amqp091-go encodes. An empty table is nil: the
-// propertyWriter puts an empty headers table in every message, as kombu
+// wire shim (internal/amqpwire) puts an empty headers table in every message, as kombu
 // always sends one.
 func toAMQPTable(t Table) amqp.Table { return amqptable.AMQP(t) }
 

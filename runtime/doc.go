@@ -20,8 +20,8 @@ to a broker and declares exchanges and queues. Two implement it:
 
   - *Conn, from Dial: RabbitMQ over AMQP 0-9-1, built on amqp091-go. One
     Conn serves any number of producers and goroutines; declares go on a
-    channel of their own and confirmed publishes share a few confirm-mode
-    channels with many confirms in flight.
+    channel of their own and publishes on a few long-lived channels with
+    many messages in flight on each.
   - *memory.Broker, from runtime/memory: an in-process broker that routes,
     queues and confirms as RabbitMQ does, for tests and for running
     examples without RabbitMQ.
@@ -122,25 +122,74 @@ auto-declare off. An exchange named in Publish with WithExchange only says
 where the message goes: it is never declared. The default exchange "" and
 the amq.* exchanges are the broker's own and are never declared.
 
-A transport declares each entity at most once per connection, keyed by
-kind and name (DeclareCache), except entities that may vanish on their
-own: auto-delete exchanges, and auto-delete or exclusive queues and queues
-with an x-expires argument, which are declared before every publish
-(kombu's can_cache_declaration). The memory goes with the connection: after
-a reconnect everything is declared again. Producer.Declare declares
-everything now, whether declared before or not.
+The producer lists what a message needs in Publishing.Declare, and the
+transport declares it on the connection the message goes out on, before
+the message: each entity at most once per connection, keyed by kind and
+name (DeclareCache), except entities that may vanish on their own:
+auto-delete exchanges, and auto-delete or exclusive queues and queues with
+an x-expires argument, which are declared before every publish (kombu's
+can_cache_declaration). The memory goes with the connection: after a
+reconnect everything is declared again before the first publish on the new
+one. Producer.Declare declares everything now, whether declared before or
+not.
 
 # Confirms and returns
 
-With confirms on (WithConfirm, the default) Publish returns once the broker
-has taken responsibility for the message. A basic.nack is ErrNacked. When
-the channel closes before the broker answers, the message may or may not
-have arrived: that is ErrConfirmLost, and it is retried like a lost
-connection, so such a message may be delivered twice.
+With confirms on (WithConfirm, the default) a publish is done once the
+broker has taken responsibility for the message. A basic.nack is
+ErrNacked. When the channel closes before the broker answers, the message
+may or may not have arrived: that is ErrConfirmLost, and it is retried like
+a lost connection, so such a message may be delivered twice.
 
 A mandatory message (WithMandatory) that no queue takes comes back: the
 producer's WithOnReturn callback is called with it, confirmed or not, and a
-confirmed Publish returns a *ReturnError matching ErrUnroutable.
+confirmed publish fails with a *ReturnError matching ErrUnroutable. A
+basic.return carries no delivery tag, so the Conn pairs it with the one
+pending mandatory message with the same content (exchange, routing key,
+every property, every header, the body): two identical mandatory messages
+are never in flight on a channel at once (the second waits for the first
+to be settled), so the pairing is exact, whatever the headers and however
+many goroutines publish. A delivered message is never reported unroutable,
+nor a returned one published.
+
+When the broker refuses a publish by closing its channel (403, 404, 406),
+the refusal is final for that message, whatever the reply text says, and
+the messages in flight beside it lost their confirm and are sent again.
+The close names no delivery tag: the Conn writes the first message to each
+exchange on a channel alone, so that a missing or forbidden exchange is
+met by one message only, and when a refusal still finds several messages
+in flight it writes each of them again alone, where a second refusal is
+known to be the message's own. What RabbitMQ refuses for the message alone
+is refused before the wire as ErrInvalidMessage: a body over 128 MiB, an
+expiration over 3650 days, a user_id other than the connection's user, a
+header value AMQP cannot carry (NaN, ±Inf, a cycle), properties over the
+negotiated frame size.
+
+# Publishing asynchronously
+
+PublishAsync (and a generated PublishXAsync) returns a *Confirmation as soon
+as the message is on its way: Done, Err and Wait give the outcome, which is
+final (retries happen before it is done). It blocks only while connecting
+and declaring before the first publish on a connection, and while the
+channel's confirm window (WithConfirmWindow) is full, each no longer than
+ctx allows. Publish is PublishAsync followed by Wait. One goroutine
+publishing asynchronously keeps the window full, which is how confirmed
+publishing reaches the broker's rate:
+
+	confs := make([]*runtime.Confirmation, 0, len(orders))
+	for _, o := range orders {
+		confs = append(confs, p.PublishAsync(ctx, o))
+	}
+	for _, c := range confs {
+		if err := c.Wait(ctx); err != nil {
+			return err
+		}
+	}
+
+Messages with the same exchange and routing key go out on the same channel
+in the order they were published. The ctx given to PublishAsync bounds the
+whole publish: a message still waiting to be written when it ends is not
+sent, and its confirmation fails with ctx's error.
 
 # Retrying
 
@@ -150,20 +199,19 @@ the producer declares and publishes again, after sleeping IntervalStart
 before the first retry and IntervalStep more before each next one, capped
 at IntervalMax, at most MaxRetries times (so MaxRetries+1 attempts). It
 stops with the last error when the next sleep would end past Timeout (when
-set). When ctx ends during a sleep, Publish returns at once with ctx's
+set). When ctx ends during a sleep, the publish ends at once with ctx's
 error joined to the last failure. DefaultRetryPolicy sleeps 0, 200ms and
 400ms. The body is serialized and compressed once, however many attempts
 there are.
 
 kombu computes its sleeps with fxrange(start, max+start, step), so its cap
 is really IntervalMax + IntervalStart: a start, step and max of 1s each
-sleep 1s, 2s, 2s... in kombu. That quirk is not copied: here the cap is IntervalMax, and the same
-policy sleeps 1s, 1s, 1s.
+sleep 1s, 2s, 2s... in kombu. That quirk is not copied: here the cap is
+IntervalMax, and the same policy sleeps 1s, 1s, 1s.
 
 Other failures are final and never retried: an invalid message, a nack, a
-return, the errors the broker gives for the request itself (ACCESS_REFUSED
-403, NOT_FOUND 404, PRECONDITION_FAILED 406), a closed Conn, and the end of
-ctx.
+return, the broker's refusals of the request itself (ACCESS_REFUSED 403,
+NOT_FOUND 404, PRECONDITION_FAILED 406), a closed Conn, and the end of ctx.
 
 # Connection recovery
 
@@ -177,7 +225,8 @@ redeclaring and republishing, so the Conn leaves Config.Recovery off and
 owns recovery: when the connection is lost, the next operation dials again,
 trying each URL once, starting after the last one that worked, and the
 producer's retry policy decides whether and when to try again, sleeping
-only after a full round of URLs.
+only after a full round of URLs. An operation that finds the connection
+dead before it sent anything moves to the new one by itself.
 
 After a reconnect nothing of the old connection is kept: what was declared
 is declared again before the first publish, and publish channels are in
@@ -186,15 +235,57 @@ with the connection is sent again, so a consumer may get a message twice
 (at-least-once); WithAutoMessageID gives each message an id that its
 retries share, for consumers to drop repeats. A broker that blocks
 publishing (a memory or disk alarm) makes publishes wait for the unblock,
-or fail at once with ErrBlocked under WithFailWhenBlocked; a publish whose
-write hangs past its context's end breaks the connection, since a frame
-half written cannot be taken back.
+no longer than their ctx allows, or fail at once with ErrBlocked under
+WithFailWhenBlocked.
+
+A stalled connection (a broker or network that stops answering) is the
+connection's to detect, never a caller's: amqp091-go's heartbeats
+(WithHeartbeat, 10s by default) close a connection that heard nothing for
+three intervals, and everything in flight on it is then retried on the
+next.
 
 To tell a network cut during the handshake from wrong credentials, the Conn
 asks RabbitMQ, in connection.start-ok, to refuse credentials with a
 connection.close (the authentication_failure_close capability), which
 amqp091-go does not ask for: a refusal is then ErrAccessRefused, final, and
 a silent close is a lost connection, retried.
+
+# Concurrency
+
+One caller's ctx never harms another's work: it only ends that caller's
+wait. Every goroutine has one owner and one job:
+
+  - The dialer (Conn.dial), one at a time, started by the first caller that
+    needs a connection: it tries the URLs under the Conn's lifetime and the
+    connect timeout, and every caller waits for it on its own ctx.
+  - Per connection, two watchers: one marks the connection lost when it
+    closes (session.watch), one follows the broker's blocked and unblocked
+    notices (session.watchBlocked).
+  - The admin channel's owner (adminChannel.run) serves declares from its
+    mailbox, one RPC at a time. amqp091-go cannot cancel an RPC, so the
+    owner finishes each one it starts, even when its caller stopped
+    waiting; a declare whose caller gave up before it started is dropped.
+  - Each publishing channel's owner (lane.run) writes the messages of its
+    mailbox in order and opens the channel again when the broker closed
+    it; a message whose ctx ended before it was written is dropped. A
+    confirm-mode channel also has a listener (lane.listen), which reads the
+    channel's confirms and returns and settles each message; callers hold
+    a slot of the channel's window from submitting a message until it is
+    settled.
+  - The callback goroutine (dispatcher) runs WithOnReturn callbacks in
+    order, so that a slow callback never holds up the reading of confirms.
+  - The wire shim's writer (internal/amqpwire) owns the socket's writes;
+    amqp091-go's own reader and heartbeater read the socket.
+  - A publish being retried has a goroutine of its own while it sleeps and
+    tries again; it ends with the publish.
+
+Close ends the Conn's goroutines and waits for them; a Conn that is closed
+starts no more. Locks are held only around their own state and never
+across a call out: Conn.mu (the connection and the dial in progress) and a
+connection's mu (its channels) may each be taken before the goroutine
+group's; a lane's mu (its messages in flight), a mailbox's, a
+Confirmation's, the callback queue's and the declare cache's are taken
+alone.
 
 # Errors
 

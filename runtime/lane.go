@@ -46,6 +46,7 @@ type outgoing struct {
 	Confirmation
 	ctx context.Context
 	msg *Publishing
+	pub amqp.Publishing // msg as amqp091-go takes it
 	tag uint64
 	fp  uint64 // fingerprint, for mandatory messages
 
@@ -70,7 +71,7 @@ func newLane(s *session, confirm bool) *lane {
 
 // submit hands msg to the owner once the window has room, no longer than
 // ctx allows.
-func (l *lane) submit(ctx context.Context, msg *Publishing) (*Confirmation, error) {
+func (l *lane) submit(ctx context.Context, msg *Publishing, pub amqp.Publishing) (*Confirmation, error) {
 	select {
 	case l.window <- struct{}{}:
 	default:
@@ -82,7 +83,7 @@ func (l *lane) submit(ctx context.Context, msg *Publishing) (*Confirmation, erro
 			return nil, l.s.notSent()
 		}
 	}
-	o := &outgoing{ctx: ctx, msg: msg}
+	o := &outgoing{ctx: ctx, msg: msg, pub: pub}
 	o.done = make(chan struct{})
 	if !l.box.put(o) {
 		<-l.window
@@ -226,7 +227,7 @@ func (l *lane) write(o *outgoing) bool {
 	if testHookBeforeWrite != nil {
 		testHookBeforeWrite(o.msg)
 	}
-	err := l.ch.Publish(o.msg.Exchange, o.msg.RoutingKey, o.msg.Mandatory, false, toAMQPPublishing(o.msg))
+	err := l.ch.Publish(o.msg.Exchange, o.msg.RoutingKey, o.msg.Mandatory, false, o.pub)
 	if err == nil {
 		if l.confirm {
 			l.nextTag++

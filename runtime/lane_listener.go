@@ -58,14 +58,15 @@ func (l *lane) drainReturns(returns chan amqp.Return) {
 func (l *lane) matchReturn(r *amqp.Return) {
 	fp := fingerprint(r.Exchange, r.RoutingKey, r.Body)
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	for _, o := range l.mandatory[fp] {
 		if o.returned == nil && sameAsReturned(o.msg, r) {
 			ret := fromAMQPReturn(r)
 			o.returned, o.reached = &ret, true
+			l.mu.Unlock()
 			return
 		}
 	}
+	l.mu.Unlock()
 	l.s.cfg.logger.Debug("kombugen: a returned message matches no pending publish", "exchange", r.Exchange, "routing_key", r.RoutingKey)
 }
 

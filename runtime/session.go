@@ -2,15 +2,17 @@ package runtime
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"net"
+	"os"
 	"sync"
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
+
+	"github.com/kombugen/kombugen/internal/amqpwire"
 )
 
 // session is one AMQP connection and what lives and dies with it: its
@@ -38,9 +40,9 @@ type session struct {
 	confirms []*lane
 	plain    *lane
 
-	// netConn is the socket, for closing it when the broker does not
-	// answer a close in time.
-	netConn net.Conn
+	// wire is the socket with the wire shims, for closing it when the
+	// broker does not answer a close in time.
+	wire *amqpwire.Conn
 }
 
 // dialSession connects to u. The connecting is bounded by the connect
@@ -53,31 +55,26 @@ func dialSession(life context.Context, u brokerURL, c *Conn) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(life, cfg.connectTimeout)
-	defer cancel()
-	var hs handshake
+	dialer := amqpwire.Dialer{Timeout: cfg.connectTimeout, TLSConfig: tlsConfig, NetDial: cfg.dial}
+	hs := dialer.Handshake(life)
 	conn, err := amqp.DialConfig(target, amqp.Config{
 		Heartbeat:  cfg.heartbeat,
 		Locale:     "en_US",
 		Properties: props,
-		Dial: func(network, addr string) (net.Conn, error) {
-			return hs.dial(ctx, cfg, tlsConfig, network, addr)
-		},
+		Dial:       hs.Dial,
 	})
-	if hs.end() && err == nil {
-		// The connect timeout or the Conn's Close ended the handshake
-		// just as it succeeded; the socket's deadline has passed.
-		conn.Close()
-		err = ctx.Err()
+	if endErr := hs.End(); endErr != nil {
+		// The Conn closed during the handshake.
+		if err == nil {
+			conn.Close()
+		}
+		return nil, ErrClosed
 	}
 	if err != nil {
-		if hs.raw != nil {
-			hs.raw.Close()
+		if wire := hs.Conn(); wire != nil {
+			wire.Abort()
 		}
-		if life.Err() != nil {
-			return nil, ErrClosed
-		}
-		if ctx.Err() != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
 			return nil, fmt.Errorf("%w: no answer within the connect timeout of %s", ErrConnectionLost, cfg.connectTimeout)
 		}
 		// amqp091-go reports a socket that closed without a word during
@@ -91,14 +88,15 @@ func dialSession(life context.Context, u brokerURL, c *Conn) (*session, error) {
 		}
 		return nil, brokerError(err)
 	}
+	wire := hs.Conn()
 	s := &session{
 		conn:     conn,
 		url:      u,
 		c:        c,
 		cfg:      cfg,
-		frameMax: conn.Config.FrameSize,
+		frameMax: wire.FrameMax(),
 		lost:     make(chan struct{}),
-		netConn:  hs.raw,
+		wire:     wire,
 	}
 	s.confirms = make([]*lane, cfg.publishChannels)
 	closes := conn.NotifyClose(make(chan *amqp.Error, 1))
@@ -108,47 +106,6 @@ func dialSession(life context.Context, u brokerURL, c *Conn) (*session, error) {
 		return nil, ErrClosed
 	}
 	return s, nil
-}
-
-// handshake dials the socket for amqp091-go and watches the handshake:
-// until end is called, the end of ctx moves the socket's deadline to now,
-// which fails the handshake at once.
-type handshake struct {
-	raw  net.Conn
-	stop func() bool
-}
-
-func (h *handshake) dial(ctx context.Context, cfg *dialConfig, tlsConfig *tls.Config, network, addr string) (net.Conn, error) {
-	raw, err := cfg.dial(ctx, network, addr)
-	if err != nil {
-		return nil, err
-	}
-	if deadline, ok := ctx.Deadline(); ok {
-		if err := raw.SetDeadline(deadline); err != nil {
-			raw.Close()
-			return nil, err
-		}
-	}
-	h.raw = raw
-	h.stop = context.AfterFunc(ctx, func() { raw.SetDeadline(time.Now()) })
-	conn := raw
-	if tlsConfig != nil {
-		tc := tls.Client(raw, tlsConfig)
-		if err := tc.HandshakeContext(ctx); err != nil {
-			return nil, fmt.Errorf("TLS handshake: %w", err)
-		}
-		conn = tc
-	}
-	return newPropertyWriter(newBatchWriter(conn)), nil
-}
-
-// end stops watching the context and reports whether the context had
-// already ended the handshake.
-func (h *handshake) end() bool {
-	if h.stop == nil {
-		return false
-	}
-	return !h.stop()
 }
 
 // netDial is the default dialer: TCP under ctx.
@@ -271,7 +228,8 @@ func (s *session) adminChannel() (*adminChannel, error) {
 // publish hands msg to its lane, once the broker lets publishers write and
 // the lane has room.
 func (s *session) publish(ctx context.Context, msg *Publishing) (*Confirmation, error) {
-	if err := s.check(msg); err != nil {
+	pub, err := s.check(msg)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.awaitUnblocked(ctx); err != nil {
@@ -281,23 +239,27 @@ func (s *session) publish(ctx context.Context, msg *Publishing) (*Confirmation, 
 	if err != nil {
 		return nil, err
 	}
-	return l.submit(ctx, msg)
+	return l.submit(ctx, msg, pub)
 }
 
 // check refuses, before the wire, what this connection's broker would
-// refuse for the message alone, closing the channel and losing every other
-// publish in flight on it: a user_id other than the connection's user, and
-// properties too large for the negotiated frame size.
-func (s *session) check(msg *Publishing) error {
+// refuse for the message alone by closing the channel or the connection,
+// and with it every other publish in flight: a user_id other than the
+// connection's user, header values AMQP cannot carry (middleware may have
+// added some since the message was prepared), properties too large for the
+// negotiated frame size. It returns the message as amqp091-go takes it.
+func (s *session) check(msg *Publishing) (amqp.Publishing, error) {
 	if msg.UserID != "" && s.url.user != "" && msg.UserID != s.url.user {
-		return invalidf("user id %q is not the user %q the connection authenticated as, which RabbitMQ refuses", msg.UserID, s.url.user)
+		return amqp.Publishing{}, invalidf("user id %q is not the user %q the connection authenticated as, which RabbitMQ refuses", msg.UserID, s.url.user)
 	}
-	if s.frameMax > 0 {
-		if n := headerFrameSize(&msg.Properties); n > s.frameMax {
-			return invalidf("the message's properties take %d bytes, over the negotiated frame size of %d", n, s.frameMax)
-		}
+	if err := checkTable("headers", msg.Headers); err != nil {
+		return amqp.Publishing{}, err
 	}
-	return nil
+	pub := toAMQPPublishing(msg)
+	if _, err := amqpwire.HeaderFrameSize(&pub, s.frameMax); err != nil {
+		return amqp.Publishing{}, fmt.Errorf("%w: the message's properties: %w", ErrInvalidMessage, err)
+	}
+	return pub, nil
 }
 
 // declareAll declares, once on this connection, each entity a publish
@@ -339,11 +301,7 @@ func (s *session) close(deadline time.Time) error {
 	// sends, and a broker that blocks the connection (an alarm) keeps
 	// sending heartbeats but never reads our connection.close. Closing the
 	// socket at the deadline ends the wait for the close-ok.
-	expire := time.AfterFunc(time.Until(deadline), func() {
-		if s.netConn != nil {
-			s.netConn.Close()
-		}
-	})
+	expire := time.AfterFunc(time.Until(deadline), func() { s.wire.Abort() })
 	defer expire.Stop()
 	err := s.conn.CloseDeadline(deadline)
 	<-s.lost

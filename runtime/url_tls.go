@@ -11,7 +11,7 @@ import (
 
 // dialTarget returns the URL to hand amqp091-go and, for amqps, the TLS
 // configuration to dial with. The TLS handshake is done by the Conn, not by
-// amqp091-go, so that the propertyWriter sees the AMQP frames in clear: the
+// amqp091-go, so that the wire shims see the AMQP frames in clear: the
 // URL given to amqp091-go is the same one with the amqp scheme and an
 // explicit port.
 func (u brokerURL) dialTarget(custom *tls.Config) (string, *tls.Config, error) {
