@@ -209,6 +209,21 @@ func declareQueue(t testing.TB, args amqp.Table) *runtime.Queue {
 	return q
 }
 
+// queueDepth returns how many messages the queue holds.
+func queueDepth(t testing.TB, name string) int {
+	t.Helper()
+	var n int
+	err := withChannel(func(ch *amqp.Channel) error {
+		q, err := ch.QueueDeclarePassive(name, true, false, false, false, nil)
+		n = q.Messages
+		return err
+	})
+	if err != nil {
+		t.Fatalf("count queue %s: %v", name, err)
+	}
+	return n
+}
+
 func deleteQueue(name string) {
 	withChannel(func(ch *amqp.Channel) error {
 		_, err := ch.QueueDelete(name, false, false, false)
@@ -473,12 +488,11 @@ type recorder struct {
 	runtime.Transport
 	mu        sync.Mutex
 	publishes []time.Time
-	declares  map[string]int
 	errs      []error
 }
 
 func newRecorder(t runtime.Transport) *recorder {
-	return &recorder{Transport: t, declares: map[string]int{}}
+	return &recorder{Transport: t}
 }
 
 func (r *recorder) Publish(ctx context.Context, msg *runtime.Publishing) *runtime.Confirmation {
@@ -494,13 +508,6 @@ func (r *recorder) Publish(ctx context.Context, msg *runtime.Publishing) *runtim
 	return c
 }
 
-func (r *recorder) MaybeDeclare(ctx context.Context, e runtime.Entity) (bool, error) {
-	r.mu.Lock()
-	r.declares[e.DeclareKey()]++
-	r.mu.Unlock()
-	return r.Transport.MaybeDeclare(ctx, e)
-}
-
 // take returns the times and errors of the publishes made so far, and
 // forgets them.
 func (r *recorder) take() ([]time.Time, []error) {
@@ -509,12 +516,6 @@ func (r *recorder) take() ([]time.Time, []error) {
 	p, e := r.publishes, r.errs
 	r.publishes, r.errs = nil, nil
 	return p, e
-}
-
-func (r *recorder) declared(key string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.declares[key]
 }
 
 // handshakeCutter is a loopback proxy to the broker that cuts the

@@ -69,8 +69,8 @@ func TestNotRetried404(t *testing.T) {
 }
 
 // TestNotRetried406 declares an exchange and a queue with other attributes
-// than the broker has: PRECONDITION_FAILED, one declare, no publish, no
-// retry.
+// than the broker has: PRECONDITION_FAILED, one attempt (the transport
+// declares before it publishes), no message published, no retry.
 func TestNotRetried406(t *testing.T) {
 	e := newEnv(t)
 	ex := uniqueName(t, "ex")
@@ -106,20 +106,20 @@ func TestNotRetried406(t *testing.T) {
 		err := prod.Publish(ctx, []byte("m"))
 		took := time.Since(begin)
 		cancel()
-		publishes, _ := rec.take()
-		declares := rec.declared(c.entity.DeclareKey())
+		attempts, _ := rec.take()
+		published := queueDepth(t, q.Name)
 		if !errors.Is(err, runtime.ErrPreconditionFailed) || runtime.Retryable(err) {
 			t.Errorf("%s: Publish = %v, want a final ErrPreconditionFailed", c.name, err)
 		} else if !strings.Contains(err.Error(), c.reason) {
 			t.Errorf("%s: error %q does not say %q", c.name, err, c.reason)
 		}
-		if declares != 1 || len(publishes) != 0 {
-			t.Errorf("%s: %d declares and %d publishes, want one declare and no publish", c.name, declares, len(publishes))
+		if len(attempts) != 1 || published != 0 {
+			t.Errorf("%s: %d attempts and %d messages published, want one attempt and none published", c.name, len(attempts), published)
 		}
 		if took >= slowPolicy.IntervalStart {
 			t.Errorf("%s: Publish took %s: it slept for a retry", c.name, took)
 		}
-		lines = append(lines, fmt.Sprintf("%s: declares=%d publishes=%d took=%.3fs", c.name, declares, len(publishes), took.Seconds()))
+		lines = append(lines, fmt.Sprintf("%s: attempts=%d published=%d took=%.3fs", c.name, len(attempts), published, took.Seconds()))
 	}
 	gAfter := e.goroutinesAfter()
 	report(t, fmt.Sprintf("not-retried-406: %s goroutines %d->%d", strings.Join(lines, "; "), e.before, gAfter))
