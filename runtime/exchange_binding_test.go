@@ -27,7 +27,7 @@ func TestTopologyDeclareExchangeBindings(t *testing.T) {
 	if err := topo.Declare(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Publish(context.Background(), &runtime.Publishing{Exchange: "a", Body: []byte("m")}); err != nil {
+	if err := b.Publish(context.Background(), &runtime.Publishing{Exchange: "a", Body: []byte("m")}).Err(); err != nil {
 		t.Fatal(err)
 	}
 	if n := b.Len("q"); n != 1 {

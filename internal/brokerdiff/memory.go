@@ -73,7 +73,7 @@ func RunMemory(s Scenario, prefix, vhost, user string) []string {
 				Confirm: true, Properties: st.Props, Body: publishBody(st)}
 			var ret *runtime.Return
 			msg.OnReturn = func(r runtime.Return) { ret = &r }
-			err := b.Publish(ctx, msg)
+			err := b.Publish(ctx, msg).Err() // settled at once in memory
 			var re *runtime.ReturnError
 			switch {
 			case errors.As(err, &re) && ret != nil:
