@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,22 +21,7 @@ var update = flag.Bool("update", false, "rewrite testdata/golden from the test s
 // the generator's and the schema package's test schemas and our own.
 // Each maps to its golden file's name.
 func testSchemas(t *testing.T) map[string]string {
-	t.Helper()
-	out := make(map[string]string)
-	dirs := map[string]string{"../generator/testdata": "generator", "../schema/testdata": "schema", "testdata": "definitions"}
-	for dir, prefix := range dirs {
-		paths, err := filepath.Glob(filepath.Join(dir, "*.kombugen.yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range paths {
-			out[p] = prefix + "-" + strings.TrimSuffix(filepath.Base(p), ".kombugen.yaml") + ".json"
-		}
-	}
-	if len(out) == 0 {
-		t.Fatal("no test schemas")
-	}
-	return out
+	return goldentest.Schemas(t, map[string]string{"../generator/testdata": "generator", "../schema/testdata": "schema", "testdata": "definitions"}, ".json")
 }
 
 func load(t *testing.T, path string) *schema.Schema {

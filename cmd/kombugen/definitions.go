@@ -1,11 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
+	"io"
 
 	"github.com/kombugen/kombugen/definitions"
+	"github.com/kombugen/kombugen/schema"
 )
 
 var definitionsCmd = &command{
@@ -26,25 +27,10 @@ The JSON goes to stdout, or to FILE with -o.
 		out := fs.String("o", "", "write the JSON to `FILE` instead of stdout")
 		vhost := fs.String("vhost", definitions.DefaultVHost, "the virtual host `NAME` the entities belong to")
 		return func(std stdio, args []string) error {
-			path, err := oneArg(args, "SCHEMA")
-			if err != nil {
-				return err
-			}
-			if *out != "" {
-				if err := checkOutput(*out, path); err != nil {
-					return err
-				}
-			}
-			s, err := loadForDiff(path)
-			if err != nil {
-				return err
-			}
-			var buf bytes.Buffer
 			skipped := func(sk definitions.Skip) { fmt.Fprintf(std.err, "%s\n", sk) }
-			if err := definitions.Write(&buf, s, definitions.VHost(*vhost), definitions.OnSkip(skipped)); err != nil {
-				return err
-			}
-			return emit(std, *out, buf.Bytes())
+			return writeFromSchema(std, args, *out, func(w io.Writer, s *schema.Schema) error {
+				return definitions.Write(w, s, definitions.VHost(*vhost), definitions.OnSkip(skipped))
+			})
 		}
 	},
 }

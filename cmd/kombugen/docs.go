@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"flag"
+	"io"
 
 	"github.com/kombugen/kombugen/docs"
+	"github.com/kombugen/kombugen/schema"
 )
 
 var docsCmd = &command{
@@ -23,26 +25,32 @@ changes).
 	flags: func(fs *flag.FlagSet) func(stdio, []string) error {
 		out := fs.String("o", "", "write the Markdown to `FILE` instead of stdout")
 		return func(std stdio, args []string) error {
-			path, err := oneArg(args, "SCHEMA")
-			if err != nil {
-				return err
-			}
-			if *out != "" {
-				if err := checkOutput(*out, path); err != nil {
-					return err
-				}
-			}
-			s, err := loadForDiff(path)
-			if err != nil {
-				return err
-			}
-			var buf bytes.Buffer
-			if err := docs.Write(&buf, s); err != nil {
-				return err
-			}
-			return emit(std, *out, buf.Bytes())
+			return writeFromSchema(std, args, *out, docs.Write)
 		}
 	},
+}
+
+// writeFromSchema loads the one schema args name and writes what write
+// makes of it to stdout, or to the file out when it is not "".
+func writeFromSchema(std stdio, args []string, out string, write func(io.Writer, *schema.Schema) error) error {
+	path, err := oneArg(args, "SCHEMA")
+	if err != nil {
+		return err
+	}
+	if out != "" {
+		if err := checkOutput(out, path); err != nil {
+			return err
+		}
+	}
+	s, err := loadForDiff(path)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, s); err != nil {
+		return err
+	}
+	return emit(std, out, buf.Bytes())
 }
 
 // emit writes data to file, or to stdout when file is "".

@@ -28,6 +28,7 @@ var commands = []*command{
 	checkCmd,
 	diffCmd,
 	docsCmd,
+	jsonschemaCmd,
 	definitionsCmd,
 	versionCmd,
 }

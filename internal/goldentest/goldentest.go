@@ -5,6 +5,7 @@ package goldentest
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,4 +55,27 @@ func Stale(t testing.TB, pattern string, wanted map[string]bool, update bool, pk
 			t.Errorf("%s is made by no test input: run go test ./%s -update to delete it", f, pkg)
 		}
 	}
+}
+
+// Schemas returns the test schemas (*.kombugen.yaml) of the directories
+// in dirs, each mapped to the name of its golden file: the directory's
+// prefix, a dash, the schema's name and ext. With dirs
+// {"../generator/testdata": "generator"} and ext ".json",
+// ../generator/testdata/orders.kombugen.yaml gets generator-orders.json.
+func Schemas(t testing.TB, dirs map[string]string, ext string) map[string]string {
+	t.Helper()
+	out := make(map[string]string)
+	for dir, prefix := range dirs {
+		paths, err := filepath.Glob(filepath.Join(dir, "*.kombugen.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			out[p] = prefix + "-" + strings.TrimSuffix(filepath.Base(p), ".kombugen.yaml") + ext
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no test schemas in %v", dirs)
+	}
+	return out
 }
