@@ -36,8 +36,17 @@ ensure_kombu() {
 	apt_install python3-kombu python3-msgpack python3-yaml python3-brotli python3-zstandard
 }
 
+# Debian's Celery, for the Celery worker tests (runtime/celery).
+ensure_celery() {
+	if /usr/bin/python3 -c 'import celery' 2>/dev/null; then
+		return
+	fi
+	apt_install python3-celery
+}
+
 ensure_rabbitmq
 ensure_kombu
+ensure_celery
 # Chromium, Node.js and the pinned mermaid package, for docs/render_test.go.
 bash tools/mermaid/setup.sh
 
@@ -57,8 +66,8 @@ find examples -name '*.kombugen.yaml' | sort | while read -r schema; do
 	"${TMPDIR:-/tmp}/kombugen-ci" generate -check "$schema"
 done
 
-log "go test -race"
-go test -race -count=1 -timeout 15m ./...
+log "go test -race (with the Celery worker tests)"
+KOMBUGEN_CELERY_TESTS=1 go test -race -count=1 -timeout 15m ./...
 
 # The tracing example is a module of its own, so that kombugen does not
 # depend on OpenTelemetry.

@@ -12,6 +12,10 @@ importable (Debian's, or others' source put first on PYTHONPATH):
                                 with and without the headers Celery 5.3
                                 added
     capture.py saferepr         argsrepr/kwargsrepr of sample arguments
+    capture.py send URL         send_task each call of a JSON list read
+                                from standard input ({name, args, kwargs,
+                                options} as in the tasks facts), for the
+                                Go wire test to read
 
 URL is an AMQP URL whose vhost the script may fill with queues named
 kgcap* (it deletes them when done). The JSON goes to standard output.
@@ -428,8 +432,18 @@ def capture_saferepr():
     return {'versions': versions(), 'maxlen': 1024, 'cases': cases}
 
 
+def send(url, calls):
+    app = capture_app(url)
+    for c in calls:
+        app.send_task(c['name'], args=c['args'], kwargs=c['kwargs'],
+                      **from_json_options(c['options']))
+
+
 def main():
     mode = sys.argv[1]
+    if mode == 'send':
+        send(sys.argv[2], json.load(sys.stdin))
+        return
     if mode == 'tasks':
         facts = capture_tasks(sys.argv[2])
     elif mode == 'results':

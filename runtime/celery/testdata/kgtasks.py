@@ -5,6 +5,8 @@ The worker is configured from the environment:
     KG_BROKER             the broker URL (required)
     KG_TRACK_STARTED      1: publish STARTED before running a task
     KG_RESULT_SERIALIZER  the result serializer (json by default)
+    KG_PRIORITY_QUEUE     a queue declared with x-max-priority 10, as the
+                          tests declare it
 
 Every task that returns something returns what the worker saw, so the
 tests can check the headers as the worker read them and when it ran the
@@ -21,13 +23,16 @@ app.conf.update(
     result_accept_content=['json', 'msgpack', 'yaml'],
     result_serializer=os.environ.get('KG_RESULT_SERIALIZER', 'json'),
     task_track_started=os.environ.get('KG_TRACK_STARTED') == '1',
-    # One message at a time, so that priorities decide the order in which
-    # queued tasks run.
-    worker_prefetch_multiplier=1,
     task_acks_late=False,
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,
 )
+
+if os.environ.get('KG_PRIORITY_QUEUE'):
+    from kombu import Exchange, Queue
+    name = os.environ['KG_PRIORITY_QUEUE']
+    app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name,
+                                  queue_arguments={'x-max-priority': 10})]
 
 
 def _seen(request):
