@@ -52,9 +52,9 @@ var invalidTests = []struct {
 	{"number for string", base + "messages:\n  M: {exchange: e, routing_key: 42}\n", []string{
 		`s.yaml:5:33: message "M": routing_key: want a string, got integer 42 (quote it to make it one)`}},
 	{"duplicate key", base + "queues:\n  q: {durable: true, durable: false}\n", []string{
-		`s.yaml:5:22: queue "q": duplicate key "durable" (first at 5:7)`}},
+		`s.yaml:5:22: queue "q": duplicate key "durable" (first at 5:7); remove one, or rename it`}},
 	{"duplicate name", base + "queues:\n  q: {}\n  q: {}\n", []string{
-		`s.yaml:6:3: queues: duplicate queue "q" (first at 5:3)`}},
+		`s.yaml:6:3: queues: duplicate queue "q" (first at 5:3); remove one, or rename it`}},
 	{"merge of a scalar", base + "messages:\n  M:\n    <<: 3\n    exchange: e\n", []string{
 		`s.yaml:6:9: message "M": <<: want a mapping or a list of mappings to merge, got integer 3`}},
 	{"merge into itself", base + "defaults: &d {<<: *d}\n", []string{
@@ -64,17 +64,17 @@ var invalidTests = []struct {
 	{"default exchange declared", "version: 1\npackage: p\nexchanges:\n  \"\": {type: direct}\n", []string{
 		`s.yaml:4:3: the default exchange "" cannot be declared; messages may use it undeclared`}},
 	{"reserved queue name", base + "queues:\n  amq.gen-1: {}\n", []string{
-		`s.yaml:5:3: queue "amq.gen-1": names beginning with "amq." are reserved by the broker`}},
+		`s.yaml:5:3: queue "amq.gen-1": names beginning with "amq." are reserved by the broker; choose another name`}},
 	{"policy not a mapping", base + "policies:\n  audit: [ttl]\n", []string{
 		`s.yaml:5:10: policy "audit": want a mapping, got a list`}},
 	{"params not a mapping", base + "messages:\n  M: {exchange: e, params: [a]}\n", []string{
 		`s.yaml:5:28: message "M": params: want a mapping, got a list`}},
 	{"missing exchange type", "version: 1\npackage: p\nexchanges:\n  e: {durable: true}\n", []string{
-		`s.yaml:4:3: exchange "e": missing key "type"`}},
+		`s.yaml:4:3: exchange "e": missing key "type"; want type: direct, topic, fanout, headers or a plugin's x- type`}},
 	{"bad exchange type", "version: 1\npackage: p\nexchanges:\n  e: {type: topik}\n", []string{
 		`s.yaml:4:13: exchange "e": type: unknown exchange type "topik" (did you mean "topic"?); want direct, topic, fanout, headers or a plugin's x- type`}},
 	{"reserved exchange name", "version: 1\npackage: p\nexchanges:\n  amq.topic: {type: topic}\n", []string{
-		`s.yaml:4:3: exchange "amq.topic": names beginning with "amq." are reserved by the broker`}},
+		`s.yaml:4:3: exchange "amq.topic": names beginning with "amq." are reserved by the broker; choose another name`}},
 	{"bad queue type", base + "queues:\n  q: {type: quorom}\n", []string{
 		`s.yaml:5:13: queue "q": type: unknown value "quorom" (did you mean "quorum"?); want one of classic, quorum, stream`}},
 	{"argument set twice", base + "queues:\n  q: {max_priority: 10, arguments: {x-max-priority: 5}}\n", []string{
@@ -86,7 +86,7 @@ var invalidTests = []struct {
 	{"binding to unknown exchange", base + "queues:\n  q:\n    bindings:\n      - {exchange: ee, routing_key: a}\n", []string{
 		`s.yaml:7:20: queue "q": binding 1: exchange: unknown exchange "ee" (did you mean "e"?)`}},
 	{"binding to default exchange", base + "queues:\n  q:\n    bindings:\n      - {exchange: \"\", routing_key: a}\n", []string{
-		`s.yaml:7:20: queue "q": binding 1: exchange: the default exchange "" cannot be bound to`}},
+		`s.yaml:7:20: queue "q": binding 1: exchange: the default exchange "" cannot be bound to; it routes to the queue its key names already: bind to an exchange of the schema, or remove the binding`}},
 	{"bad argument value", base + "queues:\n  q: {arguments: {x-max-priority: ten, x-queue-type: lazy}}\n", []string{
 		`s.yaml:5:19: queue "q": arguments: "x-max-priority": want an integer from 1 to 255, got "ten"`,
 		`s.yaml:5:40: queue "q": arguments: "x-queue-type": want one of classic, quorum, stream, got "lazy"`}},
@@ -134,22 +134,21 @@ var invalidTests = []struct {
 
 	// Routing keys and params.
 	{"param without closing brace", base + "messages:\n  M: {exchange: e, routing_key: \"order.{region.created\"}\n", []string{
-		`s.yaml:5:40: message "M": routing_key: "{region.created" has no closing "}"`}},
+		`s.yaml:5:40: message "M": routing_key: "{region.created" has no closing "}"; add it after the parameter's name`}},
 	{"closing brace alone", base + "messages:\n  M: {exchange: e, routing_key: \"order}\"}\n", []string{
-		`s.yaml:5:39: message "M": routing_key: "}" without "{"`}},
+		`s.yaml:5:39: message "M": routing_key: "}" without "{"; remove it (a key holds no braces of its own), or add the { of its parameter`}},
 	{"empty param name", base + "messages:\n  M: {exchange: e, routing_key: \"order.{}\"}\n", []string{
 		`s.yaml:5:40: message "M": routing_key: empty parameter name "{}"`}},
 	{"invalid param name", base + "messages:\n  M: {exchange: e, routing_key: \"order.{1st}\"}\n", []string{
 		`s.yaml:5:40: message "M": routing_key: invalid parameter name "1st"; want a letter followed by letters, digits and underscores`}},
 	{"unknown param", base + "messages:\n  M:\n    exchange: e\n    routing_key: \"order.{regin}\"\n    params: {region: {}}\n", []string{
-		`s.yaml:7:25: message "M": routing_key: unknown parameter "regin" (did you mean "region"?); declare it under params`,
-		`s.yaml:8:14: message "M": param "region": not used in routing_key "order.{regin}"`}},
+		`s.yaml:7:25: message "M": routing_key: unknown parameter "regin" (did you mean "region"?); declare it under params`}},
 	{"unused param", base + "messages:\n  M:\n    exchange: e\n    routing_key: order\n    params: {region: {}}\n", []string{
-		`s.yaml:8:14: message "M": param "region": not used in routing_key "order"`}},
+		`s.yaml:8:14: message "M": param "region": not used in routing_key "order"; remove it, or use it in the key as {region}`}},
 	{"float param", base + "messages:\n  M:\n    exchange: e\n    routing_key: \"a.{x}\"\n    params: {x: {type: float64}}\n", []string{
 		`s.yaml:8:24: message "M": param "x": type: a routing-key parameter cannot be float64; want string, an integer type or an enum`}},
 	{"wildcard in topic key", base + "messages:\n  M: {exchange: e, routing_key: \"order.*\"}\n", []string{
-		`s.yaml:5:40: message "M": routing_key: "*" is a wildcard; a topic message is published with a concrete key, only bindings match patterns`}},
+		`s.yaml:5:40: message "M": routing_key: "*" is a wildcard; a topic message is published with a concrete key, only bindings match patterns: write a word, or a {param}, in its place`}},
 	{"enum param with dot on topic", base + "types:\n  Zone: {enum: [eu.west, us]}\nmessages:\n  M:\n    exchange: e\n    routing_key: \"a.{z}\"\n    params: {z: {type: Zone}}\n", []string{
 		`s.yaml:10:24: message "M": param "z": type: enum "Zone" has value "eu.west" holding "."; a topic key parameter fills one word`}},
 	{"routing key too long", base + "messages:\n  M:\n    exchange: e\n    routing_key: \"" + strings.Repeat("k", 250) + ".{a}.{b}.{c}\"\n    params: {a: {}, b: {}, c: {}}\n", []string{
@@ -161,35 +160,35 @@ var invalidTests = []struct {
 	{"unknown element type", base + "types:\n  Money: {fields: {amount: {type: int64}}}\nmessages:\n  M:\n    exchange: e\n    fields:\n      totals: {type: \"[]map[string]Mony\"}\n", []string{
 		`s.yaml:10:22: message "M": field "totals": type: unknown type "Mony" (did you mean "Money"?)`}},
 	{"map with int keys", base + "messages:\n  M:\n    exchange: e\n    fields:\n      m: {type: \"map[int]string\"}\n", []string{
-		`s.yaml:8:17: message "M": field "m": type: map keys must be string, got "int"`}},
+		`s.yaml:8:17: message "M": field "m": type: map keys must be string, got "int"; want map[string]string`}},
 	{"message as field type", base + "messages:\n  A: {exchange: e}\n  B:\n    exchange: e\n    fields:\n      a: {type: A}\n", []string{
 		`s.yaml:9:17: message "B": field "a": type: "A" is a message; a field's type must be built in or from types`}},
 	{"missing field type", base + "types:\n  T:\n    fields:\n      n: {required: true}\n", []string{
-		`s.yaml:7:7: type "T": field "n": missing key "type"`}},
+		`s.yaml:7:7: type "T": field "n": missing key "type"; want type: string, int64, time, a name from types, []T or map[string]T`}},
 	{"required not a bool", base + "types:\n  T:\n    fields:\n      n: {type: int, required: tru}\n", []string{
 		`s.yaml:7:32: type "T": field "n": required: want true or false, got "tru"`}},
 	{"duplicate enum value", base + "types:\n  Currency: {enum: [EUR, USD, EUR]}\n", []string{
-		`s.yaml:5:31: type "Currency": enum: duplicate value "EUR" (first at 5:21)`}},
+		`s.yaml:5:31: type "Currency": enum: duplicate value "EUR" (first at 5:21); remove one`}},
 	{"empty enum", base + "types:\n  Status: {enum: []}\n", []string{
 		`s.yaml:5:12: type "Status": enum: want at least one value`}},
 	{"enum and fields", base + "types:\n  T: {enum: [a], fields: {}}\n", []string{
 		`s.yaml:5:18: type "T": want enum or fields, not both`}},
 	{"neither enum nor fields", base + "types:\n  T: {description: nothing}\n", []string{
-		`s.yaml:5:3: type "T": missing key "enum" or "fields"`}},
+		`s.yaml:5:3: type "T": missing key "enum" or "fields"; want enum: [values] or fields: {name: {type: T}}`}},
 	{"type name not an identifier", base + "types:\n  line-item: {fields: {}}\n", []string{
 		`s.yaml:5:3: type "line-item": want a name of letters, digits and underscores starting with a letter, so fields can refer to it`}},
 	{"invalid pattern", base + "types:\n  T:\n    fields:\n      sku: {type: string, pattern: \"[a-\"}\n", []string{
-		`s.yaml:7:36: type "T": field "sku": pattern: invalid RE2 expression "[a-": missing closing ]`}},
+		`s.yaml:7:36: type "T": field "sku": pattern: invalid RE2 expression "[a-": missing closing ]; want a regular expression Go's regexp takes`}},
 	{"pattern on an int", base + "types:\n  T:\n    fields:\n      n: {type: int, pattern: \"^1\"}\n", []string{
-		`s.yaml:7:31: type "T": field "n": pattern does not apply to type int; it needs a string`}},
+		`s.yaml:7:31: type "T": field "n": pattern does not apply to type int; it needs a string: remove it, or change the type`}},
 	{"minimum on a string", base + "types:\n  T:\n    fields:\n      s: {type: string, minimum: 1}\n", []string{
-		`s.yaml:7:34: type "T": field "s": minimum does not apply to type string; it needs a number`}},
+		`s.yaml:7:34: type "T": field "s": minimum does not apply to type string; it needs a number: remove it, or change the type`}},
 	{"enum on an int", base + "types:\n  T:\n    fields:\n      n: {type: int, enum: [1, 2]}\n", []string{
-		`s.yaml:7:22: type "T": field "n": enum does not apply to type int; it needs a string`}},
+		`s.yaml:7:22: type "T": field "n": enum does not apply to type int; it needs a string: remove it, or change the type`}},
 	{"min_length above max_length", base + "types:\n  T:\n    fields:\n      s: {type: string, min_length: 5, max_length: 2}\n", []string{
-		`s.yaml:7:37: type "T": field "s": min_length 5 is greater than max_length 2`}},
+		`s.yaml:7:37: type "T": field "s": min_length 5 is greater than max_length 2, so no value fits; lower min_length or raise max_length`}},
 	{"minimum above maximum", base + "types:\n  T:\n    fields:\n      n: {type: int32, minimum: 5, maximum: 2}\n", []string{
-		`s.yaml:7:33: type "T": field "n": minimum 5 is greater than maximum 2`}},
+		`s.yaml:7:33: type "T": field "n": minimum 5 is greater than maximum 2, so no value fits; lower minimum or raise maximum`}},
 	{"minimum out of range", base + "types:\n  T:\n    fields:\n      n: {type: uint32, minimum: -1}\n", []string{
 		`s.yaml:7:34: type "T": field "n": minimum: want an integer from 0 to 4294967295 for type uint32, got integer -1`}},
 	{"fraction bound on an int", base + "types:\n  T:\n    fields:\n      n: {type: int32, maximum: 1.5}\n", []string{
@@ -207,9 +206,9 @@ var invalidTests = []struct {
 
 	// Messages.
 	{"fields on a raw message", base + "messages:\n  M:\n    exchange: e\n    serializer: raw\n    fields: {a: {type: string}}\n", []string{
-		`s.yaml:8:5: message "M": a raw message has no fields, its body is a []byte (serializer raw)`}},
+		`s.yaml:8:5: message "M": a raw message has no fields, its body is a []byte (serializer raw); remove fields, or set a serializer such as json`}},
 	{"fields on a text message by default", base + "defaults: {serializer: text}\nmessages:\n  M:\n    exchange: e\n    fields: {a: {type: string}}\n", []string{
-		`s.yaml:8:5: message "M": a text message has no fields, its body is a string (serializer text from defaults at 4:24)`}},
+		`s.yaml:8:5: message "M": a text message has no fields, its body is a string (serializer text from defaults at 4:24); remove fields, or set a serializer such as json`}},
 	{"go_type and fields", base + "messages:\n  M:\n    exchange: e\n    go_type: example.com/m.T\n    fields: {a: {type: string}}\n", []string{
 		`s.yaml:7:14: message "M": go_type: want fields or go_type, not both`}},
 	{"go_type without type name", base + "messages:\n  M: {exchange: e, go_type: \"example.com/m\"}\n", []string{
@@ -229,17 +228,17 @@ var invalidTests = []struct {
 	{"extension key as exchange", base + "messages:\n  M: {exchange: x-e}\n", []string{
 		`s.yaml:5:17: message "M": exchange: unknown exchange "x-e"; names beginning with x- are extension keys and ignored`}},
 	{"internal exchange", "version: 1\npackage: p\nexchanges:\n  e: {type: topic, internal: true}\nmessages:\n  M: {exchange: e}\n", []string{
-		`s.yaml:6:17: message "M": exchange "e" is internal; it cannot be published to`}},
+		`s.yaml:6:17: message "M": exchange "e" is internal; it cannot be published to: publish to an exchange bound to it, or set internal: false`}},
 
 	// Producers.
 	{"unknown producer exchange", base + "messages:\n  M: {}\nproducers:\n  P: {exchange: orders, messages: [M]}\n", []string{
 		`s.yaml:7:17: producer "P": exchange: unknown exchange "orders"; declare it under exchanges`}},
 	{"internal producer exchange", "version: 1\npackage: p\nexchanges: {i: {type: direct, internal: true}}\nmessages:\n  M: {}\nproducers:\n  P: {exchange: i, messages: [M]}\n", []string{
-		`s.yaml:5:3: message "M": exchange "i" is internal; it cannot be published to`}},
+		`s.yaml:5:3: message "M": exchange "i" is internal; it cannot be published to: publish to an exchange bound to it, or set internal: false`}},
 	{"unknown producer message", base + "messages:\n  OrderCreated: {exchange: e}\nproducers:\n  P: {exchange: e, messages: [OrderCreatd]}\n", []string{
 		`s.yaml:7:31: producer "P": messages: unknown message "OrderCreatd" (did you mean "OrderCreated"?)`}},
 	{"message listed twice", base + "messages:\n  M: {}\nproducers:\n  P: {exchange: e, messages: [M, M]}\n", []string{
-		`s.yaml:7:34: producer "P": messages: message "M" is listed twice (first at 7:31)`}},
+		`s.yaml:7:34: producer "P": messages: message "M" is listed twice (first at 7:31); remove one`}},
 	{"unknown declare queue", base + "queues:\n  billing: {}\nproducers:\n  P: {exchange: e, declare: [biling]}\n", []string{
 		`s.yaml:7:30: producer "P": declare: unknown queue "biling" (did you mean "billing"?)`}},
 }
@@ -289,7 +288,7 @@ func TestManyProblems(t *testing.T) {
 		f + `:11:15: queue "billing": bindings: want a list, got a mapping`,
 		f + `:15:7: type "Money": field "amount": unknown key "requird" (did you mean "required"?)`,
 		f + `:18:15: message "OrderCreated": exchange: unknown exchange "order" (did you mean "orders"?)`,
-		f + `:19:24: message "OrderCreated": routing_key: "{region" has no closing "}"`,
+		f + `:19:24: message "OrderCreated": routing_key: "{region" has no closing "}"; add it after the parameter's name`,
 		f + `:23:21: message "OrderCreated": field "total": type: unknown type "Moneyy" (did you mean "Money"?)`,
 		f + `:25:40: message "OrderCreated": field "note": max_length: want an integer from 0 to 2147483647, got integer -1`,
 		f + `:28:16: producer "Orders": messages: unknown message "OrderCreate" (did you mean "OrderCreated"?)`,

@@ -15,9 +15,10 @@ type keys struct {
 	pos Pos // where the mapping's owner was written, for missing keys
 	m   map[string]entry
 	ok  bool // the node was a mapping (or null)
-	// unknown counts the keys reported as unknown, one of which may be a
-	// misspelling of a key the reader then misses.
-	unknown int
+	// misspelt are the keys that unknown keys were reported as likely
+	// misspellings of: a reader that misses one of them does not report it
+	// again, as missing or through what depends on it.
+	misspelt map[string]bool
 }
 
 // keywords reads a mapping whose keys are schema keywords, reporting every
@@ -34,7 +35,12 @@ func (d *decoder) keywordEntries(ctx string, pos Pos, entries []entry, ok bool, 
 	for _, e := range entries {
 		if !slices.Contains(allowed, e.name) {
 			d.unknownKey(ctx, e, allowed)
-			k.unknown++
+			if s := suggest(e.name, allowed); s != "" {
+				if k.misspelt == nil {
+					k.misspelt = make(map[string]bool)
+				}
+				k.misspelt[s] = true
+			}
 			continue
 		}
 		k.m[e.name] = e
@@ -54,16 +60,13 @@ func (k keys) get(key string) (entry, bool) {
 	return e, ok
 }
 
-// require reports the keys that were not written.
-func (k keys) require(required ...string) {
-	if !k.ok {
-		return // the value was not a mapping at all, already reported
+// require reports key when it was not written, with want saying what to
+// write; a misspelling of it is reported already.
+func (k keys) require(key, want string) {
+	if !k.ok || k.has(key) || k.misspelt[key] {
+		return // not a mapping at all, or misspelt: reported already
 	}
-	for _, key := range required {
-		if !k.has(key) {
-			k.d.errorf(k.pos, k.ctx, "missing key %q", key)
-		}
-	}
+	k.d.errorf(k.pos, k.ctx, "missing key %q; want %s", key, want)
 }
 
 // str, boolean, integer, duration, oneOf and table read key's value, or

@@ -26,9 +26,9 @@ type rawMessage struct {
 	exchange    val[string]
 	routingKey  val[string]
 	keyNode     *yaml.Node // the routing_key scalar, for positions inside it
-	// unknownKeys is set when the message has keys reported as unknown:
-	// a misspelt routing_key among them explains its params going unused.
-	unknownKeys bool
+	// keyMisspelt is set when an unknown key of the message was reported as
+	// a misspelling of routing_key, which explains its params going unused.
+	keyMisspelt bool
 	params      []*rawParam
 	policy      val[string]
 	inline      partialPolicy
@@ -64,7 +64,7 @@ func (d *decoder) message(e entry) *rawMessage {
 		fields:      d.fields(k),
 		fieldsAt:    k.at("fields"),
 		goType:      k.str("go_type"),
-		unknownKeys: k.unknown > 0,
+		keyMisspelt: k.misspelt["routing_key"],
 	}
 	d.headerIntegers(join(ctx, "headers"), m.headers)
 	if m.routingKey.set {
@@ -163,10 +163,10 @@ func (r *resolver) body(m *rawMessage, msg *Message) {
 		}
 		from := r.origin(msg.Policy.Origins["serializer"])
 		if m.fieldsAt.set {
-			r.errorf(m.fieldsAt.pos, m.ctx, "a %s message has no fields, its body is a %s (serializer %s%s)", s, goType, s, from)
+			r.errorf(m.fieldsAt.pos, m.ctx, "a %s message has no fields, its body is a %s (serializer %s%s); remove fields, or set a serializer such as json", s, goType, s, from)
 		}
 		if m.goType.set {
-			r.errorf(m.goType.pos, m.ctx, "a %s message has no go_type, its body is a %s (serializer %s%s)", s, goType, s, from)
+			r.errorf(m.goType.pos, m.ctx, "a %s message has no go_type, its body is a %s (serializer %s%s); remove go_type, or set a serializer such as json", s, goType, s, from)
 		}
 	default:
 		if m.goType.set {
@@ -250,7 +250,7 @@ func (r *resolver) messageExchange(m *rawMessage, msg *Message, inProducers []*P
 		if !m.exchange.set {
 			pos = m.pos
 		}
-		r.errorf(pos, m.ctx, "exchange %q is internal; it cannot be published to", x.Name)
+		r.errorf(pos, m.ctx, "exchange %q is internal; it cannot be published to: publish to an exchange bound to it, or set internal: false", x.Name)
 	}
 }
 
@@ -302,18 +302,19 @@ func (r *resolver) routingKey(m *rawMessage, msg *Message) {
 	}
 	if msg.ExchangeType == "topic" {
 		if i := strings.IndexAny(tmpl.v, "*#"); i >= 0 {
-			r.errorf(r.posIn(m.keyNode, i), ctx, "%q is a wildcard; a topic message is published with a concrete key, only bindings match patterns",
+			r.errorf(r.posIn(m.keyNode, i), ctx, "%q is a wildcard; a topic message is published with a concrete key, only bindings match patterns: write a word, or a {param}, in its place",
 				tmpl.v[i:i+1])
 		}
 	}
-	msg.Params = r.params(m, msg, len(problems) == 0 && (tmpl.set || !m.unknownKeys))
+	msg.Params = r.params(m, msg, len(problems) == 0 && !m.keyMisspelt)
 }
 
 // params resolves the parameters of a message's routing key, in the order
 // they first appear in it.
-// A key that did not parse, or a key not written beside an unknown key
-// (routing_kye), may hide the use of a param: unused params are then not
-// reported, as that would be one mistake told twice.
+// A key that did not parse, or a misspelt routing_key (routing_kye), may
+// hide the use of a param, and a param name misspelt in the key leaves
+// the one meant unused: such params are then not reported as unused, as
+// that would be one mistake told twice.
 func (r *resolver) params(m *rawMessage, msg *Message, keyParsed bool) []*Param {
 	declared := make(map[string]*rawParam)
 	var names []string
@@ -332,6 +333,9 @@ func (r *resolver) params(m *rawMessage, msg *Message, keyParsed bool) []*Param 
 		if !ok {
 			r.errorf(r.posIn(m.keyNode, partOffset(msg.RoutingKey.Parts, i)), join(m.ctx, "routing_key"),
 				"unknown parameter %q%s; declare it under params", part.Param, didYouMean(part.Param, names))
+			if meant := suggest(part.Param, names); meant != "" {
+				used[meant] = true // a misspelling of it, reported
+			}
 			continue
 		}
 		params = append(params, r.param(rp, msg.ExchangeType))
@@ -342,7 +346,7 @@ func (r *resolver) params(m *rawMessage, msg *Message, keyParsed bool) []*Param 
 		case !m.routingKey.set:
 			r.errorf(p.pos, p.ctx, "not used: the message has no routing_key; write one with {%s} in it, or remove the param", p.name)
 		default:
-			r.errorf(p.pos, p.ctx, "not used in routing_key %q", m.routingKey.v)
+			r.errorf(p.pos, p.ctx, "not used in routing_key %q; remove it, or use it in the key as {%s}", m.routingKey.v, p.name)
 		}
 	}
 	return params

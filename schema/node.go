@@ -192,7 +192,7 @@ func (d *decoder) entries(ctx string, n *yaml.Node, opt mapOptions, depth int) [
 			continue
 		}
 		if first, dup := explicit[k.Value]; dup {
-			d.errorf(d.pos(k), ctx, "duplicate %s %q (first at %s)", noun, k.Value, first.lineCol())
+			d.errorf(d.pos(k), ctx, "duplicate %s %q (first at %s); remove one, or rename it", noun, k.Value, first.lineCol())
 			continue
 		}
 		explicit[k.Value] = d.pos(k)

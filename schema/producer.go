@@ -83,7 +83,7 @@ func (r *resolver) refList(ctx, noun string, refs []val[string], known []string)
 	first := make(map[string]Pos)
 	for _, ref := range refs {
 		if p, dup := first[ref.v]; dup {
-			r.errorf(ref.pos, ctx, "%s %q is listed twice (first at %s)", noun, ref.v, p.lineCol())
+			r.errorf(ref.pos, ctx, "%s %q is listed twice (first at %s); remove one", noun, ref.v, p.lineCol())
 			continue
 		}
 		first[ref.v] = ref.pos

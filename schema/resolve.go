@@ -125,7 +125,7 @@ func (r *resolver) resolveQueues() []*Queue {
 			}
 			ctx := fmt.Sprintf("queue %q: binding %d: exchange", rq.q.Name, i+1)
 			if ex.v == "" {
-				r.errorf(ex.pos, ctx, "the default exchange \"\" cannot be bound to")
+				r.errorf(ex.pos, ctx, "the default exchange \"\" cannot be bound to; it routes to the queue its key names already: bind to an exchange of the schema, or remove the binding")
 				continue
 			}
 			if typ, _ := r.exchangeType(ctx, ex); typ == "headers" {

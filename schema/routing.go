@@ -43,11 +43,11 @@ func parseRoutingKey(tmpl string) ([]KeyPart, []keyProblem) {
 	for i := 0; i < len(tmpl); i++ {
 		switch tmpl[i] {
 		case '}':
-			problems = append(problems, keyProblem{i, `"}" without "{"`})
+			problems = append(problems, keyProblem{i, `"}" without "{"; remove it (a key holds no braces of its own), or add the { of its parameter`})
 		case '{':
 			end := strings.IndexAny(tmpl[i+1:], "{}")
 			if end < 0 || tmpl[i+1+end] == '{' {
-				problems = append(problems, keyProblem{i, fmt.Sprintf("%q has no closing \"}\"", tmpl[i:])})
+				problems = append(problems, keyProblem{i, fmt.Sprintf("%q has no closing \"}\"; add it after the parameter's name", tmpl[i:])})
 				if end < 0 {
 					return parts, problems
 				}

@@ -28,9 +28,10 @@ func unknownHint(name string, known []string, otherwise string) string {
 
 // suggest returns the candidate closest to name by edit distance, ignoring
 // case, when at most a third of name's letters (and at least one) would
-// have to change; ties go to the earlier candidate.
+// have to change. Ties go to the candidate closest with case (Itme is
+// Item, not time), then to the earlier one.
 func suggest(name string, candidates []string) string {
-	best, bestDist := "", -1
+	best, bestDist, bestCase := "", -1, 0
 	limit := max(1, len([]rune(name))/3)
 	lower := strings.ToLower(name)
 	for _, c := range candidates {
@@ -38,8 +39,12 @@ func suggest(name string, candidates []string) string {
 			continue
 		}
 		d := editDistance(lower, strings.ToLower(c))
-		if d <= limit && (bestDist < 0 || d < bestDist) {
-			best, bestDist = c, d
+		if d > limit {
+			continue
+		}
+		dc := editDistance(name, c)
+		if bestDist < 0 || d < bestDist || d == bestDist && dc < bestCase {
+			best, bestDist, bestCase = c, d, dc
 		}
 	}
 	return best

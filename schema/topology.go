@@ -46,7 +46,7 @@ func (d *decoder) exchange(e entry) *Exchange {
 	ctx := fmt.Sprintf("exchange %q", e.name)
 	d.entityName(ctx, e, "exchange")
 	k := d.keywords(ctx, e.pos, e.value, exchangeKeys...)
-	k.require("type")
+	k.require("type", "type: direct, topic, fanout, headers or a plugin's x- type")
 	x := &Exchange{
 		Name:        e.name,
 		Pos:         e.pos,
@@ -76,7 +76,7 @@ func (d *decoder) entityName(ctx string, e entry, noun string) {
 	case e.name == "":
 		d.errorf(e.pos, "", "a queue needs a name; server-named queues are not supported")
 	case strings.HasPrefix(e.name, "amq."):
-		d.errorf(e.pos, ctx, "names beginning with \"amq.\" are reserved by the broker")
+		d.errorf(e.pos, ctx, "names beginning with \"amq.\" are reserved by the broker; choose another name")
 	case len(e.name) > 255:
 		d.errorf(e.pos, ctx, "name is %d bytes long; want at most 255", len(e.name))
 	}
@@ -274,7 +274,7 @@ func (d *decoder) bindings(k keys, r *rawQueue) {
 		}
 		ctx := fmt.Sprintf("%s: binding %d", k.ctx, i+1)
 		bk := d.keywords(ctx, d.pos(item), item, bindingKeys...)
-		bk.require("exchange")
+		bk.require("exchange", "exchange: the exchange to bind to")
 		exchange, key := bk.str("exchange"), bk.str("routing_key")
 		if len(key.v) > 255 {
 			d.errorf(key.pos, join(ctx, "routing_key"), "%d bytes long; want at most 255", len(key.v))

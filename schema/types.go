@@ -69,8 +69,8 @@ func (d *decoder) typeDecl(e entry) *rawType {
 	switch fields := k.at("fields"); {
 	case t.enumAt.set && fields.set:
 		d.errorf(fields.pos, ctx, "want enum or fields, not both")
-	case !t.enumAt.set && !fields.set && k.ok:
-		d.errorf(e.pos, ctx, "missing key \"enum\" or \"fields\"")
+	case !t.enumAt.set && !fields.set && k.ok && !k.misspelt["enum"] && !k.misspelt["fields"]:
+		d.errorf(e.pos, ctx, "missing key \"enum\" or \"fields\"; want enum: [values] or fields: {name: {type: T}}")
 	}
 	if e, ok := k.get("enum"); ok {
 		t.enum = d.enumValues(ctx, e)
@@ -106,7 +106,7 @@ func (d *decoder) enumValues(ctx string, e entry) []val[string] {
 			continue
 		}
 		if p, dup := first[v.v]; dup {
-			d.errorf(v.pos, ctx, "duplicate value %q (first at %s)", v.v, p.lineCol())
+			d.errorf(v.pos, ctx, "duplicate value %q (first at %s); remove one", v.v, p.lineCol())
 			continue
 		}
 		first[v.v] = v.pos
@@ -133,7 +133,7 @@ func (d *decoder) fields(k keys) []*rawField {
 func (d *decoder) field(ctx string, e entry) *rawField {
 	ctx = fmt.Sprintf("%s: field %q", ctx, e.name)
 	k := d.keywords(ctx, e.pos, e.value, fieldKeys...)
-	k.require("type")
+	k.require("type", "type: string, int64, time, a name from types, []T or map[string]T")
 	f := &rawField{
 		name:        e.name,
 		pos:         e.pos,
@@ -152,7 +152,7 @@ func (d *decoder) field(ctx string, e entry) *rawField {
 		f.enum = d.enumValues(ctx, e)
 	}
 	if f.minLength.set && f.maxLength.set && f.minLength.v > f.maxLength.v {
-		d.errorf(f.minLength.pos, ctx, "min_length %d is greater than max_length %d", f.minLength.v, f.maxLength.v)
+		d.errorf(f.minLength.pos, ctx, "min_length %d is greater than max_length %d, so no value fits; lower min_length or raise max_length", f.minLength.v, f.maxLength.v)
 	}
 	return f
 }
@@ -169,7 +169,7 @@ func (d *decoder) pattern(k keys) val[string] {
 		if errors.As(err, &serr) {
 			msg = serr.Code.String()
 		}
-		d.errorf(v.pos, join(k.ctx, "pattern"), "invalid RE2 expression %q: %s", v.v, msg)
+		d.errorf(v.pos, join(k.ctx, "pattern"), "invalid RE2 expression %q: %s; want a regular expression Go's regexp takes", v.v, msg)
 		v.set = false
 	}
 	return v
@@ -213,7 +213,7 @@ func (r *resolver) typeString(ctx, s string, pos Pos) *TypeRef {
 			return nil
 		}
 		if key != "string" {
-			r.errorf(pos, ctx, "map keys must be string, got %q", key)
+			r.errorf(pos, ctx, "map keys must be string, got %q; want map[string]%s", key, elem)
 			return nil
 		}
 		return wrap(KindMap, r.typeString(ctx, elem, pos))
@@ -309,7 +309,7 @@ func (r *resolver) constraints(rf *rawField, f *Field) {
 	}
 	for _, c := range checks {
 		if c.at.set && !c.fits {
-			r.errorf(c.at.pos, rf.ctx, "%s does not apply to type %s; it needs %s", c.key, f.Type, c.wantFor)
+			r.errorf(c.at.pos, rf.ctx, "%s does not apply to type %s; it needs %s: remove it, or change the type", c.key, f.Type, c.wantFor)
 		}
 	}
 	if !k.IsNumber() {
@@ -318,7 +318,7 @@ func (r *resolver) constraints(rf *rawField, f *Field) {
 	f.Minimum = r.bound(rf.ctx, "minimum", rf.minimum, k)
 	f.Maximum = r.bound(rf.ctx, "maximum", rf.maximum, k)
 	if f.Minimum != nil && f.Maximum != nil && f.Minimum.Float > f.Maximum.Float {
-		r.errorf(rf.minimum.pos, rf.ctx, "minimum %s is greater than maximum %s", rf.minimum.v.Value, rf.maximum.v.Value)
+		r.errorf(rf.minimum.pos, rf.ctx, "minimum %s is greater than maximum %s, so no value fits; lower minimum or raise maximum", rf.minimum.v.Value, rf.maximum.v.Value)
 	}
 }
 

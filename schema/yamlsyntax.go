@@ -316,7 +316,7 @@ func (s *yamlScanner) place(n, indent int, item bool, r []rune) bool {
 			s.push(yamlLevel{indent: indent, seq: true, line: n, lines: 1})
 			return true
 		}
-		s.problem(n, indent+1, "a list item where a key of the mapping at %d:%d is expected; a list goes under a key with no value (key:), indented", top.line, indent+1)
+		s.problem(n, indent+1, "a list item where a key of the mapping at %d:%d is expected; put the list under a key with no value on its line (key:), indented", top.line, indent+1)
 		return false
 	case !top.seq:
 		top.lines++
@@ -628,6 +628,11 @@ func (s *yamlScanner) inline(n int, r []rune, col int, started bool) {
 		default:
 			o := &s.flow[len(s.flow)-1]
 			if i == 0 || r[i-1] == ' ' || r[i-1] == '\t' || strings.ContainsRune("{[,:", r[i-1]) {
+				if c == '@' || c == '`' {
+					s.problem(n, i+1, "%c cannot start a plain value; quote the value", c)
+					s.flow = nil
+					return
+				}
 				o.wordLine, o.wordCol = n, i+1
 			}
 		}
