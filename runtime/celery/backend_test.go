@@ -492,6 +492,9 @@ func TestCallRefusals(t *testing.T) {
 	if _, err := Call[int](ctx, p, b, Task{Name: "kg.add"}, WithIgnoreResult(true)); !errors.Is(err, runtime.ErrInvalidMessage) {
 		t.Errorf("Call with ignore_result = %v, want ErrInvalidMessage", err)
 	}
+	if f.calls != 0 {
+		t.Errorf("an invalid Call subscribed to the reply queue")
+	}
 	if _, err := Call[int](ctx, p, b, Task{Name: "kg.add"}, WithTaskID("same")); err != nil {
 		t.Fatal(err)
 	}
@@ -514,7 +517,6 @@ func TestCallRefusals(t *testing.T) {
 	if _, err := Call[int](ctx, p, b2, Task{Name: "kg.add"}); err != nil {
 		t.Errorf("Call once the reply queue can be consumed = %v", err)
 	}
-	_ = f
 }
 
 // TestFailedPublishIsNotAwaited: a Call whose publish fails leaves nothing

@@ -45,19 +45,22 @@ type embed struct {
 }
 
 // serializers are those a Celery worker can be told to accept that encode
-// the body as protocol 2 wants it. Celery's default, and its workers'
+// the body as protocol 2 wants it, by kombu's names, which the runtime's
+// serializer registry knows them by. Celery's default, and its workers'
 // default accept_content, is json.
-var serializers = map[string]bool{
-	runtime.SerializerJSON:    true,
-	runtime.SerializerMsgpack: true,
-	runtime.SerializerYAML:    true,
-}
+var serializers = map[string]bool{"json": true, "msgpack": true, "yaml": true}
+
+// Kombu's names for the default serializer and for no compression.
+const (
+	defaultSerializer = "json"
+	noCompression     = "none"
+)
 
 // build checks task and the options and makes the message, as Celery's
 // send_task does at now. replyTo is the queue a result is awaited on, or
 // "" when none is.
 func build(task Task, opts []Option, now time.Time, replyTo string) (*message, error) {
-	c := call{queue: DefaultQueue, serializer: runtime.SerializerJSON, compression: runtime.CompressionNone}
+	c := call{queue: DefaultQueue, serializer: defaultSerializer, compression: noCompression}
 	for _, o := range opts {
 		o(&c)
 	}

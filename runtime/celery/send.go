@@ -31,12 +31,14 @@ func Send(ctx context.Context, p *runtime.Producer, task Task, opts ...Option) (
 // reply_to, and returns the Result to wait on. R is the type the task's
 // return value decodes into.
 func Call[R any](ctx context.Context, p *runtime.Producer, b *Backend, task Task, opts ...Option) (*Result[R], error) {
-	if err := b.start(ctx); err != nil {
-		return nil, fmt.Errorf("celery: call task %q: %w", task.Name, err)
-	}
+	// As Celery's send_task: the message first, then the reply queue,
+	// then the publish. An invalid call declares nothing.
 	m, err := build(task, opts, time.Now(), b.queue.Name)
 	if err != nil {
 		return nil, err
+	}
+	if err := b.start(ctx); err != nil {
+		return nil, fmt.Errorf("celery: call task %q: %w", task.Name, err)
 	}
 	w, err := b.expect(m.id)
 	if err != nil {

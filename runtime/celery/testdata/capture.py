@@ -437,6 +437,8 @@ def send(url, calls):
     for c in calls:
         app.send_task(c['name'], args=c['args'], kwargs=c['kwargs'],
                       **from_json_options(c['options']))
+    # The reply queue send_task declared: nothing will consume it.
+    delete_entities(url, {app.thread_oid})
 
 
 def main():
