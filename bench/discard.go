@@ -18,11 +18,7 @@ func (Discard) Publish(context.Context, *runtime.Publishing) *runtime.Confirmati
 
 // dropped is the confirmation of every discarded message: done, with no
 // error, so every publish may share it.
-var dropped = func() *runtime.Confirmation {
-	c, done := runtime.NewConfirmation()
-	done(nil)
-	return c
-}()
+var dropped = runtime.Settled(nil)
 
 // Declare does nothing.
 func (Discard) Declare(context.Context, runtime.Entity) error { return nil }

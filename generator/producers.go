@@ -145,46 +145,64 @@ func (g *gen) producerSummary(p *gomodel.Producer, declares []string) string {
 
 // genPublish emits
 //
-//	// PublishOrderCreated publishes msg ...
+//	// PublishOrderCreated publishes msg ... and waits for the outcome.
 //	func (p *OrdersProducer) PublishOrderCreated(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) error {
+//		return p.PublishOrderCreatedAsync(ctx, region, msg, opts...).Wait(ctx)
+//	}
+//
+//	// PublishOrderCreatedAsync publishes msg ... and returns its confirmation.
+//	func (p *OrdersProducer) PublishOrderCreatedAsync(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) *runtime.Confirmation {
 //		key, err := kombugenOrderCreatedKey(region)
 //		if err != nil {
-//			return fmt.Errorf("publish OrderCreated: %w", err)
+//			return runtime.Settled(fmt.Errorf("publish OrderCreated: %w", err))
 //		}
-//		return p.producer.PublishAs(ctx, kombugenOrderCreatedType, key, &msg, opts...)
+//		return p.producer.PublishAsAsync(ctx, kombugenOrderCreatedType, key, &msg, opts...)
 //	}
 func (g *gen) genPublish(p *gomodel.Producer, pub *gomodel.Publish) {
-	m, method := pub.Message, pub.Method
+	m := pub.Message
 	validated := ""
 	if m.Body == schema.BodyFields || m.Body == schema.BodyGoType {
 		validated = " msg is validated first."
 	}
-	comment := doc(fmt.Sprintf("%s publishes msg to %s with routing key %q%s.%s opts override the message's policy for this publish.",
-		method, exchangeText(m.Exchange), m.RoutingKey.Template, paramText(m), validated), m.Description)
+	what := fmt.Sprintf("msg to %s with routing key %q%s.%s opts override the message's policy for this publish.",
+		exchangeText(m.Exchange), m.RoutingKey.Template, paramText(m), validated)
 	params := []jen.Code{jen.Id(gomodel.Ctx).Qual(gomodel.ContextPath, "Context")}
+	args := []jen.Code{jen.Id(gomodel.Ctx)}
 	for _, prm := range m.Params {
 		params = append(params, jen.Id(prm.VarName).Add(g.goType(prm.Type)))
+		args = append(args, jen.Id(prm.VarName))
 	}
 	params = append(params, jen.Id(gomodel.Msg).Add(g.bodyType(m)), jen.Id(gomodel.Opts).Op("...").Qual(runtimePkg, "PublishOption"))
+	args = append(args, jen.Id(gomodel.Msg), jen.Id(gomodel.Opts).Op("..."))
+
+	comment := doc(fmt.Sprintf("%s publishes %s It waits for the outcome: the broker's confirm, or why the message could not be published (%s(...).Wait(ctx)).",
+		pub.Method, what, pub.Async), m.Description)
+	g.f.Add(comment).Func().Params(receiver(p)).Id(pub.Method).Params(params...).Error().Block(
+		jen.Return(jen.Id(gomodel.ProducerReceiver).Dot(pub.Async).Call(args...).Dot("Wait").Call(jen.Id(gomodel.Ctx))),
+	)
+	g.f.Line()
 
 	var body []jen.Code
 	key := jen.Lit(staticKey(m.RoutingKey))
 	if m.KeyFunc != "" {
-		var args []jen.Code
+		var keyArgs []jen.Code
 		for _, prm := range m.Params {
-			args = append(args, jen.Id(prm.VarName))
+			keyArgs = append(keyArgs, jen.Id(prm.VarName))
 		}
 		body = append(body,
-			jen.List(jen.Id(gomodel.Key), jen.Id(gomodel.Err)).Op(":=").Id(m.KeyFunc).Call(args...),
+			jen.List(jen.Id(gomodel.Key), jen.Id(gomodel.Err)).Op(":=").Id(m.KeyFunc).Call(keyArgs...),
 			jen.If(jen.Id(gomodel.Err).Op("!=").Nil()).Block(
-				jen.Return(jen.Qual(gomodel.FmtPath, "Errorf").Call(jen.Lit("publish "+escapePercent(m.Name)+": %w"), jen.Id(gomodel.Err))),
+				jen.Return(jen.Qual(runtimePkg, "Settled").Call(
+					jen.Qual(gomodel.FmtPath, "Errorf").Call(jen.Lit("publish "+escapePercent(m.Name)+": %w"), jen.Id(gomodel.Err)))),
 			),
 		)
 		key = jen.Id(gomodel.Key)
 	}
-	body = append(body, jen.Return(producerField().Dot("PublishAs").Call(
+	body = append(body, jen.Return(producerField().Dot("PublishAsAsync").Call(
 		jen.Id(gomodel.Ctx), jen.Id(m.TypeVar), key, bodyValue(m), jen.Id(gomodel.Opts).Op("..."))))
-	g.f.Add(comment).Func().Params(receiver(p)).Id(method).Params(params...).Error().Block(body...)
+	asyncComment := doc(fmt.Sprintf("%s publishes %s It returns once the message is on its way, with the confirmation of the outcome; it blocks only while the connection's confirm window is full, and while connecting and declaring before the first publish on a connection. ctx bounds the whole publish, retries included.",
+		pub.Async, what), "")
+	g.f.Add(asyncComment).Func().Params(receiver(p)).Id(pub.Async).Params(params...).Op("*").Qual(runtimePkg, "Confirmation").Block(body...)
 	g.f.Line()
 	g.genKeyFunc(m)
 }

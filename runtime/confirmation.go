@@ -24,23 +24,28 @@ type Confirmation struct {
 }
 
 // NewConfirmation returns a pending Confirmation and the function that
-// completes it with the publish's outcome, for a Transport's Publish.
-// Completing it again does nothing.
+// completes it with the publish's outcome, for a Transport whose Publish
+// learns the outcome later. Completing it again does nothing.
 func NewConfirmation() (*Confirmation, func(err error)) {
 	c := newConfirmation()
 	return c, c.complete
+}
+
+// Settled returns a Confirmation that is done already, with err as its
+// outcome (nil for success): what a Transport that knows the outcome at
+// once returns, and what a publish that cannot start returns.
+func Settled(err error) *Confirmation {
+	c := newConfirmation()
+	c.complete(err)
+	return c
 }
 
 func newConfirmation() *Confirmation {
 	return &Confirmation{done: make(chan struct{})}
 }
 
-// failed returns a Confirmation that is already done with err.
-func failed(err error) *Confirmation {
-	c := newConfirmation()
-	c.complete(err)
-	return c
-}
+// failed is Settled, for an error.
+func failed(err error) *Confirmation { return Settled(err) }
 
 // Done returns a channel that is closed when the publish's outcome is known.
 func (c *Confirmation) Done() <-chan struct{} { return c.done }

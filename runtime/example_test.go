@@ -21,9 +21,7 @@ type printTransport struct {
 }
 
 func (t *printTransport) Publish(ctx context.Context, msg *runtime.Publishing) *runtime.Confirmation {
-	c, done := runtime.NewConfirmation()
-	done(t.publish(msg))
-	return c
+	return runtime.Settled(t.publish(msg))
 }
 
 func (t *printTransport) publish(msg *runtime.Publishing) error {

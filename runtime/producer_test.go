@@ -90,9 +90,7 @@ func (f *fakeTransport) Publish(ctx context.Context, msg *runtime.Publishing) *r
 // settledWith returns a confirmation done with err, as a transport that
 // settles at once returns.
 func settledWith(err error) *runtime.Confirmation {
-	c, done := runtime.NewConfirmation()
-	done(err)
-	return c
+	return runtime.Settled(err)
 }
 
 func (f *fakeTransport) Declare(ctx context.Context, e runtime.Entity) error {

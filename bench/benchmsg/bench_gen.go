@@ -668,26 +668,62 @@ func NewBenchProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Benc
 
 // PublishTick publishes msg to exchange "kombubench" with routing key "bench".
 // msg is validated first. opts override the message's policy for this publish.
+// It waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishTickAsync(...).Wait(ctx)).
 //
 // A sensor reading, about 100 bytes of JSON.
 func (p *BenchProducer) PublishTick(ctx context.Context, msg Tick, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenTickType, "bench", &msg, opts...)
+	return p.PublishTickAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishTickAsync publishes msg to exchange "kombubench" with routing key
+// "bench". msg is validated first. opts override the message's policy for this
+// publish. It returns once the message is on its way, with the confirmation of
+// the outcome; it blocks only while the connection's confirm window is full,
+// and while connecting and declaring before the first publish on a connection.
+// ctx bounds the whole publish, retries included.
+func (p *BenchProducer) PublishTickAsync(ctx context.Context, msg Tick, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenTickType, "bench", &msg, opts...)
 }
 
 // PublishOrder publishes msg to exchange "kombubench" with routing key "bench".
 // msg is validated first. opts override the message's policy for this publish.
+// It waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishOrderAsync(...).Wait(ctx)).
 //
 // An order with its line items, about 1 KiB of JSON.
 func (p *BenchProducer) PublishOrder(ctx context.Context, msg Order, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenOrderType, "bench", &msg, opts...)
+	return p.PublishOrderAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishOrderAsync publishes msg to exchange "kombubench" with routing key
+// "bench". msg is validated first. opts override the message's policy for this
+// publish. It returns once the message is on its way, with the confirmation of
+// the outcome; it blocks only while the connection's confirm window is full,
+// and while connecting and declaring before the first publish on a connection.
+// ctx bounds the whole publish, retries included.
+func (p *BenchProducer) PublishOrderAsync(ctx context.Context, msg Order, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenOrderType, "bench", &msg, opts...)
 }
 
 // PublishBatch publishes msg to exchange "kombubench" with routing key "bench".
 // msg is validated first. opts override the message's policy for this publish.
+// It waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishBatchAsync(...).Wait(ctx)).
 //
 // A batch of sensor readings, about 64 KiB of JSON.
 func (p *BenchProducer) PublishBatch(ctx context.Context, msg Batch, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenBatchType, "bench", &msg, opts...)
+	return p.PublishBatchAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishBatchAsync publishes msg to exchange "kombubench" with routing key
+// "bench". msg is validated first. opts override the message's policy for this
+// publish. It returns once the message is on its way, with the confirmation of
+// the outcome; it blocks only while the connection's confirm window is full,
+// and while connecting and declaring before the first publish on a connection.
+// ctx bounds the whole publish, retries included.
+func (p *BenchProducer) PublishBatchAsync(ctx context.Context, msg Batch, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenBatchType, "bench", &msg, opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were

@@ -202,10 +202,22 @@ func (b *builder) producers() {
 		if p.GoName != "" {
 			p.Constructor = "New" + p.GoName
 		}
+		methods := map[string]*Message{}
 		for _, name := range sp.Messages {
-			if m := b.f.messages[name]; m != nil {
-				p.Publishes = append(p.Publishes, &Publish{Method: "Publish" + m.GoName, Message: m})
+			m := b.f.messages[name]
+			if m == nil || m.GoName == "" {
+				continue
 			}
+			pub := &Publish{Method: "Publish" + m.GoName, Async: "Publish" + m.GoName + "Async", Message: m}
+			for _, method := range []string{pub.Method, pub.Async} {
+				if other, dup := methods[method]; dup {
+					// OrderCreatedAsync's PublishOrderCreatedAsync is
+					// OrderCreated's asynchronous one.
+					b.errorf(m.Pos, fmt.Sprintf("message %q", m.Name), "producer %q would have two methods %s, one for message %q; rename one of them", sp.Name, method, other.Name)
+				}
+				methods[method] = m
+			}
+			p.Publishes = append(p.Publishes, pub)
 		}
 		b.f.Producers = append(b.f.Producers, p)
 		b.f.producers[sp.Name] = p

@@ -44,6 +44,8 @@ var invalidTests = []struct {
 	src  string
 	want []string
 }{
+	{"publish methods clash", base + "messages:\n  OrderCreated: {exchange: e}\n  OrderCreatedAsync: {exchange: e}\n", []string{
+		`s.yaml:6:3: message "OrderCreatedAsync": producer "Producer" would have two methods PublishOrderCreatedAsync, one for message "OrderCreated"; rename one of them`}},
 	{"param Go names clash", base + "messages:\n  M:\n    exchange: e\n    routing_key: \"{a_b}.{aB}\"\n    params: {a_b: {}, aB: {}}\n", []string{
 		`s.yaml:8:23: message "M": param "aB": Go name "aB" is already used by param "a_b" at 8:14; rename one of them`}},
 	{"enum value without identifier", base + "types:\n  Sign: {enum: [plus, \"-\"]}\n", []string{

@@ -132,10 +132,14 @@ type Producer struct {
 	Publishes []*Publish
 }
 
-// Publish is a Publish method of a producer.
+// Publish is a message's pair of Publish methods on a producer.
 type Publish struct {
-	// Method is the method's name (PublishOrderCreated).
-	Method  string
+	// Method is the method that waits for the outcome
+	// (PublishOrderCreated).
+	Method string
+	// Async is the method that returns the outcome's confirmation
+	// (PublishOrderCreatedAsync).
+	Async   string
 	Message *Message
 }
 

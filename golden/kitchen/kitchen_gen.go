@@ -897,13 +897,25 @@ func NewJobsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *JobsP
 // PublishEverything publishes msg to exchange "events" with routing key
 // "job.{status}.{shard}.{tenant}" ({status}, {shard}, {tenant} from the
 // parameters). msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishEverythingAsync(...).Wait(ctx)).
 func (p *JobsProducer) PublishEverything(ctx context.Context, status Status, shard uint32, tenant string, msg Everything, opts ...runtime.PublishOption) error {
+	return p.PublishEverythingAsync(ctx, status, shard, tenant, msg, opts...).Wait(ctx)
+}
+
+// PublishEverythingAsync publishes msg to exchange "events" with routing key
+// "job.{status}.{shard}.{tenant}" ({status}, {shard}, {tenant} from the
+// parameters). msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *JobsProducer) PublishEverythingAsync(ctx context.Context, status Status, shard uint32, tenant string, msg Everything, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenEverythingKey(status, shard, tenant)
 	if err != nil {
-		return fmt.Errorf("publish Everything: %w", err)
+		return runtime.Settled(fmt.Errorf("publish Everything: %w", err))
 	}
-	return p.producer.PublishAs(ctx, kombugenEverythingType, key, &msg, opts...)
+	return p.producer.PublishAsAsync(ctx, kombugenEverythingType, key, &msg, opts...)
 }
 
 // kombugenEverythingKey checks the parameters of Everything's routing key
@@ -920,13 +932,26 @@ func kombugenEverythingKey(status Status, shard uint32, tenant string) (string, 
 
 // PublishReport publishes msg to exchange "events" with routing key
 // "report.v{version}" ({version} from the parameters). msg is validated first.
-// opts override the message's policy for this publish.
+// opts override the message's policy for this publish. It waits for the
+// outcome: the broker's confirm, or why the message could not be published
+// (PublishReportAsync(...).Wait(ctx)).
 func (p *JobsProducer) PublishReport(ctx context.Context, version int64, msg Report, opts ...runtime.PublishOption) error {
+	return p.PublishReportAsync(ctx, version, msg, opts...).Wait(ctx)
+}
+
+// PublishReportAsync publishes msg to exchange "events" with routing key
+// "report.v{version}" ({version} from the parameters). msg is validated first.
+// opts override the message's policy for this publish. It returns once the
+// message is on its way, with the confirmation of the outcome; it blocks only
+// while the connection's confirm window is full, and while connecting and
+// declaring before the first publish on a connection. ctx bounds the whole
+// publish, retries included.
+func (p *JobsProducer) PublishReportAsync(ctx context.Context, version int64, msg Report, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenReportKey(version)
 	if err != nil {
-		return fmt.Errorf("publish Report: %w", err)
+		return runtime.Settled(fmt.Errorf("publish Report: %w", err))
 	}
-	return p.producer.PublishAs(ctx, kombugenReportType, key, &msg, opts...)
+	return p.producer.PublishAsAsync(ctx, kombugenReportType, key, &msg, opts...)
 }
 
 // kombugenReportKey checks the parameters of Report's routing key
@@ -968,28 +993,65 @@ func NewMiscProducer(t runtime.Transport, opts ...runtime.ProducerOption) *MiscP
 }
 
 // PublishPing publishes msg to exchange "direct.x" with routing key "ping".
-// opts override the message's policy for this publish.
+// opts override the message's policy for this publish. It waits for the
+// outcome: the broker's confirm, or why the message could not be published
+// (PublishPingAsync(...).Wait(ctx)).
 //
 // A heartbeat, as text.
 func (p *MiscProducer) PublishPing(ctx context.Context, msg Ping, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenPingType, "ping", string(msg), opts...)
+	return p.PublishPingAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishPingAsync publishes msg to exchange "direct.x" with routing key
+// "ping". opts override the message's policy for this publish. It returns once
+// the message is on its way, with the confirmation of the outcome; it blocks
+// only while the connection's confirm window is full, and while connecting and
+// declaring before the first publish on a connection. ctx bounds the whole
+// publish, retries included.
+func (p *MiscProducer) PublishPingAsync(ctx context.Context, msg Ping, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenPingType, "ping", string(msg), opts...)
 }
 
 // PublishBlob publishes msg to exchange "by-headers" with routing key "". opts
-// override the message's policy for this publish.
+// override the message's policy for this publish. It waits for the outcome: the
+// broker's confirm, or why the message could not be published
+// (PublishBlobAsync(...).Wait(ctx)).
 func (p *MiscProducer) PublishBlob(ctx context.Context, msg Blob, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenBlobType, "", []byte(msg), opts...)
+	return p.PublishBlobAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishBlobAsync publishes msg to exchange "by-headers" with routing key "".
+// opts override the message's policy for this publish. It returns once the
+// message is on its way, with the confirmation of the outcome; it blocks only
+// while the connection's confirm window is full, and while connecting and
+// declaring before the first publish on a connection. ctx bounds the whole
+// publish, retries included.
+func (p *MiscProducer) PublishBlobAsync(ctx context.Context, msg Blob, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenBlobType, "", []byte(msg), opts...)
 }
 
 // PublishReport publishes msg to exchange "events" with routing key
 // "report.v{version}" ({version} from the parameters). msg is validated first.
-// opts override the message's policy for this publish.
+// opts override the message's policy for this publish. It waits for the
+// outcome: the broker's confirm, or why the message could not be published
+// (PublishReportAsync(...).Wait(ctx)).
 func (p *MiscProducer) PublishReport(ctx context.Context, version int64, msg Report, opts ...runtime.PublishOption) error {
+	return p.PublishReportAsync(ctx, version, msg, opts...).Wait(ctx)
+}
+
+// PublishReportAsync publishes msg to exchange "events" with routing key
+// "report.v{version}" ({version} from the parameters). msg is validated first.
+// opts override the message's policy for this publish. It returns once the
+// message is on its way, with the confirmation of the outcome; it blocks only
+// while the connection's confirm window is full, and while connecting and
+// declaring before the first publish on a connection. ctx bounds the whole
+// publish, retries included.
+func (p *MiscProducer) PublishReportAsync(ctx context.Context, version int64, msg Report, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenReportKey(version)
 	if err != nil {
-		return fmt.Errorf("publish Report: %w", err)
+		return runtime.Settled(fmt.Errorf("publish Report: %w", err))
 	}
-	return p.producer.PublishAs(ctx, kombugenReportType, key, &msg, opts...)
+	return p.producer.PublishAsAsync(ctx, kombugenReportType, key, &msg, opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were

@@ -3474,264 +3474,722 @@ func NewMatrixProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Mat
 
 // PublishJSONNone publishes msg to exchange "matrix" with routing key
 // "json.none". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONNoneAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishJSONNone(ctx context.Context, msg JSONNone, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenJSONNoneType, "json.none", &msg, opts...)
+	return p.PublishJSONNoneAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishJSONNoneAsync publishes msg to exchange "matrix" with routing key
+// "json.none". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishJSONNoneAsync(ctx context.Context, msg JSONNone, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenJSONNoneType, "json.none", &msg, opts...)
 }
 
 // PublishJSONZlib publishes msg to exchange "matrix" with routing key
 // "json.zlib". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONZlibAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishJSONZlib(ctx context.Context, msg JSONZlib, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenJSONZlibType, "json.zlib", &msg, opts...)
+	return p.PublishJSONZlibAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishJSONZlibAsync publishes msg to exchange "matrix" with routing key
+// "json.zlib". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishJSONZlibAsync(ctx context.Context, msg JSONZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenJSONZlibType, "json.zlib", &msg, opts...)
 }
 
 // PublishJSONGzip publishes msg to exchange "matrix" with routing key
 // "json.gzip". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONGzipAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishJSONGzip(ctx context.Context, msg JSONGzip, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenJSONGzipType, "json.gzip", &msg, opts...)
+	return p.PublishJSONGzipAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishJSONGzipAsync publishes msg to exchange "matrix" with routing key
+// "json.gzip". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishJSONGzipAsync(ctx context.Context, msg JSONGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenJSONGzipType, "json.gzip", &msg, opts...)
 }
 
 // PublishJSONBzip2 publishes msg to exchange "matrix" with routing key
 // "json.bzip2". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONBzip2Async(...).Wait(ctx)).
 func (p *MatrixProducer) PublishJSONBzip2(ctx context.Context, msg JSONBzip2, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenJSONBzip2Type, "json.bzip2", &msg, opts...)
+	return p.PublishJSONBzip2Async(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishJSONBzip2Async publishes msg to exchange "matrix" with routing key
+// "json.bzip2". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishJSONBzip2Async(ctx context.Context, msg JSONBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenJSONBzip2Type, "json.bzip2", &msg, opts...)
 }
 
 // PublishJSONLzma publishes msg to exchange "matrix" with routing key
 // "json.lzma". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONLzmaAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishJSONLzma(ctx context.Context, msg JSONLzma, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenJSONLzmaType, "json.lzma", &msg, opts...)
+	return p.PublishJSONLzmaAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishJSONLzmaAsync publishes msg to exchange "matrix" with routing key
+// "json.lzma". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishJSONLzmaAsync(ctx context.Context, msg JSONLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenJSONLzmaType, "json.lzma", &msg, opts...)
 }
 
 // PublishJSONXz publishes msg to exchange "matrix" with routing key "json.xz".
 // msg is validated first. opts override the message's policy for this publish.
+// It waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishJSONXzAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishJSONXz(ctx context.Context, msg JSONXz, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenJSONXzType, "json.xz", &msg, opts...)
+	return p.PublishJSONXzAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishJSONXzAsync publishes msg to exchange "matrix" with routing key
+// "json.xz". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishJSONXzAsync(ctx context.Context, msg JSONXz, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenJSONXzType, "json.xz", &msg, opts...)
 }
 
 // PublishJSONBrotli publishes msg to exchange "matrix" with routing key
 // "json.brotli". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONBrotliAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishJSONBrotli(ctx context.Context, msg JSONBrotli, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenJSONBrotliType, "json.brotli", &msg, opts...)
+	return p.PublishJSONBrotliAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishJSONBrotliAsync publishes msg to exchange "matrix" with routing key
+// "json.brotli". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishJSONBrotliAsync(ctx context.Context, msg JSONBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenJSONBrotliType, "json.brotli", &msg, opts...)
 }
 
 // PublishJSONZstd publishes msg to exchange "matrix" with routing key
 // "json.zstd". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONZstdAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishJSONZstd(ctx context.Context, msg JSONZstd, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenJSONZstdType, "json.zstd", &msg, opts...)
+	return p.PublishJSONZstdAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishJSONZstdAsync publishes msg to exchange "matrix" with routing key
+// "json.zstd". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishJSONZstdAsync(ctx context.Context, msg JSONZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenJSONZstdType, "json.zstd", &msg, opts...)
 }
 
 // PublishYamlNone publishes msg to exchange "matrix" with routing key
 // "yaml.none". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlNoneAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishYamlNone(ctx context.Context, msg YamlNone, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenYamlNoneType, "yaml.none", &msg, opts...)
+	return p.PublishYamlNoneAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishYamlNoneAsync publishes msg to exchange "matrix" with routing key
+// "yaml.none". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishYamlNoneAsync(ctx context.Context, msg YamlNone, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenYamlNoneType, "yaml.none", &msg, opts...)
 }
 
 // PublishYamlZlib publishes msg to exchange "matrix" with routing key
 // "yaml.zlib". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlZlibAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishYamlZlib(ctx context.Context, msg YamlZlib, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenYamlZlibType, "yaml.zlib", &msg, opts...)
+	return p.PublishYamlZlibAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishYamlZlibAsync publishes msg to exchange "matrix" with routing key
+// "yaml.zlib". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishYamlZlibAsync(ctx context.Context, msg YamlZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenYamlZlibType, "yaml.zlib", &msg, opts...)
 }
 
 // PublishYamlGzip publishes msg to exchange "matrix" with routing key
 // "yaml.gzip". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlGzipAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishYamlGzip(ctx context.Context, msg YamlGzip, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenYamlGzipType, "yaml.gzip", &msg, opts...)
+	return p.PublishYamlGzipAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishYamlGzipAsync publishes msg to exchange "matrix" with routing key
+// "yaml.gzip". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishYamlGzipAsync(ctx context.Context, msg YamlGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenYamlGzipType, "yaml.gzip", &msg, opts...)
 }
 
 // PublishYamlBzip2 publishes msg to exchange "matrix" with routing key
 // "yaml.bzip2". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlBzip2Async(...).Wait(ctx)).
 func (p *MatrixProducer) PublishYamlBzip2(ctx context.Context, msg YamlBzip2, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenYamlBzip2Type, "yaml.bzip2", &msg, opts...)
+	return p.PublishYamlBzip2Async(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishYamlBzip2Async publishes msg to exchange "matrix" with routing key
+// "yaml.bzip2". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishYamlBzip2Async(ctx context.Context, msg YamlBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenYamlBzip2Type, "yaml.bzip2", &msg, opts...)
 }
 
 // PublishYamlLzma publishes msg to exchange "matrix" with routing key
 // "yaml.lzma". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlLzmaAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishYamlLzma(ctx context.Context, msg YamlLzma, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenYamlLzmaType, "yaml.lzma", &msg, opts...)
+	return p.PublishYamlLzmaAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishYamlLzmaAsync publishes msg to exchange "matrix" with routing key
+// "yaml.lzma". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishYamlLzmaAsync(ctx context.Context, msg YamlLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenYamlLzmaType, "yaml.lzma", &msg, opts...)
 }
 
 // PublishYamlXz publishes msg to exchange "matrix" with routing key "yaml.xz".
 // msg is validated first. opts override the message's policy for this publish.
+// It waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishYamlXzAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishYamlXz(ctx context.Context, msg YamlXz, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenYamlXzType, "yaml.xz", &msg, opts...)
+	return p.PublishYamlXzAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishYamlXzAsync publishes msg to exchange "matrix" with routing key
+// "yaml.xz". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishYamlXzAsync(ctx context.Context, msg YamlXz, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenYamlXzType, "yaml.xz", &msg, opts...)
 }
 
 // PublishYamlBrotli publishes msg to exchange "matrix" with routing key
 // "yaml.brotli". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlBrotliAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishYamlBrotli(ctx context.Context, msg YamlBrotli, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenYamlBrotliType, "yaml.brotli", &msg, opts...)
+	return p.PublishYamlBrotliAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishYamlBrotliAsync publishes msg to exchange "matrix" with routing key
+// "yaml.brotli". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishYamlBrotliAsync(ctx context.Context, msg YamlBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenYamlBrotliType, "yaml.brotli", &msg, opts...)
 }
 
 // PublishYamlZstd publishes msg to exchange "matrix" with routing key
 // "yaml.zstd". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlZstdAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishYamlZstd(ctx context.Context, msg YamlZstd, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenYamlZstdType, "yaml.zstd", &msg, opts...)
+	return p.PublishYamlZstdAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishYamlZstdAsync publishes msg to exchange "matrix" with routing key
+// "yaml.zstd". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishYamlZstdAsync(ctx context.Context, msg YamlZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenYamlZstdType, "yaml.zstd", &msg, opts...)
 }
 
 // PublishMsgpackNone publishes msg to exchange "matrix" with routing key
 // "msgpack.none". msg is validated first. opts override the message's policy
-// for this publish.
+// for this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackNoneAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishMsgpackNone(ctx context.Context, msg MsgpackNone, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenMsgpackNoneType, "msgpack.none", &msg, opts...)
+	return p.PublishMsgpackNoneAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishMsgpackNoneAsync publishes msg to exchange "matrix" with routing key
+// "msgpack.none". msg is validated first. opts override the message's policy
+// for this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishMsgpackNoneAsync(ctx context.Context, msg MsgpackNone, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenMsgpackNoneType, "msgpack.none", &msg, opts...)
 }
 
 // PublishMsgpackZlib publishes msg to exchange "matrix" with routing key
 // "msgpack.zlib". msg is validated first. opts override the message's policy
-// for this publish.
+// for this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackZlibAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishMsgpackZlib(ctx context.Context, msg MsgpackZlib, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenMsgpackZlibType, "msgpack.zlib", &msg, opts...)
+	return p.PublishMsgpackZlibAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishMsgpackZlibAsync publishes msg to exchange "matrix" with routing key
+// "msgpack.zlib". msg is validated first. opts override the message's policy
+// for this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishMsgpackZlibAsync(ctx context.Context, msg MsgpackZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenMsgpackZlibType, "msgpack.zlib", &msg, opts...)
 }
 
 // PublishMsgpackGzip publishes msg to exchange "matrix" with routing key
 // "msgpack.gzip". msg is validated first. opts override the message's policy
-// for this publish.
+// for this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackGzipAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishMsgpackGzip(ctx context.Context, msg MsgpackGzip, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenMsgpackGzipType, "msgpack.gzip", &msg, opts...)
+	return p.PublishMsgpackGzipAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishMsgpackGzipAsync publishes msg to exchange "matrix" with routing key
+// "msgpack.gzip". msg is validated first. opts override the message's policy
+// for this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishMsgpackGzipAsync(ctx context.Context, msg MsgpackGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenMsgpackGzipType, "msgpack.gzip", &msg, opts...)
 }
 
 // PublishMsgpackBzip2 publishes msg to exchange "matrix" with routing key
 // "msgpack.bzip2". msg is validated first. opts override the message's policy
-// for this publish.
+// for this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackBzip2Async(...).Wait(ctx)).
 func (p *MatrixProducer) PublishMsgpackBzip2(ctx context.Context, msg MsgpackBzip2, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenMsgpackBzip2Type, "msgpack.bzip2", &msg, opts...)
+	return p.PublishMsgpackBzip2Async(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishMsgpackBzip2Async publishes msg to exchange "matrix" with routing key
+// "msgpack.bzip2". msg is validated first. opts override the message's policy
+// for this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishMsgpackBzip2Async(ctx context.Context, msg MsgpackBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenMsgpackBzip2Type, "msgpack.bzip2", &msg, opts...)
 }
 
 // PublishMsgpackLzma publishes msg to exchange "matrix" with routing key
 // "msgpack.lzma". msg is validated first. opts override the message's policy
-// for this publish.
+// for this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackLzmaAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishMsgpackLzma(ctx context.Context, msg MsgpackLzma, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenMsgpackLzmaType, "msgpack.lzma", &msg, opts...)
+	return p.PublishMsgpackLzmaAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishMsgpackLzmaAsync publishes msg to exchange "matrix" with routing key
+// "msgpack.lzma". msg is validated first. opts override the message's policy
+// for this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishMsgpackLzmaAsync(ctx context.Context, msg MsgpackLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenMsgpackLzmaType, "msgpack.lzma", &msg, opts...)
 }
 
 // PublishMsgpackXz publishes msg to exchange "matrix" with routing key
 // "msgpack.xz". msg is validated first. opts override the message's policy for
-// this publish.
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackXzAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishMsgpackXz(ctx context.Context, msg MsgpackXz, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenMsgpackXzType, "msgpack.xz", &msg, opts...)
+	return p.PublishMsgpackXzAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishMsgpackXzAsync publishes msg to exchange "matrix" with routing key
+// "msgpack.xz". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishMsgpackXzAsync(ctx context.Context, msg MsgpackXz, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenMsgpackXzType, "msgpack.xz", &msg, opts...)
 }
 
 // PublishMsgpackBrotli publishes msg to exchange "matrix" with routing key
 // "msgpack.brotli". msg is validated first. opts override the message's policy
-// for this publish.
+// for this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackBrotliAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishMsgpackBrotli(ctx context.Context, msg MsgpackBrotli, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenMsgpackBrotliType, "msgpack.brotli", &msg, opts...)
+	return p.PublishMsgpackBrotliAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishMsgpackBrotliAsync publishes msg to exchange "matrix" with routing key
+// "msgpack.brotli". msg is validated first. opts override the message's policy
+// for this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishMsgpackBrotliAsync(ctx context.Context, msg MsgpackBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenMsgpackBrotliType, "msgpack.brotli", &msg, opts...)
 }
 
 // PublishMsgpackZstd publishes msg to exchange "matrix" with routing key
 // "msgpack.zstd". msg is validated first. opts override the message's policy
-// for this publish.
+// for this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackZstdAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishMsgpackZstd(ctx context.Context, msg MsgpackZstd, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenMsgpackZstdType, "msgpack.zstd", &msg, opts...)
+	return p.PublishMsgpackZstdAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishMsgpackZstdAsync publishes msg to exchange "matrix" with routing key
+// "msgpack.zstd". msg is validated first. opts override the message's policy
+// for this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *MatrixProducer) PublishMsgpackZstdAsync(ctx context.Context, msg MsgpackZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenMsgpackZstdType, "msgpack.zstd", &msg, opts...)
 }
 
 // PublishRawNone publishes msg to exchange "matrix" with routing key
-// "raw.none". opts override the message's policy for this publish.
+// "raw.none". opts override the message's policy for this publish. It waits for
+// the outcome: the broker's confirm, or why the message could not be published
+// (PublishRawNoneAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishRawNone(ctx context.Context, msg RawNone, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenRawNoneType, "raw.none", []byte(msg), opts...)
+	return p.PublishRawNoneAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishRawNoneAsync publishes msg to exchange "matrix" with routing key
+// "raw.none". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishRawNoneAsync(ctx context.Context, msg RawNone, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenRawNoneType, "raw.none", []byte(msg), opts...)
 }
 
 // PublishRawZlib publishes msg to exchange "matrix" with routing key
-// "raw.zlib". opts override the message's policy for this publish.
+// "raw.zlib". opts override the message's policy for this publish. It waits for
+// the outcome: the broker's confirm, or why the message could not be published
+// (PublishRawZlibAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishRawZlib(ctx context.Context, msg RawZlib, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenRawZlibType, "raw.zlib", []byte(msg), opts...)
+	return p.PublishRawZlibAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishRawZlibAsync publishes msg to exchange "matrix" with routing key
+// "raw.zlib". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishRawZlibAsync(ctx context.Context, msg RawZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenRawZlibType, "raw.zlib", []byte(msg), opts...)
 }
 
 // PublishRawGzip publishes msg to exchange "matrix" with routing key
-// "raw.gzip". opts override the message's policy for this publish.
+// "raw.gzip". opts override the message's policy for this publish. It waits for
+// the outcome: the broker's confirm, or why the message could not be published
+// (PublishRawGzipAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishRawGzip(ctx context.Context, msg RawGzip, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenRawGzipType, "raw.gzip", []byte(msg), opts...)
+	return p.PublishRawGzipAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishRawGzipAsync publishes msg to exchange "matrix" with routing key
+// "raw.gzip". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishRawGzipAsync(ctx context.Context, msg RawGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenRawGzipType, "raw.gzip", []byte(msg), opts...)
 }
 
 // PublishRawBzip2 publishes msg to exchange "matrix" with routing key
-// "raw.bzip2". opts override the message's policy for this publish.
+// "raw.bzip2". opts override the message's policy for this publish. It waits
+// for the outcome: the broker's confirm, or why the message could not be
+// published (PublishRawBzip2Async(...).Wait(ctx)).
 func (p *MatrixProducer) PublishRawBzip2(ctx context.Context, msg RawBzip2, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenRawBzip2Type, "raw.bzip2", []byte(msg), opts...)
+	return p.PublishRawBzip2Async(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishRawBzip2Async publishes msg to exchange "matrix" with routing key
+// "raw.bzip2". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishRawBzip2Async(ctx context.Context, msg RawBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenRawBzip2Type, "raw.bzip2", []byte(msg), opts...)
 }
 
 // PublishRawLzma publishes msg to exchange "matrix" with routing key
-// "raw.lzma". opts override the message's policy for this publish.
+// "raw.lzma". opts override the message's policy for this publish. It waits for
+// the outcome: the broker's confirm, or why the message could not be published
+// (PublishRawLzmaAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishRawLzma(ctx context.Context, msg RawLzma, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenRawLzmaType, "raw.lzma", []byte(msg), opts...)
+	return p.PublishRawLzmaAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishRawLzmaAsync publishes msg to exchange "matrix" with routing key
+// "raw.lzma". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishRawLzmaAsync(ctx context.Context, msg RawLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenRawLzmaType, "raw.lzma", []byte(msg), opts...)
 }
 
 // PublishRawXz publishes msg to exchange "matrix" with routing key "raw.xz".
-// opts override the message's policy for this publish.
+// opts override the message's policy for this publish. It waits for the
+// outcome: the broker's confirm, or why the message could not be published
+// (PublishRawXzAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishRawXz(ctx context.Context, msg RawXz, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenRawXzType, "raw.xz", []byte(msg), opts...)
+	return p.PublishRawXzAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishRawXzAsync publishes msg to exchange "matrix" with routing key
+// "raw.xz". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishRawXzAsync(ctx context.Context, msg RawXz, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenRawXzType, "raw.xz", []byte(msg), opts...)
 }
 
 // PublishRawBrotli publishes msg to exchange "matrix" with routing key
-// "raw.brotli". opts override the message's policy for this publish.
+// "raw.brotli". opts override the message's policy for this publish. It waits
+// for the outcome: the broker's confirm, or why the message could not be
+// published (PublishRawBrotliAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishRawBrotli(ctx context.Context, msg RawBrotli, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenRawBrotliType, "raw.brotli", []byte(msg), opts...)
+	return p.PublishRawBrotliAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishRawBrotliAsync publishes msg to exchange "matrix" with routing key
+// "raw.brotli". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishRawBrotliAsync(ctx context.Context, msg RawBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenRawBrotliType, "raw.brotli", []byte(msg), opts...)
 }
 
 // PublishRawZstd publishes msg to exchange "matrix" with routing key
-// "raw.zstd". opts override the message's policy for this publish.
+// "raw.zstd". opts override the message's policy for this publish. It waits for
+// the outcome: the broker's confirm, or why the message could not be published
+// (PublishRawZstdAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishRawZstd(ctx context.Context, msg RawZstd, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenRawZstdType, "raw.zstd", []byte(msg), opts...)
+	return p.PublishRawZstdAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishRawZstdAsync publishes msg to exchange "matrix" with routing key
+// "raw.zstd". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishRawZstdAsync(ctx context.Context, msg RawZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenRawZstdType, "raw.zstd", []byte(msg), opts...)
 }
 
 // PublishTextNone publishes msg to exchange "matrix" with routing key
-// "text.none". opts override the message's policy for this publish.
+// "text.none". opts override the message's policy for this publish. It waits
+// for the outcome: the broker's confirm, or why the message could not be
+// published (PublishTextNoneAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishTextNone(ctx context.Context, msg TextNone, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenTextNoneType, "text.none", string(msg), opts...)
+	return p.PublishTextNoneAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishTextNoneAsync publishes msg to exchange "matrix" with routing key
+// "text.none". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishTextNoneAsync(ctx context.Context, msg TextNone, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenTextNoneType, "text.none", string(msg), opts...)
 }
 
 // PublishTextZlib publishes msg to exchange "matrix" with routing key
-// "text.zlib". opts override the message's policy for this publish.
+// "text.zlib". opts override the message's policy for this publish. It waits
+// for the outcome: the broker's confirm, or why the message could not be
+// published (PublishTextZlibAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishTextZlib(ctx context.Context, msg TextZlib, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenTextZlibType, "text.zlib", string(msg), opts...)
+	return p.PublishTextZlibAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishTextZlibAsync publishes msg to exchange "matrix" with routing key
+// "text.zlib". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishTextZlibAsync(ctx context.Context, msg TextZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenTextZlibType, "text.zlib", string(msg), opts...)
 }
 
 // PublishTextGzip publishes msg to exchange "matrix" with routing key
-// "text.gzip". opts override the message's policy for this publish.
+// "text.gzip". opts override the message's policy for this publish. It waits
+// for the outcome: the broker's confirm, or why the message could not be
+// published (PublishTextGzipAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishTextGzip(ctx context.Context, msg TextGzip, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenTextGzipType, "text.gzip", string(msg), opts...)
+	return p.PublishTextGzipAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishTextGzipAsync publishes msg to exchange "matrix" with routing key
+// "text.gzip". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishTextGzipAsync(ctx context.Context, msg TextGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenTextGzipType, "text.gzip", string(msg), opts...)
 }
 
 // PublishTextBzip2 publishes msg to exchange "matrix" with routing key
-// "text.bzip2". opts override the message's policy for this publish.
+// "text.bzip2". opts override the message's policy for this publish. It waits
+// for the outcome: the broker's confirm, or why the message could not be
+// published (PublishTextBzip2Async(...).Wait(ctx)).
 func (p *MatrixProducer) PublishTextBzip2(ctx context.Context, msg TextBzip2, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenTextBzip2Type, "text.bzip2", string(msg), opts...)
+	return p.PublishTextBzip2Async(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishTextBzip2Async publishes msg to exchange "matrix" with routing key
+// "text.bzip2". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishTextBzip2Async(ctx context.Context, msg TextBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenTextBzip2Type, "text.bzip2", string(msg), opts...)
 }
 
 // PublishTextLzma publishes msg to exchange "matrix" with routing key
-// "text.lzma". opts override the message's policy for this publish.
+// "text.lzma". opts override the message's policy for this publish. It waits
+// for the outcome: the broker's confirm, or why the message could not be
+// published (PublishTextLzmaAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishTextLzma(ctx context.Context, msg TextLzma, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenTextLzmaType, "text.lzma", string(msg), opts...)
+	return p.PublishTextLzmaAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishTextLzmaAsync publishes msg to exchange "matrix" with routing key
+// "text.lzma". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishTextLzmaAsync(ctx context.Context, msg TextLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenTextLzmaType, "text.lzma", string(msg), opts...)
 }
 
 // PublishTextXz publishes msg to exchange "matrix" with routing key "text.xz".
-// opts override the message's policy for this publish.
+// opts override the message's policy for this publish. It waits for the
+// outcome: the broker's confirm, or why the message could not be published
+// (PublishTextXzAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishTextXz(ctx context.Context, msg TextXz, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenTextXzType, "text.xz", string(msg), opts...)
+	return p.PublishTextXzAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishTextXzAsync publishes msg to exchange "matrix" with routing key
+// "text.xz". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishTextXzAsync(ctx context.Context, msg TextXz, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenTextXzType, "text.xz", string(msg), opts...)
 }
 
 // PublishTextBrotli publishes msg to exchange "matrix" with routing key
-// "text.brotli". opts override the message's policy for this publish.
+// "text.brotli". opts override the message's policy for this publish. It waits
+// for the outcome: the broker's confirm, or why the message could not be
+// published (PublishTextBrotliAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishTextBrotli(ctx context.Context, msg TextBrotli, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenTextBrotliType, "text.brotli", string(msg), opts...)
+	return p.PublishTextBrotliAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishTextBrotliAsync publishes msg to exchange "matrix" with routing key
+// "text.brotli". opts override the message's policy for this publish. It
+// returns once the message is on its way, with the confirmation of the outcome;
+// it blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishTextBrotliAsync(ctx context.Context, msg TextBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenTextBrotliType, "text.brotli", string(msg), opts...)
 }
 
 // PublishTextZstd publishes msg to exchange "matrix" with routing key
-// "text.zstd". opts override the message's policy for this publish.
+// "text.zstd". opts override the message's policy for this publish. It waits
+// for the outcome: the broker's confirm, or why the message could not be
+// published (PublishTextZstdAsync(...).Wait(ctx)).
 func (p *MatrixProducer) PublishTextZstd(ctx context.Context, msg TextZstd, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenTextZstdType, "text.zstd", string(msg), opts...)
+	return p.PublishTextZstdAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishTextZstdAsync publishes msg to exchange "matrix" with routing key
+// "text.zstd". opts override the message's policy for this publish. It returns
+// once the message is on its way, with the confirmation of the outcome; it
+// blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *MatrixProducer) PublishTextZstdAsync(ctx context.Context, msg TextZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenTextZstdType, "text.zstd", string(msg), opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were

@@ -417,15 +417,28 @@ func NewOrdersProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Ord
 
 // PublishOrderCreated publishes msg to exchange "orders" with routing key
 // "order.{region}.created" ({region} from the parameters). msg is validated
-// first. opts override the message's policy for this publish.
+// first. opts override the message's policy for this publish. It waits for the
+// outcome: the broker's confirm, or why the message could not be published
+// (PublishOrderCreatedAsync(...).Wait(ctx)).
 //
 // An order was placed.
 func (p *OrdersProducer) PublishOrderCreated(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) error {
+	return p.PublishOrderCreatedAsync(ctx, region, msg, opts...).Wait(ctx)
+}
+
+// PublishOrderCreatedAsync publishes msg to exchange "orders" with routing key
+// "order.{region}.created" ({region} from the parameters). msg is validated
+// first. opts override the message's policy for this publish. It returns once
+// the message is on its way, with the confirmation of the outcome; it blocks
+// only while the connection's confirm window is full, and while connecting and
+// declaring before the first publish on a connection. ctx bounds the whole
+// publish, retries included.
+func (p *OrdersProducer) PublishOrderCreatedAsync(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenOrderCreatedKey(region)
 	if err != nil {
-		return fmt.Errorf("publish OrderCreated: %w", err)
+		return runtime.Settled(fmt.Errorf("publish OrderCreated: %w", err))
 	}
-	return p.producer.PublishAs(ctx, kombugenOrderCreatedType, key, &msg, opts...)
+	return p.producer.PublishAsAsync(ctx, kombugenOrderCreatedType, key, &msg, opts...)
 }
 
 // kombugenOrderCreatedKey checks the parameters of OrderCreated's routing key
@@ -438,16 +451,39 @@ func kombugenOrderCreatedKey(region Region) (string, error) {
 }
 
 // PublishAuditBlob publishes msg to exchange "audit" with routing key "audit".
-// opts override the message's policy for this publish.
+// opts override the message's policy for this publish. It waits for the
+// outcome: the broker's confirm, or why the message could not be published
+// (PublishAuditBlobAsync(...).Wait(ctx)).
 func (p *OrdersProducer) PublishAuditBlob(ctx context.Context, msg AuditBlob, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenAuditBlobType, "audit", []byte(msg), opts...)
+	return p.PublishAuditBlobAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishAuditBlobAsync publishes msg to exchange "audit" with routing key
+// "audit". opts override the message's policy for this publish. It returns once
+// the message is on its way, with the confirmation of the outcome; it blocks
+// only while the connection's confirm window is full, and while connecting and
+// declaring before the first publish on a connection. ctx bounds the whole
+// publish, retries included.
+func (p *OrdersProducer) PublishAuditBlobAsync(ctx context.Context, msg AuditBlob, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenAuditBlobType, "audit", []byte(msg), opts...)
 }
 
 // PublishLegacyOrder publishes msg to exchange "orders" with routing key
 // "legacy". msg is validated first. opts override the message's policy for this
-// publish.
+// publish. It waits for the outcome: the broker's confirm, or why the message
+// could not be published (PublishLegacyOrderAsync(...).Wait(ctx)).
 func (p *OrdersProducer) PublishLegacyOrder(ctx context.Context, msg testmodel.Order, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenLegacyOrderType, "legacy", &msg, opts...)
+	return p.PublishLegacyOrderAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishLegacyOrderAsync publishes msg to exchange "orders" with routing key
+// "legacy". msg is validated first. opts override the message's policy for this
+// publish. It returns once the message is on its way, with the confirmation of
+// the outcome; it blocks only while the connection's confirm window is full,
+// and while connecting and declaring before the first publish on a connection.
+// ctx bounds the whole publish, retries included.
+func (p *OrdersProducer) PublishLegacyOrderAsync(ctx context.Context, msg testmodel.Order, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenLegacyOrderType, "legacy", &msg, opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were

@@ -498,6 +498,36 @@ func TestInvalidRoutingParameter(t *testing.T) {
 	}
 }
 
+// TestPublishOrderCreatedAsync publishes asynchronously: the confirmation
+// is done with the outcome, the message is the one PublishOrderCreated
+// sends, and an invalid routing parameter comes back at once, as a done
+// confirmation, with nothing sent.
+func TestPublishOrderCreatedAsync(t *testing.T) {
+	ctx := context.Background()
+	b := newBroker()
+	p := orders.NewOrdersProducer(b)
+	conf := p.PublishOrderCreatedAsync(ctx, orders.RegionEU, fullOrder())
+	if err := conf.Wait(ctx); err != nil {
+		t.Fatalf("PublishOrderCreatedAsync: %v", err)
+	}
+	if m := only(t, b, billing); m.RoutingKey != "order.EU.created" || m.Headers["x-event-version"] == nil {
+		t.Errorf("published %+v", m)
+	}
+
+	b = newBroker()
+	bad := orders.NewOrdersProducer(b).PublishOrderCreatedAsync(ctx, "XX", fullOrder())
+	select {
+	case <-bad.Done():
+	default:
+		t.Fatal("the confirmation of an invalid routing parameter is not done at once")
+	}
+	var fe *runtime.FieldError
+	if err := bad.Err(); !errors.As(err, &fe) || fe.Path != "routing key parameter region" {
+		t.Errorf("Err = %v, want the parameter's FieldError", err)
+	}
+	nothingHappened(t, b)
+}
+
 // TestPublishOptions shows options given to one publish override the
 // schema's policy for that publish only.
 func TestPublishOptions(t *testing.T) {

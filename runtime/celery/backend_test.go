@@ -284,9 +284,7 @@ type fakeWorker struct {
 
 func (w *fakeWorker) Publish(ctx context.Context, msg *runtime.Publishing) *runtime.Confirmation {
 	w.tasks <- msg
-	c, done := runtime.NewConfirmation()
-	done(nil)
-	return c
+	return runtime.Settled(nil)
 }
 func (w *fakeWorker) Declare(context.Context, runtime.Entity) error { return nil }
 func (w *fakeWorker) MaybeDeclare(context.Context, runtime.Entity) (bool, error) {

@@ -41,9 +41,7 @@ type delivery struct {
 // (see the package documentation); a publish FailNext prepared fails as
 // it says.
 func (b *Broker) Publish(ctx context.Context, msg *runtime.Publishing) *runtime.Confirmation {
-	c, done := runtime.NewConfirmation()
-	done(b.publishNow(ctx, msg))
-	return c
+	return runtime.Settled(b.publishNow(ctx, msg))
 }
 
 // publishNow is Publish's work: a publish to memory is settled at once.

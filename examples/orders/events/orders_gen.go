@@ -670,15 +670,28 @@ func NewOrdersProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Ord
 
 // PublishOrderCreated publishes msg to exchange "orders" with routing key
 // "order.{region}.created" ({region} from the parameters). msg is validated
-// first. opts override the message's policy for this publish.
+// first. opts override the message's policy for this publish. It waits for the
+// outcome: the broker's confirm, or why the message could not be published
+// (PublishOrderCreatedAsync(...).Wait(ctx)).
 //
 // A customer placed an order.
 func (p *OrdersProducer) PublishOrderCreated(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) error {
+	return p.PublishOrderCreatedAsync(ctx, region, msg, opts...).Wait(ctx)
+}
+
+// PublishOrderCreatedAsync publishes msg to exchange "orders" with routing key
+// "order.{region}.created" ({region} from the parameters). msg is validated
+// first. opts override the message's policy for this publish. It returns once
+// the message is on its way, with the confirmation of the outcome; it blocks
+// only while the connection's confirm window is full, and while connecting and
+// declaring before the first publish on a connection. ctx bounds the whole
+// publish, retries included.
+func (p *OrdersProducer) PublishOrderCreatedAsync(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenOrderCreatedKey(region)
 	if err != nil {
-		return fmt.Errorf("publish OrderCreated: %w", err)
+		return runtime.Settled(fmt.Errorf("publish OrderCreated: %w", err))
 	}
-	return p.producer.PublishAs(ctx, kombugenOrderCreatedType, key, &msg, opts...)
+	return p.producer.PublishAsAsync(ctx, kombugenOrderCreatedType, key, &msg, opts...)
 }
 
 // kombugenOrderCreatedKey checks the parameters of OrderCreated's routing key
@@ -692,15 +705,28 @@ func kombugenOrderCreatedKey(region Region) (string, error) {
 
 // PublishOrderPaid publishes msg to exchange "orders" with routing key
 // "order.{region}.paid" ({region} from the parameters). msg is validated first.
-// opts override the message's policy for this publish.
+// opts override the message's policy for this publish. It waits for the
+// outcome: the broker's confirm, or why the message could not be published
+// (PublishOrderPaidAsync(...).Wait(ctx)).
 //
 // The payment of an order was captured.
 func (p *OrdersProducer) PublishOrderPaid(ctx context.Context, region Region, msg OrderPaid, opts ...runtime.PublishOption) error {
+	return p.PublishOrderPaidAsync(ctx, region, msg, opts...).Wait(ctx)
+}
+
+// PublishOrderPaidAsync publishes msg to exchange "orders" with routing key
+// "order.{region}.paid" ({region} from the parameters). msg is validated first.
+// opts override the message's policy for this publish. It returns once the
+// message is on its way, with the confirmation of the outcome; it blocks only
+// while the connection's confirm window is full, and while connecting and
+// declaring before the first publish on a connection. ctx bounds the whole
+// publish, retries included.
+func (p *OrdersProducer) PublishOrderPaidAsync(ctx context.Context, region Region, msg OrderPaid, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenOrderPaidKey(region)
 	if err != nil {
-		return fmt.Errorf("publish OrderPaid: %w", err)
+		return runtime.Settled(fmt.Errorf("publish OrderPaid: %w", err))
 	}
-	return p.producer.PublishAs(ctx, kombugenOrderPaidType, key, &msg, opts...)
+	return p.producer.PublishAsAsync(ctx, kombugenOrderPaidType, key, &msg, opts...)
 }
 
 // kombugenOrderPaidKey checks the parameters of OrderPaid's routing key
@@ -714,15 +740,28 @@ func kombugenOrderPaidKey(region Region) (string, error) {
 
 // PublishOrderCancelled publishes msg to exchange "orders" with routing key
 // "order.{region}.cancelled" ({region} from the parameters). msg is validated
-// first. opts override the message's policy for this publish.
+// first. opts override the message's policy for this publish. It waits for the
+// outcome: the broker's confirm, or why the message could not be published
+// (PublishOrderCancelledAsync(...).Wait(ctx)).
 //
 // An order was cancelled before it shipped.
 func (p *OrdersProducer) PublishOrderCancelled(ctx context.Context, region Region, msg OrderCancelled, opts ...runtime.PublishOption) error {
+	return p.PublishOrderCancelledAsync(ctx, region, msg, opts...).Wait(ctx)
+}
+
+// PublishOrderCancelledAsync publishes msg to exchange "orders" with routing
+// key "order.{region}.cancelled" ({region} from the parameters). msg is
+// validated first. opts override the message's policy for this publish. It
+// returns once the message is on its way, with the confirmation of the outcome;
+// it blocks only while the connection's confirm window is full, and while
+// connecting and declaring before the first publish on a connection. ctx bounds
+// the whole publish, retries included.
+func (p *OrdersProducer) PublishOrderCancelledAsync(ctx context.Context, region Region, msg OrderCancelled, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenOrderCancelledKey(region)
 	if err != nil {
-		return fmt.Errorf("publish OrderCancelled: %w", err)
+		return runtime.Settled(fmt.Errorf("publish OrderCancelled: %w", err))
 	}
-	return p.producer.PublishAs(ctx, kombugenOrderCancelledType, key, &msg, opts...)
+	return p.producer.PublishAsAsync(ctx, kombugenOrderCancelledType, key, &msg, opts...)
 }
 
 // kombugenOrderCancelledKey checks the parameters of OrderCancelled's routing
@@ -764,11 +803,23 @@ func NewDocumentsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *
 }
 
 // PublishInvoiceDocument publishes msg to exchange "documents" with routing key
-// "invoice". opts override the message's policy for this publish.
+// "invoice". opts override the message's policy for this publish. It waits for
+// the outcome: the broker's confirm, or why the message could not be published
+// (PublishInvoiceDocumentAsync(...).Wait(ctx)).
 //
 // An invoice as a PDF file.
 func (p *DocumentsProducer) PublishInvoiceDocument(ctx context.Context, msg InvoiceDocument, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenInvoiceDocumentType, "invoice", []byte(msg), opts...)
+	return p.PublishInvoiceDocumentAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishInvoiceDocumentAsync publishes msg to exchange "documents" with
+// routing key "invoice". opts override the message's policy for this publish.
+// It returns once the message is on its way, with the confirmation of the
+// outcome; it blocks only while the connection's confirm window is full, and
+// while connecting and declaring before the first publish on a connection. ctx
+// bounds the whole publish, retries included.
+func (p *DocumentsProducer) PublishInvoiceDocumentAsync(ctx context.Context, msg InvoiceDocument, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenInvoiceDocumentType, "invoice", []byte(msg), opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were
