@@ -127,8 +127,11 @@
 //
 // # Decisions where SPEC.md is silent
 //
-//   - Every {param} of a routing key must be declared under params; a
-//     param without a type is a string. Params must be used.
+//   - A {param} of a routing key that params does not declare is a string
+//     parameter, placed in the key; params gives a type or a description.
+//     A param without a type is a string. Params must be used, and a
+//     {param} close to a declared param that the key does not use is
+//     reported as its misspelling.
 //   - Parameter types are string, the integer types and enums.
 //   - Message and binding exchanges must be declared in the schema or be
 //     predeclared by the broker ("" and amq.*); alternate_exchange and

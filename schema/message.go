@@ -322,6 +322,18 @@ func (r *resolver) params(m *rawMessage, msg *Message, keyParsed bool) []*Param 
 		declared[p.name] = p
 		names = append(names, p.name)
 	}
+	inKey := make(map[string]bool)
+	for _, part := range msg.RoutingKey.Parts {
+		inKey[part.Param] = true
+	}
+	// A declared param the key does not use, for a name in the key that is
+	// not declared to be a misspelling of.
+	var unused []string
+	for _, name := range names {
+		if !inKey[name] {
+			unused = append(unused, name)
+		}
+	}
 	used := make(map[string]bool)
 	var params []*Param
 	for i, part := range msg.RoutingKey.Parts {
@@ -330,15 +342,19 @@ func (r *resolver) params(m *rawMessage, msg *Message, keyParsed bool) []*Param 
 		}
 		used[part.Param] = true
 		rp, ok := declared[part.Param]
-		if !ok {
-			r.errorf(r.posIn(m.keyNode, partOffset(msg.RoutingKey.Parts, i)), join(m.ctx, "routing_key"),
-				"unknown parameter %q%s; declare it under params", part.Param, didYouMean(part.Param, names))
-			if meant := suggest(part.Param, names); meant != "" {
-				used[meant] = true // a misspelling of it, reported
-			}
+		if ok {
+			params = append(params, r.param(rp, msg.ExchangeType))
 			continue
 		}
-		params = append(params, r.param(rp, msg.ExchangeType))
+		pos := r.posIn(m.keyNode, partOffset(msg.RoutingKey.Parts, i))
+		if meant := suggest(part.Param, unused); meant != "" {
+			r.errorf(pos, join(m.ctx, "routing_key"), "unknown parameter %q (did you mean %q?): params declares %q, which the key does not use",
+				part.Param, meant, meant)
+			used[meant] = true // its misspelling is reported
+			continue
+		}
+		// Not under params: a string parameter.
+		params = append(params, &Param{Name: part.Param, Pos: pos, Type: &TypeRef{Kind: KindString}})
 	}
 	for _, p := range m.params {
 		switch {
