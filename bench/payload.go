@@ -56,6 +56,10 @@ type Payload struct {
 	// *benchmsg.Order or *benchmsg.Batch): what the hand-written code
 	// marshals and the serializer benchmarks encode.
 	Value any
+	// Msgpack points at the same message as its msgpack twin
+	// (*benchmsg.TickMsgpack, ...), whose generated type encodes itself
+	// for msgpack.
+	Msgpack any
 	// publish sends the message through a generated producer, by its typed
 	// method; prepare hands it to the baseline, by value, as typed code
 	// would.
@@ -98,6 +102,7 @@ func NewPayload(s Size) *Payload {
 		return &Payload{
 			Size:    s,
 			Value:   &m,
+			Msgpack: ptr(benchmsg.TickMsgpack(m)),
 			publish: func(ctx context.Context, p *benchmsg.BenchProducer) error { return p.PublishTick(ctx, m) },
 			prepare: func(h *Handwritten) (amqp.Publishing, error) { return h.Prepare(m) },
 		}
@@ -106,6 +111,7 @@ func NewPayload(s Size) *Payload {
 		return &Payload{
 			Size:    s,
 			Value:   &m,
+			Msgpack: ptr(benchmsg.OrderMsgpack(m)),
 			publish: func(ctx context.Context, p *benchmsg.BenchProducer) error { return p.PublishOrder(ctx, m) },
 			prepare: func(h *Handwritten) (amqp.Publishing, error) { return h.Prepare(m) },
 		}
@@ -114,12 +120,15 @@ func NewPayload(s Size) *Payload {
 		return &Payload{
 			Size:    s,
 			Value:   &m,
+			Msgpack: ptr(benchmsg.BatchMsgpack(m)),
 			publish: func(ctx context.Context, p *benchmsg.BenchProducer) error { return p.PublishBatch(ctx, m) },
 			prepare: func(h *Handwritten) (amqp.Publishing, error) { return h.Prepare(m) },
 		}
 	}
 	panic(fmt.Sprintf("bench: no message for size %s", s.Name))
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func newTick(rng *rand.Rand, at time.Time) benchmsg.Tick {
 	return benchmsg.Tick{

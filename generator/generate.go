@@ -13,13 +13,15 @@ import (
 // The import paths generated code refers to most.
 const (
 	runtimePkg = gomodel.RuntimePath
+	genimplPkg = gomodel.GenimplPath
 	timePkg    = gomodel.TimePath
 )
 
 // GeneratedVersion is the generated-code version this generator writes; the
-// runtime accepts it between runtime.MinGeneratedVersion and
-// runtime.MaxGeneratedVersion.
-const GeneratedVersion = 1
+// runtime accepts it between genimpl.MinVersion and genimpl.MaxVersion.
+// Version 2 calls the helpers of runtime/genimpl and imports the codecs it
+// uses.
+const GeneratedVersion = 2
 
 // Options are what the generated file depends on besides the schema.
 type Options struct {
@@ -101,6 +103,9 @@ type gen struct {
 	perChunk, inChunk int
 	// keyFuncs records the messages whose routing-key function exists.
 	keyFuncs map[*gomodel.Message]bool
+	// inRecursive is set while the Validate of a recursive struct is
+	// written.
+	inRecursive bool
 }
 
 // file emits everything, in the order a reader meets it: the version
@@ -131,6 +136,7 @@ const defaultPerChunk = 50
 func (g *gen) newFile() *jen.File {
 	f := jen.NewFile(g.model.Package)
 	f.ImportName(runtimePkg, "runtime")
+	f.ImportName(genimplPkg, "genimpl")
 	return f
 }
 
@@ -148,16 +154,18 @@ func (g *gen) fill(n int) {
 // genVersionGuard emits
 //
 //	const (
-//		_ = runtime.EnforceVersion(1 - runtime.MinGeneratedVersion)
-//		_ = runtime.EnforceVersion(runtime.MaxGeneratedVersion - 1)
+//		_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
+//		_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 //	)
 func (g *gen) genVersionGuard() {
-	g.f.Comment("This file was generated for version 1 of the kombugen runtime's generated-code")
+	g.f.Comment(fmt.Sprintf("This file was generated for version %d of the kombugen runtime's generated-code", GeneratedVersion))
 	g.f.Comment("API. When the runtime is too new or too old for it, a constant below does not fit")
-	g.f.Comment("runtime.EnforceVersion and the build fails here: regenerate the file or update the")
+	g.f.Comment("genimpl.EnforceVersion and the build fails here: regenerate the file or update the")
 	g.f.Comment("module github.com/kombugen/kombugen.")
 	g.f.Const().Defs(
-		jen.Id("_").Op("=").Qual(runtimePkg, "EnforceVersion").Call(jen.Lit(GeneratedVersion).Op("-").Qual(runtimePkg, "MinGeneratedVersion")),
-		jen.Id("_").Op("=").Qual(runtimePkg, "EnforceVersion").Call(jen.Qual(runtimePkg, "MaxGeneratedVersion").Op("-").Lit(GeneratedVersion)),
+		jen.Id("_").Op("=").Qual(genimplPkg, "EnforceVersion").Call(jen.Lit(GeneratedVersion).Op("-").Qual(genimplPkg, "MinVersion")),
+		jen.Id("_").Op("=").Qual(genimplPkg, "EnforceVersion").Call(jen.Qual(genimplPkg, "MaxVersion").Op("-").Lit(GeneratedVersion)),
 	)
+	// The codecs the schema uses register themselves when imported.
+	g.f.Anon(g.model.Codecs...)
 }

@@ -22,7 +22,7 @@ import (
 	// go_types of the random schemas name it: importing it makes test
 	// results cached by go test depend on it.
 	_ "github.com/kombugen/kombugen/internal/testmodel"
-	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/genimpl"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -313,7 +313,7 @@ func TestGoTypeErrors(t *testing.T) {
 	}{
 		{"github.com/kombugen/kombugen/internal/nosuchpkg.Order", []string{"not found", "does not load", "cannot find"}},
 		{"github.com/kombugen/kombugen/internal/testmodel.Missing", []string{"package github.com/kombugen/kombugen/internal/testmodel has no Missing"}},
-		{"github.com/kombugen/kombugen/runtime.Invalid", []string{"runtime.Invalid is not a type"}},
+		{"github.com/kombugen/kombugen/runtime.Dial", []string{"runtime.Dial is not a type"}},
 		{"github.com/kombugen/kombugen/runtime.ErrClosed", []string{"runtime.ErrClosed is not a type"}},
 	}
 	var src strings.Builder
@@ -454,14 +454,14 @@ func policyExprs(f *ast.File, message string) map[string]string {
 // runtime does not fit the generated code, and that this module's runtime
 // fits what its generator writes.
 func TestVersionGuard(t *testing.T) {
-	if v := generator.GeneratedVersion; v < runtime.MinGeneratedVersion || v > runtime.MaxGeneratedVersion {
-		t.Errorf("the generator writes version %d, the runtime takes %d to %d", v, runtime.MinGeneratedVersion, runtime.MaxGeneratedVersion)
+	if v := generator.GeneratedVersion; v < genimpl.MinVersion || v > genimpl.MaxVersion {
+		t.Errorf("the generator writes version %d, the runtime takes %d to %d", v, genimpl.MinVersion, genimpl.MaxVersion)
 	}
 	f := parseGo(t, gen(t, "v.yaml", "version: 1\npackage: v\n", generator.Options{}))
 	n := generator.GeneratedVersion
 	want := []string{
-		fmt.Sprintf("runtime.EnforceVersion(%d - runtime.MinGeneratedVersion)", n),
-		fmt.Sprintf("runtime.EnforceVersion(runtime.MaxGeneratedVersion - %d)", n),
+		fmt.Sprintf("genimpl.EnforceVersion(%d - genimpl.MinVersion)", n),
+		fmt.Sprintf("genimpl.EnforceVersion(genimpl.MaxVersion - %d)", n),
 	}
 	var got []string
 	for _, d := range f.Decls {

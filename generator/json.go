@@ -21,7 +21,7 @@ type jsonMethod struct {
 }
 
 // genAppendJSON emits the reflection-free JSON encoder of a struct, which
-// writes what encoding/json writes for it (runtime.JSONAppender):
+// writes what encoding/json writes for it (genimpl.JSONAppender):
 //
 //	// AppendJSON appends m to dst as encoding/json encodes it ...
 //	func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
@@ -31,7 +31,7 @@ type jsonMethod struct {
 //		var err error
 //		start := len(dst)
 //		dst = append(dst, `,"order_id":`...)
-//		dst = runtime.AppendJSONString(dst, m.OrderID)
+//		dst = genimpl.AppendJSONString(dst, m.OrderID)
 //		dst = append(dst, `,"total":`...)
 //		if dst, err = m.Total.AppendJSON(dst); err != nil {
 //			return dst, err
@@ -40,7 +40,7 @@ type jsonMethod struct {
 //			dst = append(dst, `,"tags":`...)
 //			...
 //		}
-//		return runtime.CloseJSONObject(dst, start), nil
+//		return genimpl.CloseJSONObject(dst, start), nil
 //	}
 func (g *gen) genAppendJSON(goName string, fields []*gomodel.Field) {
 	w := &jsonMethod{}
@@ -56,9 +56,9 @@ func (g *gen) genAppendJSON(goName string, fields []*gomodel.Field) {
 	}
 	head = append(head, jen.Id(gomodel.Start).Op(":=").Len(jen.Id(gomodel.Dst)))
 	body = append(head, body...)
-	body = append(body, jen.Return(jen.Qual(runtimePkg, "CloseJSONObject").Call(jen.Id(gomodel.Dst), jen.Id(gomodel.Start)), jen.Nil()))
+	body = append(body, jen.Return(jen.Qual(genimplPkg, "CloseJSONObject").Call(jen.Id(gomodel.Dst), jen.Id(gomodel.Start)), jen.Nil()))
 	g.f.Comment("AppendJSON appends m to dst as encoding/json encodes it with HTML escaping")
-	g.f.Comment("off, without reflection: the json serializer calls it (runtime.JSONAppender).")
+	g.f.Comment("off, without reflection: the json serializer calls it (genimpl.JSONAppender).")
 	g.f.Func().Params(jen.Id(gomodel.Receiver).Op("*").Id(goName)).Id("AppendJSON").
 		Params(jen.Id(gomodel.Dst).Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(body...)
 	g.f.Line()
@@ -89,7 +89,7 @@ func (w *jsonMethod) field(f *gomodel.Field) []jen.Code {
 		write = w.value(f.Type, val, 0, false)
 	case f.Type.Kind == schema.KindTime:
 		present = val().Op("!=").Nil()
-		write = w.failing(jen.Qual(runtimePkg, "AppendJSONTimePointer").Call(jen.Id(gomodel.Dst), val()))
+		write = w.failing(jen.Qual(genimplPkg, "AppendJSONTimePointer").Call(jen.Id(gomodel.Dst), val()))
 	default:
 		present = val().Op("!=").Nil()
 		write = w.value(f.Type, func() *jen.Statement { return jen.Op("*").Add(val()) }, 0, false)
@@ -123,9 +123,9 @@ func (w *jsonMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth i
 	dst := jen.Id(gomodel.Dst)
 	switch t.Kind {
 	case schema.KindString:
-		return set(jen.Qual(runtimePkg, "AppendJSONString").Call(dst, val()))
+		return set(jen.Qual(genimplPkg, "AppendJSONString").Call(dst, val()))
 	case schema.KindEnum:
-		return set(jen.Qual(runtimePkg, "AppendJSONString").Call(dst, jen.String().Call(val())))
+		return set(jen.Qual(genimplPkg, "AppendJSONString").Call(dst, jen.String().Call(val())))
 	case schema.KindBool:
 		return set(jen.Qual("strconv", "AppendBool").Call(dst, val()))
 	case schema.KindInt, schema.KindInt32:
@@ -137,15 +137,15 @@ func (w *jsonMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth i
 	case schema.KindUint64:
 		return set(jen.Qual("strconv", "AppendUint").Call(dst, val(), jen.Lit(10)))
 	case schema.KindFloat32:
-		return w.failing(jen.Qual(runtimePkg, "AppendJSONFloat").Call(dst, jen.Float64().Call(val()), jen.Lit(32)))
+		return w.failing(jen.Qual(genimplPkg, "AppendJSONFloat").Call(dst, jen.Float64().Call(val()), jen.Lit(32)))
 	case schema.KindFloat64:
-		return w.failing(jen.Qual(runtimePkg, "AppendJSONFloat").Call(dst, val(), jen.Lit(64)))
+		return w.failing(jen.Qual(genimplPkg, "AppendJSONFloat").Call(dst, val(), jen.Lit(64)))
 	case schema.KindBytes:
-		return set(jen.Qual(runtimePkg, "AppendJSONBytes").Call(dst, val()))
+		return set(jen.Qual(genimplPkg, "AppendJSONBytes").Call(dst, val()))
 	case schema.KindTime:
-		return w.failing(jen.Qual(runtimePkg, "AppendJSONTime").Call(dst, val()))
+		return w.failing(jen.Qual(genimplPkg, "AppendJSONTime").Call(dst, val()))
 	case schema.KindAny:
-		return w.failing(jen.Qual(runtimePkg, "AppendJSONAny").Call(dst, val()))
+		return w.failing(jen.Qual(genimplPkg, "AppendJSONAny").Call(dst, val()))
 	case schema.KindStruct:
 		return w.failing(val().Dot("AppendJSON").Call(dst))
 	case schema.KindSlice:
@@ -158,7 +158,7 @@ func (w *jsonMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth i
 
 // failing emits a call that can fail:
 //
-//	if dst, err = runtime.AppendJSONTime(dst, m.PlacedAt); err != nil {
+//	if dst, err = genimpl.AppendJSONTime(dst, m.PlacedAt); err != nil {
 //		return dst, err
 //	}
 func (w *jsonMethod) failing(call jen.Code) []jen.Code {
@@ -209,11 +209,11 @@ func (w *jsonMethod) slice(t *schema.TypeRef, val func() *jen.Statement, depth i
 // jsonMap emits a map with its keys sorted, as encoding/json writes it:
 //
 //	dst = append(dst, '{')
-//	for i, k := range runtime.SortedKeys(m.Tags) {
+//	for i, k := range genimpl.SortedKeys(m.Tags) {
 //		if i > 0 {
 //			dst = append(dst, ',')
 //		}
-//		dst = runtime.AppendJSONString(dst, k)
+//		dst = genimpl.AppendJSONString(dst, k)
 //		dst = append(dst, ':')
 //		e := m.Tags[k]
 //		...
@@ -223,14 +223,14 @@ func (w *jsonMethod) jsonMap(t *schema.TypeRef, val func() *jen.Statement, depth
 	i, k, e := gomodel.LoopVar(gomodel.LoopIndex, depth), gomodel.LoopVar(gomodel.LoopKey, depth), gomodel.LoopVar(gomodel.LoopElem, depth)
 	body := []jen.Code{
 		comma(i),
-		jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendJSONString").Call(jen.Id(gomodel.Dst), jen.Id(k)),
+		jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, "AppendJSONString").Call(jen.Id(gomodel.Dst), jen.Id(k)),
 		appendByte(':'),
 		jen.Id(e).Op(":=").Add(val()).Index(jen.Id(k)),
 	}
 	body = append(body, w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true)...)
 	return []jen.Code{
 		appendByte('{'),
-		jen.For(jen.List(jen.Id(i), jen.Id(k)).Op(":=").Range().Qual(runtimePkg, "SortedKeys").Call(val())).Block(body...),
+		jen.For(jen.List(jen.Id(i), jen.Id(k)).Op(":=").Range().Qual(genimplPkg, "SortedKeys").Call(val())).Block(body...),
 		appendByte('}'),
 	}
 }

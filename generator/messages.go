@@ -16,7 +16,7 @@ func (g *gen) genMessage(m *gomodel.Message) {
 		m.GoName, m.Name, exchangeText(m.Exchange), m.RoutingKey.Template)
 	switch m.Body {
 	case schema.BodyFields:
-		g.genStruct(m.GoName, first, m.Description, m.Fields)
+		g.genStruct(m.GoName, first, m.Description, m.Fields, m.Encoders, false)
 	case schema.BodyRaw:
 		g.f.Add(doc(first+" Its body is sent as it is (serializer raw).", m.Description)).
 			Type().Id(m.GoName).Index().Byte()

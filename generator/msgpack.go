@@ -1,12 +1,11 @@
 package generator
 
 import (
+	"encoding/binary"
 	"fmt"
-	"reflect"
-	"strconv"
+	"math"
 
 	"github.com/dave/jennifer/jen"
-	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/schema"
@@ -20,28 +19,28 @@ type msgpackMethod struct {
 
 // genAppendMsgpack emits the reflection-free msgpack encoder of a struct,
 // which writes what vmihailenco/msgpack writes for it, map entries in key
-// order (runtime.MsgpackAppender). A struct is a map of its fields; when
+// order (genimpl.MsgpackAppender). A struct is a map of its fields; when
 // omitempty may leave some out, room for the header is reserved and the
 // header written once the fields are counted:
 //
 //	// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it ...
 //	func (m *OrderCreated) AppendMsgpack(dst []byte) ([]byte, error) {
 //		if m == nil {
-//			return runtime.AppendMsgpackNil(dst), nil
+//			return genimpl.AppendMsgpackNil(dst), nil
 //		}
 //		var err error
 //		start := len(dst)
-//		dst = runtime.BeginMsgpackMap(dst, 6)
+//		dst = genimpl.BeginMsgpackMap(dst, 6)
 //		n := 3
 //		dst = append(dst, "\xa8order_id"...)
-//		dst = runtime.AppendMsgpackString(dst, m.OrderID)
+//		dst = genimpl.AppendMsgpackString(dst, m.OrderID)
 //		...
 //		if m.Note != nil {
 //			n++
 //			dst = append(dst, "\xa4note"...)
-//			dst = runtime.AppendMsgpackString(dst, *m.Note)
+//			dst = genimpl.AppendMsgpackString(dst, *m.Note)
 //		}
-//		return runtime.EndMsgpackMap(dst, start, 6, n), nil
+//		return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 //	}
 func (g *gen) genAppendMsgpack(goName string, fields []*gomodel.Field) {
 	w := &msgpackMethod{}
@@ -49,9 +48,6 @@ func (g *gen) genAppendMsgpack(goName string, fields []*gomodel.Field) {
 	written, always := 0, 0
 	for _, f := range fields {
 		mf := msgpackFieldOf(f)
-		if mf.skipped {
-			continue
-		}
 		written++
 		if !mf.omitEmpty {
 			always++
@@ -59,66 +55,58 @@ func (g *gen) genAppendMsgpack(goName string, fields []*gomodel.Field) {
 		body = append(body, w.field(f, mf)...)
 	}
 	head := []jen.Code{
-		jen.If(jen.Id(gomodel.Receiver).Op("==").Nil()).Block(jen.Return(jen.Qual(runtimePkg, "AppendMsgpackNil").Call(jen.Id(gomodel.Dst)), jen.Nil())),
+		jen.If(jen.Id(gomodel.Receiver).Op("==").Nil()).Block(jen.Return(jen.Qual(genimplPkg, "AppendMsgpackNil").Call(jen.Id(gomodel.Dst)), jen.Nil())),
 	}
 	if w.usesErr {
 		head = append(head, jen.Var().Err().Error())
 	}
 	end := jen.Return(jen.Id(gomodel.Dst), jen.Nil())
 	if always == written {
-		head = append(head, jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendMsgpackMapLen").Call(jen.Id(gomodel.Dst), jen.Lit(written)))
+		head = append(head, jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, "AppendMsgpackMapLen").Call(jen.Id(gomodel.Dst), jen.Lit(written)))
 	} else {
 		head = append(head,
 			jen.Id(gomodel.Start).Op(":=").Len(jen.Id(gomodel.Dst)),
-			jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "BeginMsgpackMap").Call(jen.Id(gomodel.Dst), jen.Lit(written)),
+			jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, "BeginMsgpackMap").Call(jen.Id(gomodel.Dst), jen.Lit(written)),
 			jen.Id(gomodel.Count).Op(":=").Lit(always),
 		)
-		end = jen.Return(jen.Qual(runtimePkg, "EndMsgpackMap").Call(jen.Id(gomodel.Dst), jen.Id(gomodel.Start), jen.Lit(written), jen.Id(gomodel.Count)), jen.Nil())
+		end = jen.Return(jen.Qual(genimplPkg, "EndMsgpackMap").Call(jen.Id(gomodel.Dst), jen.Id(gomodel.Start), jen.Lit(written), jen.Id(gomodel.Count)), jen.Nil())
 	}
 	body = append(append(head, body...), end)
 	g.f.Comment("AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries")
 	g.f.Comment("in key order, without reflection: the msgpack serializer calls it")
-	g.f.Comment("(runtime.MsgpackAppender).")
+	g.f.Comment("(genimpl.MsgpackAppender).")
 	g.f.Func().Params(jen.Id(gomodel.Receiver).Op("*").Id(goName)).Id("AppendMsgpack").
 		Params(jen.Id(gomodel.Dst).Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(body...)
 	g.f.Line()
 }
 
 // msgpackField is how vmihailenco/msgpack encodes a field, as it reads the
-// msgpack tag fieldDecl writes: its tag parser takes a colon for the start
-// of an option and trims spaces, so that the key is the field's name only
-// most of the time; and omitempty may be read where it is not meant, or
-// missed.
+// msgpack tag fieldDecl writes (msgpackTag): its key is the field's name,
+// and it is left out when empty unless required.
 type msgpackField struct {
 	key       string // the key, encoded
 	omitEmpty bool
-	skipped   bool // never encoded
 }
 
-// msgpackFieldOf asks vmihailenco/msgpack how it encodes a field with the
-// field's Go name and msgpack tag.
 func msgpackFieldOf(f *gomodel.Field) msgpackField {
-	typ := reflect.StructOf([]reflect.StructField{{
-		Name: f.GoName,
-		Type: reflect.TypeFor[bool](),
-		Tag:  reflect.StructTag("msgpack:" + strconv.Quote(fieldTag(f))),
-	}})
-	v := reflect.New(typ)
-	zero, err := msgpack.Marshal(v.Interface())
-	if err != nil {
-		panic(fmt.Sprintf("generator: msgpack encoding a field %q: %v", f.Name, err))
+	return msgpackField{key: msgpackStr(f.Name), omitEmpty: !f.Required}
+}
+
+// msgpackStr encodes s as a msgpack str, as genimpl.AppendMsgpackString
+// does.
+func msgpackStr(s string) string {
+	var head []byte
+	switch n := len(s); {
+	case n < 32:
+		head = []byte{0xa0 | byte(n)}
+	case n <= math.MaxUint8:
+		head = []byte{0xd9, byte(n)}
+	case n <= math.MaxUint16:
+		head = binary.BigEndian.AppendUint16([]byte{0xda}, uint16(n))
+	default:
+		head = binary.BigEndian.AppendUint32([]byte{0xdb}, uint32(n))
 	}
-	v.Elem().Field(0).SetBool(true)
-	set, err := msgpack.Marshal(v.Interface())
-	if err != nil {
-		panic(fmt.Sprintf("generator: msgpack encoding a field %q: %v", f.Name, err))
-	}
-	// An empty map when left out, else a map of one entry: the key, then
-	// true.
-	if len(set) == 1 {
-		return msgpackField{skipped: true}
-	}
-	return msgpackField{key: string(set[1 : len(set)-1]), omitEmpty: len(zero) == 1}
+	return string(head) + s
 }
 
 // field emits one field: its key and value, under the test of omitempty
@@ -137,7 +125,7 @@ func (w *msgpackMethod) field(f *gomodel.Field, mf msgpackField) []jen.Code {
 	switch {
 	case mf.omitEmpty && f.Type.Kind == schema.KindAny:
 		return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Id(gomodel.Count), jen.Err()),
-			jen.Qual(runtimePkg, "AppendMsgpackOmitEmptyAny").Call(jen.Id(gomodel.Dst), jen.Id(gomodel.Count), jen.Lit(mf.key), val()))
+			jen.Qual(genimplPkg, "AppendMsgpackOmitEmptyAny").Call(jen.Id(gomodel.Dst), jen.Id(gomodel.Count), jen.Lit(mf.key), val()))
 	case mf.omitEmpty && f.Type.Kind == schema.KindStruct && !pointer:
 		return w.omitEmptyStruct(key, val, len(mf.key))
 	case mf.omitEmpty:
@@ -145,7 +133,7 @@ func (w *msgpackMethod) field(f *gomodel.Field, mf msgpackField) []jen.Code {
 			append([]jen.Code{jen.Id(gomodel.Count).Op("++"), key}, w.value(f.Type, elem, 0, false)...)...)}
 	case pointer && f.Type.Kind != schema.KindStruct:
 		return []jen.Code{key, jen.If(val().Op("==").Nil()).Block(
-			jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendMsgpackNil").Call(jen.Id(gomodel.Dst)),
+			jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, "AppendMsgpackNil").Call(jen.Id(gomodel.Dst)),
 		).Else().Block(w.value(f.Type, elem, 0, false)...)}
 	}
 	return append([]jen.Code{key}, w.value(f.Type, elem, 0, true)...)
@@ -156,7 +144,7 @@ func (w *msgpackMethod) field(f *gomodel.Field, mf msgpackField) []jen.Code {
 func msgpackPresent(t *schema.TypeRef, val func() *jen.Statement, pointer bool) jen.Code {
 	switch {
 	case t.Kind == schema.KindTime && pointer:
-		return jen.Op("!").Qual(runtimePkg, "IsMsgpackEmptyTime").Call(val())
+		return jen.Op("!").Qual(genimplPkg, "IsMsgpackEmptyTime").Call(val())
 	case pointer:
 		return val().Op("!=").Nil()
 	}
@@ -203,7 +191,7 @@ func (w *msgpackMethod) omitEmptyStruct(key jen.Code, val func() *jen.Statement,
 // whether a slice, map or bytes may be nil here, which is written as nil.
 func (w *msgpackMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth int, mayBeNil bool) []jen.Code {
 	set := func(name string, v jen.Code) []jen.Code {
-		return []jen.Code{jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, name).Call(jen.Id(gomodel.Dst), v)}
+		return []jen.Code{jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, name).Call(jen.Id(gomodel.Dst), v)}
 	}
 	switch t.Kind {
 	case schema.KindString:
@@ -231,7 +219,7 @@ func (w *msgpackMethod) value(t *schema.TypeRef, val func() *jen.Statement, dept
 	case schema.KindTime:
 		return set("AppendMsgpackTime", val())
 	case schema.KindAny:
-		return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Err()), jen.Qual(runtimePkg, "AppendMsgpackAny").Call(jen.Id(gomodel.Dst), val()))
+		return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Err()), jen.Qual(genimplPkg, "AppendMsgpackAny").Call(jen.Id(gomodel.Dst), val()))
 	case schema.KindStruct:
 		return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Err()), val().Dot("AppendMsgpack").Call(jen.Id(gomodel.Dst)))
 	case schema.KindSlice:
@@ -244,7 +232,7 @@ func (w *msgpackMethod) value(t *schema.TypeRef, val func() *jen.Statement, dept
 
 // failing emits a call that can fail, assigning its results to vars:
 //
-//	if dst, err = runtime.AppendMsgpackAny(dst, m.Anything); err != nil {
+//	if dst, err = genimpl.AppendMsgpackAny(dst, m.Anything); err != nil {
 //		return dst, err
 //	}
 func (w *msgpackMethod) failing(vars *jen.Statement, call jen.Code) []jen.Code {
@@ -255,7 +243,7 @@ func (w *msgpackMethod) failing(vars *jen.Statement, call jen.Code) []jen.Code {
 // nilWhenNil emits
 //
 //	if m.Tags == nil {
-//		dst = runtime.AppendMsgpackNil(dst)
+//		dst = genimpl.AppendMsgpackNil(dst)
 //	} else {
 //		...
 //	}
@@ -266,20 +254,20 @@ func nilWhenNil(val func() *jen.Statement, mayBeNil bool, write []jen.Code) []je
 		return write
 	}
 	return []jen.Code{jen.If(val().Op("==").Nil()).Block(
-		jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendMsgpackNil").Call(jen.Id(gomodel.Dst)),
+		jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, "AppendMsgpackNil").Call(jen.Id(gomodel.Dst)),
 	).Else().Block(write...)}
 }
 
 // slice emits
 //
-//	dst = runtime.AppendMsgpackArrayLen(dst, len(m.Items))
+//	dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Items))
 //	for _, e := range m.Items {
 //		...
 //	}
 func (w *msgpackMethod) slice(t *schema.TypeRef, val func() *jen.Statement, depth int) []jen.Code {
 	e := gomodel.LoopVar(gomodel.LoopElem, depth)
 	return []jen.Code{
-		jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendMsgpackArrayLen").Call(jen.Id(gomodel.Dst), jen.Len(val())),
+		jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, "AppendMsgpackArrayLen").Call(jen.Id(gomodel.Dst), jen.Len(val())),
 		jen.For(jen.List(jen.Id("_"), jen.Id(e)).Op(":=").Range().Add(val())).Block(
 			w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true)...),
 	}
@@ -287,21 +275,21 @@ func (w *msgpackMethod) slice(t *schema.TypeRef, val func() *jen.Statement, dept
 
 // msgpackMap emits a map with its keys sorted:
 //
-//	dst = runtime.AppendMsgpackMapLen(dst, len(m.Tags))
-//	for _, k := range runtime.SortedKeys(m.Tags) {
-//		dst = runtime.AppendMsgpackString(dst, k)
+//	dst = genimpl.AppendMsgpackMapLen(dst, len(m.Tags))
+//	for _, k := range genimpl.SortedKeys(m.Tags) {
+//		dst = genimpl.AppendMsgpackString(dst, k)
 //		e := m.Tags[k]
 //		...
 //	}
 func (w *msgpackMethod) msgpackMap(t *schema.TypeRef, val func() *jen.Statement, depth int) []jen.Code {
 	k, e := gomodel.LoopVar(gomodel.LoopKey, depth), gomodel.LoopVar(gomodel.LoopElem, depth)
 	body := []jen.Code{
-		jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendMsgpackString").Call(jen.Id(gomodel.Dst), jen.Id(k)),
+		jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, "AppendMsgpackString").Call(jen.Id(gomodel.Dst), jen.Id(k)),
 		jen.Id(e).Op(":=").Add(val()).Index(jen.Id(k)),
 	}
 	body = append(body, w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true)...)
 	return []jen.Code{
-		jen.Id(gomodel.Dst).Op("=").Qual(runtimePkg, "AppendMsgpackMapLen").Call(jen.Id(gomodel.Dst), jen.Len(val())),
-		jen.For(jen.List(jen.Id("_"), jen.Id(k)).Op(":=").Range().Qual(runtimePkg, "SortedKeys").Call(val())).Block(body...),
+		jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, "AppendMsgpackMapLen").Call(jen.Id(gomodel.Dst), jen.Len(val())),
+		jen.For(jen.List(jen.Id("_"), jen.Id(k)).Op(":=").Range().Qual(genimplPkg, "SortedKeys").Call(val())).Block(body...),
 	}
 }

@@ -270,10 +270,10 @@ func (g *gen) genKeyFunc(m *gomodel.Message) {
 		case schema.KindEnum:
 			// The schema made sure no value of the enum breaks the key.
 			body = append(body, jen.If(jen.Op("!").Id(prm.VarName).Dot("Valid").Call()).Block(
-				jen.Return(jen.Lit(""), jen.Qual(runtimePkg, "Invalid").Call(
+				jen.Return(jen.Lit(""), jen.Qual(genimplPkg, "Invalid").Call(
 					jen.Lit("routing key parameter "+prm.Name), jen.Lit("%q is not one of "+enumList(g.model.Type(prm.Type.Name))), jen.Id(prm.VarName)))))
 		case schema.KindString:
-			body = append(body, jen.If(jen.Id(gomodel.Err).Op(":=").Qual(runtimePkg, "CheckRoutingParam").Call(
+			body = append(body, jen.If(jen.Id(gomodel.Err).Op(":=").Qual(genimplPkg, "CheckRoutingParam").Call(
 				jen.Lit(prm.Name), jen.Id(prm.VarName), jen.Lit(topic)), jen.Id(gomodel.Err).Op("!=").Nil()).Block(
 				jen.Return(jen.Lit(""), jen.Id(gomodel.Err))))
 		}

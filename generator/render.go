@@ -151,6 +151,9 @@ func mergeImports(chunks []renderedChunk) (imports map[string]string, ok bool) {
 	}
 	byName := map[string]bool{}
 	for p, name := range imports {
+		if name == "_" {
+			continue // imported for its registration, under no name
+		}
 		if name == "" {
 			name = packageName(p)
 		}

@@ -16,7 +16,7 @@ func (g *gen) genType(t *gomodel.Type) {
 		g.genEnum(t)
 		return
 	}
-	g.genStruct(t.GoName, fmt.Sprintf("%s is the type %q.", t.GoName, t.Name), t.Description, t.Fields)
+	g.genStruct(t.GoName, fmt.Sprintf("%s is the type %q.", t.GoName, t.Name), t.Description, t.Fields, t.Encoders, t.Recursive)
 }
 
 // genEnum emits
@@ -52,18 +52,23 @@ func (g *gen) genEnum(t *gomodel.Type) {
 	g.f.Line()
 }
 
-// genStruct emits a struct with its fields, its Validate method and its
-// JSON and msgpack encoders.
-func (g *gen) genStruct(goName, first, description string, fields []*gomodel.Field) {
+// genStruct emits a struct with its fields, its Validate method and the
+// encoders of the serializers that publish it; recursive says it may hold
+// itself.
+func (g *gen) genStruct(goName, first, description string, fields []*gomodel.Field, e gomodel.Encoders, recursive bool) {
 	var decls []jen.Code
 	for _, f := range fields {
 		decls = append(decls, g.fieldDecl(f))
 	}
 	g.f.Add(doc(first, description)).Type().Id(goName).Struct(decls...)
 	g.f.Line()
-	g.genValidate(goName, fields)
-	g.genAppendJSON(goName, fields)
-	g.genAppendMsgpack(goName, fields)
+	g.genValidate(goName, fields, recursive)
+	if e.JSON {
+		g.genAppendJSON(goName, fields)
+	}
+	if e.Msgpack {
+		g.genAppendMsgpack(goName, fields)
+	}
 }
 
 // fieldTag is the value of a field's json, yaml and msgpack tags.
@@ -83,7 +88,21 @@ func (g *gen) fieldDecl(f *gomodel.Field) jen.Code {
 			s.Comment(commentText(w)).Line()
 		}
 	}
-	return s.Id(f.GoName).Add(g.fieldType(f)).Tag(map[string]string{"json": tag, "yaml": tag, "msgpack": tag})
+	return s.Id(f.GoName).Add(g.fieldType(f)).Tag(map[string]string{"json": tag, "yaml": tag, "msgpack": msgpackTag(f)})
+}
+
+// msgpackTag is the value of a field's msgpack tag: vmihailenco/msgpack
+// takes a colon in it for the start of an option, unless the name is
+// quoted, so such a name is.
+func msgpackTag(f *gomodel.Field) string {
+	if !strings.Contains(f.Name, ":") {
+		return fieldTag(f)
+	}
+	name := "'" + f.Name + "'"
+	if f.Required {
+		return name
+	}
+	return name + ",omitempty"
 }
 
 // fieldType is the Go type of a field, a pointer where gomodel.IsPointer

@@ -17,21 +17,56 @@ import (
 //	// as a *runtime.FieldError matching runtime.ErrInvalidMessage.
 //	func (m *OrderCreated) Validate() error {
 //		if len(m.OrderID) == 0 {
-//			return runtime.Invalid("order_id", "is required")
+//			return genimpl.Invalid("order_id", "is required")
 //		}
 //		...
 //		return nil
 //	}
-func (g *gen) genValidate(goName string, fields []*gomodel.Field) {
+//
+// A struct that may hold itself checks for a cycle first, once, and then
+// walks the value with validate, which its recursive fields call in turn:
+//
+//	func (m *Node) Validate() error {
+//		if err := genimpl.CheckCycles(m); err != nil {
+//			return err
+//		}
+//		return m.validate()
+//	}
+func (g *gen) genValidate(goName string, fields []*gomodel.Field, recursive bool) {
+	g.inRecursive = recursive
+	defer func() { g.inRecursive = false }()
 	var body []jen.Code
 	for _, f := range fields {
 		body = append(body, g.fieldChecks(f)...)
 	}
 	body = append(body, jen.Return(jen.Nil()))
+	receiver := jen.Id(gomodel.Receiver).Op("*").Id(goName)
 	g.f.Comment("Validate reports the first field that breaks the schema's constraints, as a")
 	g.f.Comment("*runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.")
-	g.f.Func().Params(jen.Id(gomodel.Receiver).Op("*").Id(goName)).Id("Validate").Params().Error().Block(body...)
+	if !recursive {
+		g.f.Func().Params(receiver).Id(gomodel.ValidateMethod).Params().Error().Block(body...)
+		g.f.Line()
+		return
+	}
+	g.f.Func().Params(receiver).Id(gomodel.ValidateMethod).Params().Error().Block(
+		jen.If(jen.Err().Op(":=").Qual(genimplPkg, "CheckCycles").Call(jen.Id(gomodel.Receiver)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Return(jen.Id(gomodel.Receiver).Dot(gomodel.ValidateInnerMethod).Call()),
+	)
 	g.f.Line()
+	g.f.Comment(fmt.Sprintf("%s is Validate without its check for cycles, which Validate makes once for", gomodel.ValidateInnerMethod))
+	g.f.Comment("the whole value.")
+	g.f.Func().Params(receiver.Clone()).Id(gomodel.ValidateInnerMethod).Params().Error().Block(body...)
+	g.f.Line()
+}
+
+// validateMethod is the method that validates a value of the struct type
+// name from within Validate: validate, when both are recursive and the
+// check for cycles is made, else Validate.
+func (g *gen) validateMethod(name string) string {
+	if g.inRecursive && g.model.Type(name).Recursive {
+		return gomodel.ValidateInnerMethod
+	}
+	return gomodel.ValidateMethod
 }
 
 // fieldChecks returns the statements that check one field.
@@ -81,8 +116,8 @@ func (g *gen) valueChecks(f *gomodel.Field, val, addr func() *jen.Statement) []j
 		out = append(out, jen.If(jen.Op("!").Add(addr()).Dot("Valid").Call()).Block(
 			jen.Return(invalid(name, "%q is not one of "+enumList(g.model.Type(f.Type.Name)), val()))))
 	case schema.KindStruct:
-		out = append(out, jen.If(jen.Err().Op(":=").Add(addr()).Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Qual(runtimePkg, "InField").Call(jen.Lit(name), jen.Err()))))
+		out = append(out, jen.If(jen.Err().Op(":=").Add(addr()).Dot(g.validateMethod(f.Type.Name)).Call(), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Qual(genimplPkg, "InField").Call(jen.Lit(name), jen.Err()))))
 	}
 	if len(f.Enum) > 0 {
 		var cases []jen.Code
@@ -124,11 +159,11 @@ func (g *gen) elementChecks(coll *jen.Statement, t *schema.TypeRef, depth int, w
 	var under func(err jen.Code) jen.Code
 	if t.Kind == schema.KindSlice {
 		under = func(err jen.Code) jen.Code {
-			return wrap(jen.Qual(runtimePkg, "InElement").Call(jen.Lit(fieldOrEmpty(field, depth)), idx.Clone(), err))
+			return wrap(jen.Qual(genimplPkg, "InElement").Call(jen.Lit(fieldOrEmpty(field, depth)), idx.Clone(), err))
 		}
 	} else {
 		under = func(err jen.Code) jen.Code {
-			return wrap(jen.Qual(runtimePkg, "InKey").Call(jen.Lit(fieldOrEmpty(field, depth)), idx.Clone(), err))
+			return wrap(jen.Qual(genimplPkg, "InKey").Call(jen.Lit(fieldOrEmpty(field, depth)), idx.Clone(), err))
 		}
 	}
 	var body []jen.Code
@@ -138,7 +173,7 @@ func (g *gen) elementChecks(coll *jen.Statement, t *schema.TypeRef, depth int, w
 		body = append(body, jen.If(jen.Op("!").Add(e()).Dot("Valid").Call()).Block(
 			jen.Return(under(invalid("", "%q is not one of "+enumList(g.model.Type(t.Elem.Name)), e())))))
 	case schema.KindStruct:
-		body = append(body, jen.If(jen.Err().Op(":=").Add(e()).Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(
+		body = append(body, jen.If(jen.Err().Op(":=").Add(e()).Dot(g.validateMethod(t.Elem.Name)).Call(), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(under(jen.Err()))))
 	case schema.KindSlice, schema.KindMap:
 		body = append(body, g.elementChecks(e(), t.Elem, depth+1, under, field)...)
@@ -242,9 +277,9 @@ func boundText(k schema.Kind, n *schema.Number) string {
 	return fmt.Sprint(n.Float)
 }
 
-// invalid emits runtime.Invalid(field, format, args...).
+// invalid emits genimpl.Invalid(field, format, args...).
 func invalid(field, format string, args ...jen.Code) jen.Code {
-	return jen.Qual(runtimePkg, "Invalid").Call(append([]jen.Code{jen.Lit(field), jen.Lit(format)}, args...)...)
+	return jen.Qual(genimplPkg, "Invalid").Call(append([]jen.Code{jen.Lit(field), jen.Lit(format)}, args...)...)
 }
 
 // enumList lists an enum's values for an error message.

@@ -21,6 +21,7 @@ import (
 	"github.com/kombugen/kombugen/internal/interop"
 	"github.com/kombugen/kombugen/jsonschema"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 	"github.com/kombugen/kombugen/runtime/memory"
 	"github.com/kombugen/kombugen/schema"
 )
@@ -113,7 +114,7 @@ func published(t *testing.T, b *memory.Broker, queue, name, message string, vali
 		t.Fatalf("%s: queue %s is empty", name, queue)
 	}
 	m := msgs[len(msgs)-1]
-	body, err := runtime.Decompress(m.Properties, m.Body)
+	body, err := consume.Decompress(m.Properties, m.Body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,27 +38,7 @@ func toAMQPTable(t Table) amqp.Table { return amqptable.AMQP(t) }
 func integerValue(v any) (int64, bool) { return amqptable.Integer(v) }
 
 // fromAMQPTable converts a received table back to a Table.
-func fromAMQPTable(t amqp.Table) Table {
-	out := make(Table, len(t))
-	for k, v := range t {
-		out[k] = fromAMQPValue(v)
-	}
-	return out
-}
-
-func fromAMQPValue(v any) any {
-	switch v := v.(type) {
-	case amqp.Table:
-		return fromAMQPTable(v)
-	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			out[i] = fromAMQPValue(e)
-		}
-		return out
-	}
-	return v
-}
+func fromAMQPTable(t amqp.Table) Table { return amqptable.Plain(t) }
 
 // fromAMQPReturn maps a basic.return onto our Return.
 func fromAMQPReturn(r *amqp.Return) Return {
@@ -83,25 +63,5 @@ func fromAMQPReturn(r *amqp.Return) Return {
 			AppID:           r.AppId,
 		},
 		Body: r.Body,
-	}
-}
-
-// PropertiesFromDelivery returns the properties of a message a consumer
-// received with amqp091-go, for Decode.
-func PropertiesFromDelivery(d *amqp.Delivery) Properties {
-	return Properties{
-		ContentType:     d.ContentType,
-		ContentEncoding: d.ContentEncoding,
-		Headers:         fromAMQPTable(d.Headers),
-		DeliveryMode:    DeliveryMode(d.DeliveryMode),
-		Priority:        d.Priority,
-		CorrelationID:   d.CorrelationId,
-		ReplyTo:         d.ReplyTo,
-		Expiration:      d.Expiration,
-		MessageID:       d.MessageId,
-		Timestamp:       d.Timestamp,
-		Type:            d.Type,
-		UserID:          d.UserId,
-		AppID:           d.AppId,
 	}
 }

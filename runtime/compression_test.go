@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // compressible is a body that shrinks under every algorithm.
@@ -44,7 +45,7 @@ func TestCompressionWireFormat(t *testing.T) {
 				if len(msg.Body) >= len(compressible) {
 					t.Errorf("compressed to %d bytes from %d", len(msg.Body), len(compressible))
 				}
-				plain, err := runtime.Decompress(msg.Properties, msg.Body)
+				plain, err := consume.Decompress(msg.Properties, msg.Body)
 				if err != nil {
 					t.Fatalf("Decompress: %v", err)
 				}
@@ -184,7 +185,7 @@ func TestCompressionRegistered(t *testing.T) {
 				t.Errorf("body %q, headers %v", msg.Body, msg.Headers)
 			}
 			var got string
-			if err := runtime.Decode(msg.Properties, msg.Body, &got); err != nil || got != "abc" {
+			if err := consume.Decode(msg.Properties, msg.Body, &got); err != nil || got != "abc" {
 				t.Errorf("Decode = %q, %v", got, err)
 			}
 		})

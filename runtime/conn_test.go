@@ -15,6 +15,7 @@ import (
 	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/faultproxy"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 func testContext(t *testing.T) context.Context {
@@ -115,9 +116,9 @@ func TestConnSerializerCompressionMatrix(t *testing.T) {
 				if h, _ := d.Headers["compression"].(string); h != headers[comp] {
 					t.Errorf("compression header %q, want %q", h, headers[comp])
 				}
-				props := runtime.PropertiesFromDelivery(&d)
+				props := consume.Properties(&d)
 				var got any
-				if err := runtime.Decode(props, d.Body, &got); err != nil {
+				if err := consume.Decode(props, d.Body, &got); err != nil {
 					t.Fatalf("Decode: %v", err)
 				}
 				if fmt.Sprint(got) != fmt.Sprint(bodies[ser]) {

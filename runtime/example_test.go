@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // printTransport is a Transport that prints what reaches it, declaring each
@@ -118,7 +119,7 @@ func ExampleProducer_Publish() {
 
 	// What a kombu consumer does: decompress, then decode by content type.
 	var body map[string]any
-	if err := runtime.Decode(msg.Properties, msg.Body, &body); err != nil {
+	if err := consume.Decode(msg.Properties, msg.Body, &body); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("decoded:", body)

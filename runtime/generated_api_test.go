@@ -82,59 +82,6 @@ func TestMiddleware(t *testing.T) {
 	}
 }
 
-func TestFieldErrorPaths(t *testing.T) {
-	inner := runtime.Invalid("currency", "%q is not one of EUR, USD", "XXX")
-	tests := []struct {
-		err  error
-		want string
-	}{
-		{inner, `invalid message: currency: "XXX" is not one of EUR, USD`},
-		{runtime.InField("total", inner), `invalid message: total.currency: "XXX" is not one of EUR, USD`},
-		{runtime.InElement("items", 2, runtime.Invalid("sku", "is required")), `invalid message: items[2].sku: is required`},
-		{runtime.InKey("prices", "eu", inner), `invalid message: prices["eu"].currency: "XXX" is not one of EUR, USD`},
-		{runtime.InField("outer", runtime.InElement("list", 0, inner)), `invalid message: outer.list[0].currency: "XXX" is not one of EUR, USD`},
-		{runtime.InField("x", errors.New("custom")), `x: custom`},
-		{runtime.InElement("tags", 1, runtime.Invalid("", "is empty")), `invalid message: tags[1]: is empty`},
-		{runtime.InElement("grid", 1, runtime.InElement("", 2, inner)), `invalid message: grid[1][2].currency: "XXX" is not one of EUR, USD`},
-	}
-	for _, tt := range tests {
-		if tt.err.Error() != tt.want {
-			t.Errorf("got  %s\nwant %s", tt.err, tt.want)
-		}
-	}
-	if !errors.Is(runtime.InField("total", inner), runtime.ErrInvalidMessage) {
-		t.Error("a FieldError does not match ErrInvalidMessage")
-	}
-	if runtime.InField("a", nil) != nil || runtime.InElement("a", 1, nil) != nil || runtime.InKey("a", "k", nil) != nil {
-		t.Error("nil errors must stay nil")
-	}
-}
-
-func TestCheckRoutingParam(t *testing.T) {
-	tests := []struct {
-		value string
-		topic bool
-		ok    bool
-	}{
-		{"eu", true, true},
-		{"", true, false},
-		{"", false, false},
-		{"a.b", true, false},
-		{"a*", true, false},
-		{"#", true, false},
-		{"a.b", false, true},
-	}
-	for _, tt := range tests {
-		err := runtime.CheckRoutingParam("region", tt.value, tt.topic)
-		if (err == nil) != tt.ok || (err != nil && !errors.Is(err, runtime.ErrInvalidMessage)) {
-			t.Errorf("CheckRoutingParam(%q, topic=%v) = %v", tt.value, tt.topic, err)
-		}
-		if err != nil && !strings.Contains(err.Error(), "region") {
-			t.Errorf("error %q does not name the parameter", err)
-		}
-	}
-}
-
 func TestTopologyDeclare(t *testing.T) {
 	b := memory.New()
 	defer b.Close()

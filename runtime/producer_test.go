@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // fakeTransport is a Transport that records what reaches it. It remembers
@@ -324,7 +325,7 @@ func TestProducerConcurrentPublish(t *testing.T) {
 	}
 	for _, m := range f.published {
 		var n int
-		if err := runtime.Decode(m.Properties, m.Body, &n); err != nil {
+		if err := consume.Decode(m.Properties, m.Body, &n); err != nil {
 			t.Fatal(err)
 		}
 		if m.Headers["n"] != n || m.Headers["a"] != 1 || len(m.Headers) != 3 {

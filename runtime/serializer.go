@@ -9,12 +9,18 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/vmihailenco/msgpack/v5"
-	"go.yaml.in/yaml/v3"
+	"github.com/kombugen/kombugen/internal/codecs"
+	"github.com/kombugen/kombugen/runtime/internal/bodyenc"
 )
 
 // Serializer turns message values into bodies and back, under kombu's name
-// for it. Register more with RegisterSerializer.
+// for it. json, raw and text are built in; yaml and msgpack register
+// themselves when their packages are imported (as image/png does):
+//
+//	import _ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
+//
+// Generated code imports those its schema uses. Register more with
+// RegisterSerializer.
 type Serializer interface {
 	// ContentType is the content_type property of what Marshal produces.
 	ContentType() string
@@ -32,7 +38,8 @@ type EncodingChooser interface {
 	ContentEncodingFor(v any) string
 }
 
-// The serializer names kombu uses; SerializerAuto picks one from the value.
+// The serializer names kombu uses (internal/codecs); SerializerAuto picks
+// one from the value.
 const (
 	SerializerJSON    = "json"
 	SerializerYAML    = "yaml"
@@ -59,27 +66,34 @@ func RegisterSerializer(name string, s Serializer) {
 	serializers.byContentType[s.ContentType()] = s
 }
 
-// LookupSerializer returns the serializer registered under name. The error
-// matches ErrNotRegistered and ErrInvalidMessage.
+// LookupSerializer returns the serializer registered under name, or the
+// one that produces the content type name, as a consumer looks it up. The
+// error matches ErrNotRegistered and ErrInvalidMessage; for one of kombu's
+// serializers that is not built in, it names the package to import.
 func LookupSerializer(name string) (Serializer, error) {
 	serializers.RLock()
 	s, ok := serializers.byName[name]
-	serializers.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("%w: serializer %q %w (have %s)", ErrInvalidMessage, name, ErrNotRegistered, registeredNames(&serializers.RWMutex, serializers.byName))
+		s, ok = serializers.byContentType[name]
 	}
-	return s, nil
+	serializers.RUnlock()
+	if ok {
+		return s, nil
+	}
+	known, ok := codecs.LookupSerializer(name)
+	if !ok {
+		known, ok = codecs.SerializerForContentType(name)
+	}
+	if ok {
+		return nil, notImported("serializer", known.Name, known.Package)
+	}
+	return nil, fmt.Errorf("%w: serializer %q %w (have %s)", ErrInvalidMessage, name, ErrNotRegistered, registeredNames(&serializers.RWMutex, serializers.byName))
 }
 
-// SerializerForContentType returns the serializer that produces contentType.
-func SerializerForContentType(contentType string) (Serializer, error) {
-	serializers.RLock()
-	s, ok := serializers.byContentType[contentType]
-	serializers.RUnlock()
-	if !ok {
-		return nil, fmt.Errorf("%w: no serializer for content type %q %w", ErrInvalidMessage, contentType, ErrNotRegistered)
-	}
-	return s, nil
+// notImported is the error for a codec of kombu's whose package, pkg,
+// the program does not import.
+func notImported(kind, name, pkg string) error {
+	return fmt.Errorf("%w: %s %q %w: import _ %q", ErrInvalidMessage, kind, name, ErrNotRegistered, pkg)
 }
 
 func registeredNames[T any](mu *sync.RWMutex, m map[string]T) string {
@@ -106,8 +120,6 @@ func autoSerializer(body any) string {
 
 func init() {
 	RegisterSerializer(SerializerJSON, jsonSerializer{})
-	RegisterSerializer(SerializerYAML, yamlSerializer{})
-	RegisterSerializer(SerializerMsgpack, msgpackSerializer{})
 	RegisterSerializer(SerializerRaw, rawSerializer{})
 	RegisterSerializer(SerializerText, textSerializer{})
 }
@@ -116,125 +128,26 @@ func init() {
 // decoder (kombu's included) reads the same as Python's spaced output.
 type jsonSerializer struct{}
 
-func (jsonSerializer) ContentType() string     { return "application/json" }
-func (jsonSerializer) ContentEncoding() string { return "utf-8" }
-
-// jsonBuffers keep the encoder's scratch space between messages: the body
-// itself is copied out, sized to fit.
-var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+func (jsonSerializer) ContentType() string     { return codecs.JSON.ContentType }
+func (jsonSerializer) ContentEncoding() string { return codecs.JSON.ContentEncoding }
 
 // Marshal calls the value's AppendJSON method when it has one (generated
-// types do), and encoding/json otherwise: the bytes are the same.
+// types do), and encoding/json otherwise: the bytes are the same. A value
+// holding a cycle is refused, as encoding/json refuses it.
 func (jsonSerializer) Marshal(v any) ([]byte, error) {
-	if body, ok, err := appendBody(v, JSONAppender.AppendJSON); ok {
-		return body, err
+	if body, ok, err := bodyenc.Append(v, bodyenc.JSONAppender.AppendJSON); ok {
+		return body, bodyenc.Mark(err, ErrInvalidMessage)
 	}
-	return appendStdJSON(nil, v)
-}
-
-// appendStdJSON appends what encoding/json writes for v, HTML escaping off
-// and no trailing newline.
-func appendStdJSON(dst []byte, v any) ([]byte, error) {
-	buf := jsonBuffers.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer jsonBuffers.Put(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return dst, err
-	}
-	return append(dst, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...), nil
+	return bodyenc.AppendStdJSON(nil, v)
 }
 
 func (jsonSerializer) Unmarshal(body []byte, v any) error { return json.Unmarshal(body, v) }
 
-// bodyScratch keeps the buffers that AppendJSON and AppendMsgpack methods
-// write into between messages; the body is copied out, sized to fit.
-var bodyScratch = sync.Pool{New: func() any { return new([]byte) }}
-
-// maxKeptScratch is the largest buffer bodyScratch keeps, so that one huge
-// message does not pin its memory.
-const maxKeptScratch = 1 << 20
-
-// appendBody encodes v with encode, a method of the appender interface A,
-// when v implements A, or a pointer to it does (a generated struct passed
-// by value); ok is false when neither does.
-func appendBody[A any](v any, encode func(A, []byte) ([]byte, error)) (body []byte, ok bool, err error) {
-	a, ok := v.(A)
-	if !ok {
-		rv := reflect.ValueOf(v)
-		if rv.Kind() != reflect.Struct || !reflect.PointerTo(rv.Type()).Implements(reflect.TypeFor[A]()) {
-			return nil, false, nil
-		}
-		p := reflect.New(rv.Type())
-		p.Elem().Set(rv)
-		a = p.Interface().(A)
-	}
-	scratch := bodyScratch.Get().(*[]byte)
-	defer bodyScratch.Put(scratch)
-	b, err := encode(a, (*scratch)[:0])
-	if cap(b) <= maxKeptScratch {
-		*scratch = b[:0]
-	}
-	if err != nil {
-		return nil, true, err
-	}
-	return bytes.Clone(b), true, nil
-}
-
-// yamlSerializer writes YAML that PyYAML's safe loader (kombu's) reads back
-// as the same values.
-type yamlSerializer struct{}
-
-func (yamlSerializer) ContentType() string                { return "application/x-yaml" }
-func (yamlSerializer) ContentEncoding() string            { return "utf-8" }
-func (yamlSerializer) Unmarshal(body []byte, v any) error { return yaml.Unmarshal(body, v) }
-
-func (yamlSerializer) Marshal(v any) ([]byte, error) {
-	var doc yaml.Node
-	if err := doc.Encode(v); err != nil {
-		return nil, err
-	}
-	quoteYAML11Scalars(&doc)
-	return yaml.Marshal(&doc)
-}
-
-// quoteYAML11Scalars quotes the plain strings that YAML 1.1, which PyYAML
-// speaks, reads as something else: go-yaml writes YAML 1.2, where "=" is a
-// plain string, but PyYAML takes it for the value key and fails.
-func quoteYAML11Scalars(n *yaml.Node) {
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && n.Style == 0 && n.Value == "=" {
-		n.Style = yaml.DoubleQuotedStyle
-	}
-	for _, c := range n.Content {
-		quoteYAML11Scalars(c)
-	}
-}
-
-// msgpackSerializer writes strings as str and []byte as bin, as Python's
-// msgpack does with use_bin_type=True.
-type msgpackSerializer struct{}
-
-func (msgpackSerializer) ContentType() string                { return "application/x-msgpack" }
-func (msgpackSerializer) ContentEncoding() string            { return "binary" }
-func (msgpackSerializer) Unmarshal(body []byte, v any) error { return msgpack.Unmarshal(body, v) }
-
-// Marshal calls the value's AppendMsgpack method when it has one
-// (generated types do), and msgpack.Marshal otherwise: the bytes are the
-// same but for the order of map entries, which msgpack.Marshal leaves to
-// chance.
-func (msgpackSerializer) Marshal(v any) ([]byte, error) {
-	if body, ok, err := appendBody(v, MsgpackAppender.AppendMsgpack); ok {
-		return body, err
-	}
-	return msgpack.Marshal(v)
-}
-
 // rawSerializer sends bytes as they are.
 type rawSerializer struct{}
 
-func (rawSerializer) ContentType() string     { return "application/data" }
-func (rawSerializer) ContentEncoding() string { return "binary" }
+func (rawSerializer) ContentType() string     { return codecs.Raw.ContentType }
+func (rawSerializer) ContentEncoding() string { return codecs.Raw.ContentEncoding }
 
 func (rawSerializer) Marshal(v any) ([]byte, error) {
 	if b, ok := bytesOf(v); ok {
@@ -259,8 +172,8 @@ func (rawSerializer) ContentEncodingFor(v any) string {
 // str body and no serializer.
 type textSerializer struct{}
 
-func (textSerializer) ContentType() string     { return "text/plain" }
-func (textSerializer) ContentEncoding() string { return "utf-8" }
+func (textSerializer) ContentType() string     { return codecs.Text.ContentType }
+func (textSerializer) ContentEncoding() string { return codecs.Text.ContentEncoding }
 
 func (textSerializer) Marshal(v any) ([]byte, error) {
 	b, ok := bytesOf(v)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 func TestSerializerWireFormat(t *testing.T) {
@@ -44,7 +45,7 @@ func TestSerializerWireFormat(t *testing.T) {
 			if s.ContentType() != tt.contentType || s.ContentEncoding() != tt.encoding {
 				t.Errorf("LookupSerializer(%q) = %q, %q", tt.name, s.ContentType(), s.ContentEncoding())
 			}
-			byType, err := runtime.SerializerForContentType(tt.contentType)
+			byType, err := runtime.LookupSerializer(tt.contentType)
 			if err != nil || byType.ContentType() != tt.contentType {
 				t.Errorf("SerializerForContentType(%q) = %v, %v", tt.contentType, byType, err)
 			}
@@ -135,7 +136,7 @@ func TestSerializerUnknown(t *testing.T) {
 	if !errors.Is(err, runtime.ErrNotRegistered) || !errors.Is(err, runtime.ErrInvalidMessage) {
 		t.Errorf("LookupSerializer error %v, want ErrNotRegistered and ErrInvalidMessage", err)
 	}
-	_, err = runtime.SerializerForContentType("application/x-python-serialize")
+	_, err = runtime.LookupSerializer("application/x-python-serialize")
 	if !errors.Is(err, runtime.ErrNotRegistered) || !strings.Contains(err.Error(), "application/x-python-serialize") {
 		t.Errorf("SerializerForContentType error %v, want ErrNotRegistered naming the type", err)
 	}
@@ -206,7 +207,7 @@ func TestSerializerRegistered(t *testing.T) {
 		t.Errorf("Marshal called %d times, want 1", n)
 	}
 	var got int
-	if err := runtime.Decode(msg.Properties, msg.Body, &got); err != nil || got != 7 {
+	if err := consume.Decode(msg.Properties, msg.Body, &got); err != nil || got != 7 {
 		t.Errorf("Decode by content type = %d, %v; want 7", got, err)
 	}
 	if _, err := runtime.LookupSerializer(c.name); err != nil {
@@ -258,7 +259,7 @@ func TestDecodeRoundTripEverySerializerAndCompression(t *testing.T) {
 			t.Run(s.name+"/"+c, func(t *testing.T) {
 				msg := publishOne(t, s.body, runtime.WithSerializer(s.name), runtime.WithCompression(c))
 				got := s.into()
-				if err := runtime.Decode(msg.Properties, msg.Body, got); err != nil {
+				if err := consume.Decode(msg.Properties, msg.Body, got); err != nil {
 					t.Fatalf("Decode: %v", err)
 				}
 				if got := reflect.ValueOf(got).Elem().Interface(); !reflect.DeepEqual(got, s.body) {
@@ -282,7 +283,7 @@ func TestDecodeIntoAny(t *testing.T) {
 	for _, tt := range tests {
 		msg := publishOne(t, tt.body, runtime.WithSerializer(tt.serializer))
 		var got any
-		if err := runtime.Decode(msg.Properties, msg.Body, &got); err != nil {
+		if err := consume.Decode(msg.Properties, msg.Body, &got); err != nil {
 			t.Fatalf("%s: Decode: %v", tt.serializer, err)
 		}
 		if !reflect.DeepEqual(got, tt.want) {
@@ -293,28 +294,28 @@ func TestDecodeIntoAny(t *testing.T) {
 
 func TestDecodeErrors(t *testing.T) {
 	var s string
-	err := runtime.Decode(runtime.Properties{ContentType: "application/x-python-serialize"}, []byte("x"), &s)
+	err := consume.Decode(runtime.Properties{ContentType: "application/x-python-serialize"}, []byte("x"), &s)
 	if !errors.Is(err, runtime.ErrNotRegistered) {
 		t.Errorf("unknown content type: %v, want ErrNotRegistered", err)
 	}
-	err = runtime.Decode(runtime.Properties{ContentType: "text/plain", Headers: runtime.Table{"compression": "rar"}}, []byte("x"), &s)
+	err = consume.Decode(runtime.Properties{ContentType: "text/plain", Headers: runtime.Table{"compression": "rar"}}, []byte("x"), &s)
 	if !errors.Is(err, runtime.ErrNotRegistered) || !strings.Contains(err.Error(), `"rar"`) {
 		t.Errorf("unknown compression: %v, want ErrNotRegistered naming it", err)
 	}
-	err = runtime.Decode(runtime.Properties{ContentType: "text/plain", Headers: runtime.Table{"compression": "application/x-gzip"}}, []byte("not zlib"), &s)
+	err = consume.Decode(runtime.Properties{ContentType: "text/plain", Headers: runtime.Table{"compression": "application/x-gzip"}}, []byte("not zlib"), &s)
 	if err == nil || !strings.Contains(err.Error(), "application/x-gzip") {
 		t.Errorf("corrupt body: %v, want an error naming the compression", err)
 	}
-	err = runtime.Decode(runtime.Properties{ContentType: "application/json"}, []byte("{"), &s)
+	err = consume.Decode(runtime.Properties{ContentType: "application/json"}, []byte("{"), &s)
 	if err == nil || !strings.Contains(err.Error(), "application/json") {
 		t.Errorf("bad json: %v, want an error naming the content type", err)
 	}
 	var n int
 	for _, ct := range []string{"text/plain", "application/data"} {
-		if err := runtime.Decode(runtime.Properties{ContentType: ct}, []byte("x"), &n); err == nil {
+		if err := consume.Decode(runtime.Properties{ContentType: ct}, []byte("x"), &n); err == nil {
 			t.Errorf("%s into *int: no error", ct)
 		}
-		if err := runtime.Decode(runtime.Properties{ContentType: ct}, []byte("x"), s); err == nil {
+		if err := consume.Decode(runtime.Properties{ContentType: ct}, []byte("x"), s); err == nil {
 			t.Errorf("%s into a non-pointer: no error", ct)
 		}
 	}

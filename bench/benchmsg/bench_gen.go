@@ -5,18 +5,20 @@ package benchmsg
 import (
 	"context"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/genimpl"
+	_ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
 	"strconv"
 	"time"
 	"unicode/utf8"
 )
 
-// This file was generated for version 1 of the kombugen runtime's generated-code
+// This file was generated for version 2 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
-// runtime.EnforceVersion and the build fails here: regenerate the file or update the
+// genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinGeneratedVersion)
-	_ = runtime.EnforceVersion(runtime.MaxGeneratedVersion - 1)
+	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 )
 
 // KombubenchExchange is the direct exchange "kombubench".
@@ -95,16 +97,16 @@ type Money struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *Money) Validate() error {
 	if m.Amount < 0 {
-		return runtime.Invalid("amount", "%v is less than the minimum of 0", m.Amount)
+		return genimpl.Invalid("amount", "%v is less than the minimum of 0", m.Amount)
 	}
 	if !m.Currency.Valid() {
-		return runtime.Invalid("currency", "%q is not one of EUR, USD, GBP", m.Currency)
+		return genimpl.Invalid("currency", "%q is not one of EUR, USD, GBP", m.Currency)
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *Money) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -113,22 +115,22 @@ func (m *Money) AppendJSON(dst []byte) ([]byte, error) {
 	dst = append(dst, `,"amount":`...)
 	dst = strconv.AppendInt(dst, m.Amount, 10)
 	dst = append(dst, `,"currency":`...)
-	dst = runtime.AppendJSONString(dst, string(m.Currency))
-	return runtime.CloseJSONObject(dst, start), nil
+	dst = genimpl.AppendJSONString(dst, string(m.Currency))
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *Money) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
-	dst = runtime.AppendMsgpackMapLen(dst, 2)
+	dst = genimpl.AppendMsgpackMapLen(dst, 2)
 	dst = append(dst, "\xa6amount"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Amount)
+	dst = genimpl.AppendMsgpackInt64(dst, m.Amount)
 	dst = append(dst, "\xa8currency"...)
-	dst = runtime.AppendMsgpackString(dst, string(m.Currency))
+	dst = genimpl.AppendMsgpackString(dst, string(m.Currency))
 	return dst, nil
 }
 
@@ -144,25 +146,25 @@ type LineItem struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *LineItem) Validate() error {
 	if len(m.SKU) == 0 {
-		return runtime.Invalid("sku", "is required")
+		return genimpl.Invalid("sku", "is required")
 	}
 	if n := utf8.RuneCountInString(m.SKU); n > 32 {
-		return runtime.Invalid("sku", "has %d characters, more than the maximum of 32", n)
+		return genimpl.Invalid("sku", "has %d characters, more than the maximum of 32", n)
 	}
 	if len(m.Title) == 0 {
-		return runtime.Invalid("title", "is required")
+		return genimpl.Invalid("title", "is required")
 	}
 	if m.Quantity < 1 {
-		return runtime.Invalid("quantity", "%v is less than the minimum of 1", m.Quantity)
+		return genimpl.Invalid("quantity", "%v is less than the minimum of 1", m.Quantity)
 	}
 	if err := m.UnitPrice.Validate(); err != nil {
-		return runtime.InField("unit_price", err)
+		return genimpl.InField("unit_price", err)
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *LineItem) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -170,33 +172,33 @@ func (m *LineItem) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"sku":`...)
-	dst = runtime.AppendJSONString(dst, m.SKU)
+	dst = genimpl.AppendJSONString(dst, m.SKU)
 	dst = append(dst, `,"title":`...)
-	dst = runtime.AppendJSONString(dst, m.Title)
+	dst = genimpl.AppendJSONString(dst, m.Title)
 	dst = append(dst, `,"quantity":`...)
 	dst = strconv.AppendInt(dst, int64(m.Quantity), 10)
 	dst = append(dst, `,"unit_price":`...)
 	if dst, err = m.UnitPrice.AppendJSON(dst); err != nil {
 		return dst, err
 	}
-	return runtime.CloseJSONObject(dst, start), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *LineItem) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	var err error
-	dst = runtime.AppendMsgpackMapLen(dst, 4)
+	dst = genimpl.AppendMsgpackMapLen(dst, 4)
 	dst = append(dst, "\xa3sku"...)
-	dst = runtime.AppendMsgpackString(dst, m.SKU)
+	dst = genimpl.AppendMsgpackString(dst, m.SKU)
 	dst = append(dst, "\xa5title"...)
-	dst = runtime.AppendMsgpackString(dst, m.Title)
+	dst = genimpl.AppendMsgpackString(dst, m.Title)
 	dst = append(dst, "\xa8quantity"...)
-	dst = runtime.AppendMsgpackInt32(dst, m.Quantity)
+	dst = genimpl.AppendMsgpackInt32(dst, m.Quantity)
 	dst = append(dst, "\xaaunit_price"...)
 	if dst, err = m.UnitPrice.AppendMsgpack(dst); err != nil {
 		return dst, err
@@ -217,19 +219,19 @@ type Reading struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *Reading) Validate() error {
 	if len(m.Sensor) == 0 {
-		return runtime.Invalid("sensor", "is required")
+		return genimpl.Invalid("sensor", "is required")
 	}
 	if m.At.IsZero() {
-		return runtime.Invalid("at", "is required")
+		return genimpl.Invalid("at", "is required")
 	}
 	if !m.Unit.Valid() {
-		return runtime.Invalid("unit", "%q is not one of celsius, percent, pascal, volt", m.Unit)
+		return genimpl.Invalid("unit", "%q is not one of celsius, percent, pascal, volt", m.Unit)
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *Reading) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -237,48 +239,48 @@ func (m *Reading) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"sensor":`...)
-	dst = runtime.AppendJSONString(dst, m.Sensor)
+	dst = genimpl.AppendJSONString(dst, m.Sensor)
 	dst = append(dst, `,"at":`...)
-	if dst, err = runtime.AppendJSONTime(dst, m.At); err != nil {
+	if dst, err = genimpl.AppendJSONTime(dst, m.At); err != nil {
 		return dst, err
 	}
 	dst = append(dst, `,"value":`...)
-	if dst, err = runtime.AppendJSONFloat(dst, m.Value, 64); err != nil {
+	if dst, err = genimpl.AppendJSONFloat(dst, m.Value, 64); err != nil {
 		return dst, err
 	}
 	dst = append(dst, `,"unit":`...)
-	dst = runtime.AppendJSONString(dst, string(m.Unit))
+	dst = genimpl.AppendJSONString(dst, string(m.Unit))
 	if m.Quality != nil {
 		dst = append(dst, `,"quality":`...)
 		dst = strconv.AppendInt(dst, int64(*m.Quality), 10)
 	}
-	return runtime.CloseJSONObject(dst, start), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *Reading) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 5)
+	dst = genimpl.BeginMsgpackMap(dst, 5)
 	n := 4
 	dst = append(dst, "\xa6sensor"...)
-	dst = runtime.AppendMsgpackString(dst, m.Sensor)
+	dst = genimpl.AppendMsgpackString(dst, m.Sensor)
 	dst = append(dst, "\xa2at"...)
-	dst = runtime.AppendMsgpackTime(dst, m.At)
+	dst = genimpl.AppendMsgpackTime(dst, m.At)
 	dst = append(dst, "\xa5value"...)
-	dst = runtime.AppendMsgpackFloat64(dst, m.Value)
+	dst = genimpl.AppendMsgpackFloat64(dst, m.Value)
 	dst = append(dst, "\xa4unit"...)
-	dst = runtime.AppendMsgpackString(dst, string(m.Unit))
+	dst = genimpl.AppendMsgpackString(dst, string(m.Unit))
 	if m.Quality != nil {
 		n++
 		dst = append(dst, "\xa7quality"...)
-		dst = runtime.AppendMsgpackInt32(dst, *m.Quality)
+		dst = genimpl.AppendMsgpackInt32(dst, *m.Quality)
 	}
-	return runtime.EndMsgpackMap(dst, start, 5, n), nil
+	return genimpl.EndMsgpackMap(dst, start, 5, n), nil
 }
 
 // Tick is the message "Tick", published to exchange "kombubench" with routing
@@ -297,19 +299,19 @@ type Tick struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *Tick) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	if m.At.IsZero() {
-		return runtime.Invalid("at", "is required")
+		return genimpl.Invalid("at", "is required")
 	}
 	if len(m.Sensor) == 0 {
-		return runtime.Invalid("sensor", "is required")
+		return genimpl.Invalid("sensor", "is required")
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *Tick) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -317,41 +319,20 @@ func (m *Tick) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = genimpl.AppendJSONString(dst, m.ID)
 	dst = append(dst, `,"seq":`...)
 	dst = strconv.AppendInt(dst, m.Seq, 10)
 	dst = append(dst, `,"at":`...)
-	if dst, err = runtime.AppendJSONTime(dst, m.At); err != nil {
+	if dst, err = genimpl.AppendJSONTime(dst, m.At); err != nil {
 		return dst, err
 	}
 	dst = append(dst, `,"sensor":`...)
-	dst = runtime.AppendJSONString(dst, m.Sensor)
+	dst = genimpl.AppendJSONString(dst, m.Sensor)
 	dst = append(dst, `,"value":`...)
-	if dst, err = runtime.AppendJSONFloat(dst, m.Value, 64); err != nil {
+	if dst, err = genimpl.AppendJSONFloat(dst, m.Value, 64); err != nil {
 		return dst, err
 	}
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *Tick) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	dst = runtime.AppendMsgpackMapLen(dst, 5)
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa3seq"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Seq)
-	dst = append(dst, "\xa2at"...)
-	dst = runtime.AppendMsgpackTime(dst, m.At)
-	dst = append(dst, "\xa6sensor"...)
-	dst = runtime.AppendMsgpackString(dst, m.Sensor)
-	dst = append(dst, "\xa5value"...)
-	dst = runtime.AppendMsgpackFloat64(dst, m.Value)
-	return dst, nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenTickType is how Tick is published.
@@ -391,35 +372,35 @@ type Order struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *Order) Validate() error {
 	if len(m.OrderID) == 0 {
-		return runtime.Invalid("order_id", "is required")
+		return genimpl.Invalid("order_id", "is required")
 	}
 	if len(m.CustomerID) == 0 {
-		return runtime.Invalid("customer_id", "is required")
+		return genimpl.Invalid("customer_id", "is required")
 	}
 	if m.PlacedAt.IsZero() {
-		return runtime.Invalid("placed_at", "is required")
+		return genimpl.Invalid("placed_at", "is required")
 	}
 	if err := m.Total.Validate(); err != nil {
-		return runtime.InField("total", err)
+		return genimpl.InField("total", err)
 	}
 	if len(m.Items) == 0 {
-		return runtime.Invalid("items", "is required")
+		return genimpl.Invalid("items", "is required")
 	}
 	for i, e := range m.Items {
 		if err := e.Validate(); err != nil {
-			return runtime.InElement("items", i, err)
+			return genimpl.InElement("items", i, err)
 		}
 	}
 	if x := m.Note; x != nil {
 		if n := utf8.RuneCountInString(*x); n > 500 {
-			return runtime.Invalid("note", "has %d characters, more than the maximum of 500", n)
+			return genimpl.Invalid("note", "has %d characters, more than the maximum of 500", n)
 		}
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *Order) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -427,11 +408,11 @@ func (m *Order) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"order_id":`...)
-	dst = runtime.AppendJSONString(dst, m.OrderID)
+	dst = genimpl.AppendJSONString(dst, m.OrderID)
 	dst = append(dst, `,"customer_id":`...)
-	dst = runtime.AppendJSONString(dst, m.CustomerID)
+	dst = genimpl.AppendJSONString(dst, m.CustomerID)
 	dst = append(dst, `,"placed_at":`...)
-	if dst, err = runtime.AppendJSONTime(dst, m.PlacedAt); err != nil {
+	if dst, err = genimpl.AppendJSONTime(dst, m.PlacedAt); err != nil {
 		return dst, err
 	}
 	dst = append(dst, `,"total":`...)
@@ -456,72 +437,22 @@ func (m *Order) AppendJSON(dst []byte) ([]byte, error) {
 	if len(m.Tags) != 0 {
 		dst = append(dst, `,"tags":`...)
 		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Tags) {
+		for i, k := range genimpl.SortedKeys(m.Tags) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, k)
+			dst = genimpl.AppendJSONString(dst, k)
 			dst = append(dst, ':')
 			e := m.Tags[k]
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, '}')
 	}
 	if m.Note != nil {
 		dst = append(dst, `,"note":`...)
-		dst = runtime.AppendJSONString(dst, *m.Note)
+		dst = genimpl.AppendJSONString(dst, *m.Note)
 	}
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *Order) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	var err error
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 7)
-	n := 5
-	dst = append(dst, "\xa8order_id"...)
-	dst = runtime.AppendMsgpackString(dst, m.OrderID)
-	dst = append(dst, "\xabcustomer_id"...)
-	dst = runtime.AppendMsgpackString(dst, m.CustomerID)
-	dst = append(dst, "\xa9placed_at"...)
-	dst = runtime.AppendMsgpackTime(dst, m.PlacedAt)
-	dst = append(dst, "\xa5total"...)
-	if dst, err = m.Total.AppendMsgpack(dst); err != nil {
-		return dst, err
-	}
-	dst = append(dst, "\xa5items"...)
-	if m.Items == nil {
-		dst = runtime.AppendMsgpackNil(dst)
-	} else {
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Items))
-		for _, e := range m.Items {
-			if dst, err = e.AppendMsgpack(dst); err != nil {
-				return dst, err
-			}
-		}
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Tags))
-		for _, k := range runtime.SortedKeys(m.Tags) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Tags[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if m.Note != nil {
-		n++
-		dst = append(dst, "\xa4note"...)
-		dst = runtime.AppendMsgpackString(dst, *m.Note)
-	}
-	return runtime.EndMsgpackMap(dst, start, 7, n), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenOrderType is how Order is published.
@@ -557,24 +488,24 @@ type Batch struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *Batch) Validate() error {
 	if len(m.BatchID) == 0 {
-		return runtime.Invalid("batch_id", "is required")
+		return genimpl.Invalid("batch_id", "is required")
 	}
 	if len(m.Source) == 0 {
-		return runtime.Invalid("source", "is required")
+		return genimpl.Invalid("source", "is required")
 	}
 	if len(m.Readings) == 0 {
-		return runtime.Invalid("readings", "is required")
+		return genimpl.Invalid("readings", "is required")
 	}
 	for i, e := range m.Readings {
 		if err := e.Validate(); err != nil {
-			return runtime.InElement("readings", i, err)
+			return genimpl.InElement("readings", i, err)
 		}
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *Batch) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -582,9 +513,9 @@ func (m *Batch) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"batch_id":`...)
-	dst = runtime.AppendJSONString(dst, m.BatchID)
+	dst = genimpl.AppendJSONString(dst, m.BatchID)
 	dst = append(dst, `,"source":`...)
-	dst = runtime.AppendJSONString(dst, m.Source)
+	dst = genimpl.AppendJSONString(dst, m.Source)
 	dst = append(dst, `,"readings":`...)
 	if m.Readings == nil {
 		dst = append(dst, "null"...)
@@ -600,27 +531,257 @@ func (m *Batch) AppendJSON(dst []byte) ([]byte, error) {
 		}
 		dst = append(dst, ']')
 	}
-	return runtime.CloseJSONObject(dst, start), nil
+	return genimpl.CloseJSONObject(dst, start), nil
+}
+
+// kombugenBatchType is how Batch is published.
+var kombugenBatchType = runtime.NewMessageType(
+	"Batch",
+	"kombubench",
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+	runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}),
+)
+
+// TickMsgpack is the message "TickMsgpack", published to exchange "kombubench"
+// with routing key "bench".
+//
+// Tick published with msgpack.
+type TickMsgpack struct {
+	ID     string    `json:"id" msgpack:"id" yaml:"id"`
+	Seq    int64     `json:"seq" msgpack:"seq" yaml:"seq"`
+	At     time.Time `json:"at" msgpack:"at" yaml:"at"`
+	Sensor string    `json:"sensor" msgpack:"sensor" yaml:"sensor"`
+	Value  float64   `json:"value" msgpack:"value" yaml:"value"`
+}
+
+// Validate reports the first field that breaks the schema's constraints, as a
+// *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
+func (m *TickMsgpack) Validate() error {
+	if len(m.ID) == 0 {
+		return genimpl.Invalid("id", "is required")
+	}
+	if m.At.IsZero() {
+		return genimpl.Invalid("at", "is required")
+	}
+	if len(m.Sensor) == 0 {
+		return genimpl.Invalid("sensor", "is required")
+	}
+	return nil
 }
 
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *Batch) AppendMsgpack(dst []byte) ([]byte, error) {
+// (genimpl.MsgpackAppender).
+func (m *TickMsgpack) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
+	}
+	dst = genimpl.AppendMsgpackMapLen(dst, 5)
+	dst = append(dst, "\xa2id"...)
+	dst = genimpl.AppendMsgpackString(dst, m.ID)
+	dst = append(dst, "\xa3seq"...)
+	dst = genimpl.AppendMsgpackInt64(dst, m.Seq)
+	dst = append(dst, "\xa2at"...)
+	dst = genimpl.AppendMsgpackTime(dst, m.At)
+	dst = append(dst, "\xa6sensor"...)
+	dst = genimpl.AppendMsgpackString(dst, m.Sensor)
+	dst = append(dst, "\xa5value"...)
+	dst = genimpl.AppendMsgpackFloat64(dst, m.Value)
+	return dst, nil
+}
+
+// kombugenTickMsgpackType is how TickMsgpack is published.
+var kombugenTickMsgpackType = runtime.NewMessageType(
+	"TickMsgpack",
+	"kombubench",
+	runtime.WithSerializer("msgpack"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+	runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}),
+)
+
+// OrderMsgpack is the message "OrderMsgpack", published to exchange
+// "kombubench" with routing key "bench".
+//
+// Order published with msgpack.
+type OrderMsgpack struct {
+	OrderID    string            `json:"order_id" msgpack:"order_id" yaml:"order_id"`
+	CustomerID string            `json:"customer_id" msgpack:"customer_id" yaml:"customer_id"`
+	PlacedAt   time.Time         `json:"placed_at" msgpack:"placed_at" yaml:"placed_at"`
+	Total      Money             `json:"total" msgpack:"total" yaml:"total"`
+	Items      []LineItem        `json:"items" msgpack:"items" yaml:"items"`
+	Tags       map[string]string `json:"tags,omitempty" msgpack:"tags,omitempty" yaml:"tags,omitempty"`
+	Note       *string           `json:"note,omitempty" msgpack:"note,omitempty" yaml:"note,omitempty"`
+}
+
+// Validate reports the first field that breaks the schema's constraints, as a
+// *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
+func (m *OrderMsgpack) Validate() error {
+	if len(m.OrderID) == 0 {
+		return genimpl.Invalid("order_id", "is required")
+	}
+	if len(m.CustomerID) == 0 {
+		return genimpl.Invalid("customer_id", "is required")
+	}
+	if m.PlacedAt.IsZero() {
+		return genimpl.Invalid("placed_at", "is required")
+	}
+	if err := m.Total.Validate(); err != nil {
+		return genimpl.InField("total", err)
+	}
+	if len(m.Items) == 0 {
+		return genimpl.Invalid("items", "is required")
+	}
+	for i, e := range m.Items {
+		if err := e.Validate(); err != nil {
+			return genimpl.InElement("items", i, err)
+		}
+	}
+	if x := m.Note; x != nil {
+		if n := utf8.RuneCountInString(*x); n > 500 {
+			return genimpl.Invalid("note", "has %d characters, more than the maximum of 500", n)
+		}
+	}
+	return nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (genimpl.MsgpackAppender).
+func (m *OrderMsgpack) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	var err error
-	dst = runtime.AppendMsgpackMapLen(dst, 3)
+	start := len(dst)
+	dst = genimpl.BeginMsgpackMap(dst, 7)
+	n := 5
+	dst = append(dst, "\xa8order_id"...)
+	dst = genimpl.AppendMsgpackString(dst, m.OrderID)
+	dst = append(dst, "\xabcustomer_id"...)
+	dst = genimpl.AppendMsgpackString(dst, m.CustomerID)
+	dst = append(dst, "\xa9placed_at"...)
+	dst = genimpl.AppendMsgpackTime(dst, m.PlacedAt)
+	dst = append(dst, "\xa5total"...)
+	if dst, err = m.Total.AppendMsgpack(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, "\xa5items"...)
+	if m.Items == nil {
+		dst = genimpl.AppendMsgpackNil(dst)
+	} else {
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Items))
+		for _, e := range m.Items {
+			if dst, err = e.AppendMsgpack(dst); err != nil {
+				return dst, err
+			}
+		}
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Tags))
+		for _, k := range genimpl.SortedKeys(m.Tags) {
+			dst = genimpl.AppendMsgpackString(dst, k)
+			e := m.Tags[k]
+			dst = genimpl.AppendMsgpackString(dst, e)
+		}
+	}
+	if m.Note != nil {
+		n++
+		dst = append(dst, "\xa4note"...)
+		dst = genimpl.AppendMsgpackString(dst, *m.Note)
+	}
+	return genimpl.EndMsgpackMap(dst, start, 7, n), nil
+}
+
+// kombugenOrderMsgpackType is how OrderMsgpack is published.
+var kombugenOrderMsgpackType = runtime.NewMessageType(
+	"OrderMsgpack",
+	"kombubench",
+	runtime.WithSerializer("msgpack"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+	runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}),
+)
+
+// BatchMsgpack is the message "BatchMsgpack", published to exchange
+// "kombubench" with routing key "bench".
+//
+// Batch published with msgpack.
+type BatchMsgpack struct {
+	BatchID  string    `json:"batch_id" msgpack:"batch_id" yaml:"batch_id"`
+	Source   string    `json:"source" msgpack:"source" yaml:"source"`
+	Readings []Reading `json:"readings" msgpack:"readings" yaml:"readings"`
+}
+
+// Validate reports the first field that breaks the schema's constraints, as a
+// *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
+func (m *BatchMsgpack) Validate() error {
+	if len(m.BatchID) == 0 {
+		return genimpl.Invalid("batch_id", "is required")
+	}
+	if len(m.Source) == 0 {
+		return genimpl.Invalid("source", "is required")
+	}
+	if len(m.Readings) == 0 {
+		return genimpl.Invalid("readings", "is required")
+	}
+	for i, e := range m.Readings {
+		if err := e.Validate(); err != nil {
+			return genimpl.InElement("readings", i, err)
+		}
+	}
+	return nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (genimpl.MsgpackAppender).
+func (m *BatchMsgpack) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return genimpl.AppendMsgpackNil(dst), nil
+	}
+	var err error
+	dst = genimpl.AppendMsgpackMapLen(dst, 3)
 	dst = append(dst, "\xa8batch_id"...)
-	dst = runtime.AppendMsgpackString(dst, m.BatchID)
+	dst = genimpl.AppendMsgpackString(dst, m.BatchID)
 	dst = append(dst, "\xa6source"...)
-	dst = runtime.AppendMsgpackString(dst, m.Source)
+	dst = genimpl.AppendMsgpackString(dst, m.Source)
 	dst = append(dst, "\xa8readings"...)
 	if m.Readings == nil {
-		dst = runtime.AppendMsgpackNil(dst)
+		dst = genimpl.AppendMsgpackNil(dst)
 	} else {
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Readings))
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Readings))
 		for _, e := range m.Readings {
 			if dst, err = e.AppendMsgpack(dst); err != nil {
 				return dst, err
@@ -630,11 +791,11 @@ func (m *Batch) AppendMsgpack(dst []byte) ([]byte, error) {
 	return dst, nil
 }
 
-// kombugenBatchType is how Batch is published.
-var kombugenBatchType = runtime.NewMessageType(
-	"Batch",
+// kombugenBatchMsgpackType is how BatchMsgpack is published.
+var kombugenBatchMsgpackType = runtime.NewMessageType(
+	"BatchMsgpack",
 	"kombubench",
-	runtime.WithSerializer("json"),
+	runtime.WithSerializer("msgpack"),
 	runtime.WithCompression("none"),
 	runtime.WithDeliveryMode(runtime.Persistent),
 	runtime.WithPriority(0),
@@ -724,6 +885,66 @@ func (p *BenchProducer) PublishBatch(ctx context.Context, msg Batch, opts ...run
 // ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishBatchAsync(ctx context.Context, msg Batch, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenBatchType, "bench", &msg, opts...)
+}
+
+// PublishTickMsgpack publishes msg to exchange "kombubench" with routing key
+// "bench". msg is validated first. opts override the message's policy for this
+// publish. It waits for the outcome: the broker's confirm, or why the message
+// could not be published (PublishTickMsgpackAsync(...).Wait(ctx)).
+//
+// Tick published with msgpack.
+func (p *BenchProducer) PublishTickMsgpack(ctx context.Context, msg TickMsgpack, opts ...runtime.PublishOption) error {
+	return p.PublishTickMsgpackAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishTickMsgpackAsync publishes msg to exchange "kombubench" with routing
+// key "bench". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *BenchProducer) PublishTickMsgpackAsync(ctx context.Context, msg TickMsgpack, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenTickMsgpackType, "bench", &msg, opts...)
+}
+
+// PublishOrderMsgpack publishes msg to exchange "kombubench" with routing key
+// "bench". msg is validated first. opts override the message's policy for this
+// publish. It waits for the outcome: the broker's confirm, or why the message
+// could not be published (PublishOrderMsgpackAsync(...).Wait(ctx)).
+//
+// Order published with msgpack.
+func (p *BenchProducer) PublishOrderMsgpack(ctx context.Context, msg OrderMsgpack, opts ...runtime.PublishOption) error {
+	return p.PublishOrderMsgpackAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishOrderMsgpackAsync publishes msg to exchange "kombubench" with routing
+// key "bench". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *BenchProducer) PublishOrderMsgpackAsync(ctx context.Context, msg OrderMsgpack, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenOrderMsgpackType, "bench", &msg, opts...)
+}
+
+// PublishBatchMsgpack publishes msg to exchange "kombubench" with routing key
+// "bench". msg is validated first. opts override the message's policy for this
+// publish. It waits for the outcome: the broker's confirm, or why the message
+// could not be published (PublishBatchMsgpackAsync(...).Wait(ctx)).
+//
+// Batch published with msgpack.
+func (p *BenchProducer) PublishBatchMsgpack(ctx context.Context, msg BatchMsgpack, opts ...runtime.PublishOption) error {
+	return p.PublishBatchMsgpackAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishBatchMsgpackAsync publishes msg to exchange "kombubench" with routing
+// key "bench". msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *BenchProducer) PublishBatchMsgpackAsync(ctx context.Context, msg BatchMsgpack, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenBatchMsgpackType, "bench", &msg, opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were

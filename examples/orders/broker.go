@@ -8,6 +8,7 @@ import (
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 	"github.com/kombugen/kombugen/runtime/memory"
 )
 
@@ -86,7 +87,7 @@ func rabbitBroker(ctx context.Context, url string) (*broker, error) {
 				if !ok {
 					return out, nil
 				}
-				out = append(out, describe(d.RoutingKey, runtime.PropertiesFromDelivery(&d), d.Body))
+				out = append(out, describe(d.RoutingKey, consume.Properties(&d), d.Body))
 			}
 		},
 	}, nil
@@ -96,7 +97,7 @@ func rabbitBroker(ctx context.Context, url string) (*broker, error) {
 func describe(key string, p runtime.Properties, body []byte) received {
 	summary := fmt.Sprintf("%s, %d bytes", p.ContentType, len(body))
 	var v any
-	if p.ContentType != "application/data" && runtime.Decode(p, body, &v) == nil {
+	if p.ContentType != "application/data" && consume.Decode(p, body, &v) == nil {
 		text, _ := json.Marshal(v)
 		summary = string(text)
 		if len(summary) > 72 {

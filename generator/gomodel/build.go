@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/kombugen/kombugen/internal/codecs"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -38,6 +39,8 @@ func Build(s *schema.Schema) (*File, error) {
 	b.messages()
 	b.producers()
 	b.encoders()
+	b.recursion()
+	b.codecs()
 	b.structMethods()
 	b.params()
 	b.packageScope()
@@ -131,7 +134,7 @@ func (b *builder) fields(ctx string, sfs []*schema.Field) []*Field {
 	for _, sf := range sfs {
 		fctx := fmt.Sprintf("%s: field %q", ctx, sf.Name)
 		if !isTagKey(sf.Name) {
-			b.errorf(sf.Pos, fctx, "a field name is the key of the json, yaml and msgpack encodings, which cannot hold quotes, backslashes, commas or control characters")
+			b.errorf(sf.Pos, fctx, "a field name is the key of the json, yaml and msgpack encodings, which cannot hold quotes, backslashes, commas or control characters, nor begin or end with a space")
 		}
 		f := &Field{Field: sf, GoName: b.named(sf.Pos, fctx, GoName(sf.Name))}
 		if sf.Pattern != "" {
@@ -157,9 +160,10 @@ func (b *builder) pattern(expr string) string {
 // isTagKey reports whether name can be the key of a struct tag's json, yaml
 // and msgpack entries as it is: encoding/json takes letters, digits and the
 // punctuation !#$%&()*+-./:;<=>?@[]^_{|}~ and space, and the tag's syntax
-// itself rules out quotes and backslashes; a comma would start the options.
+// itself rules out quotes and backslashes; a comma would start the options;
+// and vmihailenco/msgpack trims spaces at either end.
 func isTagKey(name string) bool {
-	if name == "" {
+	if name == "" || name != strings.TrimSpace(name) {
 		return false
 	}
 	for _, c := range name {
@@ -248,15 +252,106 @@ func (b *builder) encoders() {
 	}
 }
 
-// reach adds the encoders e to the structs t holds.
-func (b *builder) reach(t *schema.TypeRef, e Encoders) {
+// recursion marks the structs that can hold themselves: those in a cycle
+// of the graph of structs and the structs their fields hold, found as its
+// strongly connected components (Tarjan's algorithm), in time linear in
+// the number of fields.
+func (b *builder) recursion() {
+	t := tarjan{b: b, index: map[*Type]int{}, low: map[*Type]int{}, onStack: map[*Type]bool{}}
+	for _, st := range b.f.Types {
+		if st.Kind == schema.KindStruct {
+			if _, seen := t.index[st]; !seen {
+				t.visit(st)
+			}
+		}
+	}
+}
+
+type tarjan struct {
+	b       *builder
+	next    int
+	index   map[*Type]int
+	low     map[*Type]int
+	stack   []*Type
+	onStack map[*Type]bool
+}
+
+// visit walks from v; a component of several structs, or one that holds
+// itself, is recursive.
+func (t *tarjan) visit(v *Type) {
+	t.index[v], t.low[v] = t.next, t.next
+	t.next++
+	t.stack = append(t.stack, v)
+	t.onStack[v] = true
+	self := false
+	for _, f := range v.Fields {
+		w := t.b.structOf(f.Type)
+		if w == nil {
+			continue
+		}
+		self = self || w == v
+		if _, seen := t.index[w]; !seen {
+			t.visit(w)
+			t.low[v] = min(t.low[v], t.low[w])
+		} else if t.onStack[w] {
+			t.low[v] = min(t.low[v], t.index[w])
+		}
+	}
+	if t.low[v] != t.index[v] {
+		return
+	}
+	i := len(t.stack) - 1
+	for t.stack[i] != v {
+		i--
+	}
+	component := t.stack[i:]
+	t.stack = t.stack[:i]
+	for _, w := range component {
+		t.onStack[w] = false
+		w.Recursive = len(component) > 1 || self
+	}
+}
+
+// structOf returns the struct a field's type holds, through slices and
+// maps, or nil.
+func (b *builder) structOf(t *schema.TypeRef) *Type {
 	for t != nil && (t.Kind == schema.KindSlice || t.Kind == schema.KindMap) {
 		t = t.Elem
 	}
 	if t == nil || t.Kind != schema.KindStruct {
-		return
+		return nil
 	}
-	st := b.f.types[t.Name]
+	return b.f.types[t.Name]
+}
+
+// codecs lists the packages of the serializers and compressions the
+// messages use, in the order of the codec table.
+func (b *builder) codecs() {
+	used := map[string]bool{}
+	for _, m := range b.f.Messages {
+		if s, ok := codecs.LookupSerializer(m.Policy.Serializer); ok {
+			used[s.Package] = true
+		}
+		if c, ok := codecs.LookupCompression(m.Policy.Compression); ok {
+			used[c.Package] = true
+		}
+	}
+	for _, s := range codecs.Serializers {
+		if used[s.Package] && s.Package != codecs.RuntimePath {
+			b.f.Codecs = append(b.f.Codecs, s.Package)
+			used[s.Package] = false
+		}
+	}
+	for _, c := range codecs.Compressions {
+		if used[c.Package] {
+			b.f.Codecs = append(b.f.Codecs, c.Package)
+		}
+	}
+}
+
+// reach adds the encoders e to the structs t holds.
+func (b *builder) reach(t *schema.TypeRef, e Encoders) {
+	st := b.structOf(t)
 	if st == nil {
 		return
 	}
@@ -271,15 +366,17 @@ func (b *builder) reach(t *schema.TypeRef, e Encoders) {
 	}
 }
 
-// The methods generated structs have besides their encoders.
+// The methods generated structs have besides their encoders: Validate,
+// and for a recursive struct validate, Validate less its check for
+// cycles.
 const (
-	validateMethod = "Validate"
-	validMethod    = "Valid"
+	ValidateMethod      = "Validate"
+	ValidateInnerMethod = "validate"
 )
 
 // Methods returns the methods a struct with these encoders has.
 func (e Encoders) Methods() []string {
-	methods := []string{validateMethod}
+	methods := []string{ValidateMethod, ValidateInnerMethod}
 	if e.JSON {
 		methods = append(methods, "AppendJSON")
 	}

@@ -69,7 +69,7 @@ var invalidTests = []struct {
 	{"type named Topology", base + "types:\n  Topology: {enum: [a]}\n", []string{
 		`s.yaml:5:3: type "Topology": Go name "Topology" is taken by the generated var Topology, which lists the schema's exchanges and queues; rename it`}},
 	{"field name with a comma", base + "messages:\n  M:\n    exchange: e\n    fields: {\"id,string\": {type: string}}\n", []string{
-		`s.yaml:7:14: message "M": field "id,string": a field name is the key of the json, yaml and msgpack encodings, which cannot hold quotes, backslashes, commas or control characters`}},
+		`s.yaml:7:14: message "M": field "id,string": a field name is the key of the json, yaml and msgpack encodings, which cannot hold quotes, backslashes, commas or control characters, nor begin or end with a space`}},
 	{"message and type clash", base + "types:\n  Foo: {enum: [a]}\nmessages:\n  Foo: {exchange: e}\n", []string{
 		`s.yaml:7:3: message "Foo": Go name "Foo" is already used by type "Foo" at 5:3; rename one of them`}},
 	{"producer type and message clash", base + "messages:\n  OrdersProducer: {exchange: e}\nproducers:\n  Orders: {exchange: e, messages: [OrdersProducer]}\n", []string{
@@ -78,6 +78,8 @@ var invalidTests = []struct {
 		`s.yaml:7:3: message "StatusDone": Go name "StatusDone" is already used by enum value "done" of type "Status" at 5:19; rename one of them`}},
 	{"exchange names clash", "version: 1\npackage: p\nexchanges:\n  orders: {type: topic}\n  orders.exchange: {type: topic}\n", []string{
 		`s.yaml:5:3: exchange "orders.exchange": Go name "OrdersExchange" is already used by exchange "orders" at 4:3; rename one of them`}},
+	{"field name with a space at its end", base + "messages:\n  M:\n    exchange: e\n    fields: {\"id \": {type: string}}\n", []string{
+		`s.yaml:7:14: message "M": field "id ": a field name is the key of the json, yaml and msgpack encodings, which cannot hold quotes, backslashes, commas or control characters, nor begin or end with a space`}},
 	{"exchange name without identifier", "version: 1\npackage: p\nexchanges:\n  \"-\": {type: topic}\n  \"*\": {type: topic}\n  \"~\": {type: fanout}\n", []string{
 		`s.yaml:4:3: exchange "-": the name yields no Go identifier; want a letter or digit in it`,
 		`s.yaml:5:3: exchange "*": the name yields no Go identifier; want a letter or digit in it`,

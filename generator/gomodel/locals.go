@@ -10,6 +10,7 @@ import "strconv"
 // The packages generated code refers to by name, by import path.
 const (
 	RuntimePath = "github.com/kombugen/kombugen/runtime"
+	GenimplPath = "github.com/kombugen/kombugen/runtime/genimpl"
 	ContextPath = "context"
 	FmtPath     = "fmt"
 	RegexpPath  = "regexp"
@@ -19,7 +20,7 @@ const (
 )
 
 // importNames are the names those packages are known by in the file.
-var importNames = []string{"runtime", "context", "fmt", "regexp", "strconv", "time", "utf8"}
+var importNames = []string{"runtime", "genimpl", "context", "fmt", "regexp", "strconv", "time", "utf8"}
 
 // The locals of a producer's constructor, Publish methods and key
 // functions:

@@ -20,6 +20,10 @@ type File struct {
 	// Patterns are the distinct patterns of the schema's fields, each
 	// compiled once into a package variable, in the order first used.
 	Patterns []*Pattern
+	// Codecs are the import paths of the serializer and compression
+	// packages the schema's messages use, which the file imports for
+	// their registration; json, raw and text are the runtime's own.
+	Codecs []string
 
 	exchanges map[string]*Exchange
 	queues    map[string]*Queue
@@ -69,6 +73,10 @@ type Type struct {
 	Fields []*Field
 	// Encoders are the reflection-free encoders a struct gets.
 	Encoders Encoders
+	// Recursive marks a struct that can hold itself, through its fields
+	// or theirs: a value of it may be a cycle, which its Validate method
+	// checks for before walking it.
+	Recursive bool
 }
 
 // EnumValue is a value of an enum with its constant.

@@ -6,19 +6,25 @@ import (
 	"context"
 	"fmt"
 	"github.com/kombugen/kombugen/runtime"
+	_ "github.com/kombugen/kombugen/runtime/compression/brotli"
+	_ "github.com/kombugen/kombugen/runtime/compression/bzip2"
+	_ "github.com/kombugen/kombugen/runtime/compression/zstd"
+	"github.com/kombugen/kombugen/runtime/genimpl"
+	_ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
+	_ "github.com/kombugen/kombugen/runtime/serializer/yaml"
 	"regexp"
 	"strconv"
 	"time"
 	"unicode/utf8"
 )
 
-// This file was generated for version 1 of the kombugen runtime's generated-code
+// This file was generated for version 2 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
-// runtime.EnforceVersion and the build fails here: regenerate the file or update the
+// genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinGeneratedVersion)
-	_ = runtime.EnforceVersion(runtime.MaxGeneratedVersion - 1)
+	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 )
 
 // EventsExchange is the topic exchange "events".
@@ -107,6 +113,8 @@ type Point struct {
 	X     *float64 `json:"x,omitempty" msgpack:"x,omitempty" yaml:"x,omitempty"`
 	Y     *float32 `json:"y,omitempty" msgpack:"y,omitempty" yaml:"y,omitempty"`
 	Label *string  `json:"label,omitempty" msgpack:"label,omitempty" yaml:"label,omitempty"`
+	// A colon: the msgpack tag quotes the name.
+	UnitName *string `json:"unit:name,omitempty" msgpack:"'unit:name',omitempty" yaml:"unit:name,omitempty"`
 }
 
 // Validate reports the first field that breaks the schema's constraints, as a
@@ -114,24 +122,24 @@ type Point struct {
 func (m *Point) Validate() error {
 	if x := m.X; x != nil {
 		if *x < -1.5 {
-			return runtime.Invalid("x", "%v is less than the minimum of -1.5", *x)
+			return genimpl.Invalid("x", "%v is less than the minimum of -1.5", *x)
 		}
 		if *x > 1.5 {
-			return runtime.Invalid("x", "%v is more than the maximum of 1.5", *x)
+			return genimpl.Invalid("x", "%v is more than the maximum of 1.5", *x)
 		}
 	}
 	if x := m.Label; x != nil {
 		switch *x {
 		case "origin", "other":
 		default:
-			return runtime.Invalid("label", "%q is not one of origin, other", *x)
+			return genimpl.Invalid("label", "%q is not one of origin, other", *x)
 		}
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *Point) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -140,49 +148,58 @@ func (m *Point) AppendJSON(dst []byte) ([]byte, error) {
 	start := len(dst)
 	if m.X != nil {
 		dst = append(dst, `,"x":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.X, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(dst, *m.X, 64); err != nil {
 			return dst, err
 		}
 	}
 	if m.Y != nil {
 		dst = append(dst, `,"y":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, float64(*m.Y), 32); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(dst, float64(*m.Y), 32); err != nil {
 			return dst, err
 		}
 	}
 	if m.Label != nil {
 		dst = append(dst, `,"label":`...)
-		dst = runtime.AppendJSONString(dst, *m.Label)
+		dst = genimpl.AppendJSONString(dst, *m.Label)
 	}
-	return runtime.CloseJSONObject(dst, start), nil
+	if m.UnitName != nil {
+		dst = append(dst, `,"unit:name":`...)
+		dst = genimpl.AppendJSONString(dst, *m.UnitName)
+	}
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *Point) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 3)
+	dst = genimpl.BeginMsgpackMap(dst, 4)
 	n := 0
 	if m.X != nil {
 		n++
 		dst = append(dst, "\xa1x"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.X)
+		dst = genimpl.AppendMsgpackFloat64(dst, *m.X)
 	}
 	if m.Y != nil {
 		n++
 		dst = append(dst, "\xa1y"...)
-		dst = runtime.AppendMsgpackFloat32(dst, *m.Y)
+		dst = genimpl.AppendMsgpackFloat32(dst, *m.Y)
 	}
 	if m.Label != nil {
 		n++
 		dst = append(dst, "\xa5label"...)
-		dst = runtime.AppendMsgpackString(dst, *m.Label)
+		dst = genimpl.AppendMsgpackString(dst, *m.Label)
 	}
-	return runtime.EndMsgpackMap(dst, start, 3, n), nil
+	if m.UnitName != nil {
+		n++
+		dst = append(dst, "\xa9unit:name"...)
+		dst = genimpl.AppendMsgpackString(dst, *m.UnitName)
+	}
+	return genimpl.EndMsgpackMap(dst, start, 4, n), nil
 }
 
 // Node is the type "Node".
@@ -197,30 +214,39 @@ type Node struct {
 // Validate reports the first field that breaks the schema's constraints, as a
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *Node) Validate() error {
+	if err := genimpl.CheckCycles(m); err != nil {
+		return err
+	}
+	return m.validate()
+}
+
+// validate is Validate without its check for cycles, which Validate makes once for
+// the whole value.
+func (m *Node) validate() error {
 	if len(m.Name) == 0 {
-		return runtime.Invalid("name", "is required")
+		return genimpl.Invalid("name", "is required")
 	}
 	if n := utf8.RuneCountInString(m.Name); n < 1 {
-		return runtime.Invalid("name", "has %d characters, fewer than the minimum of 1", n)
+		return genimpl.Invalid("name", "has %d characters, fewer than the minimum of 1", n)
 	}
 	if n := utf8.RuneCountInString(m.Name); n > 20 {
-		return runtime.Invalid("name", "has %d characters, more than the maximum of 20", n)
+		return genimpl.Invalid("name", "has %d characters, more than the maximum of 20", n)
 	}
 	for i, e := range m.Children {
-		if err := e.Validate(); err != nil {
-			return runtime.InElement("children", i, err)
+		if err := e.validate(); err != nil {
+			return genimpl.InElement("children", i, err)
 		}
 	}
 	if x := m.Parent; x != nil {
-		if err := x.Validate(); err != nil {
-			return runtime.InField("parent", err)
+		if err := x.validate(); err != nil {
+			return genimpl.InField("parent", err)
 		}
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *Node) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -228,7 +254,7 @@ func (m *Node) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"name":`...)
-	dst = runtime.AppendJSONString(dst, m.Name)
+	dst = genimpl.AppendJSONString(dst, m.Name)
 	if len(m.Children) != 0 {
 		dst = append(dst, `,"children":`...)
 		dst = append(dst, '[')
@@ -248,26 +274,26 @@ func (m *Node) AppendJSON(dst []byte) ([]byte, error) {
 			return dst, err
 		}
 	}
-	return runtime.CloseJSONObject(dst, start), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *Node) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	var err error
 	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 3)
+	dst = genimpl.BeginMsgpackMap(dst, 3)
 	n := 1
 	dst = append(dst, "\xa4name"...)
-	dst = runtime.AppendMsgpackString(dst, m.Name)
+	dst = genimpl.AppendMsgpackString(dst, m.Name)
 	if len(m.Children) != 0 {
 		n++
 		dst = append(dst, "\xa8children"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Children))
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Children))
 		for _, e := range m.Children {
 			if dst, err = e.AppendMsgpack(dst); err != nil {
 				return dst, err
@@ -281,7 +307,7 @@ func (m *Node) AppendMsgpack(dst []byte) ([]byte, error) {
 			return dst, err
 		}
 	}
-	return runtime.EndMsgpackMap(dst, start, 3, n), nil
+	return genimpl.EndMsgpackMap(dst, start, 3, n), nil
 }
 
 // Everything is the message "Everything", published to exchange "events" with
@@ -315,97 +341,376 @@ type Everything struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *Everything) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	if !kombugenPattern0.MatchString(m.ID) {
-		return runtime.Invalid("id", "%q does not match ^[a-z]+-[0-9]+$", m.ID)
+		return genimpl.Invalid("id", "%q does not match ^[a-z]+-[0-9]+$", m.ID)
 	}
 	if x := m.S; x != nil {
 		if n := utf8.RuneCountInString(*x); n < 2 {
-			return runtime.Invalid("s", "has %d characters, fewer than the minimum of 2", n)
+			return genimpl.Invalid("s", "has %d characters, fewer than the minimum of 2", n)
 		}
 	}
 	if x := m.I; x != nil {
 		if int64(*x) < 0 {
-			return runtime.Invalid("i", "%v is less than the minimum of 0", *x)
+			return genimpl.Invalid("i", "%v is less than the minimum of 0", *x)
 		}
 		if int64(*x) > 10 {
-			return runtime.Invalid("i", "%v is more than the maximum of 10", *x)
+			return genimpl.Invalid("i", "%v is more than the maximum of 10", *x)
 		}
 	}
 	if m.I64 > 99 {
-		return runtime.Invalid("i64", "%v is more than the maximum of 99", m.I64)
+		return genimpl.Invalid("i64", "%v is more than the maximum of 99", m.I64)
 	}
 	if m.F64 < 0.5 {
-		return runtime.Invalid("f64", "%v is less than the minimum of 0.5", m.F64)
+		return genimpl.Invalid("f64", "%v is less than the minimum of 0.5", m.F64)
 	}
 	if n := len(m.Raw); n > 16 {
-		return runtime.Invalid("raw", "has %d bytes, more than the maximum of 16", n)
+		return genimpl.Invalid("raw", "has %d bytes, more than the maximum of 16", n)
 	}
 	if !m.Status.Valid() {
-		return runtime.Invalid("status", "%q is not one of in-progress, done, jpy", m.Status)
+		return genimpl.Invalid("status", "%q is not one of in-progress, done, jpy", m.Status)
 	}
 	if x := m.MaybeStatus; x != nil {
 		if !x.Valid() {
-			return runtime.Invalid("maybe_status", "%q is not one of in-progress, done, jpy", *x)
+			return genimpl.Invalid("maybe_status", "%q is not one of in-progress, done, jpy", *x)
 		}
 	}
 	for i, e := range m.Statuses {
 		if !e.Valid() {
-			return runtime.InElement("statuses", i, runtime.Invalid("", "%q is not one of in-progress, done, jpy", e))
+			return genimpl.InElement("statuses", i, genimpl.Invalid("", "%q is not one of in-progress, done, jpy", e))
 		}
 	}
 	for i, e := range m.Grid {
 		for i1, e1 := range e {
 			if err := e1.Validate(); err != nil {
-				return runtime.InElement("grid", i, runtime.InElement("", i1, err))
+				return genimpl.InElement("grid", i, genimpl.InElement("", i1, err))
 			}
 		}
 	}
 	if len(m.ByName) == 0 {
-		return runtime.Invalid("by_name", "is required")
+		return genimpl.Invalid("by_name", "is required")
 	}
 	for k, e := range m.ByName {
 		if err := e.Validate(); err != nil {
-			return runtime.InKey("by_name", k, err)
+			return genimpl.InKey("by_name", k, err)
 		}
 	}
 	for k, e := range m.Deep {
 		for i1, e1 := range e {
 			for k2, e2 := range e1 {
 				if !e2.Valid() {
-					return runtime.InKey("deep", k, runtime.InElement("", i1, runtime.InKey("", k2, runtime.Invalid("", "%q is not one of in-progress, done, jpy", e2))))
+					return genimpl.InKey("deep", k, genimpl.InElement("", i1, genimpl.InKey("", k2, genimpl.Invalid("", "%q is not one of in-progress, done, jpy", e2))))
 				}
 			}
 		}
 	}
 	if x := m.Root; x != nil {
 		if err := x.Validate(); err != nil {
-			return runtime.InField("root", err)
+			return genimpl.InField("root", err)
 		}
 	}
 	if n := len(m.Tags); n != 0 && n < 2 {
-		return runtime.Invalid("tags", "has %d items, fewer than the minimum of 2", n)
+		return genimpl.Invalid("tags", "has %d items, fewer than the minimum of 2", n)
 	}
 	if n := len(m.Tags); n > 3 {
-		return runtime.Invalid("tags", "has %d items, more than the maximum of 3", n)
+		return genimpl.Invalid("tags", "has %d items, more than the maximum of 3", n)
+	}
+	return nil
+}
+
+// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
+// in key order, without reflection: the msgpack serializer calls it
+// (genimpl.MsgpackAppender).
+func (m *Everything) AppendMsgpack(dst []byte) ([]byte, error) {
+	if m == nil {
+		return genimpl.AppendMsgpackNil(dst), nil
+	}
+	var err error
+	start := len(dst)
+	dst = genimpl.BeginMsgpackMap(dst, 21)
+	n := 7
+	dst = append(dst, "\xa2id"...)
+	dst = genimpl.AppendMsgpackString(dst, m.ID)
+	if m.S != nil {
+		n++
+		dst = append(dst, "\xa1s"...)
+		dst = genimpl.AppendMsgpackString(dst, *m.S)
+	}
+	dst = append(dst, "\xa1b"...)
+	dst = genimpl.AppendMsgpackBool(dst, m.B)
+	if m.I != nil {
+		n++
+		dst = append(dst, "\xa1i"...)
+		dst = genimpl.AppendMsgpackInt(dst, int64(*m.I))
+	}
+	if m.I32 != nil {
+		n++
+		dst = append(dst, "\xa3i32"...)
+		dst = genimpl.AppendMsgpackInt32(dst, *m.I32)
+	}
+	dst = append(dst, "\xa3i64"...)
+	dst = genimpl.AppendMsgpackInt64(dst, m.I64)
+	if m.U32 != nil {
+		n++
+		dst = append(dst, "\xa3u32"...)
+		dst = genimpl.AppendMsgpackUint32(dst, *m.U32)
+	}
+	dst = append(dst, "\xa3u64"...)
+	dst = genimpl.AppendMsgpackUint64(dst, m.U64)
+	if m.F32 != nil {
+		n++
+		dst = append(dst, "\xa3f32"...)
+		dst = genimpl.AppendMsgpackFloat32(dst, *m.F32)
+	}
+	dst = append(dst, "\xa3f64"...)
+	dst = genimpl.AppendMsgpackFloat64(dst, m.F64)
+	if len(m.Raw) != 0 {
+		n++
+		dst = append(dst, "\xa3raw"...)
+		dst = genimpl.AppendMsgpackBytes(dst, m.Raw)
+	}
+	if !genimpl.IsMsgpackEmptyTime(m.When) {
+		n++
+		dst = append(dst, "\xa4when"...)
+		dst = genimpl.AppendMsgpackTime(dst, *m.When)
+	}
+	if dst, n, err = genimpl.AppendMsgpackOmitEmptyAny(dst, n, "\xa8anything", m.Anything); err != nil {
+		return dst, err
+	}
+	dst = append(dst, "\xa6status"...)
+	dst = genimpl.AppendMsgpackString(dst, string(m.Status))
+	if m.MaybeStatus != nil {
+		n++
+		dst = append(dst, "\xacmaybe_status"...)
+		dst = genimpl.AppendMsgpackString(dst, string(*m.MaybeStatus))
+	}
+	if len(m.Statuses) != 0 {
+		n++
+		dst = append(dst, "\xa8statuses"...)
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Statuses))
+		for _, e := range m.Statuses {
+			dst = genimpl.AppendMsgpackString(dst, string(e))
+		}
+	}
+	if len(m.Grid) != 0 {
+		n++
+		dst = append(dst, "\xa4grid"...)
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Grid))
+		for _, e := range m.Grid {
+			if e == nil {
+				dst = genimpl.AppendMsgpackNil(dst)
+			} else {
+				dst = genimpl.AppendMsgpackArrayLen(dst, len(e))
+				for _, e1 := range e {
+					if dst, err = e1.AppendMsgpack(dst); err != nil {
+						return dst, err
+					}
+				}
+			}
+		}
+	}
+	dst = append(dst, "\xa7by_name"...)
+	if m.ByName == nil {
+		dst = genimpl.AppendMsgpackNil(dst)
+	} else {
+		dst = genimpl.AppendMsgpackMapLen(dst, len(m.ByName))
+		for _, k := range genimpl.SortedKeys(m.ByName) {
+			dst = genimpl.AppendMsgpackString(dst, k)
+			e := m.ByName[k]
+			if dst, err = e.AppendMsgpack(dst); err != nil {
+				return dst, err
+			}
+		}
+	}
+	if len(m.Deep) != 0 {
+		n++
+		dst = append(dst, "\xa4deep"...)
+		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Deep))
+		for _, k := range genimpl.SortedKeys(m.Deep) {
+			dst = genimpl.AppendMsgpackString(dst, k)
+			e := m.Deep[k]
+			if e == nil {
+				dst = genimpl.AppendMsgpackNil(dst)
+			} else {
+				dst = genimpl.AppendMsgpackArrayLen(dst, len(e))
+				for _, e1 := range e {
+					if e1 == nil {
+						dst = genimpl.AppendMsgpackNil(dst)
+					} else {
+						dst = genimpl.AppendMsgpackMapLen(dst, len(e1))
+						for _, k2 := range genimpl.SortedKeys(e1) {
+							dst = genimpl.AppendMsgpackString(dst, k2)
+							e2 := e1[k2]
+							dst = genimpl.AppendMsgpackString(dst, string(e2))
+						}
+					}
+				}
+			}
+		}
+	}
+	if m.Root != nil {
+		n++
+		dst = append(dst, "\xa4root"...)
+		if dst, err = m.Root.AppendMsgpack(dst); err != nil {
+			return dst, err
+		}
+	}
+	if len(m.Tags) != 0 {
+		n++
+		dst = append(dst, "\xa4tags"...)
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
+		for _, e := range m.Tags {
+			dst = genimpl.AppendMsgpackString(dst, e)
+		}
+	}
+	return genimpl.EndMsgpackMap(dst, start, 21, n), nil
+}
+
+// kombugenEverythingType is how Everything is published.
+var kombugenEverythingType = runtime.NewMessageType(
+	"Everything",
+	"events",
+	runtime.WithSerializer("msgpack"),
+	runtime.WithCompression("zstd"),
+	runtime.WithDeliveryMode(runtime.Transient),
+	runtime.WithPriority(3),
+	runtime.WithTTL(1500*time.Millisecond),
+	runtime.WithMandatory(true),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:    5,
+		IntervalStart: time.Second,
+		IntervalStep:  500 * time.Millisecond,
+		IntervalMax:   3 * time.Second,
+		Timeout:       10 * time.Second,
+	}),
+)
+
+// EverythingJSON is the message "EverythingJSON", published to exchange
+// "events" with routing key "job.{status}.{shard}.{tenant}".
+//
+// Everything, as json.
+type EverythingJSON struct {
+	// Look: */ `backticks` /* and %d
+	ID          string                         `json:"id" msgpack:"id" yaml:"id"`
+	S           *string                        `json:"s,omitempty" msgpack:"s,omitempty" yaml:"s,omitempty"`
+	B           bool                           `json:"b" msgpack:"b" yaml:"b"`
+	I           *int                           `json:"i,omitempty" msgpack:"i,omitempty" yaml:"i,omitempty"`
+	I32         *int32                         `json:"i32,omitempty" msgpack:"i32,omitempty" yaml:"i32,omitempty"`
+	I64         int64                          `json:"i64" msgpack:"i64" yaml:"i64"`
+	U32         *uint32                        `json:"u32,omitempty" msgpack:"u32,omitempty" yaml:"u32,omitempty"`
+	U64         uint64                         `json:"u64" msgpack:"u64" yaml:"u64"`
+	F32         *float32                       `json:"f32,omitempty" msgpack:"f32,omitempty" yaml:"f32,omitempty"`
+	F64         float64                        `json:"f64" msgpack:"f64" yaml:"f64"`
+	Raw         []byte                         `json:"raw,omitempty" msgpack:"raw,omitempty" yaml:"raw,omitempty"`
+	When        *time.Time                     `json:"when,omitempty" msgpack:"when,omitempty" yaml:"when,omitempty"`
+	Anything    any                            `json:"anything,omitempty" msgpack:"anything,omitempty" yaml:"anything,omitempty"`
+	Status      Status                         `json:"status" msgpack:"status" yaml:"status"`
+	MaybeStatus *Status                        `json:"maybe_status,omitempty" msgpack:"maybe_status,omitempty" yaml:"maybe_status,omitempty"`
+	Statuses    []Status                       `json:"statuses,omitempty" msgpack:"statuses,omitempty" yaml:"statuses,omitempty"`
+	Grid        [][]Point                      `json:"grid,omitempty" msgpack:"grid,omitempty" yaml:"grid,omitempty"`
+	ByName      map[string]Point               `json:"by_name" msgpack:"by_name" yaml:"by_name"`
+	Deep        map[string][]map[string]Status `json:"deep,omitempty" msgpack:"deep,omitempty" yaml:"deep,omitempty"`
+	Root        *Node                          `json:"root,omitempty" msgpack:"root,omitempty" yaml:"root,omitempty"`
+	Tags        []string                       `json:"tags,omitempty" msgpack:"tags,omitempty" yaml:"tags,omitempty"`
+}
+
+// Validate reports the first field that breaks the schema's constraints, as a
+// *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
+func (m *EverythingJSON) Validate() error {
+	if len(m.ID) == 0 {
+		return genimpl.Invalid("id", "is required")
+	}
+	if !kombugenPattern0.MatchString(m.ID) {
+		return genimpl.Invalid("id", "%q does not match ^[a-z]+-[0-9]+$", m.ID)
+	}
+	if x := m.S; x != nil {
+		if n := utf8.RuneCountInString(*x); n < 2 {
+			return genimpl.Invalid("s", "has %d characters, fewer than the minimum of 2", n)
+		}
+	}
+	if x := m.I; x != nil {
+		if int64(*x) < 0 {
+			return genimpl.Invalid("i", "%v is less than the minimum of 0", *x)
+		}
+		if int64(*x) > 10 {
+			return genimpl.Invalid("i", "%v is more than the maximum of 10", *x)
+		}
+	}
+	if m.I64 > 99 {
+		return genimpl.Invalid("i64", "%v is more than the maximum of 99", m.I64)
+	}
+	if m.F64 < 0.5 {
+		return genimpl.Invalid("f64", "%v is less than the minimum of 0.5", m.F64)
+	}
+	if n := len(m.Raw); n > 16 {
+		return genimpl.Invalid("raw", "has %d bytes, more than the maximum of 16", n)
+	}
+	if !m.Status.Valid() {
+		return genimpl.Invalid("status", "%q is not one of in-progress, done, jpy", m.Status)
+	}
+	if x := m.MaybeStatus; x != nil {
+		if !x.Valid() {
+			return genimpl.Invalid("maybe_status", "%q is not one of in-progress, done, jpy", *x)
+		}
+	}
+	for i, e := range m.Statuses {
+		if !e.Valid() {
+			return genimpl.InElement("statuses", i, genimpl.Invalid("", "%q is not one of in-progress, done, jpy", e))
+		}
+	}
+	for i, e := range m.Grid {
+		for i1, e1 := range e {
+			if err := e1.Validate(); err != nil {
+				return genimpl.InElement("grid", i, genimpl.InElement("", i1, err))
+			}
+		}
+	}
+	if len(m.ByName) == 0 {
+		return genimpl.Invalid("by_name", "is required")
+	}
+	for k, e := range m.ByName {
+		if err := e.Validate(); err != nil {
+			return genimpl.InKey("by_name", k, err)
+		}
+	}
+	for k, e := range m.Deep {
+		for i1, e1 := range e {
+			for k2, e2 := range e1 {
+				if !e2.Valid() {
+					return genimpl.InKey("deep", k, genimpl.InElement("", i1, genimpl.InKey("", k2, genimpl.Invalid("", "%q is not one of in-progress, done, jpy", e2))))
+				}
+			}
+		}
+	}
+	if x := m.Root; x != nil {
+		if err := x.Validate(); err != nil {
+			return genimpl.InField("root", err)
+		}
+	}
+	if n := len(m.Tags); n != 0 && n < 2 {
+		return genimpl.Invalid("tags", "has %d items, fewer than the minimum of 2", n)
+	}
+	if n := len(m.Tags); n > 3 {
+		return genimpl.Invalid("tags", "has %d items, more than the maximum of 3", n)
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *Everything) AppendJSON(dst []byte) ([]byte, error) {
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
+func (m *EverythingJSON) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
 	}
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = genimpl.AppendJSONString(dst, m.ID)
 	if m.S != nil {
 		dst = append(dst, `,"s":`...)
-		dst = runtime.AppendJSONString(dst, *m.S)
+		dst = genimpl.AppendJSONString(dst, *m.S)
 	}
 	dst = append(dst, `,"b":`...)
 	dst = strconv.AppendBool(dst, m.B)
@@ -427,35 +732,35 @@ func (m *Everything) AppendJSON(dst []byte) ([]byte, error) {
 	dst = strconv.AppendUint(dst, m.U64, 10)
 	if m.F32 != nil {
 		dst = append(dst, `,"f32":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, float64(*m.F32), 32); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(dst, float64(*m.F32), 32); err != nil {
 			return dst, err
 		}
 	}
 	dst = append(dst, `,"f64":`...)
-	if dst, err = runtime.AppendJSONFloat(dst, m.F64, 64); err != nil {
+	if dst, err = genimpl.AppendJSONFloat(dst, m.F64, 64); err != nil {
 		return dst, err
 	}
 	if len(m.Raw) != 0 {
 		dst = append(dst, `,"raw":`...)
-		dst = runtime.AppendJSONBytes(dst, m.Raw)
+		dst = genimpl.AppendJSONBytes(dst, m.Raw)
 	}
 	if m.When != nil {
 		dst = append(dst, `,"when":`...)
-		if dst, err = runtime.AppendJSONTimePointer(dst, m.When); err != nil {
+		if dst, err = genimpl.AppendJSONTimePointer(dst, m.When); err != nil {
 			return dst, err
 		}
 	}
 	if m.Anything != nil {
 		dst = append(dst, `,"anything":`...)
-		if dst, err = runtime.AppendJSONAny(dst, m.Anything); err != nil {
+		if dst, err = genimpl.AppendJSONAny(dst, m.Anything); err != nil {
 			return dst, err
 		}
 	}
 	dst = append(dst, `,"status":`...)
-	dst = runtime.AppendJSONString(dst, string(m.Status))
+	dst = genimpl.AppendJSONString(dst, string(m.Status))
 	if m.MaybeStatus != nil {
 		dst = append(dst, `,"maybe_status":`...)
-		dst = runtime.AppendJSONString(dst, string(*m.MaybeStatus))
+		dst = genimpl.AppendJSONString(dst, string(*m.MaybeStatus))
 	}
 	if len(m.Statuses) != 0 {
 		dst = append(dst, `,"statuses":`...)
@@ -464,7 +769,7 @@ func (m *Everything) AppendJSON(dst []byte) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, string(e))
+			dst = genimpl.AppendJSONString(dst, string(e))
 		}
 		dst = append(dst, ']')
 	}
@@ -497,11 +802,11 @@ func (m *Everything) AppendJSON(dst []byte) ([]byte, error) {
 		dst = append(dst, "null"...)
 	} else {
 		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.ByName) {
+		for i, k := range genimpl.SortedKeys(m.ByName) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, k)
+			dst = genimpl.AppendJSONString(dst, k)
 			dst = append(dst, ':')
 			e := m.ByName[k]
 			if dst, err = e.AppendJSON(dst); err != nil {
@@ -513,11 +818,11 @@ func (m *Everything) AppendJSON(dst []byte) ([]byte, error) {
 	if len(m.Deep) != 0 {
 		dst = append(dst, `,"deep":`...)
 		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Deep) {
+		for i, k := range genimpl.SortedKeys(m.Deep) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, k)
+			dst = genimpl.AppendJSONString(dst, k)
 			dst = append(dst, ':')
 			e := m.Deep[k]
 			if e == nil {
@@ -532,14 +837,14 @@ func (m *Everything) AppendJSON(dst []byte) ([]byte, error) {
 						dst = append(dst, "null"...)
 					} else {
 						dst = append(dst, '{')
-						for i2, k2 := range runtime.SortedKeys(e1) {
+						for i2, k2 := range genimpl.SortedKeys(e1) {
 							if i2 > 0 {
 								dst = append(dst, ',')
 							}
-							dst = runtime.AppendJSONString(dst, k2)
+							dst = genimpl.AppendJSONString(dst, k2)
 							dst = append(dst, ':')
 							e2 := e1[k2]
-							dst = runtime.AppendJSONString(dst, string(e2))
+							dst = genimpl.AppendJSONString(dst, string(e2))
 						}
 						dst = append(dst, '}')
 					}
@@ -562,167 +867,19 @@ func (m *Everything) AppendJSON(dst []byte) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, ']')
 	}
-	return runtime.CloseJSONObject(dst, start), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *Everything) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	var err error
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 21)
-	n := 7
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	if m.S != nil {
-		n++
-		dst = append(dst, "\xa1s"...)
-		dst = runtime.AppendMsgpackString(dst, *m.S)
-	}
-	dst = append(dst, "\xa1b"...)
-	dst = runtime.AppendMsgpackBool(dst, m.B)
-	if m.I != nil {
-		n++
-		dst = append(dst, "\xa1i"...)
-		dst = runtime.AppendMsgpackInt(dst, int64(*m.I))
-	}
-	if m.I32 != nil {
-		n++
-		dst = append(dst, "\xa3i32"...)
-		dst = runtime.AppendMsgpackInt32(dst, *m.I32)
-	}
-	dst = append(dst, "\xa3i64"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.I64)
-	if m.U32 != nil {
-		n++
-		dst = append(dst, "\xa3u32"...)
-		dst = runtime.AppendMsgpackUint32(dst, *m.U32)
-	}
-	dst = append(dst, "\xa3u64"...)
-	dst = runtime.AppendMsgpackUint64(dst, m.U64)
-	if m.F32 != nil {
-		n++
-		dst = append(dst, "\xa3f32"...)
-		dst = runtime.AppendMsgpackFloat32(dst, *m.F32)
-	}
-	dst = append(dst, "\xa3f64"...)
-	dst = runtime.AppendMsgpackFloat64(dst, m.F64)
-	if len(m.Raw) != 0 {
-		n++
-		dst = append(dst, "\xa3raw"...)
-		dst = runtime.AppendMsgpackBytes(dst, m.Raw)
-	}
-	if !runtime.IsMsgpackEmptyTime(m.When) {
-		n++
-		dst = append(dst, "\xa4when"...)
-		dst = runtime.AppendMsgpackTime(dst, *m.When)
-	}
-	if dst, n, err = runtime.AppendMsgpackOmitEmptyAny(dst, n, "\xa8anything", m.Anything); err != nil {
-		return dst, err
-	}
-	dst = append(dst, "\xa6status"...)
-	dst = runtime.AppendMsgpackString(dst, string(m.Status))
-	if m.MaybeStatus != nil {
-		n++
-		dst = append(dst, "\xacmaybe_status"...)
-		dst = runtime.AppendMsgpackString(dst, string(*m.MaybeStatus))
-	}
-	if len(m.Statuses) != 0 {
-		n++
-		dst = append(dst, "\xa8statuses"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Statuses))
-		for _, e := range m.Statuses {
-			dst = runtime.AppendMsgpackString(dst, string(e))
-		}
-	}
-	if len(m.Grid) != 0 {
-		n++
-		dst = append(dst, "\xa4grid"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Grid))
-		for _, e := range m.Grid {
-			if e == nil {
-				dst = runtime.AppendMsgpackNil(dst)
-			} else {
-				dst = runtime.AppendMsgpackArrayLen(dst, len(e))
-				for _, e1 := range e {
-					if dst, err = e1.AppendMsgpack(dst); err != nil {
-						return dst, err
-					}
-				}
-			}
-		}
-	}
-	dst = append(dst, "\xa7by_name"...)
-	if m.ByName == nil {
-		dst = runtime.AppendMsgpackNil(dst)
-	} else {
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.ByName))
-		for _, k := range runtime.SortedKeys(m.ByName) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.ByName[k]
-			if dst, err = e.AppendMsgpack(dst); err != nil {
-				return dst, err
-			}
-		}
-	}
-	if len(m.Deep) != 0 {
-		n++
-		dst = append(dst, "\xa4deep"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Deep))
-		for _, k := range runtime.SortedKeys(m.Deep) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Deep[k]
-			if e == nil {
-				dst = runtime.AppendMsgpackNil(dst)
-			} else {
-				dst = runtime.AppendMsgpackArrayLen(dst, len(e))
-				for _, e1 := range e {
-					if e1 == nil {
-						dst = runtime.AppendMsgpackNil(dst)
-					} else {
-						dst = runtime.AppendMsgpackMapLen(dst, len(e1))
-						for _, k2 := range runtime.SortedKeys(e1) {
-							dst = runtime.AppendMsgpackString(dst, k2)
-							e2 := e1[k2]
-							dst = runtime.AppendMsgpackString(dst, string(e2))
-						}
-					}
-				}
-			}
-		}
-	}
-	if m.Root != nil {
-		n++
-		dst = append(dst, "\xa4root"...)
-		if dst, err = m.Root.AppendMsgpack(dst); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	return runtime.EndMsgpackMap(dst, start, 21, n), nil
-}
-
-// kombugenEverythingType is how Everything is published.
-var kombugenEverythingType = runtime.NewMessageType(
-	"Everything",
+// kombugenEverythingJSONType is how EverythingJSON is published.
+var kombugenEverythingJSONType = runtime.NewMessageType(
+	"EverythingJSON",
 	"events",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("zstd"),
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("none"),
 	runtime.WithDeliveryMode(runtime.Transient),
 	runtime.WithPriority(3),
 	runtime.WithTTL(1500*time.Millisecond),
@@ -799,62 +956,15 @@ type Report struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *Report) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	if !kombugenPattern0.MatchString(m.ID) {
-		return runtime.Invalid("id", "%q does not match ^[a-z]+-[0-9]+$", m.ID)
+		return genimpl.Invalid("id", "%q does not match ^[a-z]+-[0-9]+$", m.ID)
 	}
 	if len(m.Lines) == 0 {
-		return runtime.Invalid("lines", "is required")
+		return genimpl.Invalid("lines", "is required")
 	}
 	return nil
-}
-
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *Report) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"lines":`...)
-	if m.Lines == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, e := range m.Lines {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *Report) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	dst = runtime.AppendMsgpackMapLen(dst, 2)
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5lines"...)
-	if m.Lines == nil {
-		dst = runtime.AppendMsgpackNil(dst)
-	} else {
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Lines))
-		for _, e := range m.Lines {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	return dst, nil
 }
 
 // kombugenReportType is how Report is published.
@@ -922,9 +1032,47 @@ func (p *JobsProducer) PublishEverythingAsync(ctx context.Context, status Status
 // "job.{status}.{shard}.{tenant}" and fills them in.
 func kombugenEverythingKey(status Status, shard uint32, tenant string) (string, error) {
 	if !status.Valid() {
-		return "", runtime.Invalid("routing key parameter status", "%q is not one of in-progress, done, jpy", status)
+		return "", genimpl.Invalid("routing key parameter status", "%q is not one of in-progress, done, jpy", status)
 	}
-	if err := runtime.CheckRoutingParam("tenant", tenant, true); err != nil {
+	if err := genimpl.CheckRoutingParam("tenant", tenant, true); err != nil {
+		return "", err
+	}
+	return "job." + string(status) + "." + strconv.FormatUint(uint64(shard), 10) + "." + tenant, nil
+}
+
+// PublishEverythingJSON publishes msg to exchange "events" with routing key
+// "job.{status}.{shard}.{tenant}" ({status}, {shard}, {tenant} from the
+// parameters). msg is validated first. opts override the message's policy for
+// this publish. It waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishEverythingJSONAsync(...).Wait(ctx)).
+//
+// Everything, as json.
+func (p *JobsProducer) PublishEverythingJSON(ctx context.Context, status Status, shard uint32, tenant string, msg EverythingJSON, opts ...runtime.PublishOption) error {
+	return p.PublishEverythingJSONAsync(ctx, status, shard, tenant, msg, opts...).Wait(ctx)
+}
+
+// PublishEverythingJSONAsync publishes msg to exchange "events" with routing
+// key "job.{status}.{shard}.{tenant}" ({status}, {shard}, {tenant} from the
+// parameters). msg is validated first. opts override the message's policy for
+// this publish. It returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
+func (p *JobsProducer) PublishEverythingJSONAsync(ctx context.Context, status Status, shard uint32, tenant string, msg EverythingJSON, opts ...runtime.PublishOption) *runtime.Confirmation {
+	key, err := kombugenEverythingJSONKey(status, shard, tenant)
+	if err != nil {
+		return runtime.Settled(fmt.Errorf("publish EverythingJSON: %w", err))
+	}
+	return p.producer.PublishAsAsync(ctx, kombugenEverythingJSONType, key, &msg, opts...)
+}
+
+// kombugenEverythingJSONKey checks the parameters of EverythingJSON's routing
+// key "job.{status}.{shard}.{tenant}" and fills them in.
+func kombugenEverythingJSONKey(status Status, shard uint32, tenant string) (string, error) {
+	if !status.Valid() {
+		return "", genimpl.Invalid("routing key parameter status", "%q is not one of in-progress, done, jpy", status)
+	}
+	if err := genimpl.CheckRoutingParam("tenant", tenant, true); err != nil {
 		return "", err
 	}
 	return "job." + string(status) + "." + strconv.FormatUint(uint64(shard), 10) + "." + tenant, nil

@@ -15,6 +15,7 @@ import (
 	"github.com/kombugen/kombugen/golden/kitchen"
 	"github.com/kombugen/kombugen/internal/recording"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 	"github.com/kombugen/kombugen/runtime/memory"
 )
 
@@ -467,7 +468,7 @@ func TestEverythingMandatory(t *testing.T) {
 		t.Errorf("return %d %s %s %s", r.ReplyCode, r.ReplyText, r.Exchange, r.RoutingKey)
 	}
 	var back kitchen.Everything
-	if err := runtime.Decode(rs[0].Properties, rs[0].Body, &back); err != nil {
+	if err := consume.Decode(rs[0].Properties, rs[0].Body, &back); err != nil {
 		t.Fatalf("decode the returned message: %v", err)
 	}
 	if diff := cmp.Diff(msg, back); diff != "" {
@@ -567,7 +568,7 @@ func TestBlob(t *testing.T) {
 	if bytes.Equal(m.Body, blob) {
 		t.Error("body sent uncompressed")
 	}
-	plain, err := runtime.Decompress(m.Properties, m.Body)
+	plain, err := consume.Decompress(m.Properties, m.Body)
 	if err != nil || !bytes.Equal(plain, blob) {
 		t.Errorf("Decompress = % x, %v; want the blob", plain[:min(len(plain), 8)], err)
 	}

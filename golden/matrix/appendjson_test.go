@@ -1,6 +1,7 @@
 package matrix_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/kombugen/kombugen/golden/matrix"
@@ -10,7 +11,7 @@ import (
 // TestEncoders checks that the generated AppendJSON and AppendMsgpack methods
 // write what encoding/json and vmihailenco/msgpack write, byte for byte
 // (msgpack's map entries in any order), for random values of each of the
-// struct messages, whatever their serializer.
+// struct messages of json and msgpack; yaml's have no encoder of their own.
 func TestEncoders(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
@@ -24,14 +25,6 @@ func TestEncoders(t *testing.T) {
 		{"JSONXz", func() encodetest.Value { return new(matrix.JSONXz) }},
 		{"JSONBrotli", func() encodetest.Value { return new(matrix.JSONBrotli) }},
 		{"JSONZstd", func() encodetest.Value { return new(matrix.JSONZstd) }},
-		{"YamlNone", func() encodetest.Value { return new(matrix.YamlNone) }},
-		{"YamlZlib", func() encodetest.Value { return new(matrix.YamlZlib) }},
-		{"YamlGzip", func() encodetest.Value { return new(matrix.YamlGzip) }},
-		{"YamlBzip2", func() encodetest.Value { return new(matrix.YamlBzip2) }},
-		{"YamlLzma", func() encodetest.Value { return new(matrix.YamlLzma) }},
-		{"YamlXz", func() encodetest.Value { return new(matrix.YamlXz) }},
-		{"YamlBrotli", func() encodetest.Value { return new(matrix.YamlBrotli) }},
-		{"YamlZstd", func() encodetest.Value { return new(matrix.YamlZstd) }},
 		{"MsgpackNone", func() encodetest.Value { return new(matrix.MsgpackNone) }},
 		{"MsgpackZlib", func() encodetest.Value { return new(matrix.MsgpackZlib) }},
 		{"MsgpackGzip", func() encodetest.Value { return new(matrix.MsgpackGzip) }},
@@ -42,8 +35,11 @@ func TestEncoders(t *testing.T) {
 		{"MsgpackZstd", func() encodetest.Value { return new(matrix.MsgpackZstd) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Run("json", func(t *testing.T) { encodetest.CheckRandom(t, 3, 500, tt.newValue, encodetest.CheckJSON) })
-			t.Run("msgpack", func(t *testing.T) { encodetest.CheckRandom(t, 3, 500, tt.newValue, encodetest.CheckMsgpack) })
+			check := encodetest.CheckJSON
+			if strings.HasPrefix(tt.name, "Msgpack") {
+				check = encodetest.CheckMsgpack
+			}
+			encodetest.CheckRandom(t, 3, 500, tt.newValue, check)
 		})
 	}
 }

@@ -5,17 +5,25 @@ package matrix
 import (
 	"context"
 	"github.com/kombugen/kombugen/runtime"
+	_ "github.com/kombugen/kombugen/runtime/compression/brotli"
+	_ "github.com/kombugen/kombugen/runtime/compression/bzip2"
+	_ "github.com/kombugen/kombugen/runtime/compression/lzma"
+	_ "github.com/kombugen/kombugen/runtime/compression/zlib"
+	_ "github.com/kombugen/kombugen/runtime/compression/zstd"
+	"github.com/kombugen/kombugen/runtime/genimpl"
+	_ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
+	_ "github.com/kombugen/kombugen/runtime/serializer/yaml"
 	"strconv"
 	"time"
 )
 
-// This file was generated for version 1 of the kombugen runtime's generated-code
+// This file was generated for version 2 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
-// runtime.EnforceVersion and the build fails here: regenerate the file or update the
+// genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinGeneratedVersion)
-	_ = runtime.EnforceVersion(runtime.MaxGeneratedVersion - 1)
+	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 )
 
 // MatrixExchange is the direct exchange "matrix".
@@ -47,13 +55,13 @@ type JSONNone struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *JSONNone) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *JSONNone) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -61,12 +69,12 @@ func (m *JSONNone) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = genimpl.AppendJSONString(dst, m.ID)
 	dst = append(dst, `,"count":`...)
 	dst = strconv.AppendInt(dst, m.Count, 10)
 	if m.Price != nil {
 		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
@@ -77,69 +85,27 @@ func (m *JSONNone) AppendJSON(dst []byte) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, ']')
 	}
 	if len(m.Attrs) != 0 {
 		dst = append(dst, `,"attrs":`...)
 		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
+		for i, k := range genimpl.SortedKeys(m.Attrs) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, k)
+			dst = genimpl.AppendJSONString(dst, k)
 			dst = append(dst, ':')
 			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `,"ok":`...)
 	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *JSONNone) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenJSONNoneType is how JsonNone is published.
@@ -175,13 +141,13 @@ type JSONZlib struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *JSONZlib) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *JSONZlib) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -189,12 +155,12 @@ func (m *JSONZlib) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = genimpl.AppendJSONString(dst, m.ID)
 	dst = append(dst, `,"count":`...)
 	dst = strconv.AppendInt(dst, m.Count, 10)
 	if m.Price != nil {
 		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
@@ -205,69 +171,27 @@ func (m *JSONZlib) AppendJSON(dst []byte) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, ']')
 	}
 	if len(m.Attrs) != 0 {
 		dst = append(dst, `,"attrs":`...)
 		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
+		for i, k := range genimpl.SortedKeys(m.Attrs) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, k)
+			dst = genimpl.AppendJSONString(dst, k)
 			dst = append(dst, ':')
 			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `,"ok":`...)
 	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *JSONZlib) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenJSONZlibType is how JsonZlib is published.
@@ -303,13 +227,13 @@ type JSONGzip struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *JSONGzip) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *JSONGzip) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -317,12 +241,12 @@ func (m *JSONGzip) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = genimpl.AppendJSONString(dst, m.ID)
 	dst = append(dst, `,"count":`...)
 	dst = strconv.AppendInt(dst, m.Count, 10)
 	if m.Price != nil {
 		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
@@ -333,69 +257,27 @@ func (m *JSONGzip) AppendJSON(dst []byte) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, ']')
 	}
 	if len(m.Attrs) != 0 {
 		dst = append(dst, `,"attrs":`...)
 		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
+		for i, k := range genimpl.SortedKeys(m.Attrs) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, k)
+			dst = genimpl.AppendJSONString(dst, k)
 			dst = append(dst, ':')
 			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `,"ok":`...)
 	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *JSONGzip) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenJSONGzipType is how JsonGzip is published.
@@ -431,13 +313,13 @@ type JSONBzip2 struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *JSONBzip2) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *JSONBzip2) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -445,12 +327,12 @@ func (m *JSONBzip2) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = genimpl.AppendJSONString(dst, m.ID)
 	dst = append(dst, `,"count":`...)
 	dst = strconv.AppendInt(dst, m.Count, 10)
 	if m.Price != nil {
 		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
@@ -461,69 +343,27 @@ func (m *JSONBzip2) AppendJSON(dst []byte) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, ']')
 	}
 	if len(m.Attrs) != 0 {
 		dst = append(dst, `,"attrs":`...)
 		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
+		for i, k := range genimpl.SortedKeys(m.Attrs) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, k)
+			dst = genimpl.AppendJSONString(dst, k)
 			dst = append(dst, ':')
 			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `,"ok":`...)
 	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *JSONBzip2) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenJSONBzip2Type is how JsonBzip2 is published.
@@ -559,13 +399,13 @@ type JSONLzma struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *JSONLzma) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *JSONLzma) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -573,12 +413,12 @@ func (m *JSONLzma) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = genimpl.AppendJSONString(dst, m.ID)
 	dst = append(dst, `,"count":`...)
 	dst = strconv.AppendInt(dst, m.Count, 10)
 	if m.Price != nil {
 		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
@@ -589,69 +429,27 @@ func (m *JSONLzma) AppendJSON(dst []byte) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, ']')
 	}
 	if len(m.Attrs) != 0 {
 		dst = append(dst, `,"attrs":`...)
 		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
+		for i, k := range genimpl.SortedKeys(m.Attrs) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, k)
+			dst = genimpl.AppendJSONString(dst, k)
 			dst = append(dst, ':')
 			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `,"ok":`...)
 	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *JSONLzma) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenJSONLzmaType is how JsonLzma is published.
@@ -687,13 +485,13 @@ type JSONXz struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *JSONXz) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *JSONXz) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -701,12 +499,12 @@ func (m *JSONXz) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = genimpl.AppendJSONString(dst, m.ID)
 	dst = append(dst, `,"count":`...)
 	dst = strconv.AppendInt(dst, m.Count, 10)
 	if m.Price != nil {
 		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
@@ -717,69 +515,27 @@ func (m *JSONXz) AppendJSON(dst []byte) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, ']')
 	}
 	if len(m.Attrs) != 0 {
 		dst = append(dst, `,"attrs":`...)
 		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
+		for i, k := range genimpl.SortedKeys(m.Attrs) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, k)
+			dst = genimpl.AppendJSONString(dst, k)
 			dst = append(dst, ':')
 			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `,"ok":`...)
 	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *JSONXz) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenJSONXzType is how JsonXz is published.
@@ -815,13 +571,13 @@ type JSONBrotli struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *JSONBrotli) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *JSONBrotli) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -829,12 +585,12 @@ func (m *JSONBrotli) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = genimpl.AppendJSONString(dst, m.ID)
 	dst = append(dst, `,"count":`...)
 	dst = strconv.AppendInt(dst, m.Count, 10)
 	if m.Price != nil {
 		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
@@ -845,69 +601,27 @@ func (m *JSONBrotli) AppendJSON(dst []byte) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, ']')
 	}
 	if len(m.Attrs) != 0 {
 		dst = append(dst, `,"attrs":`...)
 		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
+		for i, k := range genimpl.SortedKeys(m.Attrs) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, k)
+			dst = genimpl.AppendJSONString(dst, k)
 			dst = append(dst, ':')
 			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `,"ok":`...)
 	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *JSONBrotli) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenJSONBrotliType is how JsonBrotli is published.
@@ -943,13 +657,13 @@ type JSONZstd struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *JSONZstd) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *JSONZstd) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -957,12 +671,12 @@ func (m *JSONZstd) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
+	dst = genimpl.AppendJSONString(dst, m.ID)
 	dst = append(dst, `,"count":`...)
 	dst = strconv.AppendInt(dst, m.Count, 10)
 	if m.Price != nil {
 		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
@@ -973,69 +687,27 @@ func (m *JSONZstd) AppendJSON(dst []byte) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, ']')
 	}
 	if len(m.Attrs) != 0 {
 		dst = append(dst, `,"attrs":`...)
 		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
+		for i, k := range genimpl.SortedKeys(m.Attrs) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, k)
+			dst = genimpl.AppendJSONString(dst, k)
 			dst = append(dst, ':')
 			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `,"ok":`...)
 	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *JSONZstd) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenJSONZstdType is how JsonZstd is published.
@@ -1071,99 +743,9 @@ type YamlNone struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *YamlNone) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
-}
-
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *YamlNone) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *YamlNone) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenYamlNoneType is how YamlNone is published.
@@ -1199,99 +781,9 @@ type YamlZlib struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *YamlZlib) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
-}
-
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *YamlZlib) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *YamlZlib) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenYamlZlibType is how YamlZlib is published.
@@ -1327,99 +819,9 @@ type YamlGzip struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *YamlGzip) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
-}
-
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *YamlGzip) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *YamlGzip) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenYamlGzipType is how YamlGzip is published.
@@ -1455,99 +857,9 @@ type YamlBzip2 struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *YamlBzip2) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
-}
-
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *YamlBzip2) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *YamlBzip2) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenYamlBzip2Type is how YamlBzip2 is published.
@@ -1583,99 +895,9 @@ type YamlLzma struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *YamlLzma) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
-}
-
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *YamlLzma) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *YamlLzma) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenYamlLzmaType is how YamlLzma is published.
@@ -1711,99 +933,9 @@ type YamlXz struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *YamlXz) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
-}
-
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *YamlXz) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *YamlXz) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenYamlXzType is how YamlXz is published.
@@ -1839,99 +971,9 @@ type YamlBrotli struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *YamlBrotli) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
-}
-
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *YamlBrotli) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *YamlBrotli) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenYamlBrotliType is how YamlBrotli is published.
@@ -1967,99 +1009,9 @@ type YamlZstd struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *YamlZstd) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
-}
-
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *YamlZstd) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *YamlZstd) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
-	if m.Price != nil {
-		n++
-		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	if len(m.Attrs) != 0 {
-		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenYamlZstdType is how YamlZstd is published.
@@ -2095,99 +1047,51 @@ type MsgpackNone struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *MsgpackNone) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *MsgpackNone) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *MsgpackNone) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
+	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
 	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = genimpl.AppendMsgpackString(dst, m.ID)
 	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
 	if m.Price != nil {
 		n++
 		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
 		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
 		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	if len(m.Attrs) != 0 {
 		n++
 		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
+		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range genimpl.SortedKeys(m.Attrs) {
+			dst = genimpl.AppendMsgpackString(dst, k)
 			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenMsgpackNoneType is how MsgpackNone is published.
@@ -2223,99 +1127,51 @@ type MsgpackZlib struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *MsgpackZlib) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *MsgpackZlib) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *MsgpackZlib) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
+	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
 	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = genimpl.AppendMsgpackString(dst, m.ID)
 	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
 	if m.Price != nil {
 		n++
 		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
 		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
 		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	if len(m.Attrs) != 0 {
 		n++
 		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
+		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range genimpl.SortedKeys(m.Attrs) {
+			dst = genimpl.AppendMsgpackString(dst, k)
 			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenMsgpackZlibType is how MsgpackZlib is published.
@@ -2351,99 +1207,51 @@ type MsgpackGzip struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *MsgpackGzip) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *MsgpackGzip) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *MsgpackGzip) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
+	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
 	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = genimpl.AppendMsgpackString(dst, m.ID)
 	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
 	if m.Price != nil {
 		n++
 		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
 		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
 		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	if len(m.Attrs) != 0 {
 		n++
 		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
+		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range genimpl.SortedKeys(m.Attrs) {
+			dst = genimpl.AppendMsgpackString(dst, k)
 			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenMsgpackGzipType is how MsgpackGzip is published.
@@ -2479,99 +1287,51 @@ type MsgpackBzip2 struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *MsgpackBzip2) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *MsgpackBzip2) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *MsgpackBzip2) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
+	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
 	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = genimpl.AppendMsgpackString(dst, m.ID)
 	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
 	if m.Price != nil {
 		n++
 		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
 		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
 		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	if len(m.Attrs) != 0 {
 		n++
 		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
+		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range genimpl.SortedKeys(m.Attrs) {
+			dst = genimpl.AppendMsgpackString(dst, k)
 			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenMsgpackBzip2Type is how MsgpackBzip2 is published.
@@ -2607,99 +1367,51 @@ type MsgpackLzma struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *MsgpackLzma) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *MsgpackLzma) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *MsgpackLzma) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
+	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
 	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = genimpl.AppendMsgpackString(dst, m.ID)
 	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
 	if m.Price != nil {
 		n++
 		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
 		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
 		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	if len(m.Attrs) != 0 {
 		n++
 		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
+		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range genimpl.SortedKeys(m.Attrs) {
+			dst = genimpl.AppendMsgpackString(dst, k)
 			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenMsgpackLzmaType is how MsgpackLzma is published.
@@ -2735,99 +1447,51 @@ type MsgpackXz struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *MsgpackXz) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *MsgpackXz) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *MsgpackXz) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
+	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
 	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = genimpl.AppendMsgpackString(dst, m.ID)
 	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
 	if m.Price != nil {
 		n++
 		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
 		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
 		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	if len(m.Attrs) != 0 {
 		n++
 		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
+		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range genimpl.SortedKeys(m.Attrs) {
+			dst = genimpl.AppendMsgpackString(dst, k)
 			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenMsgpackXzType is how MsgpackXz is published.
@@ -2863,99 +1527,51 @@ type MsgpackBrotli struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *MsgpackBrotli) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *MsgpackBrotli) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *MsgpackBrotli) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
+	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
 	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = genimpl.AppendMsgpackString(dst, m.ID)
 	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
 	if m.Price != nil {
 		n++
 		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
 		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
 		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	if len(m.Attrs) != 0 {
 		n++
 		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
+		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range genimpl.SortedKeys(m.Attrs) {
+			dst = genimpl.AppendMsgpackString(dst, k)
 			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenMsgpackBrotliType is how MsgpackBrotli is published.
@@ -2991,99 +1607,51 @@ type MsgpackZstd struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *MsgpackZstd) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
-// AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
-func (m *MsgpackZstd) AppendJSON(dst []byte) ([]byte, error) {
-	if m == nil {
-		return append(dst, "null"...), nil
-	}
-	var err error
-	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
-	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = runtime.AppendJSONFloat(dst, *m.Price, 64); err != nil {
-			return dst, err
-		}
-	}
-	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
-	}
-	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = runtime.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = runtime.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
 // AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
 // in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
+// (genimpl.MsgpackAppender).
 func (m *MsgpackZstd) AppendMsgpack(dst []byte) ([]byte, error) {
 	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
+		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
+	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
 	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
+	dst = genimpl.AppendMsgpackString(dst, m.ID)
 	dst = append(dst, "\xa5count"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
 	if m.Price != nil {
 		n++
 		dst = append(dst, "\xa5price"...)
-		dst = runtime.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
 		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Tags))
+		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
 		for _, e := range m.Tags {
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	if len(m.Attrs) != 0 {
 		n++
 		dst = append(dst, "\xa5attrs"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range runtime.SortedKeys(m.Attrs) {
-			dst = runtime.AppendMsgpackString(dst, k)
+		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
+		for _, k := range genimpl.SortedKeys(m.Attrs) {
+			dst = genimpl.AppendMsgpackString(dst, k)
 			e := m.Attrs[k]
-			dst = runtime.AppendMsgpackString(dst, e)
+			dst = genimpl.AppendMsgpackString(dst, e)
 		}
 	}
 	dst = append(dst, "\xa2ok"...)
-	dst = runtime.AppendMsgpackBool(dst, m.Ok)
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
 // kombugenMsgpackZstdType is how MsgpackZstd is published.

@@ -17,6 +17,7 @@ import (
 	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/interop"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 	"github.com/kombugen/kombugen/runtime/memory"
 )
 
@@ -294,7 +295,7 @@ func TestMatrixMemory(t *testing.T) {
 			if mg := magic[c.compression]; !bytes.HasPrefix(m.Body, mg) {
 				t.Errorf("body starts % x, want % x", m.Body[:min(len(m.Body), len(mg))], mg)
 			}
-			plain, err := runtime.Decompress(m.Properties, m.Body)
+			plain, err := consume.Decompress(m.Properties, m.Body)
 			if err != nil {
 				t.Fatalf("Decompress: %v", err)
 			}

@@ -7,18 +7,20 @@ import (
 	"fmt"
 	testmodel "github.com/kombugen/kombugen/internal/testmodel"
 	"github.com/kombugen/kombugen/runtime"
+	_ "github.com/kombugen/kombugen/runtime/compression/zlib"
+	"github.com/kombugen/kombugen/runtime/genimpl"
 	"strconv"
 	"time"
 	"unicode/utf8"
 )
 
-// This file was generated for version 1 of the kombugen runtime's generated-code
+// This file was generated for version 2 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
-// runtime.EnforceVersion and the build fails here: regenerate the file or update the
+// genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinGeneratedVersion)
-	_ = runtime.EnforceVersion(runtime.MaxGeneratedVersion - 1)
+	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 )
 
 // OrdersExchange is the topic exchange "orders".
@@ -111,50 +113,30 @@ type LineItem struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *LineItem) Validate() error {
 	if len(m.SKU) == 0 {
-		return runtime.Invalid("sku", "is required")
+		return genimpl.Invalid("sku", "is required")
 	}
 	if x := m.Quantity; x != nil {
 		if *x < 1 {
-			return runtime.Invalid("quantity", "%v is less than the minimum of 1", *x)
+			return genimpl.Invalid("quantity", "%v is less than the minimum of 1", *x)
 		}
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *LineItem) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
 	}
 	start := len(dst)
 	dst = append(dst, `,"sku":`...)
-	dst = runtime.AppendJSONString(dst, m.SKU)
+	dst = genimpl.AppendJSONString(dst, m.SKU)
 	if m.Quantity != nil {
 		dst = append(dst, `,"quantity":`...)
 		dst = strconv.AppendInt(dst, int64(*m.Quantity), 10)
 	}
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *LineItem) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 2)
-	n := 1
-	dst = append(dst, "\xa3sku"...)
-	dst = runtime.AppendMsgpackString(dst, m.SKU)
-	if m.Quantity != nil {
-		n++
-		dst = append(dst, "\xa8quantity"...)
-		dst = runtime.AppendMsgpackInt32(dst, *m.Quantity)
-	}
-	return runtime.EndMsgpackMap(dst, start, 2, n), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // Money is the type "Money".
@@ -167,13 +149,13 @@ type Money struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *Money) Validate() error {
 	if !m.Currency.Valid() {
-		return runtime.Invalid("currency", "%q is not one of EUR, USD, GBP", m.Currency)
+		return genimpl.Invalid("currency", "%q is not one of EUR, USD, GBP", m.Currency)
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *Money) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -182,23 +164,8 @@ func (m *Money) AppendJSON(dst []byte) ([]byte, error) {
 	dst = append(dst, `,"amount":`...)
 	dst = strconv.AppendInt(dst, m.Amount, 10)
 	dst = append(dst, `,"currency":`...)
-	dst = runtime.AppendJSONString(dst, string(m.Currency))
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *Money) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	dst = runtime.AppendMsgpackMapLen(dst, 2)
-	dst = append(dst, "\xa6amount"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Amount)
-	dst = append(dst, "\xa8currency"...)
-	dst = runtime.AppendMsgpackString(dst, string(m.Currency))
-	return dst, nil
+	dst = genimpl.AppendJSONString(dst, string(m.Currency))
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // OrderCreated is the message "OrderCreated", published to exchange "orders"
@@ -219,29 +186,29 @@ type OrderCreated struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *OrderCreated) Validate() error {
 	if len(m.OrderID) == 0 {
-		return runtime.Invalid("order_id", "is required")
+		return genimpl.Invalid("order_id", "is required")
 	}
 	if err := m.Total.Validate(); err != nil {
-		return runtime.InField("total", err)
+		return genimpl.InField("total", err)
 	}
 	for i, e := range m.Items {
 		if err := e.Validate(); err != nil {
-			return runtime.InElement("items", i, err)
+			return genimpl.InElement("items", i, err)
 		}
 	}
 	if m.PlacedAt.IsZero() {
-		return runtime.Invalid("placed_at", "is required")
+		return genimpl.Invalid("placed_at", "is required")
 	}
 	if x := m.Note; x != nil {
 		if n := utf8.RuneCountInString(*x); n > 500 {
-			return runtime.Invalid("note", "has %d characters, more than the maximum of 500", n)
+			return genimpl.Invalid("note", "has %d characters, more than the maximum of 500", n)
 		}
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -249,7 +216,7 @@ func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"order_id":`...)
-	dst = runtime.AppendJSONString(dst, m.OrderID)
+	dst = genimpl.AppendJSONString(dst, m.OrderID)
 	dst = append(dst, `,"total":`...)
 	if dst, err = m.Total.AppendJSON(dst); err != nil {
 		return dst, err
@@ -270,73 +237,26 @@ func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
 	if len(m.Tags) != 0 {
 		dst = append(dst, `,"tags":`...)
 		dst = append(dst, '{')
-		for i, k := range runtime.SortedKeys(m.Tags) {
+		for i, k := range genimpl.SortedKeys(m.Tags) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = runtime.AppendJSONString(dst, k)
+			dst = genimpl.AppendJSONString(dst, k)
 			dst = append(dst, ':')
 			e := m.Tags[k]
-			dst = runtime.AppendJSONString(dst, e)
+			dst = genimpl.AppendJSONString(dst, e)
 		}
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `,"placed_at":`...)
-	if dst, err = runtime.AppendJSONTime(dst, m.PlacedAt); err != nil {
+	if dst, err = genimpl.AppendJSONTime(dst, m.PlacedAt); err != nil {
 		return dst, err
 	}
 	if m.Note != nil {
 		dst = append(dst, `,"note":`...)
-		dst = runtime.AppendJSONString(dst, *m.Note)
+		dst = genimpl.AppendJSONString(dst, *m.Note)
 	}
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *OrderCreated) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	var err error
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 3
-	dst = append(dst, "\xa8order_id"...)
-	dst = runtime.AppendMsgpackString(dst, m.OrderID)
-	dst = append(dst, "\xa5total"...)
-	if dst, err = m.Total.AppendMsgpack(dst); err != nil {
-		return dst, err
-	}
-	if len(m.Items) != 0 {
-		n++
-		dst = append(dst, "\xa5items"...)
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Items))
-		for _, e := range m.Items {
-			if dst, err = e.AppendMsgpack(dst); err != nil {
-				return dst, err
-			}
-		}
-	}
-	if len(m.Tags) != 0 {
-		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = runtime.AppendMsgpackMapLen(dst, len(m.Tags))
-		for _, k := range runtime.SortedKeys(m.Tags) {
-			dst = runtime.AppendMsgpackString(dst, k)
-			e := m.Tags[k]
-			dst = runtime.AppendMsgpackString(dst, e)
-		}
-	}
-	dst = append(dst, "\xa9placed_at"...)
-	dst = runtime.AppendMsgpackTime(dst, m.PlacedAt)
-	if m.Note != nil {
-		n++
-		dst = append(dst, "\xa4note"...)
-		dst = runtime.AppendMsgpackString(dst, *m.Note)
-	}
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenOrderCreatedType is how OrderCreated is published.
@@ -445,7 +365,7 @@ func (p *OrdersProducer) PublishOrderCreatedAsync(ctx context.Context, region Re
 // "order.{region}.created" and fills them in.
 func kombugenOrderCreatedKey(region Region) (string, error) {
 	if !region.Valid() {
-		return "", runtime.Invalid("routing key parameter region", "%q is not one of EU, US", region)
+		return "", genimpl.Invalid("routing key parameter region", "%q is not one of EU, US", region)
 	}
 	return "order." + string(region) + ".created", nil
 }

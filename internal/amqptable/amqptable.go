@@ -117,3 +117,28 @@ func amqpValue(v any) any {
 	}
 	return v
 }
+
+// Plain converts a table amqp091-go received back to what a
+// runtime.Table holds: nested tables as plain maps, in arrays too. It is
+// never nil.
+func Plain(t amqp.Table) map[string]any {
+	out := make(map[string]any, len(t))
+	for k, v := range t {
+		out[k] = plainValue(v)
+	}
+	return out
+}
+
+func plainValue(v any) any {
+	switch v := v.(type) {
+	case amqp.Table:
+		return Plain(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = plainValue(e)
+		}
+		return out
+	}
+	return v
+}

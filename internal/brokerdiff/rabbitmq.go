@@ -9,7 +9,7 @@ import (
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/kombugen/kombugen/internal/amqptable"
-	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // rabbit is a scenario's connection to RabbitMQ: a channel in confirm
@@ -230,7 +230,7 @@ func (r *rabbit) get(o *observer, ch *amqp.Channel, queue string) (bool, error) 
 		o.add("get %s: empty", queue)
 		return false, nil
 	}
-	o.add("get %s: %s", queue, delivered{d.Exchange, d.RoutingKey, runtime.PropertiesFromDelivery(&d), d.Body, int(d.MessageCount)})
+	o.add("get %s: %s", queue, delivered{d.Exchange, d.RoutingKey, consume.Properties(&d), d.Body, int(d.MessageCount)})
 	return true, nil
 }
 

@@ -6,13 +6,14 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/genimpl"
 )
 
 // BenchmarkJSON compares the json serializer's two ways to encode v:
 // encoding/json as the serializer uses it for other values (StdJSON), and
 // the generated AppendJSON through the serializer (into a reused buffer,
 // copied out); AppendJSON alone appends into one reused buffer.
-func BenchmarkJSON(b *testing.B, v Value) {
+func BenchmarkJSON(b *testing.B, v genimpl.JSONAppender) {
 	b.Run("encoding-json", func(b *testing.B) { benchMarshal(b, func() ([]byte, error) { return StdJSON(v) }) })
 	benchSerializer(b, runtime.SerializerJSON, v)
 	b.Run("AppendJSON", func(b *testing.B) { benchAppend(b, v.AppendJSON) })
@@ -22,7 +23,7 @@ func BenchmarkJSON(b *testing.B, v Value) {
 // v: msgpack.Marshal, as the serializer uses it for other values, and the
 // generated AppendMsgpack through the serializer; AppendMsgpack alone
 // appends into one reused buffer.
-func BenchmarkMsgpack(b *testing.B, v Value) {
+func BenchmarkMsgpack(b *testing.B, v genimpl.MsgpackAppender) {
 	b.Run("vmihailenco-msgpack", func(b *testing.B) { benchMarshal(b, func() ([]byte, error) { return msgpack.Marshal(v) }) })
 	benchSerializer(b, runtime.SerializerMsgpack, v)
 	b.Run("AppendMsgpack", func(b *testing.B) { benchAppend(b, v.AppendMsgpack) })

@@ -18,13 +18,13 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/genimpl"
+	_ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
 )
 
-// Value is implemented by generated struct types.
-type Value interface {
-	runtime.JSONAppender
-	runtime.MsgpackAppender
-}
+// Value is a pointer to a generated struct: it has AppendJSON when json
+// publishes it, and AppendMsgpack when msgpack does.
+type Value = any
 
 // StdJSON is what the json serializer wrote before AppendJSON:
 // encoding/json with HTML escaping off and no trailing newline.
@@ -41,20 +41,37 @@ func StdJSON(v any) ([]byte, error) {
 // prefix is what dst holds before an encoder appends to it: it must stay.
 const prefix = "prefix:"
 
-// Check runs CheckJSON and CheckMsgpack.
+// Check runs CheckJSON and CheckMsgpack for the encoders v has, and fails
+// t when it has neither.
 func Check(t testing.TB, v Value) bool {
 	t.Helper()
+	_, j := v.(genimpl.JSONAppender)
+	_, m := v.(genimpl.MsgpackAppender)
+	switch {
+	case !j && !m:
+		t.Errorf("%T has neither AppendJSON nor AppendMsgpack", v)
+		return false
+	case !m:
+		return CheckJSON(t, v)
+	case !j:
+		return CheckMsgpack(t, v)
+	}
 	return CheckJSON(t, v) && CheckMsgpack(t, v)
 }
 
 // CheckJSON fails t unless v.AppendJSON, appending to a non-empty buffer,
 // writes what StdJSON writes for v, or fails with the same error text; and
 // unless the json serializer, given v or the value it points to, does the
-// same. v must be a pointer to a struct.
+// same. v must be a pointer to a struct with AppendJSON.
 func CheckJSON(t testing.TB, v Value) bool {
 	t.Helper()
+	a, ok := v.(genimpl.JSONAppender)
+	if !ok {
+		t.Errorf("%T has no AppendJSON", v)
+		return false
+	}
 	want, wantErr := StdJSON(v)
-	got, gotErr := v.AppendJSON([]byte(prefix))
+	got, gotErr := a.AppendJSON([]byte(prefix))
 	if !same(t, "AppendJSON", v, got, gotErr, []byte(prefix), want, wantErr, nil) {
 		return false
 	}
@@ -66,16 +83,21 @@ func CheckJSON(t testing.TB, v Value) bool {
 // map entries, or fails with the same error text; unless it writes the
 // same bytes every time (map entries sorted); and unless the msgpack
 // serializer, given v or the value it points to, does the same. v must be
-// a pointer to a struct.
+// a pointer to a struct with AppendMsgpack.
 func CheckMsgpack(t testing.TB, v Value) bool {
 	t.Helper()
+	a, ok := v.(genimpl.MsgpackAppender)
+	if !ok {
+		t.Errorf("%T has no AppendMsgpack", v)
+		return false
+	}
 	want, wantErr := msgpack.Marshal(v)
-	got, gotErr := v.AppendMsgpack([]byte(prefix))
+	got, gotErr := a.AppendMsgpack([]byte(prefix))
 	if !same(t, "AppendMsgpack", v, got, gotErr, []byte(prefix), want, wantErr, CanonicalMsgpack) {
 		return false
 	}
 	for range 3 {
-		again, _ := v.AppendMsgpack([]byte(prefix))
+		again, _ := a.AppendMsgpack([]byte(prefix))
 		if !bytes.Equal(again, got) {
 			t.Errorf("AppendMsgpack(%#v) writes other bytes each time:\n%q\n%q", v, got, again)
 			return false

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // ReplyConsumer is what waiting for results needs of a transport: a
@@ -219,7 +220,7 @@ type replyHead struct {
 func (b *Backend) deliver(d Delivery) {
 	id := TaskID(d.CorrelationID)
 	var head replyHead
-	decodeErr := runtime.Decode(d.Properties, d.Body, &head)
+	decodeErr := consume.Decode(d.Properties, d.Body, &head)
 	if id == "" {
 		id = TaskID(head.TaskID)
 	}

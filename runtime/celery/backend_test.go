@@ -17,6 +17,7 @@ import (
 
 	"github.com/kombugen/kombugen/internal/recording"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // fakeReplies is a ReplyConsumer in memory: the test delivers replies with
@@ -297,7 +298,7 @@ func (w *fakeWorker) run(f *fakeReplies, n int) {
 		rand.Shuffle(len(batch), func(i, j int) { batch[i], batch[j] = batch[j], batch[i] })
 		for _, msg := range batch {
 			var body []any
-			runtime.Decode(msg.Properties, msg.Body, &body)
+			consume.Decode(msg.Properties, msg.Body, &body)
 			args := body[0].([]any)
 			id := TaskID(msg.CorrelationID)
 			f.reply(jsonReply(id, `{"status": "STARTED", "result": {"pid": 1}}`))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kombugen/kombugen/internal/recording"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // taskFacts is a testdata/facts/celery-*-tasks.json file: what one Celery
@@ -224,7 +225,7 @@ func sentMessage(t *testing.T, m *message) wireMessage {
 func publishingMessage(t *testing.T, p *runtime.Publishing) wireMessage {
 	t.Helper()
 	var body any
-	if err := runtime.Decode(p.Properties, p.Body, &body); err != nil {
+	if err := consume.Decode(p.Properties, p.Body, &body); err != nil {
 		t.Fatalf("decode the body: %v", err)
 	}
 	props := map[string]any{

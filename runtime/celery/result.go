@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // ErrRevoked is matched (errors.Is) by the error of a task the worker
@@ -68,7 +68,7 @@ func (r *Result[R]) decode() {
 		var env struct {
 			Result R `json:"result" msgpack:"result" yaml:"result"`
 		}
-		if err := runtime.Decode(w.reply.Properties, w.reply.Body, &env); err != nil {
+		if err := consume.Decode(w.reply.Properties, w.reply.Body, &env); err != nil {
 			r.err = fmt.Errorf("celery: task %q id %s: decode result: %w", r.task, r.id, err)
 			return
 		}
@@ -79,7 +79,7 @@ func (r *Result[R]) decode() {
 		Result    excInfo `json:"result" msgpack:"result" yaml:"result"`
 		Traceback *string `json:"traceback" msgpack:"traceback" yaml:"traceback"`
 	}
-	if err := runtime.Decode(w.reply.Properties, w.reply.Body, &env); err != nil {
+	if err := consume.Decode(w.reply.Properties, w.reply.Body, &env); err != nil {
 		r.err = fmt.Errorf("celery: task %q id %s: decode %s: %w", r.task, r.id, w.state, err)
 		return
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kombugen/kombugen/internal/recording"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // checkWellFormed returns why a worker could not run p, or nil. Celery
@@ -53,7 +54,7 @@ func checkWellFormed(p *runtime.Publishing) error {
 		}
 	}
 	var body []any
-	if err := runtime.Decode(p.Properties, p.Body, &body); err != nil {
+	if err := consume.Decode(p.Properties, p.Body, &body); err != nil {
 		return fmt.Errorf("body: %w", err)
 	}
 	if len(body) != 3 {

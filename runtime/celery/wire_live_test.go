@@ -13,7 +13,7 @@ import (
 
 	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/celerytest"
-	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // TestWireSameAsSendTask sends every captured call twice, with no worker
@@ -113,9 +113,9 @@ func getTask(t *testing.T, ch *amqp.Channel, queue string) (wireMessage, amqp.Ta
 	if err != nil || !ok {
 		t.Fatalf("get from %s: %v (a message: %v)", queue, err, ok)
 	}
-	props := runtime.PropertiesFromDelivery(&d)
+	props := consume.Properties(&d)
 	var body any
-	if err := runtime.Decode(props, d.Body, &body); err != nil {
+	if err := consume.Decode(props, d.Body, &body); err != nil {
 		t.Fatalf("decode: %v", err)
 	}
 	m := wireMessage{

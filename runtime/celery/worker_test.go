@@ -20,6 +20,7 @@ import (
 	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/celerytest"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // The tests in this file run real Celery workers (Debian's python3-celery,
@@ -73,7 +74,7 @@ func (a *amqpReplies) ConsumeReplies(ctx context.Context, q *runtime.Queue, deli
 			}
 			a.seen[d.CorrelationId]++
 			a.mu.Unlock()
-			deliver(Delivery{Properties: runtime.PropertiesFromDelivery(&d), Body: d.Body})
+			deliver(Delivery{Properties: consume.Properties(&d), Body: d.Body})
 		}
 	}()
 	return s, nil

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // Message is a message as a queue holds it: where it was published, its
@@ -30,9 +31,9 @@ type Message struct {
 }
 
 // Decode decompresses and unmarshals the body into v, as a kombu consumer
-// would, with runtime.Decode.
+// would, with consume.Decode.
 func (m Message) Decode(v any) error {
-	return runtime.Decode(m.Properties, m.Body, v)
+	return consume.Decode(m.Properties, m.Body, v)
 }
 
 // clone returns a copy of m sharing no memory with it.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 	"github.com/kombugen/kombugen/runtime/memory"
 )
 
@@ -163,7 +164,7 @@ func TestProducerMandatory(t *testing.T) {
 		t.Fatalf("returns = %+v, want one for order.lost", returned)
 	}
 	var got order
-	if err := runtime.Decode(returned[0].Properties, returned[0].Body, &got); err != nil || got.ID != "lost" {
+	if err := consume.Decode(returned[0].Properties, returned[0].Body, &got); err != nil || got.ID != "lost" {
 		t.Errorf("returned body decodes to %+v, %v", got, err)
 	}
 	// Without confirms the callback is still called, and Publish succeeds.

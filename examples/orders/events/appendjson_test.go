@@ -26,9 +26,8 @@ func created() *events.OrderCreated {
 	}
 }
 
-// TestEncoders checks that the generated AppendJSON and AppendMsgpack methods
-// write what encoding/json and vmihailenco/msgpack write, byte for byte
-// (msgpack's map entries in any order), for the example's order and for
+// TestEncoders checks that the generated AppendJSON methods write what
+// encoding/json writes, byte for byte, for the example's order and for
 // random values of every message with fields.
 func TestEncoders(t *testing.T) {
 	encodetest.Check(t, created())
@@ -42,7 +41,6 @@ func TestEncoders(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Run("json", func(t *testing.T) { encodetest.CheckRandom(t, 4, 1000, tt.newValue, encodetest.CheckJSON) })
-			t.Run("msgpack", func(t *testing.T) { encodetest.CheckRandom(t, 4, 1000, tt.newValue, encodetest.CheckMsgpack) })
 		})
 	}
 }
@@ -51,11 +49,4 @@ func TestEncoders(t *testing.T) {
 // AppendJSON, alone and through the json serializer, on the example's OrderCreated.
 func BenchmarkOrderCreatedJSON(b *testing.B) {
 	encodetest.BenchmarkJSON(b, created())
-}
-
-// BenchmarkOrderCreatedMsgpack compares vmihailenco/msgpack with the
-// generated AppendMsgpack, alone and through the msgpack serializer, on
-// the same order.
-func BenchmarkOrderCreatedMsgpack(b *testing.B) {
-	encodetest.BenchmarkMsgpack(b, created())
 }

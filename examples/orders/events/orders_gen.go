@@ -6,19 +6,21 @@ import (
 	"context"
 	"fmt"
 	"github.com/kombugen/kombugen/runtime"
+	_ "github.com/kombugen/kombugen/runtime/compression/zstd"
+	"github.com/kombugen/kombugen/runtime/genimpl"
 	"regexp"
 	"strconv"
 	"time"
 	"unicode/utf8"
 )
 
-// This file was generated for version 1 of the kombugen runtime's generated-code
+// This file was generated for version 2 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
-// runtime.EnforceVersion and the build fails here: regenerate the file or update the
+// genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinGeneratedVersion)
-	_ = runtime.EnforceVersion(runtime.MaxGeneratedVersion - 1)
+	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 )
 
 // OrdersExchange is the topic exchange "orders".
@@ -214,16 +216,16 @@ type Money struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *Money) Validate() error {
 	if m.Amount < 0 {
-		return runtime.Invalid("amount", "%v is less than the minimum of 0", m.Amount)
+		return genimpl.Invalid("amount", "%v is less than the minimum of 0", m.Amount)
 	}
 	if !m.Currency.Valid() {
-		return runtime.Invalid("currency", "%q is not one of EUR, USD, GBP, JPY", m.Currency)
+		return genimpl.Invalid("currency", "%q is not one of EUR, USD, GBP, JPY", m.Currency)
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *Money) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -232,23 +234,8 @@ func (m *Money) AppendJSON(dst []byte) ([]byte, error) {
 	dst = append(dst, `,"amount":`...)
 	dst = strconv.AppendInt(dst, m.Amount, 10)
 	dst = append(dst, `,"currency":`...)
-	dst = runtime.AppendJSONString(dst, string(m.Currency))
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *Money) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	dst = runtime.AppendMsgpackMapLen(dst, 2)
-	dst = append(dst, "\xa6amount"...)
-	dst = runtime.AppendMsgpackInt64(dst, m.Amount)
-	dst = append(dst, "\xa8currency"...)
-	dst = runtime.AppendMsgpackString(dst, string(m.Currency))
-	return dst, nil
+	dst = genimpl.AppendJSONString(dst, string(m.Currency))
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // LineItem is the type "LineItem".
@@ -262,25 +249,25 @@ type LineItem struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *LineItem) Validate() error {
 	if len(m.SKU) == 0 {
-		return runtime.Invalid("sku", "is required")
+		return genimpl.Invalid("sku", "is required")
 	}
 	if !kombugenPattern0.MatchString(m.SKU) {
-		return runtime.Invalid("sku", "%q does not match ^[A-Z]{3}-[0-9]{4}$", m.SKU)
+		return genimpl.Invalid("sku", "%q does not match ^[A-Z]{3}-[0-9]{4}$", m.SKU)
 	}
 	if m.Quantity < 1 {
-		return runtime.Invalid("quantity", "%v is less than the minimum of 1", m.Quantity)
+		return genimpl.Invalid("quantity", "%v is less than the minimum of 1", m.Quantity)
 	}
 	if m.Quantity > 1000 {
-		return runtime.Invalid("quantity", "%v is more than the maximum of 1000", m.Quantity)
+		return genimpl.Invalid("quantity", "%v is more than the maximum of 1000", m.Quantity)
 	}
 	if err := m.UnitPrice.Validate(); err != nil {
-		return runtime.InField("unit_price", err)
+		return genimpl.InField("unit_price", err)
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *LineItem) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -288,34 +275,14 @@ func (m *LineItem) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"sku":`...)
-	dst = runtime.AppendJSONString(dst, m.SKU)
+	dst = genimpl.AppendJSONString(dst, m.SKU)
 	dst = append(dst, `,"quantity":`...)
 	dst = strconv.AppendInt(dst, int64(m.Quantity), 10)
 	dst = append(dst, `,"unit_price":`...)
 	if dst, err = m.UnitPrice.AppendJSON(dst); err != nil {
 		return dst, err
 	}
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *LineItem) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	var err error
-	dst = runtime.AppendMsgpackMapLen(dst, 3)
-	dst = append(dst, "\xa3sku"...)
-	dst = runtime.AppendMsgpackString(dst, m.SKU)
-	dst = append(dst, "\xa8quantity"...)
-	dst = runtime.AppendMsgpackInt32(dst, m.Quantity)
-	dst = append(dst, "\xaaunit_price"...)
-	if dst, err = m.UnitPrice.AppendMsgpack(dst); err != nil {
-		return dst, err
-	}
-	return dst, nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // OrderCreated is the message "OrderCreated", published to exchange "orders"
@@ -336,41 +303,41 @@ type OrderCreated struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *OrderCreated) Validate() error {
 	if len(m.OrderID) == 0 {
-		return runtime.Invalid("order_id", "is required")
+		return genimpl.Invalid("order_id", "is required")
 	}
 	if !kombugenPattern1.MatchString(m.OrderID) {
-		return runtime.Invalid("order_id", "%q does not match ^[A-Z]-[0-9]+$", m.OrderID)
+		return genimpl.Invalid("order_id", "%q does not match ^[A-Z]-[0-9]+$", m.OrderID)
 	}
 	if len(m.CustomerID) == 0 {
-		return runtime.Invalid("customer_id", "is required")
+		return genimpl.Invalid("customer_id", "is required")
 	}
 	if len(m.Items) == 0 {
-		return runtime.Invalid("items", "is required")
+		return genimpl.Invalid("items", "is required")
 	}
 	if n := len(m.Items); n > 100 {
-		return runtime.Invalid("items", "has %d items, more than the maximum of 100", n)
+		return genimpl.Invalid("items", "has %d items, more than the maximum of 100", n)
 	}
 	for i, e := range m.Items {
 		if err := e.Validate(); err != nil {
-			return runtime.InElement("items", i, err)
+			return genimpl.InElement("items", i, err)
 		}
 	}
 	if err := m.Total.Validate(); err != nil {
-		return runtime.InField("total", err)
+		return genimpl.InField("total", err)
 	}
 	if m.PlacedAt.IsZero() {
-		return runtime.Invalid("placed_at", "is required")
+		return genimpl.Invalid("placed_at", "is required")
 	}
 	if x := m.Note; x != nil {
 		if n := utf8.RuneCountInString(*x); n > 500 {
-			return runtime.Invalid("note", "has %d characters, more than the maximum of 500", n)
+			return genimpl.Invalid("note", "has %d characters, more than the maximum of 500", n)
 		}
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -378,9 +345,9 @@ func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"order_id":`...)
-	dst = runtime.AppendJSONString(dst, m.OrderID)
+	dst = genimpl.AppendJSONString(dst, m.OrderID)
 	dst = append(dst, `,"customer_id":`...)
-	dst = runtime.AppendJSONString(dst, m.CustomerID)
+	dst = genimpl.AppendJSONString(dst, m.CustomerID)
 	dst = append(dst, `,"items":`...)
 	if m.Items == nil {
 		dst = append(dst, "null"...)
@@ -401,54 +368,14 @@ func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
 		return dst, err
 	}
 	dst = append(dst, `,"placed_at":`...)
-	if dst, err = runtime.AppendJSONTime(dst, m.PlacedAt); err != nil {
+	if dst, err = genimpl.AppendJSONTime(dst, m.PlacedAt); err != nil {
 		return dst, err
 	}
 	if m.Note != nil {
 		dst = append(dst, `,"note":`...)
-		dst = runtime.AppendJSONString(dst, *m.Note)
+		dst = genimpl.AppendJSONString(dst, *m.Note)
 	}
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *OrderCreated) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	var err error
-	start := len(dst)
-	dst = runtime.BeginMsgpackMap(dst, 6)
-	n := 5
-	dst = append(dst, "\xa8order_id"...)
-	dst = runtime.AppendMsgpackString(dst, m.OrderID)
-	dst = append(dst, "\xabcustomer_id"...)
-	dst = runtime.AppendMsgpackString(dst, m.CustomerID)
-	dst = append(dst, "\xa5items"...)
-	if m.Items == nil {
-		dst = runtime.AppendMsgpackNil(dst)
-	} else {
-		dst = runtime.AppendMsgpackArrayLen(dst, len(m.Items))
-		for _, e := range m.Items {
-			if dst, err = e.AppendMsgpack(dst); err != nil {
-				return dst, err
-			}
-		}
-	}
-	dst = append(dst, "\xa5total"...)
-	if dst, err = m.Total.AppendMsgpack(dst); err != nil {
-		return dst, err
-	}
-	dst = append(dst, "\xa9placed_at"...)
-	dst = runtime.AppendMsgpackTime(dst, m.PlacedAt)
-	if m.Note != nil {
-		n++
-		dst = append(dst, "\xa4note"...)
-		dst = runtime.AppendMsgpackString(dst, *m.Note)
-	}
-	return runtime.EndMsgpackMap(dst, start, 6, n), nil
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenOrderCreatedType is how OrderCreated is published.
@@ -485,19 +412,19 @@ type OrderPaid struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *OrderPaid) Validate() error {
 	if len(m.OrderID) == 0 {
-		return runtime.Invalid("order_id", "is required")
+		return genimpl.Invalid("order_id", "is required")
 	}
 	if err := m.Amount.Validate(); err != nil {
-		return runtime.InField("amount", err)
+		return genimpl.InField("amount", err)
 	}
 	if len(m.PaymentRef) == 0 {
-		return runtime.Invalid("payment_ref", "is required")
+		return genimpl.Invalid("payment_ref", "is required")
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *OrderPaid) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -505,34 +432,14 @@ func (m *OrderPaid) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	dst = append(dst, `,"order_id":`...)
-	dst = runtime.AppendJSONString(dst, m.OrderID)
+	dst = genimpl.AppendJSONString(dst, m.OrderID)
 	dst = append(dst, `,"amount":`...)
 	if dst, err = m.Amount.AppendJSON(dst); err != nil {
 		return dst, err
 	}
 	dst = append(dst, `,"payment_ref":`...)
-	dst = runtime.AppendJSONString(dst, m.PaymentRef)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *OrderPaid) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	var err error
-	dst = runtime.AppendMsgpackMapLen(dst, 3)
-	dst = append(dst, "\xa8order_id"...)
-	dst = runtime.AppendMsgpackString(dst, m.OrderID)
-	dst = append(dst, "\xa6amount"...)
-	if dst, err = m.Amount.AppendMsgpack(dst); err != nil {
-		return dst, err
-	}
-	dst = append(dst, "\xabpayment_ref"...)
-	dst = runtime.AppendMsgpackString(dst, m.PaymentRef)
-	return dst, nil
+	dst = genimpl.AppendJSONString(dst, m.PaymentRef)
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenOrderPaidType is how OrderPaid is published.
@@ -567,41 +474,26 @@ type OrderCancelled struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *OrderCancelled) Validate() error {
 	if len(m.OrderID) == 0 {
-		return runtime.Invalid("order_id", "is required")
+		return genimpl.Invalid("order_id", "is required")
 	}
 	if !m.Reason.Valid() {
-		return runtime.Invalid("reason", "%q is not one of customer-request, payment-failed, out-of-stock", m.Reason)
+		return genimpl.Invalid("reason", "%q is not one of customer-request, payment-failed, out-of-stock", m.Reason)
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *OrderCancelled) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
 	}
 	start := len(dst)
 	dst = append(dst, `,"order_id":`...)
-	dst = runtime.AppendJSONString(dst, m.OrderID)
+	dst = genimpl.AppendJSONString(dst, m.OrderID)
 	dst = append(dst, `,"reason":`...)
-	dst = runtime.AppendJSONString(dst, string(m.Reason))
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *OrderCancelled) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	dst = runtime.AppendMsgpackMapLen(dst, 2)
-	dst = append(dst, "\xa8order_id"...)
-	dst = runtime.AppendMsgpackString(dst, m.OrderID)
-	dst = append(dst, "\xa6reason"...)
-	dst = runtime.AppendMsgpackString(dst, string(m.Reason))
-	return dst, nil
+	dst = genimpl.AppendJSONString(dst, string(m.Reason))
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenOrderCancelledType is how OrderCancelled is published.
@@ -698,7 +590,7 @@ func (p *OrdersProducer) PublishOrderCreatedAsync(ctx context.Context, region Re
 // "order.{region}.created" and fills them in.
 func kombugenOrderCreatedKey(region Region) (string, error) {
 	if !region.Valid() {
-		return "", runtime.Invalid("routing key parameter region", "%q is not one of eu, us, apac", region)
+		return "", genimpl.Invalid("routing key parameter region", "%q is not one of eu, us, apac", region)
 	}
 	return "order." + string(region) + ".created", nil
 }
@@ -733,7 +625,7 @@ func (p *OrdersProducer) PublishOrderPaidAsync(ctx context.Context, region Regio
 // "order.{region}.paid" and fills them in.
 func kombugenOrderPaidKey(region Region) (string, error) {
 	if !region.Valid() {
-		return "", runtime.Invalid("routing key parameter region", "%q is not one of eu, us, apac", region)
+		return "", genimpl.Invalid("routing key parameter region", "%q is not one of eu, us, apac", region)
 	}
 	return "order." + string(region) + ".paid", nil
 }
@@ -768,7 +660,7 @@ func (p *OrdersProducer) PublishOrderCancelledAsync(ctx context.Context, region 
 // key "order.{region}.cancelled" and fills them in.
 func kombugenOrderCancelledKey(region Region) (string, error) {
 	if !region.Valid() {
-		return "", runtime.Invalid("routing key parameter region", "%q is not one of eu, us, apac", region)
+		return "", genimpl.Invalid("routing key parameter region", "%q is not one of eu, us, apac", region)
 	}
 	return "order." + string(region) + ".cancelled", nil
 }

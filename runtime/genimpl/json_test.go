@@ -1,4 +1,4 @@
-package runtime_test
+package genimpl_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/kombugen/kombugen/internal/encodetest"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/genimpl"
 )
 
 // jsonPrefix is what dst holds before the helpers append to it: they
@@ -62,7 +63,7 @@ func trickyStrings() []string {
 
 func TestAppendJSONString(t *testing.T) {
 	for _, s := range trickyStrings() {
-		checkAppend(t, s, runtime.AppendJSONString(prefixed(), s), nil)
+		checkAppend(t, s, genimpl.AppendJSONString(prefixed(), s), nil)
 	}
 }
 
@@ -71,7 +72,7 @@ func FuzzAppendJSONString(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		checkAppend(t, s, runtime.AppendJSONString(prefixed(), s), nil)
+		checkAppend(t, s, genimpl.AppendJSONString(prefixed(), s), nil)
 	})
 }
 
@@ -90,21 +91,21 @@ var trickyFloats = []float64{
 
 func TestAppendJSONFloat(t *testing.T) {
 	for _, f := range trickyFloats {
-		got, err := runtime.AppendJSONFloat(prefixed(), f, 64)
+		got, err := genimpl.AppendJSONFloat(prefixed(), f, 64)
 		checkAppend(t, f, got, err)
 		f32 := float32(f)
-		got, err = runtime.AppendJSONFloat(prefixed(), float64(f32), 32)
+		got, err = genimpl.AppendJSONFloat(prefixed(), float64(f32), 32)
 		checkAppend(t, f32, got, err)
 		// The float32 next to f, where the float32 cutoffs matter.
 		for _, g := range []float32{math.Nextafter32(f32, 0), math.Nextafter32(f32, float32(math.Inf(1)))} {
-			got, err = runtime.AppendJSONFloat(prefixed(), float64(g), 32)
+			got, err = genimpl.AppendJSONFloat(prefixed(), float64(g), 32)
 			checkAppend(t, g, got, err)
 		}
 	}
 }
 
 func TestAppendJSONFloatErrors(t *testing.T) {
-	_, err := runtime.AppendJSONFloat(nil, math.NaN(), 64)
+	_, err := genimpl.AppendJSONFloat(nil, math.NaN(), 64)
 	var unsupported *json.UnsupportedValueError
 	if !errors.As(err, &unsupported) {
 		t.Fatalf("NaN: error %v, want a *json.UnsupportedValueError", err)
@@ -122,19 +123,19 @@ func FuzzAppendJSONFloat(f *testing.F) {
 	f.Fuzz(func(t *testing.T, bits uint64, is32 bool) {
 		if is32 {
 			x := math.Float32frombits(uint32(bits))
-			got, err := runtime.AppendJSONFloat(prefixed(), float64(x), 32)
+			got, err := genimpl.AppendJSONFloat(prefixed(), float64(x), 32)
 			checkAppend(t, x, got, err)
 			return
 		}
 		x := math.Float64frombits(bits)
-		got, err := runtime.AppendJSONFloat(prefixed(), x, 64)
+		got, err := genimpl.AppendJSONFloat(prefixed(), x, 64)
 		checkAppend(t, x, got, err)
 	})
 }
 
 func TestAppendJSONBytes(t *testing.T) {
 	for _, b := range [][]byte{nil, {}, {0}, {0xff}, {1, 2}, {1, 2, 3}, []byte("<&>\"\\"), bytes.Repeat([]byte{0xfb, 0xff}, 40)} {
-		checkAppend(t, b, runtime.AppendJSONBytes(prefixed(), b), nil)
+		checkAppend(t, b, genimpl.AppendJSONBytes(prefixed(), b), nil)
 	}
 }
 
@@ -163,7 +164,7 @@ func trickyTimes() []time.Time {
 func TestAppendJSONTime(t *testing.T) {
 	refused := 0
 	for _, tm := range trickyTimes() {
-		got, err := runtime.AppendJSONTime(prefixed(), tm)
+		got, err := genimpl.AppendJSONTime(prefixed(), tm)
 		checkAppend(t, tm, got, err)
 		if err != nil {
 			refused++
@@ -171,13 +172,13 @@ func TestAppendJSONTime(t *testing.T) {
 				t.Errorf("%v: refused, but dst grew to %q", tm, got)
 			}
 		}
-		got, err = runtime.AppendJSONTimePointer(prefixed(), &tm)
+		got, err = genimpl.AppendJSONTimePointer(prefixed(), &tm)
 		checkAppend(t, &tm, got, err)
 	}
 	if refused == 0 {
 		t.Error("no time was refused: the test checks no error")
 	}
-	got, err := runtime.AppendJSONTimePointer(prefixed(), nil)
+	got, err := genimpl.AppendJSONTimePointer(prefixed(), nil)
 	checkAppend(t, (*time.Time)(nil), got, err)
 }
 
@@ -194,7 +195,7 @@ func TestAppendJSONAny(t *testing.T) {
 		json.RawMessage(`{"a" : 1}`), appender{},
 	}
 	for _, v := range values {
-		got, err := runtime.AppendJSONAny(prefixed(), v)
+		got, err := genimpl.AppendJSONAny(prefixed(), v)
 		checkAppend(t, v, got, err)
 	}
 }
@@ -211,7 +212,7 @@ func TestSortedKeys(t *testing.T) {
 			m[strings.Repeat("\xff", i%3)+string(rune('a'+i%26))+strings.Repeat("é", i/26)] = i
 		}
 		var keys []string
-		for i, k := range runtime.SortedKeys(m) {
+		for i, k := range genimpl.SortedKeys(m) {
 			if i != len(keys) {
 				t.Fatalf("%d keys: index %d after %d keys", n, i, len(keys))
 			}
@@ -220,17 +221,17 @@ func TestSortedKeys(t *testing.T) {
 		if len(keys) != len(m) || !slices.IsSorted(keys) {
 			t.Errorf("%d keys: got %q", n, keys)
 		}
-		for range runtime.SortedKeys(m) {
+		for range genimpl.SortedKeys(m) {
 			break // stopping early must not panic
 		}
 	}
 }
 
 func TestCloseJSONObject(t *testing.T) {
-	if got := string(runtime.CloseJSONObject([]byte("[1,"), 3)); got != "[1,{}" {
+	if got := string(genimpl.CloseJSONObject([]byte("[1,"), 3)); got != "[1,{}" {
 		t.Errorf("no fields: %q", got)
 	}
-	if got := string(runtime.CloseJSONObject([]byte(`[1,,"a":1,"b":2`), 3)); got != `[1,{"a":1,"b":2}` {
+	if got := string(genimpl.CloseJSONObject([]byte(`[1,,"a":1,"b":2`), 3)); got != `[1,{"a":1,"b":2}` {
 		t.Errorf("two fields: %q", got)
 	}
 }

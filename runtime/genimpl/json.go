@@ -1,4 +1,4 @@
-package runtime
+package genimpl
 
 import (
 	"encoding/base64"
@@ -10,10 +10,13 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kombugen/kombugen/runtime/internal/bodyenc"
 )
 
-// JSONAppender is implemented by generated message and struct types: the
-// json serializer calls AppendJSON instead of encoding/json's reflection.
+// JSONAppender is implemented by generated message and struct types
+// published with json: the json serializer calls AppendJSON instead of
+// encoding/json's reflection.
 //
 // AppendJSON appends to dst exactly the bytes encoding/json would write for
 // the value with HTML escaping off (an Encoder with SetEscapeHTML(false),
@@ -21,9 +24,7 @@ import (
 // the same error text. That is the contract: whichever path encodes a
 // message, its consumers see the same body. On an error the bytes appended
 // so far are incomplete and to be discarded.
-type JSONAppender interface {
-	AppendJSON(dst []byte) ([]byte, error)
-}
+type JSONAppender = bodyenc.JSONAppender
 
 // The functions below are the parts of encoding/json that generated
 // AppendJSON methods call; each writes what encoding/json writes for one
@@ -226,5 +227,5 @@ func AppendJSONAny(dst []byte, v any) ([]byte, error) {
 	case JSONAppender:
 		return v.AppendJSON(dst)
 	}
-	return appendStdJSON(dst, v)
+	return bodyenc.AppendStdJSON(dst, v)
 }

@@ -1,28 +1,29 @@
-package runtime
+package genimpl
 
 import (
-	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math"
-	"sync"
 	"time"
 
-	"github.com/vmihailenco/msgpack/v5"
+	"github.com/kombugen/kombugen/internal/codecs"
+	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/internal/bodyenc"
 )
 
-// MsgpackAppender is implemented by generated message and struct types:
-// the msgpack serializer calls AppendMsgpack instead of
-// vmihailenco/msgpack's reflection.
+// MsgpackAppender is implemented by generated message and struct types
+// published with msgpack: the msgpack serializer calls AppendMsgpack
+// instead of vmihailenco/msgpack's reflection.
 //
 // AppendMsgpack appends to dst the bytes msgpack.Marshal writes for the
 // value, except that it writes the entries of maps in the order of their
 // keys, where msgpack.Marshal takes Go's random map order: it writes one
 // of the bodies msgpack.Marshal may write, always the same one. It fails
-// where msgpack.Marshal fails, with the same error text. On an error the
-// bytes appended so far are incomplete and to be discarded.
-type MsgpackAppender interface {
-	AppendMsgpack(dst []byte) ([]byte, error)
-}
+// where msgpack.Marshal fails, with the same error text, but for values no
+// consumer can decode (a func, a chan, a uintptr in an any field), which
+// it refuses itself, as vmihailenco/msgpack may panic on them. On an error
+// the bytes appended so far are incomplete and to be discarded.
+type MsgpackAppender = bodyenc.MsgpackAppender
 
 // The functions below write what vmihailenco/msgpack's Encoder, as
 // msgpack.Marshal sets it up, writes for one value of each Go type of
@@ -246,40 +247,33 @@ func AppendMsgpackOmitEmptyAny(dst []byte, n int, key string, v any) ([]byte, in
 	if v == nil {
 		return dst, n, nil
 	}
-	buf := msgpackBuffers.Get().(*bytes.Buffer)
-	defer msgpackBuffers.Put(buf)
-	if err := encodeMsgpack(buf, &omitEmptyAny{V: v}); err != nil {
+	b, err := encodeMsgpack(&omitEmptyAny{V: v})
+	if err != nil {
 		return dst, n, err
 	}
 	// An empty map when it is left out; else a map of one entry, the key
 	// v (3 bytes), and the value.
-	b := buf.Bytes()
 	if len(b) == 1 {
 		return dst, n, nil
 	}
 	return append(append(dst, key...), b[3:]...), n + 1, nil
 }
 
-// msgpackBuffers keep the encoder's scratch space between values.
-var msgpackBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
 // appendMsgpackEncoded appends what vmihailenco/msgpack writes for v.
 func appendMsgpackEncoded(dst []byte, v any) ([]byte, error) {
-	buf := msgpackBuffers.Get().(*bytes.Buffer)
-	defer msgpackBuffers.Put(buf)
-	if err := encodeMsgpack(buf, v); err != nil {
+	b, err := encodeMsgpack(v)
+	if err != nil {
 		return dst, err
 	}
-	return append(dst, buf.Bytes()...), nil
+	return append(dst, b...), nil
 }
 
-// encodeMsgpack encodes v into buf, emptied first, with an Encoder set up
-// as msgpack.Marshal sets it up, but for sorted map keys.
-func encodeMsgpack(buf *bytes.Buffer, v any) error {
-	buf.Reset()
-	enc := msgpack.GetEncoder()
-	defer msgpack.PutEncoder(enc)
-	enc.Reset(buf)
-	enc.SetSortMapKeys(true)
-	return enc.Encode(v)
+// encodeMsgpack encodes v with vmihailenco/msgpack, map entries in key
+// order, through the msgpack serializer, which generated code that calls
+// the functions here imports.
+func encodeMsgpack(v any) ([]byte, error) {
+	if bodyenc.EncodeMsgpack == nil {
+		return nil, fmt.Errorf("%w: serializer %q %w: import _ %q", runtime.ErrInvalidMessage, codecs.Msgpack.Name, runtime.ErrNotRegistered, codecs.Msgpack.Package)
+	}
+	return bodyenc.EncodeMsgpack(v)
 }

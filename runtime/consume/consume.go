@@ -1,0 +1,82 @@
+// Package consume reads messages that a runtime.Producer or kombu
+// published, on the consumer's side: it turns an amqp091-go delivery's
+// properties into runtime.Properties, and a body back into a value, by its
+// compression header and content type, as kombu's consumers do.
+//
+//	for d := range deliveries {
+//		var ev events.OrderCreated
+//		if err := consume.Decode(consume.Properties(&d), d.Body, &ev); err != nil { ... }
+//	}
+//
+// Serializers and compressions other than json, raw and text register
+// themselves when their packages are imported, as for publishing: a body
+// whose codec the program does not import is an error matching
+// runtime.ErrNotRegistered that names the import to add.
+package consume
+
+import (
+	"fmt"
+
+	amqp "github.com/rabbitmq/amqp091-go"
+
+	"github.com/kombugen/kombugen/internal/amqptable"
+	"github.com/kombugen/kombugen/runtime"
+)
+
+// Properties returns the properties of a message a consumer received with
+// amqp091-go, for Decode.
+func Properties(d *amqp.Delivery) runtime.Properties {
+	return runtime.Properties{
+		ContentType:     d.ContentType,
+		ContentEncoding: d.ContentEncoding,
+		Headers:         amqptable.Plain(d.Headers),
+		DeliveryMode:    runtime.DeliveryMode(d.DeliveryMode),
+		Priority:        d.Priority,
+		CorrelationID:   d.CorrelationId,
+		ReplyTo:         d.ReplyTo,
+		Expiration:      d.Expiration,
+		MessageID:       d.MessageId,
+		Timestamp:       d.Timestamp,
+		Type:            d.Type,
+		UserID:          d.UserId,
+		AppID:           d.AppId,
+	}
+}
+
+// Decompress returns body as it was before compression, reading the
+// algorithm from the "compression" header as kombu's consumers do. A body
+// without the header is returned as it is.
+func Decompress(p runtime.Properties, body []byte) ([]byte, error) {
+	name, _ := p.Headers["compression"].(string)
+	if name == "" {
+		return body, nil
+	}
+	c, err := runtime.LookupCompressor(name)
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.Decompress(body)
+	if err != nil {
+		return nil, fmt.Errorf("decompress %s body: %w", name, err)
+	}
+	return out, nil
+}
+
+// Decode reverses what a publish did to a message body: it decompresses it
+// and unmarshals it into v with the serializer registered for its content
+// type. It is what a consumer of kombu messages does, and what tests use to
+// read back what was published.
+func Decode(p runtime.Properties, body []byte, v any) error {
+	plain, err := Decompress(p, body)
+	if err != nil {
+		return err
+	}
+	s, err := runtime.LookupSerializer(p.ContentType)
+	if err != nil {
+		return err
+	}
+	if err := s.Unmarshal(plain, v); err != nil {
+		return fmt.Errorf("decode %s body: %w", p.ContentType, err)
+	}
+	return nil
+}
