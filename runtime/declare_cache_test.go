@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/internal/declared"
 )
 
 func TestDeclareKey(t *testing.T) {
@@ -46,7 +47,7 @@ func TestDeclareCacheable(t *testing.T) {
 			if got := tt.e.Cacheable(); got != tt.want {
 				t.Errorf("Cacheable() = %v, want %v", got, tt.want)
 			}
-			var c runtime.DeclareCache
+			var c declared.Cache
 			c.Add(tt.e)
 			if got := c.Has(tt.e); got != tt.want {
 				t.Errorf("Has after Add = %v, want %v", got, tt.want)
@@ -59,9 +60,9 @@ func TestDeclareCacheable(t *testing.T) {
 }
 
 func TestDeclareCacheKeyedByKindAndName(t *testing.T) {
-	var c runtime.DeclareCache
+	var c declared.Cache
 	if c.Has(&runtime.Exchange{Name: "orders"}) || c.Len() != 0 {
-		t.Fatal("zero DeclareCache is not empty")
+		t.Fatal("zero declared.Cache is not empty")
 	}
 	c.Add(&runtime.Exchange{Name: "orders", Type: "topic", Durable: true})
 
@@ -99,7 +100,7 @@ func TestDeclareCacheKeyedByKindAndName(t *testing.T) {
 }
 
 func TestDeclareCacheConcurrent(t *testing.T) {
-	var c runtime.DeclareCache
+	var c declared.Cache
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Go(func() {

@@ -15,7 +15,9 @@ import (
 // entity once as a connection does. The examples use it to run without a
 // broker; memory.New() is the in-process broker to use in real tests.
 type printTransport struct {
-	declared runtime.DeclareCache
+	// declared holds the DeclareKey of each entity declared, with kombu's
+	// rule: what is not Cacheable is declared every time.
+	declared map[string]bool
 	last     *runtime.Publishing
 	// failures make the next publishes fail with these errors.
 	failures []error
@@ -48,12 +50,17 @@ func (t *printTransport) publish(msg *runtime.Publishing) error {
 
 func (t *printTransport) Declare(ctx context.Context, e runtime.Entity) error {
 	fmt.Println("declare", e.DeclareKey())
-	t.declared.Add(e)
+	if e.Cacheable() {
+		if t.declared == nil {
+			t.declared = map[string]bool{}
+		}
+		t.declared[e.DeclareKey()] = true
+	}
 	return nil
 }
 
 func (t *printTransport) MaybeDeclare(ctx context.Context, e runtime.Entity) (bool, error) {
-	if t.declared.Has(e) {
+	if e.Cacheable() && t.declared[e.DeclareKey()] {
 		return false, nil
 	}
 	return true, t.Declare(ctx, e)

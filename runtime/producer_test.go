@@ -11,10 +11,11 @@ import (
 
 	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/runtime/consume"
+	"github.com/kombugen/kombugen/runtime/internal/declared"
 )
 
 // fakeTransport is a Transport that records what reaches it. It remembers
-// declarations as one connection does (with a runtime.DeclareCache), counts
+// declarations as one connection does (with a declared.Cache), counts
 // every Declare and MaybeDeclare per entity key, and can be told to fail the
 // next publishes or declares. A failure matching ErrConnectionLost drops the
 // declare memory, as losing a real connection does.
@@ -30,7 +31,7 @@ type fakeTransport struct {
 	maybe    map[string]int // MaybeDeclare calls
 	forced   map[string]int // Declare calls
 	attempts int            // Publish calls, failed ones included
-	cache    runtime.DeclareCache
+	cache    declared.Cache
 
 	publishErrs []error // returned by the next publishes, in order
 	declareErrs []error // returned by the next Declare/MaybeDeclare calls

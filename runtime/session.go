@@ -13,6 +13,7 @@ import (
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/kombugen/kombugen/internal/amqpwire"
+	"github.com/kombugen/kombugen/runtime/internal/declared"
 )
 
 // session is one AMQP connection and what lives and dies with it: its
@@ -24,7 +25,7 @@ type session struct {
 	url      brokerURL
 	c        *Conn
 	cfg      *dialConfig
-	declared DeclareCache
+	declared declared.Cache
 	// frameMax is the negotiated largest frame, which a message's content
 	// header must fit in.
 	frameMax int

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/internal/declared"
 )
 
 // Broker is an in-process AMQP 0-9-1 broker behaving as RabbitMQ 3.10
@@ -23,7 +24,7 @@ type Broker struct {
 	exchanges   map[string]*exchange
 	queues      map[string]*queue
 	// cache is the simulated connection's declare-once memory.
-	cache    runtime.DeclareCache
+	cache    declared.Cache
 	declares map[string]int
 	fault    fault
 	names    int // server-named queues so far

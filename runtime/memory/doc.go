@@ -57,7 +57,7 @@ amq.headers and amq.match.
 Declare and MaybeDeclare take a *runtime.Exchange or a *runtime.Queue,
 which is declared and then bound as its Bindings say, to exchanges that
 must exist. MaybeDeclare skips what the simulated connection declared
-before, with kombu's rules (runtime.DeclareCache), and the predeclared
+before, with kombu's rules (as runtime.Conn does), and the predeclared
 exchanges are always skipped. DeclareCount and Declarations tell how many
 declares reached the broker, so tests can check declare-once behaviour.
 

@@ -1,13 +1,26 @@
-package runtime
+// Package declared holds what a connection has declared, for the
+// transports of the runtime: runtime.Conn keeps a Cache per session and
+// the in-process broker (runtime/memory) one for its fault injection.
+package declared
 
 import "sync"
 
-// DeclareCache remembers which entities a connection has declared, with
+// Entity is what the Cache keys on: runtime.Entity's Cacheable and
+// DeclareKey.
+type Entity interface {
+	// Cacheable reports whether the entity may be remembered: kombu
+	// declares auto-delete entities, and queues that expire, every time.
+	Cacheable() bool
+	// DeclareKey is its kind and name.
+	DeclareKey() string
+}
+
+// Cache remembers which entities a connection has declared, with
 // kombu's rules: keyed by kind and name, and never holding an entity that is
 // not Cacheable. A transport keeps one per connection and resets it when the
 // connection is lost, so everything is declared again on the next one.
 // The zero value is ready to use.
-type DeclareCache struct {
+type Cache struct {
 	mu   sync.Mutex
 	seen map[string]struct{}
 	// known holds the entities (by identity) found in seen, so that the
@@ -17,7 +30,7 @@ type DeclareCache struct {
 }
 
 // Has reports whether e was declared on this connection and may be skipped.
-func (c *DeclareCache) Has(e Entity) bool {
+func (c *Cache) Has(e Entity) bool {
 	if !e.Cacheable() {
 		return false
 	}
@@ -34,7 +47,7 @@ func (c *DeclareCache) Has(e Entity) bool {
 }
 
 // Add records that e was declared, if it may be cached.
-func (c *DeclareCache) Add(e Entity) {
+func (c *Cache) Add(e Entity) {
 	if !e.Cacheable() {
 		return
 	}
@@ -47,7 +60,7 @@ func (c *DeclareCache) Add(e Entity) {
 }
 
 // Reset forgets every declaration.
-func (c *DeclareCache) Reset() {
+func (c *Cache) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.seen)
@@ -55,7 +68,7 @@ func (c *DeclareCache) Reset() {
 }
 
 // Len returns how many declarations are remembered.
-func (c *DeclareCache) Len() int {
+func (c *Cache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.seen)
