@@ -134,7 +134,8 @@ func TestEverythingRoutingKey(t *testing.T) {
 }
 
 // TestEverythingRoutingKeyRejected shows parameters that would make
-// another key, or none, are refused before anything reaches the broker.
+// another key, or none, are refused before anything reaches the broker,
+// each as a *runtime.FieldError naming the parameter.
 func TestEverythingRoutingKeyRejected(t *testing.T) {
 	const prefix = "publish Everything: invalid message: routing key parameter "
 	for _, tc := range []struct {
@@ -143,11 +144,11 @@ func TestEverythingRoutingKeyRejected(t *testing.T) {
 		tenant string
 		want   string // the error; "" for any ErrInvalidMessage
 	}{
-		{"empty tenant", kitchen.StatusDone, "", prefix + "tenant is empty"},
-		{"dot", kitchen.StatusDone, "a.b", prefix + `tenant "a.b" holds '.', '*' or '#', which a topic key cannot take in one word`},
-		{"star", kitchen.StatusDone, "*", prefix + `tenant "*" holds '.', '*' or '#', which a topic key cannot take in one word`},
-		{"hash", kitchen.StatusDone, "acme#", prefix + `tenant "acme#" holds '.', '*' or '#', which a topic key cannot take in one word`},
-		{"trailing dot", kitchen.StatusDone, "acme.", prefix + `tenant "acme." holds '.', '*' or '#', which a topic key cannot take in one word`},
+		{"empty tenant", kitchen.StatusDone, "", prefix + "tenant: is empty"},
+		{"dot", kitchen.StatusDone, "a.b", prefix + `tenant: "a.b" holds '.', '*' or '#', which a topic key cannot take in one word`},
+		{"star", kitchen.StatusDone, "*", prefix + `tenant: "*" holds '.', '*' or '#', which a topic key cannot take in one word`},
+		{"hash", kitchen.StatusDone, "acme#", prefix + `tenant: "acme#" holds '.', '*' or '#', which a topic key cannot take in one word`},
+		{"trailing dot", kitchen.StatusDone, "acme.", prefix + `tenant: "acme." holds '.', '*' or '#', which a topic key cannot take in one word`},
 		{"unknown status", "nope", "acme", prefix + `status: "nope" is not one of in-progress, done, jpy`},
 		{"empty status", "", "acme", prefix + `status: "" is not one of in-progress, done, jpy`},
 		{"key over 255 bytes", kitchen.StatusDone, strings.Repeat("t", 250), ""},
@@ -160,6 +161,10 @@ func TestEverythingRoutingKeyRejected(t *testing.T) {
 			}
 			if tc.want != "" && err.Error() != tc.want {
 				t.Errorf("error\n got %s\nwant %s", err, tc.want)
+			}
+			var fe *runtime.FieldError
+			if tc.want != "" && (!errors.As(err, &fe) || !strings.HasPrefix(fe.Path, "routing key parameter ")) {
+				t.Errorf("error %v is not a *runtime.FieldError for the parameter", err)
 			}
 			nothingHappened(t, b)
 		})

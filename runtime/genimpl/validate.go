@@ -52,13 +52,16 @@ func InKey(field, key string, err error) error {
 // CheckRoutingParam checks a routing-key parameter before it is put into a
 // key: it must not be empty, and in a topic exchange's key, where words are
 // separated by '.' and '*' and '#' are wildcards of bindings, it must be
-// one word without them, or the message would go elsewhere than meant.
+// one word without them, or the message would go elsewhere than meant. Its
+// error is a *runtime.FieldError at "routing key parameter NAME", the path
+// generated code gives Invalid for an enum parameter's value too.
 func CheckRoutingParam(name, value string, topic bool) error {
+	path := "routing key parameter " + name
 	if value == "" {
-		return fmt.Errorf("%w: routing key parameter %s is empty", runtime.ErrInvalidMessage, name)
+		return Invalid(path, "is empty")
 	}
 	if topic && strings.ContainsAny(value, ".*#") {
-		return fmt.Errorf("%w: routing key parameter %s %q holds '.', '*' or '#', which a topic key cannot take in one word", runtime.ErrInvalidMessage, name, value)
+		return Invalid(path, "%q holds '.', '*' or '#', which a topic key cannot take in one word", value)
 	}
 	return nil
 }

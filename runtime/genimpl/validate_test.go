@@ -56,6 +56,10 @@ func TestCheckRoutingParam(t *testing.T) {
 		if (err == nil) != tt.ok || (err != nil && !errors.Is(err, runtime.ErrInvalidMessage)) {
 			t.Errorf("CheckRoutingParam(%q, topic=%v) = %v", tt.value, tt.topic, err)
 		}
+		var fe *runtime.FieldError
+		if err != nil && (!errors.As(err, &fe) || fe.Path != "routing key parameter region") {
+			t.Errorf("CheckRoutingParam(%q, topic=%v) = %#v, want a *runtime.FieldError at the parameter", tt.value, tt.topic, err)
+		}
 		if err != nil && !strings.Contains(err.Error(), "region") {
 			t.Errorf("error %q does not name the parameter", err)
 		}
