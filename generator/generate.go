@@ -85,9 +85,7 @@ func generateInChunks(model *gomodel.File, schemaPath string, perChunk int) (cod
 	if err != nil {
 		return nil, false, err
 	}
-	if len(outs) == 1 {
-		return outs[0], true, nil
-	}
+	// One chunk is stitched too, for the import block goimports writes.
 	return stitch(outs)
 }
 

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/tools/imports"
 
 	"github.com/kombugen/kombugen/generator"
 	// go_types of the random schemas name it: importing it makes test
@@ -284,6 +285,23 @@ func TestGofmtStable(t *testing.T) {
 		}
 		if !bytes.Equal(formatted, out) {
 			t.Errorf("%s: the output changes when gofmt'ed", name)
+		}
+	}
+}
+
+// TestGoimportsStable checks that the output is what goimports makes of
+// it: the imports grouped as goimports groups them, the standard library's
+// first.
+func TestGoimportsStable(t *testing.T) {
+	for name, src := range testSchemas(t) {
+		out := gen(t, "x.yaml", src, generator.Options{})
+		fixed, err := imports.Process("x_gen.go", out, &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true})
+		if err != nil {
+			t.Errorf("%s: goimports: %v", name, err)
+			continue
+		}
+		if !bytes.Equal(fixed, out) {
+			t.Errorf("%s: goimports changes the output:\n%s", name, firstDifference(fixed, out))
 		}
 	}
 }

@@ -175,7 +175,9 @@ func packageName(p string) string {
 	return base
 }
 
-// writeImports writes the import declaration jennifer writes for imports.
+// writeImports writes the import declaration goimports writes for imports:
+// the standard library's, then a blank line and the others, each group
+// sorted by path.
 func writeImports(buf *bytes.Buffer, imports map[string]string) {
 	spec := func(p string) string {
 		if name := imports[p]; name != "" {
@@ -187,7 +189,16 @@ func writeImports(buf *bytes.Buffer, imports map[string]string) {
 	for p := range imports {
 		paths = append(paths, p)
 	}
-	slices.Sort(paths)
+	// Sorted with the standard library's first, as goimports groups them.
+	slices.SortFunc(paths, func(a, b string) int {
+		if sa, sb := isStd(a), isStd(b); sa != sb {
+			if sa {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
 	switch len(paths) {
 	case 0:
 		return
@@ -196,8 +207,18 @@ func writeImports(buf *bytes.Buffer, imports map[string]string) {
 		return
 	}
 	buf.WriteString("\nimport (\n")
-	for _, p := range paths {
+	for i, p := range paths {
+		if i > 0 && isStd(paths[i-1]) && !isStd(p) {
+			buf.WriteByte('\n')
+		}
 		fmt.Fprintf(buf, "\t%s\n", spec(p))
 	}
 	buf.WriteString(")\n")
+}
+
+// isStd reports whether an import path is of the standard library: its
+// first element has no dot, as goimports decides it.
+func isStd(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".")
 }

@@ -4,12 +4,13 @@ package benchmsg
 
 import (
 	"context"
-	"github.com/kombugen/kombugen/runtime"
-	"github.com/kombugen/kombugen/runtime/genimpl"
-	_ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/genimpl"
+	_ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
 )
 
 // This file was generated for version 2 of the kombugen runtime's generated-code

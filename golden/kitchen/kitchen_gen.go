@@ -5,6 +5,11 @@ package kitchen
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
 	"github.com/kombugen/kombugen/runtime"
 	_ "github.com/kombugen/kombugen/runtime/compression/brotli"
 	_ "github.com/kombugen/kombugen/runtime/compression/bzip2"
@@ -12,10 +17,6 @@ import (
 	"github.com/kombugen/kombugen/runtime/genimpl"
 	_ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
 	_ "github.com/kombugen/kombugen/runtime/serializer/yaml"
-	"regexp"
-	"strconv"
-	"time"
-	"unicode/utf8"
 )
 
 // This file was generated for version 2 of the kombugen runtime's generated-code

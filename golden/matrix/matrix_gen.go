@@ -4,6 +4,9 @@ package matrix
 
 import (
 	"context"
+	"strconv"
+	"time"
+
 	"github.com/kombugen/kombugen/runtime"
 	_ "github.com/kombugen/kombugen/runtime/compression/brotli"
 	_ "github.com/kombugen/kombugen/runtime/compression/bzip2"
@@ -13,8 +16,6 @@ import (
 	"github.com/kombugen/kombugen/runtime/genimpl"
 	_ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
 	_ "github.com/kombugen/kombugen/runtime/serializer/yaml"
-	"strconv"
-	"time"
 )
 
 // This file was generated for version 2 of the kombugen runtime's generated-code

@@ -5,13 +5,14 @@ package orders
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
 	testmodel "github.com/kombugen/kombugen/internal/testmodel"
 	"github.com/kombugen/kombugen/runtime"
 	_ "github.com/kombugen/kombugen/runtime/compression/zlib"
 	"github.com/kombugen/kombugen/runtime/genimpl"
-	"strconv"
-	"time"
-	"unicode/utf8"
 )
 
 // This file was generated for version 2 of the kombugen runtime's generated-code

@@ -5,13 +5,14 @@ package events
 import (
 	"context"
 	"fmt"
-	"github.com/kombugen/kombugen/runtime"
-	_ "github.com/kombugen/kombugen/runtime/compression/zstd"
-	"github.com/kombugen/kombugen/runtime/genimpl"
 	"regexp"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kombugen/kombugen/runtime"
+	_ "github.com/kombugen/kombugen/runtime/compression/zstd"
+	"github.com/kombugen/kombugen/runtime/genimpl"
 )
 
 // This file was generated for version 2 of the kombugen runtime's generated-code
