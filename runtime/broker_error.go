@@ -61,7 +61,8 @@ func brokerError(err error) error {
 	case errors.As(err, &ae):
 		// Refused credentials come as amqp091-go's own 403, and are final.
 		return &BrokerError{Code: ae.Code, Reason: ae.Reason, Connection: isConnectionCode(ae.Code)}
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed), isNetError(err):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.ErrClosedPipe),
+		errors.Is(err, net.ErrClosed), isNetError(err):
 		return fmt.Errorf("%w: %w", ErrConnectionLost, err)
 	}
 	return err

@@ -21,6 +21,16 @@ type Confirmation struct {
 	// retrying is the failure a retry is under way for, which a wait that
 	// ends early reports with its context's error.
 	retrying error
+	// judge, when set, decides first whether an outcome is final: the
+	// producer's retry policy, on the transport's confirmation.
+	judge judge
+}
+
+// judge decides whether a try's outcome is the publish's: done with final,
+// or not done, a retry being under way, which completes the confirmation
+// later.
+type judge interface {
+	verdict(err error) (final error, done bool)
 }
 
 // NewConfirmation returns a pending Confirmation and the function that
@@ -120,12 +130,35 @@ func (c *Confirmation) onDone(fn func(error)) {
 	fn(err)
 }
 
+// intercept makes j judge c's outcome before c is done, reporting false
+// when c is done already. j judges once: what completes c after it said
+// not done is final.
+func (c *Confirmation) intercept(j judge) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.over {
+		return false
+	}
+	c.judge = j
+	return true
+}
+
 // complete records the outcome and wakes the waiters, once.
 func (c *Confirmation) complete(err error) {
 	c.mu.Lock()
 	if c.over {
 		c.mu.Unlock()
 		return
+	}
+	if j := c.judge; j != nil {
+		c.judge = nil
+		c.mu.Unlock()
+		final, done := j.verdict(err)
+		if !done {
+			return
+		}
+		err = final
+		c.mu.Lock()
 	}
 	c.over, c.err = true, err
 	then := c.then

@@ -206,8 +206,15 @@ func (l *lane) ready() error {
 
 // openError is the error of a message whose channel could not be opened.
 func (l *lane) openError(err error) error {
-	if !l.s.alive() {
-		return l.s.notSent()
+	s := l.s
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	switch {
+	case closing:
+		return ErrClosed
+	case !s.alive():
+		return s.notSent()
 	}
 	return fmt.Errorf("open channel: %w", brokerError(err))
 }

@@ -183,52 +183,67 @@ func (p *Producer) needs(extra []Entity) []Entity {
 	return append(own[:len(own):len(own)], extra...)
 }
 
-// publishWithRetry is the innermost PublishFunc: declare what is needed and
-// send, under the retry policy.
+// publishWithRetry is the innermost PublishFunc: send (the transport
+// declares what is needed first), under the retry policy. The confirmation
+// returned is the transport's own when it is pending: the producer judges
+// its outcome before it is done (Confirmation.intercept), so a failure that
+// is retried never shows, and the common publish costs one confirmation.
 func (p *Producer) publishWithRetry(ctx context.Context, msg *Publishing) *Confirmation {
-	a := &attempt{p: p, ctx: ctx, msg: msg, out: newConfirmation()}
+	a := &attempt{p: p, ctx: ctx, msg: msg}
 	if msg.retry.Timeout > 0 {
 		a.deadline = time.Now().Add(msg.retry.Timeout)
 	}
-	a.start()
+	c := p.t.Publish(ctx, msg)
+	a.out = c
+	if c.intercept(a) {
+		return c
+	}
+	// The transport settled it at once (an in-process broker, or a
+	// failure before the wire).
+	err := c.Err()
+	if err == nil {
+		return c
+	}
+	a.out = newConfirmation()
+	if final, done := a.verdict(err); done {
+		a.out.complete(final)
+	}
 	return a.out
 }
 
 // attempt runs one publish under its retry policy: the first try on the
 // caller's goroutine, until the message is on its way, and each retry on a
-// goroutine of its own, which sleeps, declares and sends again, and ends
-// when the publish is done.
+// goroutine of its own, which sleeps, sends again, and ends when the
+// publish is done.
 type attempt struct {
 	p        *Producer
 	ctx      context.Context
 	msg      *Publishing
-	out      *Confirmation
-	n        int // retries so far
+	out      *Confirmation // what the caller holds
+	n        int           // retries so far
 	deadline time.Time
 }
 
-// start sends the message, which the transport declares for first.
-func (a *attempt) start() {
-	a.p.t.Publish(a.ctx, a.msg).onDone(a.settled)
-}
-
-// settled takes one try's outcome: done, or a retry after a sleep. It runs
+// verdict takes one try's outcome and returns the publish's, with done
+// set, or starts a retry after a sleep and returns done false. It runs
 // where the outcome is known (a Conn's confirm listener among others), so
 // it never waits there.
-func (a *attempt) settled(err error) {
+func (a *attempt) verdict(err error) (final error, done bool) {
 	policy := a.msg.retry
-	if err == nil || !Retryable(err) || a.n >= policy.MaxRetries {
-		a.finish(err)
-		return
+	if err == nil {
+		return nil, true
+	}
+	if !Retryable(err) || a.n >= policy.MaxRetries {
+		return a.wrap(err), true
 	}
 	wait := policy.sleep(a.n, rand.Int64N)
 	if !a.deadline.IsZero() && time.Now().Add(wait).After(a.deadline) {
-		a.finish(fmt.Errorf("retry timeout %s reached: %w", policy.Timeout, err))
-		return
+		return a.wrap(fmt.Errorf("retry timeout %s reached: %w", policy.Timeout, err)), true
 	}
 	a.n++
 	a.out.retry(err)
 	go a.retry(wait, err)
+	return nil, false
 }
 
 // retry sleeps, then tries again; the Conn's Close cuts the sleep short.
@@ -245,17 +260,19 @@ func (a *attempt) retry(wait time.Duration, last error) {
 		if a.ctx.Err() == nil {
 			err = ErrClosed // the transport closed, not the caller's ctx
 		}
-		a.finish(errors.Join(err, last))
+		a.out.complete(a.wrap(errors.Join(err, last)))
 		return
 	}
-	a.start()
+	a.p.t.Publish(a.ctx, a.msg).onDone(func(err error) {
+		if final, done := a.verdict(err); done {
+			a.out.complete(final)
+		}
+	})
 }
 
-func (a *attempt) finish(err error) {
-	if err != nil {
-		err = fmt.Errorf("publish to exchange %q routing key %q: %w", a.msg.Exchange, a.msg.RoutingKey, err)
-	}
-	a.out.complete(err)
+// wrap says where a failed message went.
+func (a *attempt) wrap(err error) error {
+	return fmt.Errorf("publish to exchange %q routing key %q: %w", a.msg.Exchange, a.msg.RoutingKey, err)
 }
 
 // Declare declares the producer's exchange and its declare list now, even

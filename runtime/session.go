@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"net"
 	"os"
 	"sync"
@@ -189,11 +188,7 @@ func (s *session) lane(msg *Publishing) (*lane, error) {
 	if confirm {
 		i := 0
 		if n := len(s.confirms); n > 1 {
-			h := fnv.New32a()
-			h.Write([]byte(msg.Exchange))
-			h.Write([]byte{0})
-			h.Write([]byte(msg.RoutingKey))
-			i = int(h.Sum32() % uint32(n))
+			i = int(laneHash(msg.Exchange, msg.RoutingKey) % uint32(n))
 		}
 		slot = &s.confirms[i]
 	} else {
@@ -207,6 +202,21 @@ func (s *session) lane(msg *Publishing) (*lane, error) {
 		*slot = l
 	}
 	return *slot, nil
+}
+
+// laneHash is FNV-1a over the exchange, a zero byte and the routing key,
+// without the allocations of hash/fnv's interface.
+func laneHash(exchange, routingKey string) uint32 {
+	const prime = 16777619
+	h := uint32(2166136261)
+	for i := 0; i < len(exchange); i++ {
+		h = (h ^ uint32(exchange[i])) * prime
+	}
+	h *= prime // the zero byte between them
+	for i := 0; i < len(routingKey); i++ {
+		h = (h ^ uint32(routingKey[i])) * prime
+	}
+	return h
 }
 
 // adminChannel returns the owner of the channel declares go on.

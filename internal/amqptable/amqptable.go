@@ -94,11 +94,33 @@ func AMQP(t map[string]any) amqp.Table {
 	if len(t) == 0 {
 		return nil
 	}
+	if wireReady(t) {
+		// The common case, on every publish: nothing to convert, and
+		// amqp091-go only reads the table.
+		return amqp.Table(t)
+	}
 	out := make(amqp.Table, len(t))
 	for k, v := range t {
 		out[k] = amqpValue(v)
 	}
 	return out
+}
+
+// wireReady reports whether every value of t goes on the wire as it is: a
+// scalar of the type amqpValue would give it.
+func wireReady(t map[string]any) bool {
+	for _, v := range t {
+		switch v := v.(type) {
+		case nil, bool, string, []byte, float32, float64, int32, time.Time:
+		case int64:
+			if v >= math.MinInt32 && v <= math.MaxInt32 {
+				return false // goes as a 32-bit field
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func amqpValue(v any) any {

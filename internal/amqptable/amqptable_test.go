@@ -63,3 +63,23 @@ func TestAMQP(t *testing.T) {
 		t.Error("AMQP of an empty table is not nil")
 	}
 }
+
+// TestAMQPSharesAReadyTable shows that a table whose values go on the wire
+// as they are is handed over as it is, not copied, and one with a value to
+// convert is copied, the original left alone.
+func TestAMQPSharesAReadyTable(t *testing.T) {
+	ready := map[string]any{"s": "v", "n": int32(1), "big": int64(1) << 40, "f": 1.5, "b": []byte("x"), "t": time.Unix(1, 0), "nil": nil, "ok": true}
+	if got := AMQP(ready); reflect.ValueOf(got).Pointer() != reflect.ValueOf(ready).Pointer() {
+		t.Error("a ready table was copied")
+	}
+	for name, v := range map[string]any{"int": 1, "small int64": int64(1), "nested": map[string]any{"a": "b"}, "list": []any{"a"}} {
+		in := map[string]any{"v": v}
+		got := AMQP(in)
+		if reflect.ValueOf(got).Pointer() == reflect.ValueOf(in).Pointer() {
+			t.Errorf("%s: the table was shared, not converted", name)
+		}
+		if !reflect.DeepEqual(in["v"], v) {
+			t.Errorf("%s: the original changed", name)
+		}
+	}
+}
