@@ -95,6 +95,31 @@ func TestPayloadsAreValid(t *testing.T) {
 	}
 }
 
+// TestPublishAsyncSendsTheSame checks that a payload's asynchronous publish
+// hands the transport the message its synchronous publish does, and returns
+// the transport's confirmation.
+func TestPublishAsyncSendsTheSame(t *testing.T) {
+	for _, s := range bench.Sizes {
+		pl := payloads[s.Name]
+		waited, async := &capture{}, &capture{}
+		if err := pl.Publish(context.Background(), benchmsg.NewBenchProducer(waited)); err != nil {
+			t.Fatalf("%s: %v", s.Name, err)
+		}
+		conf := pl.PublishAsync(context.Background(), benchmsg.NewBenchProducer(async))
+		if err := conf.Wait(context.Background()); err != nil {
+			t.Fatalf("%s: async: %v", s.Name, err)
+		}
+		if async.got == nil {
+			t.Fatalf("%s: the async publish reached no transport", s.Name)
+		}
+		if !bytes.Equal(async.got.Body, waited.got.Body) || async.got.RoutingKey != waited.got.RoutingKey ||
+			fmt.Sprint(async.got.Headers) != fmt.Sprint(waited.got.Headers) {
+			t.Errorf("%s: async published %s/%v %.60q, sync %s/%v %.60q", s.Name,
+				async.got.RoutingKey, async.got.Headers, async.got.Body, waited.got.RoutingKey, waited.got.Headers, waited.got.Body)
+		}
+	}
+}
+
 // capture is a Transport that keeps what it is given.
 type capture struct {
 	bench.Discard

@@ -60,17 +60,25 @@ type Payload struct {
 	// (*benchmsg.TickMsgpack, ...), whose generated type encodes itself
 	// for msgpack.
 	Msgpack any
-	// publish sends the message through a generated producer, by its typed
-	// method; prepare hands it to the baseline, by value, as typed code
-	// would.
-	publish func(ctx context.Context, p *benchmsg.BenchProducer) error
-	prepare func(h *Handwritten) (amqp.Publishing, error)
+	// publish and publishAsync send the message through a generated
+	// producer, by its typed methods; prepare hands it to the baseline, by
+	// value, as typed code would.
+	publish      func(ctx context.Context, p *benchmsg.BenchProducer) error
+	publishAsync func(ctx context.Context, p *benchmsg.BenchProducer) *runtime.Confirmation
+	prepare      func(h *Handwritten) (amqp.Publishing, error)
 }
 
 // Publish sends the payload through p's generated method for its message
 // (PublishTick, PublishOrder or PublishBatch).
 func (pl *Payload) Publish(ctx context.Context, p *benchmsg.BenchProducer) error {
 	return pl.publish(ctx, p)
+}
+
+// PublishAsync sends the payload through p's generated asynchronous method
+// for its message (PublishTickAsync, PublishOrderAsync or PublishBatchAsync)
+// and returns its confirmation.
+func (pl *Payload) PublishAsync(ctx context.Context, p *benchmsg.BenchProducer) *runtime.Confirmation {
+	return pl.publishAsync(ctx, p)
 }
 
 // PrepareHandwritten builds the payload's publishing with the hand-written
@@ -104,6 +112,9 @@ func NewPayload(s Size) *Payload {
 			Value:   &m,
 			Msgpack: ptr(benchmsg.TickMsgpack(m)),
 			publish: func(ctx context.Context, p *benchmsg.BenchProducer) error { return p.PublishTick(ctx, m) },
+			publishAsync: func(ctx context.Context, p *benchmsg.BenchProducer) *runtime.Confirmation {
+				return p.PublishTickAsync(ctx, m)
+			},
 			prepare: func(h *Handwritten) (amqp.Publishing, error) { return h.Prepare(m) },
 		}
 	case "Order":
@@ -113,6 +124,9 @@ func NewPayload(s Size) *Payload {
 			Value:   &m,
 			Msgpack: ptr(benchmsg.OrderMsgpack(m)),
 			publish: func(ctx context.Context, p *benchmsg.BenchProducer) error { return p.PublishOrder(ctx, m) },
+			publishAsync: func(ctx context.Context, p *benchmsg.BenchProducer) *runtime.Confirmation {
+				return p.PublishOrderAsync(ctx, m)
+			},
 			prepare: func(h *Handwritten) (amqp.Publishing, error) { return h.Prepare(m) },
 		}
 	case "Batch":
@@ -122,6 +136,9 @@ func NewPayload(s Size) *Payload {
 			Value:   &m,
 			Msgpack: ptr(benchmsg.BatchMsgpack(m)),
 			publish: func(ctx context.Context, p *benchmsg.BenchProducer) error { return p.PublishBatch(ctx, m) },
+			publishAsync: func(ctx context.Context, p *benchmsg.BenchProducer) *runtime.Confirmation {
+				return p.PublishBatchAsync(ctx, m)
+			},
 			prepare: func(h *Handwritten) (amqp.Publishing, error) { return h.Prepare(m) },
 		}
 	}

@@ -19,20 +19,31 @@ import (
 	"github.com/kombugen/kombugen/runtime"
 )
 
-// mode is how a run publishes: without confirms from one goroutine, or
-// with a confirm awaited per message from -concurrency goroutines.
+// mode is how a run publishes: without confirms from one goroutine; with a
+// confirm awaited per message from -concurrency goroutines; or
+// asynchronously from one goroutine, many confirms in flight.
 type mode string
 
 const (
 	unconfirmed mode = "unconfirmed"
 	confirmed   mode = "confirmed"
+	async       mode = "async"
 )
+
+var allModes = []string{string(unconfirmed), string(confirmed), string(async)}
 
 // The implementations, as tables name them.
 const (
 	implHand  = "hand-written"
 	implGen   = "generated"
 	implKombu = "kombu"
+)
+
+// The references an async cell runs beside the async publishers, as tables
+// name them (see inMode).
+var (
+	refConfirmed   = implHand + " " + string(confirmed)
+	refUnconfirmed = implHand + " " + string(unconfirmed)
 )
 
 // Where every implementation publishes: the bench schema's exchange, routing
@@ -43,7 +54,8 @@ const (
 	benchQueue      = "kombubench"
 )
 
-// cell is one row of the broker table: a size, a compression and a mode.
+// cell is one group of rows of the broker table: a size, a compression and
+// a mode.
 type cell struct {
 	size        bench.Size
 	compression string
@@ -57,16 +69,31 @@ func (c *cell) String() string {
 	return fmt.Sprintf("%s/%s/%s", c.size.Name, c.compression, c.mode)
 }
 
+// in returns the cell with mode m instead of its own.
+func (c *cell) in(m mode) *cell {
+	cc := *c
+	cc.mode = m
+	return &cc
+}
+
 // publisher is one implementation under test.
 type publisher interface {
 	name() string
-	// publish sends n messages of c's payload. It calls start right before
-	// the first message goes out and returns once every message was
-	// written (unconfirmed) or confirmed.
+	// publish sends n messages of c's payload in c's mode. It calls start
+	// right before the first message goes out and returns once every
+	// message was written (unconfirmed) or confirmed.
 	publish(ctx context.Context, c *cell, n int, start func()) error
 	// settle waits for what publish left running, such as kombu's process.
 	settle() error
 	close()
+}
+
+// sample is what one timed run measured.
+type sample struct {
+	rate float64 // msg/s
+	// client and broker are the CPU time per message, in µs, that the
+	// client and the broker node spent over the run; NaN when unknown.
+	client, broker float64
 }
 
 // brokerRow is the outcome of one cell.
@@ -76,54 +103,78 @@ type brokerRow struct {
 	mode        mode
 	// n is the messages per run of the Go implementations, nKombu kombu's.
 	n, nKombu int
-	// rates holds msg/s per implementation, one per round.
-	rates map[string][]float64
-	// genHand and genKombu are the ratios within each round.
-	genHand, genKombu []float64
+	// runs names what each round ran, in the order of the first round.
+	runs []string
+	// samples holds each run's measurements, one per round.
+	samples map[string][]sample
 }
 
 // brokerResult is the broker section.
 type brokerResult struct {
-	impls  []string
 	rounds int
-	rows   []brokerRow
+	kombu  bool
+	// brokerCPU is whether the broker node's CPU was read.
+	brokerCPU bool
+	window    int
+	rows      []brokerRow
 	// notes explain choices a reader of the table needs, such as why kombu
 	// is missing.
 	notes []string
 }
 
-// runBroker runs the broker section.
-func runBroker(ctx context.Context, cfg *config, m *machine, progress func(string, ...any)) (*brokerResult, error) {
+// connect opens what a section publishes through: the admin connection
+// (noting the broker's version in m), the generated producers' Conn, with
+// the bench topology declared, and the hand-written baseline's connection.
+// Closing them is the caller's.
+func connect(ctx context.Context, cfg *config, m *machine) (*admin, *genPublisher, *handPublisher, error) {
 	adm, err := dialAdmin(cfg.url, cfg.poll)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	defer adm.close()
 	m.rabbitmq, m.erlang = adm.serverVersion()
-
 	dialCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	conn, err := runtime.Dial(dialCtx, cfg.url)
 	cancel()
 	if err != nil {
-		return nil, err
+		adm.close()
+		return nil, nil, nil, err
 	}
+	gen := newGenPublisher(conn, cfg.concurrency)
 	if err := benchmsg.NewBenchProducer(conn).Declare(ctx); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("declare the bench topology: %w", err)
+		adm.close()
+		gen.close()
+		return nil, nil, nil, fmt.Errorf("declare the bench topology: %w", err)
 	}
-
-	hand, err := newHandPublisher(cfg.url, cfg.concurrency)
+	hand, err := newHandPublisher(cfg.url, cfg.concurrency, cfg.window)
 	if err != nil {
-		conn.Close()
+		adm.close()
+		gen.close()
+		return nil, nil, nil, err
+	}
+	return adm, gen, hand, nil
+}
+
+// runBroker runs the broker section.
+func runBroker(ctx context.Context, cfg *config, m *machine, progress func(string, ...any)) (*brokerResult, error) {
+	adm, gen, hand, err := connect(ctx, cfg, m)
+	if err != nil {
 		return nil, err
 	}
-	pubs := []publisher{hand, newGenPublisher(conn, cfg.concurrency)}
+	defer adm.close()
+	b := &brokerBench{cfg: cfg, adm: adm, conn: gen.conn, hand: hand, gen: gen, progress: progress}
 	defer func() {
-		for _, p := range pubs {
-			p.close()
+		hand.close()
+		gen.close()
+		if b.kombu != nil {
+			b.kombu.close()
 		}
 	}()
-	res := &brokerResult{rounds: cfg.rounds}
+	node := findBrokerNode(cfg.url)
+	b.clock = cpuClock{node: node}
+	res := &brokerResult{rounds: cfg.rounds, window: cfg.window, brokerCPU: node.missing == ""}
+	if node.missing != "" {
+		res.notes = append(res.notes, fmt.Sprintf("The broker's CPU is not shown: %s.", node.missing))
+	}
 
 	tmp, err := os.MkdirTemp("", "kombubench-")
 	if err != nil {
@@ -143,13 +194,13 @@ func runBroker(ctx context.Context, cfg *config, m *machine, progress func(strin
 		if err := os.WriteFile(script, bench.KombuScript, 0o644); err != nil {
 			return nil, err
 		}
-		pubs = append(pubs, &kombuPublisher{python: cfg.python, script: script, url: cfg.url})
-	}
-	for _, p := range pubs {
-		res.impls = append(res.impls, p.name())
+		b.kombu = &kombuPublisher{python: cfg.python, script: script, url: cfg.url}
+		res.kombu = true
+		if slices.Contains(cfg.modes, async) {
+			res.notes = append(res.notes, "kombu has no asynchronous publish: async cells leave it out.")
+		}
 	}
 
-	b := &brokerBench{cfg: cfg, adm: adm, conn: conn, hand: hand, pubs: pubs, progress: progress}
 	defer func() {
 		if b.retries > 0 {
 			res.notes = append(res.notes, fmt.Sprintf("Runs tried again after the broker went away under them (restarted or blocked by other work on the machine): %d.", b.retries))
@@ -177,69 +228,107 @@ func runBroker(ctx context.Context, cfg *config, m *machine, progress func(strin
 
 // brokerBench runs the cells.
 type brokerBench struct {
-	cfg      *config
-	adm      *admin
-	conn     *runtime.Conn // the generated producer's
-	hand     *handPublisher
-	pubs     []publisher
+	cfg   *config
+	adm   *admin
+	conn  *runtime.Conn // the generated producer's
+	hand  *handPublisher
+	gen   *genPublisher
+	kombu *kombuPublisher // nil when kombu is not run
+	clock cpuClock
+	// progress reports on stderr.
 	progress func(string, ...any)
 	// retries counts runs tried again after the broker went away.
 	retries int
 }
 
+// runs returns what every round of cell c runs, in the order of the first
+// round; the hand-written baseline in c's mode comes first. An async cell
+// runs, beside the async publishers, the hand-written confirmed and
+// unconfirmed runs its targets are set against, so that their ratios are
+// taken within a round. kombu has no async mode.
+func (b *brokerBench) runs(c *cell) []publisher {
+	if c.mode == async {
+		return []publisher{b.hand, b.gen, inMode{b.hand, confirmed}, inMode{b.hand, unconfirmed}}
+	}
+	runs := []publisher{b.hand, b.gen}
+	if b.kombu != nil {
+		runs = append(runs, b.kombu)
+	}
+	return runs
+}
+
 // runCell runs every round of one cell, calibrating the message counts first
 // unless they are fixed.
 func (b *brokerBench) runCell(ctx context.Context, c *cell) (brokerRow, error) {
-	n, nKombu, err := b.counts(ctx, c)
+	runs := b.runs(c)
+	n, nKombu, err := b.counts(ctx, c, runs)
 	if err != nil {
 		return brokerRow{}, err
 	}
 	row := brokerRow{size: c.size.Name, compression: c.compression, mode: c.mode, n: n, nKombu: nKombu,
-		rates: map[string][]float64{}}
+		samples: map[string][]sample{}}
+	for _, p := range runs {
+		row.runs = append(row.runs, p.name())
+	}
 	for r := range b.cfg.rounds {
-		order := slices.Clone(b.pubs)
+		order := slices.Clone(runs)
 		if r%2 == 1 {
 			slices.Reverse(order)
 		}
-		round := map[string]float64{}
+		round := map[string]sample{}
 		for _, p := range order {
 			count := n
 			if p.name() == implKombu {
 				count = nKombu
 			}
-			rate, err := b.measure(ctx, p, c, count)
+			s, err := b.measure(ctx, p, c, count, b.profileFile(c, p, r))
 			if err != nil {
 				return row, fmt.Errorf("%s: %w", p.name(), err)
 			}
-			round[p.name()] = rate
-			row.rates[p.name()] = append(row.rates[p.name()], rate)
+			round[p.name()] = s
+			row.samples[p.name()] = append(row.samples[p.name()], s)
 		}
-		row.genHand = append(row.genHand, round[implGen]/round[implHand])
-		if k, ok := round[implKombu]; ok {
-			row.genKombu = append(row.genKombu, round[implGen]/k)
-		}
-		b.progress("%s round %d/%d: %s", c, r+1, b.cfg.rounds, formatRound(round, b.pubs))
+		b.progress("%s round %d/%d: %s", c, r+1, b.cfg.rounds, formatRound(round, runs))
 	}
 	return row, nil
 }
 
-func formatRound(round map[string]float64, pubs []publisher) string {
+func formatRound(round map[string]sample, runs []publisher) string {
 	var parts []string
-	for _, p := range pubs {
-		parts = append(parts, fmt.Sprintf("%s %.0f msg/s", p.name(), round[p.name()]))
+	for _, p := range runs {
+		s := round[p.name()]
+		parts = append(parts, fmt.Sprintf("%s %.0f msg/s (client %s, broker %s µs/msg)",
+			p.name(), s.rate, formatMicros(s.client), formatMicros(s.broker)))
 	}
 	return strings.Join(parts, ", ")
 }
 
+// profileFile names the CPU profile of run p in round r of cell c, "" when
+// -cpuprofile is not given: -cpuprofile cpu.pprof gives
+// cpu.1KiB-none-async.generated.r1.pprof.
+func (b *brokerBench) profileFile(c *cell, p publisher, r int) string {
+	if b.cfg.cpuProfile == "" {
+		return ""
+	}
+	ext := filepath.Ext(b.cfg.cpuProfile)
+	prefix := strings.TrimSuffix(b.cfg.cpuProfile, ext)
+	if ext == "" {
+		ext = ".pprof"
+	}
+	slug := strings.NewReplacer("/", "-", " ", "-")
+	return fmt.Sprintf("%s.%s.%s.r%d%s", prefix, slug.Replace(c.String()), slug.Replace(p.name()), r+1, ext)
+}
+
 // counts returns the messages per run for the Go implementations and for
-// kombu. Unless -count fixes them, every implementation first publishes a
-// warm-up run (which also opens channels and declares), and the hand-written
-// baseline a second one whose rate sets the count to what takes -duration,
-// at most what the generated producer's warm-up rate says takes four times
-// that. kombu publishes as many unconfirmed; confirmed, its count is set
-// from its own warm-up rate the same way, never above the Go count, so
-// that a kombu run waiting for one confirm at a time does not take minutes.
-func (b *brokerBench) counts(ctx context.Context, c *cell) (int, int, error) {
+// kombu. Unless -count fixes them, every run first publishes a warm-up run
+// (which also opens channels and declares), and the hand-written baseline
+// in the cell's mode a second one whose rate sets the count to what takes
+// -duration, at most what the generated producer's warm-up rate says takes
+// four times that. kombu publishes as many unconfirmed; confirmed, its
+// count is set from its own warm-up rate the same way, never above the Go
+// count, so that a kombu run waiting for one confirm at a time does not
+// take minutes.
+func (b *brokerBench) counts(ctx context.Context, c *cell, runs []publisher) (int, int, error) {
 	switch {
 	case b.cfg.count > 0:
 		return b.cfg.count, b.cfg.count, nil
@@ -247,39 +336,43 @@ func (b *brokerBench) counts(ctx context.Context, c *cell) (int, int, error) {
 		// A smoke run: warm the Go publishers up (channels, declares) with
 		// a few messages, and skip calibrating.
 		n := quickCount(c.size)
-		for _, p := range b.pubs {
+		for _, p := range runs {
 			if p.name() == implKombu {
 				continue
 			}
-			if _, err := b.measure(ctx, p, c, n/10); err != nil {
+			if _, err := b.measure(ctx, p, c, n/10, ""); err != nil {
 				return 0, 0, fmt.Errorf("warm-up: %s: %w", p.name(), err)
 			}
 		}
 		return n, n, nil
 	}
 	n0 := warmCount(c.size)
-	rates := map[string]float64{}
-	for _, p := range b.pubs {
-		rate, err := b.measure(ctx, p, c, n0)
+	rates := map[string]sample{}
+	for _, p := range runs {
+		s, err := b.measure(ctx, p, c, n0, "")
 		if err != nil {
 			return 0, 0, fmt.Errorf("warm-up: %s: %w", p.name(), err)
 		}
-		rates[p.name()] = rate
+		rates[p.name()] = s
 	}
-	n1 := max(int(rates[implHand]*0.3), 50)
-	rate, err := b.measure(ctx, b.pubs[0], c, n1)
+	n1 := max(int(rates[implHand].rate*0.3), 50)
+	s, err := b.measure(ctx, b.hand, c, n1, "")
 	if err != nil {
 		return 0, 0, fmt.Errorf("calibration: %s: %w", implHand, err)
 	}
 	minimum := 100
-	if c.mode == confirmed {
+	switch c.mode {
+	case confirmed:
 		minimum = 10 * b.cfg.concurrency
+	case async:
+		// Most of a run with the window full, not filling or draining it.
+		minimum = 4 * b.cfg.window
 	}
-	n := int(rate * b.cfg.duration.Seconds())
+	n := int(s.rate * b.cfg.duration.Seconds())
 	// A much slower generated producer (zlib writers made per message)
 	// would take minutes a run at the baseline's count: cap its runs at
 	// about four times -duration.
-	if g := rates[implGen]; g > 0 {
+	if g := rates[implGen].rate; g > 0 {
 		n = min(n, int(4*g*b.cfg.duration.Seconds()))
 	}
 	n = roundCount(max(n, minimum))
@@ -289,9 +382,9 @@ func (b *brokerBench) counts(ctx context.Context, c *cell) (int, int, error) {
 	// confirm, and kombu, confirming one at a time, gets fewer.
 	nKombu := n
 	if k, ok := rates[implKombu]; ok && c.mode == confirmed {
-		nKombu = min(n, roundCount(max(int(k*b.cfg.duration.Seconds()), minimum)))
+		nKombu = min(n, roundCount(max(int(k.rate*b.cfg.duration.Seconds()), minimum)))
 	}
-	b.progress("%s: %d messages per run (kombu %d); warm-up %s", c, n, nKombu, formatRound(rates, b.pubs))
+	b.progress("%s: %d messages per run (kombu %d); warm-up %s", c, n, nKombu, formatRound(rates, runs))
 	return n, nKombu, nil
 }
 
@@ -325,23 +418,24 @@ func roundCount(n int) int {
 // away under it.
 const maxRetries = 5
 
-// measure runs p once with n messages and returns its rate, as measureOnce
-// does. When the broker went away during the run (a restart by something
-// else on the machine) or kombu failed, it waits for the broker, connects everything again,
-// declares the topology again (the queue is not durable) and runs again.
-func (b *brokerBench) measure(ctx context.Context, p publisher, c *cell, n int) (float64, error) {
+// measure runs p once with n messages and returns what it measured, as
+// measureOnce does. When the broker went away during the run (a restart by
+// something else on the machine) or kombu failed, it waits for the broker,
+// connects everything again, declares the topology again (the queue is not
+// durable) and runs again.
+func (b *brokerBench) measure(ctx context.Context, p publisher, c *cell, n int, profile string) (sample, error) {
 	for attempt := 0; ; attempt++ {
-		rate, err := b.measureOnce(ctx, p, c, n)
+		s, err := b.measureOnce(ctx, p, c, n, profile)
 		// kombu's publish fails rather than waits when the broker stops
 		// reading (a resource alarm raised by other work): a kombu failure
 		// is tried again too.
 		if err == nil || attempt == maxRetries || ctx.Err() != nil || !(b.brokerLost(err) || p.name() == implKombu) {
-			return rate, err
+			return s, err
 		}
 		b.retries++
 		b.progress("%s: %s: %v; waiting for the broker to come back, then running again", c, p.name(), err)
 		if rerr := b.reconnect(ctx); rerr != nil {
-			return 0, errors.Join(err, rerr)
+			return sample{}, errors.Join(err, rerr)
 		}
 	}
 }
@@ -384,38 +478,69 @@ func (b *brokerBench) reconnect(ctx context.Context) error {
 	return benchmsg.NewBenchProducer(b.conn).Declare(dctx)
 }
 
-// measureOnce runs p once with n messages from an empty queue and returns its
-// rate. Unconfirmed runs end when the queue holds every message: what the
-// broker still has to take in is part of the run that sent it. Confirmed
-// runs end when the last confirm is in; the queue is then checked too.
-func (b *brokerBench) measureOnce(ctx context.Context, p publisher, c *cell, n int) (float64, error) {
+// measureOnce runs p once with n messages from an empty queue and returns
+// its rate and CPU per message. Unconfirmed runs end when the queue holds
+// every message: what the broker still has to take in is part of the run
+// that sent it, and so is the CPU the admin connection spends reading the
+// queue's depth meanwhile. Confirmed and async runs end when the last
+// confirm is in; the queue is then checked too, after the clocks stopped.
+// With profile set, the run (from just before its first message to its
+// end) is profiled into that file.
+func (b *brokerBench) measureOnce(ctx context.Context, p publisher, c *cell, n int, profile string) (sample, error) {
 	if err := b.adm.purge(); err != nil {
-		return 0, err
+		return sample{}, err
 	}
 	// The garbage of the previous run is not this one's to collect.
 	goruntime.GC()
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.runTimeout)
 	defer cancel()
-	var t0 time.Time
-	err := p.publish(ctx, c, n, func() { t0 = time.Now() })
+	stopProfile, err := startCPUProfile(profile)
 	if err != nil {
-		return 0, errors.Join(err, p.settle())
+		return sample{}, err
+	}
+	defer stopProfile()
+	var t0 time.Time
+	var cpu0, cpu1 cpuReading
+	err = p.publish(ctx, c, n, func() {
+		cpu0 = b.clock.read()
+		t0 = time.Now()
+	})
+	if err != nil {
+		return sample{}, errors.Join(err, p.settle())
 	}
 	end := time.Now()
+	m := runMode(p, c)
+	if m != unconfirmed {
+		cpu1 = b.clock.read()
+		stopProfile()
+	}
 	reached, err := b.adm.awaitDepth(ctx, n)
 	if err != nil {
-		return 0, errors.Join(err, p.settle())
+		return sample{}, errors.Join(err, p.settle())
 	}
-	if c.mode == unconfirmed {
+	if m == unconfirmed {
+		cpu1 = b.clock.read()
+		stopProfile()
 		end = reached
 	}
 	if err := p.settle(); err != nil {
-		return 0, err
+		return sample{}, err
 	}
 	if t0.IsZero() {
-		return 0, errors.New("the publisher never started its clock")
+		return sample{}, errors.New("the publisher never started its clock")
 	}
-	return float64(n) / end.Sub(t0).Seconds(), nil
+	s := sample{
+		rate:   float64(n) / end.Sub(t0).Seconds(),
+		client: cpuPerMessage(cpu1.client-cpu0.client, cpu0.clientOK && cpu1.clientOK, n),
+		broker: cpuPerMessage(cpu1.broker-cpu0.broker, cpu0.brokerOK && cpu1.brokerOK, n),
+	}
+	if k, ok := p.(interface{ ownCPU() (time.Duration, bool) }); ok {
+		// A publisher in a process of its own (kombu): its client is that
+		// process.
+		d, ok := k.ownCPU()
+		s.client = cpuPerMessage(d, ok, n)
+	}
+	return s, nil
 }
 
 // admin is a connection of its own for purging the queue and reading its

@@ -5,6 +5,7 @@
 //	go run ./cmd/kombubench -markdown bench.md   # also write the tables as Markdown
 //	go run ./cmd/kombubench -quick               # a smoke run, seconds
 //	go run ./cmd/kombubench -run broker -sizes 1KiB -compression none
+//	go run ./cmd/kombubench -run broker,latency -sizes 1KiB -compression none -modes async -rounds 7
 //
 // # Broker
 //
@@ -29,10 +30,37 @@
 // caused it. Confirmed runs publish from -concurrency goroutines (32), each
 // waiting for its confirm, and are timed until the last confirm; kombu,
 // which can only wait for one confirm at a time, publishes from one thread.
+// Async runs publish from one goroutine with many confirms in flight and
+// are timed until the last confirm: the generated producer calls
+// PublishXAsync for every message, then waits for every confirmation;
+// the hand-written baseline keeps up to -window (1,024) deferred confirms
+// in flight, waiting on the oldest when the window is full. An async cell
+// also runs the hand-written confirmed and unconfirmed publishers in the
+// same rounds, so that the generated async rate is compared with both
+// within a round; kombu has no async publish.
+//
 // Unless -count fixes it, a cell's message count is calibrated so that a
 // hand-written run takes about -duration; kombu's is calibrated to its own
 // speed, never above the Go count. The tables give the median msg/s of the
 // rounds and the median of the per-round ratios, with their range.
+//
+// Beside every rate is the CPU per message of the client (the bench
+// process's user and system time over the run, every thread, from
+// getrusage; kombu's Python process's, from /proc) and of the broker (the
+// RabbitMQ node, the beam.smp process running rabbit, from /proc; left out
+// when the broker is on another machine). -cpuprofile FILE writes a CPU
+// profile of each timed run, named after FILE, the cell, the run and the
+// round: go tool pprof -top cpu.1KiB-none-async.generated.r*.pprof reads
+// a run's rounds together.
+//
+// # Latency
+//
+// One confirmed publish of the 1 KiB message at a time on an idle
+// connection: -latency-count (1,000) publishes in a row, each timed from
+// the call to its confirm, hand-written (PublishWithDeferredConfirm and
+// its Wait) against generated (PublishOrder), the order alternating over
+// -rounds rounds; p50 and p99 of each round, their medians, and the
+// per-round ratios.
 //
 // # In process
 //

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kombugen/kombugen/bench"
@@ -34,11 +35,12 @@ func main() {
 // The sections of a run, in the order they run and print.
 const (
 	sectionBroker    = "broker"
+	sectionLatency   = "latency"
 	sectionInProcess = "inprocess"
 	sectionScale     = "scale"
 )
 
-var allSections = []string{sectionBroker, sectionInProcess, sectionScale}
+var allSections = []string{sectionBroker, sectionLatency, sectionInProcess, sectionScale}
 
 // config is what the command line asks for.
 type config struct {
@@ -55,9 +57,13 @@ type config struct {
 	duration     time.Duration
 	count        int // messages per run; 0 picks them from -duration
 	concurrency  int
+	window       int // the hand-written async baseline's deferred confirms in flight
 	runTimeout   time.Duration
 	poll         time.Duration
 	cpuProfile   string
+
+	// The latency section.
+	latencyCount int
 
 	// The in-process benchmarks.
 	benchtime      string
@@ -93,15 +99,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		var err error
 		switch section {
 		case sectionBroker:
-			stopProfile, perr := startCPUProfile(cfg.cpuProfile)
-			if perr != nil {
-				fmt.Fprintf(stderr, "kombubench: %v\n", perr)
-				return exitFailed
-			}
 			r.broker, err = runBroker(ctx, cfg, r.machine, progress)
-			stopProfile()
 			if r.broker != nil {
 				r.broker.print(stdout)
+			}
+		case sectionLatency:
+			r.latency, err = runLatency(ctx, cfg, r.machine, progress)
+			if r.latency != nil {
+				r.latency.print(stdout)
 			}
 		case sectionInProcess:
 			r.inProcess, err = runInProcess(ctx, cfg, progress)
@@ -148,8 +153,11 @@ tables BENCHMARKS.md holds:
 
   broker     the generated producer, hand-written amqp091-go and kombu
              publishing the same messages to RabbitMQ, in one run, the
-             order alternating every round; msg/s (median of the rounds)
-             and the ratios, with their targets;
+             order alternating every round; msg/s and the client's and the
+             broker's CPU per message (medians of the rounds) and the
+             ratios, with their targets;
+  latency    one confirmed publish of 1 KiB at a time on an idle
+             connection, hand-written against generated: p50 and p99;
   inprocess  ns/op, B/op and allocs/op of a generated Publish and of the
              hand-written code doing the same work, with no broker; the
              serializers and compressors;
@@ -157,7 +165,10 @@ tables BENCHMARKS.md holds:
              1,000 and 10,000 messages.
 
 Unconfirmed runs are timed from an empty queue until the queue holds every
-message; confirmed runs until every publisher has its confirm.
+message; confirmed (32 goroutines, each waiting for its confirm) and async
+(one goroutine, many confirms in flight) runs until every message has its
+confirm. An async cell also runs the hand-written confirmed and unconfirmed
+publishers in the same rounds, the references of its targets.
 
 Flags:
 `
@@ -170,20 +181,22 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		fs.PrintDefaults()
 	}
 	cfg := &config{}
-	sections := fs.String("run", strings.Join(allSections, ","), "the `sections` to run: broker, inprocess, scale")
+	sections := fs.String("run", strings.Join(allSections, ","), "the `sections` to run: broker, latency, inprocess, scale")
 	fs.StringVar(&cfg.url, "url", "", "the broker `URL` (default $KOMBUGEN_AMQP_URL, else amqp://guest:guest@127.0.0.1:5672/)")
 	fs.IntVar(&cfg.rounds, "rounds", 5, "rounds per cell; each runs every implementation once, the order alternating")
 	sizes := fs.String("sizes", "100B,1KiB,64KiB", "body `sizes`: 100B, 1KiB, 64KiB")
 	compressions := fs.String("compression", "none,zlib,zstd", "`compressions`: none, zlib, zstd")
-	modes := fs.String("modes", "unconfirmed,confirmed", "publish `modes`: unconfirmed, confirmed")
+	modes := fs.String("modes", strings.Join(allModes, ","), "publish `modes`: unconfirmed, confirmed, async")
 	fs.StringVar(&cfg.kombu, "kombu", "auto", "run kombu too: auto (when -python imports kombu), on or off")
 	fs.StringVar(&cfg.python, "python", "/usr/bin/python3", "the Python with kombu")
 	fs.DurationVar(&cfg.duration, "duration", 1500*time.Millisecond, "how long a run should take; the message count is calibrated to it")
 	fs.IntVar(&cfg.count, "count", 0, "messages per run, instead of calibrating to -duration")
 	fs.IntVar(&cfg.concurrency, "concurrency", 32, "publishing goroutines in confirmed runs")
+	fs.IntVar(&cfg.window, "window", 1024, "deferred confirms the hand-written async run keeps in flight")
 	fs.DurationVar(&cfg.runTimeout, "run-timeout", 2*time.Minute, "give up on a run after this long")
 	fs.DurationVar(&cfg.poll, "poll", time.Millisecond, "pause between two reads of the queue's depth")
-	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the broker section to `FILE`")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of each timed broker run, named after `FILE`: cpu.pprof gives cpu.1KiB-none-async.generated.r1.pprof")
+	fs.IntVar(&cfg.latencyCount, "latency-count", 1000, "latency: sequential confirmed publishes per run")
 	fs.StringVar(&cfg.benchtime, "benchtime", "1s", "in-process: testing's -benchtime for each benchmark")
 	fs.IntVar(&cfg.inProcessRound, "inprocess-rounds", 3, "in-process: rounds of generated and hand-written, alternating")
 	scale := fs.String("scale", "100,1000,10000", "scale: schema `sizes` in messages (exchanges: a tenth of that)")
@@ -219,6 +232,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		if !set["scale-rounds"] {
 			cfg.scaleRounds = 1
 		}
+		if !set["latency-count"] {
+			cfg.latencyCount = 50
+		}
 	}
 
 	if cfg.url == "" {
@@ -241,7 +257,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if cfg.compressions, err = list(*compressions, []string{"none", "zlib", "zstd"}); err != nil {
 		return nil, err
 	}
-	ms, err := list(*modes, []string{string(unconfirmed), string(confirmed)})
+	ms, err := list(*modes, allModes)
 	if err != nil {
 		return nil, err
 	}
@@ -262,6 +278,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, errors.New("rounds must be at least 1")
 	case cfg.concurrency < 1:
 		return nil, errors.New("-concurrency must be at least 1")
+	case cfg.window < 1:
+		return nil, errors.New("-window must be at least 1")
+	case cfg.latencyCount < 1:
+		return nil, errors.New("-latency-count must be at least 1")
 	case cfg.duration <= 0:
 		return nil, errors.New("-duration must be positive")
 	}
@@ -269,7 +289,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 }
 
 // startCPUProfile starts writing a CPU profile to file, unless file is "",
-// and returns what stops it.
+// and returns what stops it, which may be called more than once.
 func startCPUProfile(file string) (func(), error) {
 	if file == "" {
 		return func() {}, nil
@@ -282,10 +302,10 @@ func startCPUProfile(file string) (func(), error) {
 		f.Close()
 		return nil, err
 	}
-	return func() {
+	return sync.OnceFunc(func() {
 		pprof.StopCPUProfile()
 		f.Close()
-	}, nil
+	}), nil
 }
 
 // list splits a comma-separated flag value and checks each item is one of

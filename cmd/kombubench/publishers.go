@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
 
@@ -36,23 +37,27 @@ func fanOut(n, workers int, send func(count int) error) error {
 }
 
 // handPublisher is the baseline: careful code written with amqp091-go
-// alone: unconfirmed, one goroutine publishing on one channel; confirmed,
-// -concurrency goroutines sharing one confirm-mode channel, each publishing
+// alone. Unconfirmed, one goroutine publishes on one channel. Confirmed,
+// -concurrency goroutines share one confirm-mode channel, each publishing
 // with PublishWithDeferredConfirmWithContext and waiting on its deferred
-// confirm. Every message is prepared by bench.Handwritten: json.Marshal of
-// the same struct, the same properties and compression as generated code.
+// confirm. Async, one goroutine publishes on that channel with deferred
+// confirms, keeping up to -window of them in flight: when the window is
+// full it waits on the oldest. Every message is prepared by
+// bench.Handwritten: json.Marshal of the same struct, the same properties
+// and compression as generated code.
 type handPublisher struct {
 	conn        *amqp.Connection
 	plain       *amqp.Channel
 	confirm     *amqp.Channel
 	concurrency int
+	window      int
 
 	mu    sync.Mutex
 	preps map[string]*bench.Handwritten
 }
 
-func newHandPublisher(url string, concurrency int) (*handPublisher, error) {
-	h := &handPublisher{concurrency: concurrency, preps: map[string]*bench.Handwritten{}}
+func newHandPublisher(url string, concurrency, window int) (*handPublisher, error) {
+	h := &handPublisher{concurrency: concurrency, window: window, preps: map[string]*bench.Handwritten{}}
 	if err := h.redial(url); err != nil {
 		return nil, err
 	}
@@ -106,7 +111,8 @@ func (h *handPublisher) publish(ctx context.Context, c *cell, n int, start func(
 	if err != nil {
 		return err
 	}
-	if c.mode == unconfirmed {
+	switch c.mode {
+	case unconfirmed:
 		start()
 		for range n {
 			msg, err := c.payload.PrepareHandwritten(prep)
@@ -118,28 +124,94 @@ func (h *handPublisher) publish(ctx context.Context, c *cell, n int, start func(
 			}
 		}
 		return nil
+	case async:
+		return h.publishAsync(ctx, prep, c, n, start)
 	}
 	start()
 	return fanOut(n, h.concurrency, func(count int) error {
 		for range count {
-			msg, err := c.payload.PrepareHandwritten(prep)
-			if err != nil {
+			if err := h.confirmOne(ctx, prep, c); err != nil {
 				return err
-			}
-			dc, err := h.confirm.PublishWithDeferredConfirmWithContext(ctx, benchExchange, benchRoutingKey, false, false, msg)
-			if err != nil {
-				return err
-			}
-			acked, err := dc.WaitContext(ctx)
-			if err != nil {
-				return err
-			}
-			if !acked {
-				return errors.New("message nacked")
 			}
 		}
 		return nil
 	})
+}
+
+// confirmOne publishes one message on the confirm-mode channel and waits
+// for its confirm.
+func (h *handPublisher) confirmOne(ctx context.Context, prep *bench.Handwritten, c *cell) error {
+	msg, err := c.payload.PrepareHandwritten(prep)
+	if err != nil {
+		return err
+	}
+	dc, err := h.confirm.PublishWithDeferredConfirmWithContext(ctx, benchExchange, benchRoutingKey, false, false, msg)
+	if err != nil {
+		return err
+	}
+	acked, err := dc.WaitContext(ctx)
+	if err != nil {
+		return err
+	}
+	if !acked {
+		return errors.New("message nacked")
+	}
+	return nil
+}
+
+// sendConfirmed publishes one message of c and waits for its confirm.
+func (h *handPublisher) sendConfirmed(ctx context.Context, c *cell) error {
+	prep, err := h.prep(c.compression)
+	if err != nil {
+		return err
+	}
+	return h.confirmOne(ctx, prep, c)
+}
+
+// publishAsync publishes n messages from this goroutine, keeping up to
+// h.window deferred confirms in flight in a ring: before a message takes
+// the slot of the one published h.window before it, that one's confirm is
+// waited for. Nacks are counted, and reported once all are in.
+func (h *handPublisher) publishAsync(ctx context.Context, prep *bench.Handwritten, c *cell, n int, start func()) error {
+	if n == 0 {
+		start()
+		return nil
+	}
+	ring := make([]*amqp.DeferredConfirmation, min(h.window, n))
+	nacked := 0
+	wait := func(dc *amqp.DeferredConfirmation) error {
+		acked, err := dc.WaitContext(ctx)
+		if err == nil && !acked {
+			nacked++
+		}
+		return err
+	}
+	start()
+	for i := range n {
+		slot := i % len(ring)
+		if i >= len(ring) {
+			if err := wait(ring[slot]); err != nil {
+				return err
+			}
+		}
+		msg, err := c.payload.PrepareHandwritten(prep)
+		if err != nil {
+			return err
+		}
+		if ring[slot], err = h.confirm.PublishWithDeferredConfirmWithContext(ctx, benchExchange, benchRoutingKey, false, false, msg); err != nil {
+			return err
+		}
+	}
+	// The ones still in flight, oldest first.
+	for i := max(n-len(ring), 0); i < n; i++ {
+		if err := wait(ring[i%len(ring)]); err != nil {
+			return err
+		}
+	}
+	if nacked > 0 {
+		return fmt.Errorf("%d of %d messages nacked", nacked, n)
+	}
+	return nil
 }
 
 func (h *handPublisher) settle() error { return nil }
@@ -148,7 +220,9 @@ func (h *handPublisher) close()        { h.conn.Close() }
 // genPublisher publishes through the generated BenchProducer on a
 // runtime.Conn with Dial's default settings: unconfirmed from one
 // goroutine; confirmed from -concurrency goroutines calling the same
-// producer, each waiting for its own confirm as generated Publish does.
+// producer, each waiting for its own confirm as generated Publish does;
+// async from one goroutine calling the generated PublishXAsync, keeping
+// every confirmation and waiting for them all at the end.
 type genPublisher struct {
 	conn        *runtime.Conn
 	concurrency int
@@ -167,7 +241,7 @@ func (g *genPublisher) producer(c *cell) *benchmsg.BenchProducer {
 	key := c.compression + "/" + string(c.mode)
 	p, ok := g.producers[key]
 	if !ok {
-		p = benchmsg.NewBenchProducer(g.conn, bench.ProducerOptions(c.compression, c.mode == confirmed)...)
+		p = benchmsg.NewBenchProducer(g.conn, bench.ProducerOptions(c.compression, c.mode != unconfirmed)...)
 		g.producers[key] = p
 	}
 	return p
@@ -175,12 +249,33 @@ func (g *genPublisher) producer(c *cell) *benchmsg.BenchProducer {
 
 func (g *genPublisher) publish(ctx context.Context, c *cell, n int, start func()) error {
 	p := g.producer(c)
-	if c.mode == unconfirmed {
+	switch c.mode {
+	case unconfirmed:
 		start()
 		for range n {
 			if err := c.payload.Publish(ctx, p); err != nil {
 				return err
 			}
+		}
+		return nil
+	case async:
+		confs := make([]*runtime.Confirmation, n)
+		start()
+		for i := range confs {
+			confs[i] = c.payload.PublishAsync(ctx, p)
+		}
+		var failed int
+		var first error
+		for _, conf := range confs {
+			if err := conf.Wait(ctx); err != nil {
+				failed++
+				if first == nil {
+					first = err
+				}
+			}
+		}
+		if failed > 0 {
+			return fmt.Errorf("%d of %d publishes failed, the first with: %w", failed, n, first)
 		}
 		return nil
 	}
@@ -195,26 +290,63 @@ func (g *genPublisher) publish(ctx context.Context, c *cell, n int, start func()
 	})
 }
 
+// sendConfirmed publishes one message of c with the generated PublishX,
+// which waits for its confirm.
+func (g *genPublisher) sendConfirmed(ctx context.Context, c *cell) error {
+	return c.payload.Publish(ctx, g.producer(c))
+}
+
 func (g *genPublisher) settle() error { return nil }
 func (g *genPublisher) close()        { g.conn.Close() }
+
+// inMode runs a publisher in another mode than its cell's: an async cell
+// measures the hand-written confirmed and unconfirmed runs beside the
+// async ones, in the same rounds.
+type inMode struct {
+	publisher
+	mode mode
+}
+
+func (p inMode) name() string { return p.publisher.name() + " " + string(p.mode) }
+
+func (p inMode) publish(ctx context.Context, c *cell, n int, start func()) error {
+	return p.publisher.publish(ctx, c.in(p.mode), n, start)
+}
+
+// runMode returns the mode p publishes in within cell c.
+func runMode(p publisher, c *cell) mode {
+	if m, ok := p.(inMode); ok {
+		return m.mode
+	}
+	return c.mode
+}
 
 // kombuPublisher runs bench/kombu_bench.py once per run: Python starts,
 // connects and declares before the clock starts, then publishes the same
 // JSON value with kombu's Producer (serializer json, the cell's compression,
 // persistent, the same header). kombu confirms only one message at a time
 // (transport option confirm_publish), so a confirmed run is one thread
-// waiting for each confirm.
+// waiting for each confirm, and it has no async mode. The client CPU of a
+// kombu run is the Python process's, from ready to done.
 type kombuPublisher struct {
 	python, script, url string
 
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	stderr *bytes.Buffer
+	// cpu is the CPU time the script used publishing in its last run;
+	// cpuOK is false when it could not be read.
+	cpu   time.Duration
+	cpuOK bool
 }
 
 func (k *kombuPublisher) name() string { return implKombu }
 
 func (k *kombuPublisher) publish(ctx context.Context, c *cell, n int, start func()) (err error) {
+	if c.mode == async {
+		return errors.New("kombu has no asynchronous publish")
+	}
+	k.cpuOK = false
 	args := []string{k.script, "--url", k.url, "--body", c.bodyFile, "--count", strconv.Itoa(n),
 		"--exchange", benchExchange, "--routing-key", benchRoutingKey, "--compression", c.compression}
 	if c.mode == confirmed {
@@ -252,12 +384,23 @@ func (k *kombuPublisher) publish(ctx context.Context, c *cell, n int, start func
 	if err := k.expect(ctx, lines, `{"ready": true}`); err != nil {
 		return err
 	}
+	cpu0, err0 := procCPU(cmd.Process.Pid)
 	start()
 	if _, err := io.WriteString(stdin, "go\n"); err != nil {
 		return err
 	}
-	return k.expect(ctx, lines, `{"done": true}`)
+	if err := k.expect(ctx, lines, `{"done": true}`); err != nil {
+		return err
+	}
+	cpu1, err1 := procCPU(cmd.Process.Pid)
+	k.cpu, k.cpuOK = cpu1-cpu0, err0 == nil && err1 == nil
+	return nil
 }
+
+// ownCPU returns the CPU time the script used in its last run: kombu
+// publishes in a process of its own, whose time the bench process's does
+// not include.
+func (k *kombuPublisher) ownCPU() (time.Duration, bool) { return k.cpu, k.cpuOK }
 
 // expect waits for the script to print want.
 func (k *kombuPublisher) expect(ctx context.Context, lines <-chan string, want string) error {

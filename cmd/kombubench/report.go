@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -14,17 +15,24 @@ import (
 const (
 	targetUnconfirmed = 0.97 // generated/hand-written msg/s, unconfirmed
 	targetConfirmed   = 1.2  // generated/hand-written msg/s, confirmed
-	targetKombu       = 3.0  // generated/kombu msg/s
-	targetTime        = 1.05 // generated/hand-written ns/op in process
-	targetJSON        = 2.0  // encoding/json ns/op over the json serializer's
-	targetScale1000   = time.Second
-	targetGrowth      = 1.15 // exponent of generate time in messages
+	// Async: one generated goroutine against the hand-written runs of the
+	// same round.
+	targetAsyncConfirmed   = 1.4  // over hand-written confirmed (32 goroutines)
+	targetAsyncUnconfirmed = 0.75 // over hand-written unconfirmed
+	targetAsyncCPU         = 0.9  // client CPU per message over hand-written async
+	targetLatency          = 1.1  // generated/hand-written p50 and p99 of one confirmed publish
+	targetKombu            = 3.0  // generated/kombu msg/s
+	targetTime             = 1.05 // generated/hand-written ns/op in process
+	targetJSON             = 2.0  // encoding/json ns/op over the json serializer's
+	targetScale1000        = time.Second
+	targetGrowth           = 1.15 // exponent of generate time in messages
 )
 
 // report is everything a run measured.
 type report struct {
 	machine   *machine
 	broker    *brokerResult
+	latency   *latencyResult
 	inProcess *inProcessResult
 	scale     *scaleResult
 }
@@ -127,47 +135,142 @@ func thousands(n int) string {
 	return string(out)
 }
 
-func (r *brokerResult) table() table {
-	t := table{
-		title: fmt.Sprintf("Broker: msg/s, median of %s; ratios: median of the per-round ratios (min-max)", count(r.rounds, "round")),
-		header: []string{"size", "compression", "mode", "messages/run", implHand, implGen, implKombu,
-			"generated/hand-written", "target", "generated/kombu", "target"},
-	}
-	hasKombu := slices.Contains(r.impls, implKombu)
-	for _, row := range r.rows {
-		msgs := thousands(row.n)
-		if hasKombu && row.nKombu != row.n {
-			msgs += " (kombu " + thousands(row.nKombu) + ")"
-		}
-		cells := []string{row.size, row.compression, string(row.mode), msgs}
-		for _, impl := range []string{implHand, implGen, implKombu} {
-			if rates, ok := row.rates[impl]; ok {
-				cells = append(cells, thousands(int(median(rates))))
-			} else {
-				cells = append(cells, "-")
-			}
-		}
-		target := targetUnconfirmed
-		if row.mode == confirmed {
-			target = targetConfirmed
-		}
-		cells = append(cells, formatRatio(row.genHand), verdict(median(row.genHand), target, false))
-		if len(row.genKombu) > 0 {
-			cells = append(cells, formatRatio(row.genKombu), verdict(median(row.genKombu), targetKombu, false))
-		} else {
-			cells = append(cells, "-", "-")
-		}
-		t.rows = append(t.rows, cells)
-	}
-	t.notes = append(t.notes,
-		"unconfirmed: one goroutine, timed from an empty queue until the queue holds every message; "+
-			"confirmed: 32 goroutines (hand-written: one shared confirm-mode channel, deferred confirms; generated: runtime.Dial defaults), "+
-			"timed until the last confirm; kombu: one thread, confirm_publish waits for each confirm.")
-	t.notes = append(t.notes, r.notes...)
-	return t
+// ratioSpec is one ratio the broker section reports for a cell: a
+// measure of run num over the same measure of run den, taken within each
+// round.
+type ratioSpec struct {
+	label    string
+	num, den string
+	measure  func(sample) float64
+	target   float64 // 0 for none
+	atMost   bool
 }
 
-func (r *brokerResult) print(w io.Writer) { r.table().text(w) }
+func rate(s sample) float64      { return s.rate }
+func clientCPU(s sample) float64 { return s.client }
+func brokerCPU(s sample) float64 { return s.broker }
+
+// ratioSpecs returns the ratios reported for a cell of mode m.
+func ratioSpecs(m mode) []ratioSpec {
+	cpu := []ratioSpec{
+		{label: "client CPU per message: generated / hand-written", num: implGen, den: implHand, measure: clientCPU},
+		{label: "broker CPU per message: generated / hand-written", num: implGen, den: implHand, measure: brokerCPU},
+	}
+	switch m {
+	case unconfirmed, confirmed:
+		target := targetUnconfirmed
+		if m == confirmed {
+			target = targetConfirmed
+		}
+		return append([]ratioSpec{
+			{label: "msg/s: generated / hand-written", num: implGen, den: implHand, measure: rate, target: target},
+			{label: "msg/s: generated / kombu", num: implGen, den: implKombu, measure: rate, target: targetKombu},
+		}, cpu...)
+	}
+	cpu[0].target, cpu[0].atMost = targetAsyncCPU, true
+	return append([]ratioSpec{
+		{label: "msg/s: generated / hand-written", num: implGen, den: implHand, measure: rate},
+		{label: "msg/s: generated / " + refConfirmed, num: implGen, den: refConfirmed, measure: rate, target: targetAsyncConfirmed},
+		{label: "msg/s: generated / " + refUnconfirmed, num: implGen, den: refUnconfirmed, measure: rate, target: targetAsyncUnconfirmed},
+	}, cpu...)
+}
+
+// ratios returns spec's ratio in each round, nil when the row lacks either
+// run or the measure (the broker's CPU, unread).
+func (row *brokerRow) ratios(spec ratioSpec) []float64 {
+	num, den := row.samples[spec.num], row.samples[spec.den]
+	if len(num) == 0 || len(num) != len(den) {
+		return nil
+	}
+	var out []float64
+	for i := range num {
+		v := spec.measure(num[i]) / spec.measure(den[i])
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// medianOf returns the median of measure over samples, NaN when any is
+// unknown.
+func medianOf(samples []sample, measure func(sample) float64) float64 {
+	xs := make([]float64, len(samples))
+	for i, s := range samples {
+		if xs[i] = measure(s); math.IsNaN(xs[i]) {
+			return math.NaN()
+		}
+	}
+	return median(xs)
+}
+
+// formatMicros prints a CPU time per message in µs, "-" when unknown.
+func formatMicros(us float64) string {
+	if math.IsNaN(us) {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", us)
+}
+
+func (r *brokerResult) tables() []table {
+	rates := table{
+		title:  fmt.Sprintf("Broker: msg/s and CPU per message, median of %s", count(r.rounds, "round")),
+		header: []string{"size", "compression", "mode", "run", "messages/run", "msg/s", "client CPU µs/msg"},
+	}
+	if r.brokerCPU {
+		rates.header = append(rates.header, "broker CPU µs/msg")
+	}
+	ratios := table{
+		title:  "Broker: ratios, median of the per-round ratios (min-max)",
+		header: []string{"size", "compression", "mode", "ratio", "value", "target"},
+	}
+	for _, row := range r.rows {
+		for _, run := range row.runs {
+			n := row.n
+			if run == implKombu {
+				n = row.nKombu
+			}
+			samples := row.samples[run]
+			cells := []string{row.size, row.compression, string(row.mode), run, thousands(n),
+				thousands(int(medianOf(samples, rate))), formatMicros(medianOf(samples, clientCPU))}
+			if r.brokerCPU {
+				cells = append(cells, formatMicros(medianOf(samples, brokerCPU)))
+			}
+			rates.rows = append(rates.rows, cells)
+		}
+		for _, spec := range ratioSpecs(row.mode) {
+			xs := row.ratios(spec)
+			if xs == nil {
+				continue
+			}
+			target := "-"
+			if spec.target != 0 {
+				target = verdict(median(xs), spec.target, spec.atMost)
+			}
+			ratios.rows = append(ratios.rows, []string{row.size, row.compression, string(row.mode), spec.label, formatRatio(xs), target})
+		}
+	}
+	rates.notes = append(rates.notes,
+		"unconfirmed: one goroutine, timed from an empty queue until the queue holds every message; "+
+			"confirmed: 32 goroutines (hand-written: one shared confirm-mode channel, deferred confirms; generated: runtime.Dial defaults), "+
+			"timed until the last confirm; kombu: one thread, confirm_publish waits for each confirm.",
+		fmt.Sprintf("async: one goroutine, timed until the last confirm (hand-written: deferred confirms, at most %s in flight, waiting on the oldest when full; "+
+			"generated: PublishXAsync on runtime.Dial defaults, every confirmation kept and waited for at the end); "+
+			"the hand-written confirmed and unconfirmed runs beside them are the async targets' references, in the same rounds.", thousands(r.window)),
+		"client CPU: the bench process's user+system time over the timed run (every thread: publishing, the client library's reader and writer, "+
+			"the garbage collector; unconfirmed runs also the admin connection's depth reads until the queue is full), per message; "+
+			"kombu's is its Python process's. broker CPU: the RabbitMQ node's (beam.smp), per message, "+
+			"including whatever else the broker served meanwhile.")
+	rates.notes = append(rates.notes, r.notes...)
+	return []table{rates, ratios}
+}
+
+func (r *brokerResult) print(w io.Writer) {
+	for _, t := range r.tables() {
+		t.text(w)
+	}
+}
 
 func (r *inProcessResult) tables() []table {
 	pub := table{
@@ -270,32 +373,63 @@ func (r *report) targets() []string {
 		lines = append(lines, line)
 	}
 	if b := r.broker; b != nil {
-		var nu, nc, nk int
-		var mu, mc, mk []string
+		// One line per mode and ratio with a target, in the order met.
+		type tallied struct {
+			what        string
+			total       int
+			met, missed []string
+		}
+		var order []string
+		byKey := map[string]*tallied{}
 		for _, row := range b.rows {
-			name := fmt.Sprintf("%s/%s/%s (%.2f)", row.size, row.compression, row.mode, median(row.genHand))
-			switch row.mode {
-			case unconfirmed:
-				nu++
-				if median(row.genHand) < targetUnconfirmed {
-					mu = append(mu, name)
+			for _, spec := range ratioSpecs(row.mode) {
+				xs := row.ratios(spec)
+				if spec.target == 0 || xs == nil {
+					continue
 				}
-			case confirmed:
-				nc++
-				if median(row.genHand) < targetConfirmed {
-					mc = append(mc, name)
+				op := ">="
+				if spec.atMost {
+					op = "<="
 				}
-			}
-			if len(row.genKombu) > 0 {
-				nk++
-				if g := median(row.genKombu); g < targetKombu {
-					mk = append(mk, fmt.Sprintf("%s/%s/%s (%.2f)", row.size, row.compression, row.mode, g))
+				key := fmt.Sprintf("broker, %s: %s %s %g", row.mode, spec.label, op, spec.target)
+				t, ok := byKey[key]
+				if !ok {
+					t = &tallied{what: key}
+					byKey[key] = t
+					order = append(order, key)
+				}
+				t.total++
+				m := median(xs)
+				name := fmt.Sprintf("%s/%s/%s %.2f", row.size, row.compression, row.mode, m)
+				if (spec.atMost && m > spec.target) || (!spec.atMost && m < spec.target) {
+					t.missed = append(t.missed, name)
+				} else {
+					t.met = append(t.met, name)
 				}
 			}
 		}
-		tally(fmt.Sprintf("broker, unconfirmed: generated >= %gx hand-written", targetUnconfirmed), nu, mu)
-		tally(fmt.Sprintf("broker, confirmed under concurrency: generated >= %gx hand-written deferred confirms", targetConfirmed), nc, mc)
-		tally(fmt.Sprintf("broker: generated >= %gx kombu", targetKombu), nk, mk)
+		for _, key := range order {
+			t := byKey[key]
+			line := fmt.Sprintf("%s: met in %d of %d", t.what, len(t.met), t.total)
+			if len(t.met) > 0 && len(t.met) <= 3 {
+				// A few cells: their values too.
+				line += " (" + strings.Join(t.met, ", ") + ")"
+			}
+			if len(t.missed) > 0 {
+				line += "; MISSED in " + strings.Join(t.missed, ", ")
+			}
+			lines = append(lines, line)
+		}
+	}
+	if l := r.latency; l != nil {
+		for _, p := range []struct {
+			name string
+			by   map[string][]float64
+		}{{"p50", l.p50}, {"p99", l.p99}} {
+			m := median(latencyRatios(p.by))
+			lines = append(lines, fmt.Sprintf("latency of one confirmed publish, %s: generated <= %gx hand-written: %s (%.2f)",
+				p.name, targetLatency, strings.TrimPrefix(verdict(m, targetLatency, true), fmt.Sprintf("<=%g ", targetLatency)), m))
+		}
 	}
 	if p := r.inProcess; p != nil {
 		var mt, ma []string
@@ -362,7 +496,12 @@ func (r *report) markdown(cfg *config) string {
 	}
 	b.WriteString("\n")
 	if r.broker != nil {
-		t := r.broker.table()
+		for _, t := range r.broker.tables() {
+			t.markdown(&b)
+		}
+	}
+	if r.latency != nil {
+		t := r.latency.table()
 		t.markdown(&b)
 	}
 	if r.inProcess != nil {
