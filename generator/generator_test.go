@@ -555,3 +555,44 @@ producers:
 	// func (p *OrdersProducer) PublishOrderCreatedAsync(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) *runtime.Confirmation
 	// func (p *OrdersProducer) Declare(ctx context.Context) error
 }
+
+// TestNoUnreachableChecks generates fields whose constraints their type or
+// another constraint implies already, and wants no check for them: a
+// required list, map, bytes or string is not empty, so a min_length of 1
+// is checked already; a min_length of 0 bounds nothing; an unsigned number
+// is never below 0; no int32 is above 2147483647.
+func TestNoUnreachableChecks(t *testing.T) {
+	const src = `version: 1
+package: p
+exchanges: {e: {type: direct}}
+messages:
+  M:
+    exchange: e
+    fields:
+      tags: {type: "[]string", required: true, min_length: 1, max_length: 5}
+      name: {type: string, required: true, min_length: 1}
+      blob: {type: bytes, required: true, min_length: 1}
+      labels: {type: "map[string]string", required: true, min_length: 1}
+      note: {type: string, min_length: 0}
+      count: {type: uint32, required: true, minimum: 0, maximum: 10}
+      small: {type: int32, required: true, minimum: -5, maximum: 2147483647}
+      big: {type: uint64, minimum: 0, maximum: 9223372036854775807}
+`
+	out := string(gen(t, "x.yaml", src, generator.Options{}))
+	for _, unreachable := range []string{
+		"fewer than the minimum of 1\"", "fewer than the minimum of 0\"",
+		"less than the minimum of 0\"", "more than the maximum of 2147483647\"",
+	} {
+		if strings.Contains(out, unreachable) {
+			t.Errorf("the generated code checks what cannot happen (%s):\n%s", unreachable, out)
+		}
+	}
+	for _, reachable := range []string{
+		"more than the maximum of 5\"", "more than the maximum of 10\"", "less than the minimum of -5\"", "more than the maximum of 9223372036854775807\"",
+		`genimpl.Invalid("tags", "is required")`, `genimpl.Invalid("name", "is required")`,
+	} {
+		if !strings.Contains(out, reachable) {
+			t.Errorf("the generated code lacks the check %s:\n%s", reachable, out)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -216,8 +217,10 @@ func lengthChecks(f *gomodel.Field, val func() *jen.Statement) []jen.Code {
 	var out []jen.Code
 	// An optional list, map or bytes left empty is absent (omitted on the
 	// wire), not too short: its minimum applies only when it has content.
+	// A required one is not empty, checked before: a minimum of 1 holds
+	// already, as a minimum of 0 always does.
 	absentWhenEmpty := !f.Required && !gomodel.IsPointer(f.Field)
-	if f.MinLength != nil && !(absentWhenEmpty && *f.MinLength <= 1) {
+	if f.MinLength != nil && *f.MinLength > 0 && !((absentWhenEmpty || f.Required) && *f.MinLength <= 1) {
 		tooShort := jen.Id(gomodel.Count).Op("<").Lit(*f.MinLength)
 		if absentWhenEmpty {
 			tooShort = jen.Id(gomodel.Count).Op("!=").Lit(0).Op("&&").Add(tooShort)
@@ -251,15 +254,37 @@ func boundChecks(f *gomodel.Field, val func() *jen.Statement) []jen.Code {
 	if f.Type.Kind == schema.KindInt {
 		compared = func() *jen.Statement { return jen.Int64().Call(val()) }
 	}
-	if f.Minimum != nil {
+	// A bound at the end of the type's range holds for every value.
+	lo, hi := intRange(f.Type.Kind)
+	if f.Minimum != nil && !(lo != nil && f.Minimum.Int <= *lo) {
 		out = append(out, jen.If(compared().Op("<").Add(bound(f.Type.Kind, f.Minimum))).Block(
 			jen.Return(invalid(f.Name, "%v is less than the minimum of "+boundText(f.Type.Kind, f.Minimum), val()))))
 	}
-	if f.Maximum != nil {
+	if f.Maximum != nil && !(hi != nil && f.Maximum.Int >= *hi) {
 		out = append(out, jen.If(compared().Op(">").Add(bound(f.Type.Kind, f.Maximum))).Block(
 			jen.Return(invalid(f.Name, "%v is more than the maximum of "+boundText(f.Type.Kind, f.Maximum), val()))))
 	}
 	return out
+}
+
+// intRange returns the least and the greatest value of an integer kind
+// that a bound (an int64) can be, or nil where no bound reaches the end of
+// the range (the top of uint64's) and for other kinds. int's is int64's, as
+// bounds of int are compared as int64.
+func intRange(k schema.Kind) (lo, hi *int64) {
+	ends := func(lo, hi int64) (*int64, *int64) { return &lo, &hi }
+	switch k {
+	case schema.KindInt, schema.KindInt64:
+		return ends(math.MinInt64, math.MaxInt64)
+	case schema.KindInt32:
+		return ends(math.MinInt32, math.MaxInt32)
+	case schema.KindUint32:
+		return ends(0, math.MaxUint32)
+	case schema.KindUint64:
+		lo, _ := ends(0, 0)
+		return lo, nil
+	}
+	return nil, nil
 }
 
 func bound(k schema.Kind, n *schema.Number) jen.Code {

@@ -227,9 +227,6 @@ func (m *Node) validate() error {
 	if len(m.Name) == 0 {
 		return genimpl.Invalid("name", "is required")
 	}
-	if n := utf8.RuneCountInString(m.Name); n < 1 {
-		return genimpl.Invalid("name", "has %d characters, fewer than the minimum of 1", n)
-	}
 	if n := utf8.RuneCountInString(m.Name); n > 20 {
 		return genimpl.Invalid("name", "has %d characters, more than the maximum of 20", n)
 	}
