@@ -136,6 +136,10 @@
 //   - Message and binding exchanges must be declared in the schema or be
 //     predeclared by the broker ("" and amq.*); alternate_exchange and
 //     dead_letter_exchange may name exchanges managed elsewhere.
+//   - An exchange's bindings (exchange-to-exchange bindings) name their
+//     source exchanges with the rules of a queue's bindings; an exchange
+//     cannot be bound to itself. Bindings may form cycles, as RabbitMQ
+//     allows: it passes each exchange once.
 //   - A message with no exchange of its own takes its producers'; with none
 //     there, or different ones, it is an error ("" must be written to use
 //     the default exchange). Internal exchanges cannot be published to. A

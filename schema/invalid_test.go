@@ -11,6 +11,10 @@ import (
 // base starts most invalid schemas: lines 1 to 3, with a topic exchange e.
 const base = "version: 1\npackage: p\nexchanges: {e: {type: topic}}\n"
 
+// xbase starts schemas that declare more exchanges: lines 1 to 4, with a
+// topic exchange e, then line 5 in the exchanges section.
+const xbase = "version: 1\npackage: p\nexchanges:\n  e: {type: topic}\n"
+
 // invalidTests are schemas with problems and the exact errors Parse reports
 // for them, file s.yaml.
 var invalidTests = []struct {
@@ -105,6 +109,18 @@ var invalidTests = []struct {
 		`s.yaml:5:32: queue "q": a dead-letter routing key without a dead-letter exchange, which RabbitMQ refuses to declare (PRECONDITION_FAILED); set dead_letter_exchange ("" for the default exchange), or remove it`}},
 	{"bad x-match", "version: 1\npackage: p\nexchanges: {h: {type: headers}}\nqueues:\n  q:\n    bindings: [{exchange: h, arguments: {x-match: some, a: 1}}]\n", []string{
 		`s.yaml:6:42: queue "q": binding 1: arguments: x-match: RabbitMQ refuses the binding with "some" (PRECONDITION_FAILED); want all, any, all-with-x or any-with-x`}},
+
+	// Exchange-to-exchange bindings follow the rules of queue bindings.
+	{"exchange bound to unknown exchange", xbase + "  f: {type: fanout, bindings: [{exchange: ee}]}\n", []string{
+		`s.yaml:5:43: exchange "f": binding 1: exchange: unknown exchange "ee" (did you mean "e"?)`}},
+	{"exchange bound to itself", xbase + "  f: {type: fanout, bindings: [{exchange: f}]}\n", []string{
+		`s.yaml:5:43: exchange "f": binding 1: exchange: an exchange bound to itself receives nothing more than it is sent; bind it to another exchange`}},
+	{"exchange bound to default exchange", xbase + "  f: {type: fanout, bindings: [{exchange: \"\"}]}\n", []string{
+		`s.yaml:5:43: exchange "f": binding 1: exchange: the default exchange "" cannot be bound to; bind to an exchange of the schema, or remove the binding`}},
+	{"exchange binding bad x-match", xbase + "  h: {type: headers}\n  f: {type: fanout, bindings: [{exchange: h, arguments: {x-match: 1}}]}\n", []string{
+		`s.yaml:6:58: exchange "f": binding 1: arguments: x-match: RabbitMQ refuses the binding with integer 1 (PRECONDITION_FAILED); want all, any, all-with-x or any-with-x`}},
+	{"exchange binding key too long", xbase + "  f: {type: fanout, bindings: [{exchange: e, routing_key: " + strings.Repeat("k", 256) + "}]}\n", []string{
+		`s.yaml:5:59: exchange "f": binding 1: routing_key: 256 bytes long; want at most 255`}},
 	{"bad binary header", base + "messages:\n  M: {exchange: e, headers: {a: !!binary \"%%%\"}}\n", []string{
 		`s.yaml:5:33: message "M": headers: "a": want a string, bool, 64-bit integer, finite float or list, got "%%%"`}},
 

@@ -46,7 +46,7 @@ func jsonSchemaDefs() []jsDef {
 		{name: "exchange", desc: "An exchange; its key is its AMQP name.", keys: exchangeKeys, spec: jsonSchemaKeys["exchange"],
 			extra: jsObject{{"required", []string{"type"}}}},
 		{name: "queue", desc: "A queue; its key is its AMQP name.", keys: queueKeys, spec: jsonSchemaKeys["queue"], nullable: true},
-		{name: "binding", desc: "A binding of the queue to an exchange.", keys: bindingKeys, spec: jsonSchemaKeys["binding"],
+		{name: "binding", desc: "A binding of the queue or exchange to an exchange, its source.", keys: bindingKeys, spec: jsonSchemaKeys["binding"],
 			extra: jsObject{{"required", []string{"exchange"}}}},
 		{name: "type", desc: "A reusable enum (enum) or struct (fields).", keys: typeKeys, spec: jsonSchemaKeys["type"],
 			extra: jsObject{{"oneOf", []jsObject{{{"required", []string{"enum"}}}, {{"required", []string{"fields"}}}}}}},
@@ -88,7 +88,12 @@ var jsonSchemaKeys = map[string]map[string]jsObject{
 		"internal":           boolean("Takes messages only from other exchanges; cannot be published to.", false),
 		"alternate_exchange": str("Where messages no binding takes go (alternate-exchange)."),
 		"arguments":          table("Declare arguments."),
-		"description":        str("Documentation, copied into generated code."),
+		"bindings": {
+			{"description", "Bindings of the exchange to source exchanges: what a source routes with a binding's key goes on through this exchange."},
+			{"type", []string{"array", "null"}},
+			{"items", jsObject{{"$ref", "#/$defs/binding"}}},
+		},
+		"description": str("Documentation, copied into generated code."),
 	},
 	"queue": {
 		"type": append(enum(queueTypes, "The queue type, sent as x-queue-type when written."),
@@ -110,7 +115,7 @@ var jsonSchemaKeys = map[string]map[string]jsObject{
 		"description": str("Documentation, copied into generated code."),
 	},
 	"binding": {
-		"exchange":    str("The exchange: one of the schema's or an amq.* exchange."),
+		"exchange":    str("The source exchange: one of the schema's or an amq.* exchange."),
 		"routing_key": append(str("The binding key; a pattern with * and # for topic exchanges."), jsField{"maxLength", 255}),
 		"arguments":   table("Binding arguments, such as x-match for headers exchanges."),
 	},

@@ -48,8 +48,10 @@ func Lint(s *Schema) []Warning {
 type linter struct {
 	s        *Schema
 	warnings []Warning
-	// bound lists the bindings of each exchange, in file order.
+	// bound lists the bindings of each exchange to queues, in file order.
 	bound map[string][]boundQueue
+	// boundExchanges lists the bindings of each exchange to exchanges.
+	boundExchanges map[string][]boundExchange
 	// routes holds where each message can go, by message name.
 	routes map[string]route
 }
@@ -60,11 +62,23 @@ type boundQueue struct {
 	b *Binding
 }
 
+// boundExchange is a binding with the exchange it belongs to, named to.
+type boundExchange struct {
+	to string
+	b  *Binding
+}
+
 func newLinter(s *Schema) *linter {
-	l := &linter{s: s, bound: make(map[string][]boundQueue), routes: make(map[string]route)}
+	l := &linter{s: s, bound: make(map[string][]boundQueue), boundExchanges: make(map[string][]boundExchange),
+		routes: make(map[string]route)}
 	for _, q := range s.Queues {
 		for _, b := range q.Bindings {
 			l.bound[b.Exchange] = append(l.bound[b.Exchange], boundQueue{q, b})
+		}
+	}
+	for _, x := range s.Exchanges {
+		for _, b := range x.Bindings {
+			l.boundExchanges[b.Exchange] = append(l.boundExchanges[b.Exchange], boundExchange{x.Name, b})
 		}
 	}
 	for _, m := range s.Messages {

@@ -19,6 +19,12 @@ func (l *linter) bindings() {
 			l.redundant(q, typ, i)
 		}
 	}
+	for _, x := range l.s.Exchanges {
+		for i, b := range x.Bindings {
+			typ, _ := l.exchangeType(b.Exchange)
+			l.binding(fmt.Sprintf("exchange %q: binding %d", x.Name, i+1), typ, b)
+		}
+	}
 }
 
 // binding checks one binding of an exchange of type typ.

@@ -24,7 +24,7 @@ func (l *linter) routing(m *Message, r route) {
 	switch r.verdict {
 	case noMatch:
 		l.warn(posOr(m.RoutingKey.Pos, m.Pos), "unroutable", "message %q: no binding of %s can take routing key %q; %s",
-			m.Name, exchangeChain(r.exchanges), m.RoutingKey.Template, lost(m))
+			m.Name, exchangeChain(r.exchanges)+onward(r.onward), m.RoutingKey.Template, lost(m))
 	case noBindings:
 		// A schema without queues leaves them to its consumers (as kombu
 		// and Celery consumers declare their own), so it cannot tell.
@@ -52,6 +52,23 @@ func exchangeChain(names []string) string {
 		quoted[i] = fmt.Sprintf("%q", n)
 	}
 	return fmt.Sprintf("%s or its alternate exchange %s", s, strings.Join(quoted, ", then "))
+}
+
+// onward names the exchanges a message passes on to through
+// exchange-to-exchange bindings, for exchangeChain.
+func onward(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = fmt.Sprintf("%q", n)
+	}
+	noun := "exchange"
+	if len(names) > 1 {
+		noun = "exchanges"
+	}
+	return fmt.Sprintf(", nor of %s %s bound to it,", noun, strings.Join(quoted, ", "))
 }
 
 // lost says what becomes of an unroutable message.

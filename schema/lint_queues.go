@@ -24,7 +24,7 @@ func (l *linter) deadLetters(q *Queue) {
 		return
 	}
 	x := l.s.Exchange(name)
-	if x != nil && len(l.bound[name]) == 0 && x.AlternateExchange == "" {
+	if x != nil && len(l.bound[name]) == 0 && len(l.boundExchanges[name]) == 0 && x.AlternateExchange == "" {
 		l.warn(pos, "dead-letters-dropped",
 			"queue %q: no queue is bound to dead_letter_exchange %q in the schema; unless one is bound elsewhere, dead letters are dropped", q.Name, name)
 	}

@@ -24,6 +24,9 @@ type route struct {
 	verdict verdict
 	// exchanges are those it meets: its own, then alternate exchanges.
 	exchanges []string
+	// onward are the exchanges bindings of those pass it on to, and so
+	// on: exchange-to-exchange bindings.
+	onward []string
 	// reached lists each queue it can reach once, with the first binding
 	// that can take it (nil through the default exchange).
 	reached []boundQueue
@@ -39,43 +42,64 @@ const (
 	takesUnknown // a plugin's exchange type
 )
 
-// route works out where m can go: the bindings of its exchange that can
-// take it, then, unless one takes it whatever its parameters, those of
-// the exchange's alternate exchange, and so on.
+// route works out where m can go, as RabbitMQ routes: the bindings of its
+// exchange that can take it, to queues and, through exchange-to-exchange
+// bindings, on to other exchanges and their bindings; and, unless a
+// binding takes it whatever its parameters, the bindings of the
+// exchange's alternate exchange, and so on. Each exchange is met once.
 func (l *linter) route(m *Message) route {
 	var r route
 	seen := make(map[string]bool)
 	hasBindings, isUnknown := false, false
-	for name := m.Exchange; !seen[name]; {
+	type step struct {
+		name   string
+		onward bool // reached through a binding, not as an alternate
+	}
+	work := []step{{name: m.Exchange}}
+	for len(work) > 0 {
+		st := work[0]
+		work = work[1:]
+		name := st.name
+		if seen[name] {
+			continue
+		}
 		seen[name] = true
-		r.exchanges = append(r.exchanges, name)
+		if st.onward {
+			r.onward = append(r.onward, name)
+		} else {
+			r.exchanges = append(r.exchanges, name)
+		}
 		typ, known := l.exchangeType(name)
 		if !known {
 			isUnknown = true // an alternate exchange managed elsewhere
-			break
+			continue
 		}
 		if name == "" {
 			l.routeByName(m, &r)
-			break
+			continue
 		}
 		all := false
-		for _, bq := range l.bound[name] {
+		take := func(b *Binding, taken func()) {
 			hasBindings = true
-			switch l.takes(m, typ, bq.b) {
+			switch l.takes(m, typ, b) {
 			case takesAll:
 				all = true
-				r.add(bq)
+				taken()
 			case takesSome:
-				r.add(bq)
+				taken()
 			case takesUnknown:
 				isUnknown = true
 			}
 		}
-		x := l.s.Exchange(name)
-		if all || x == nil || x.AlternateExchange == "" {
-			break
+		for _, bq := range l.bound[name] {
+			take(bq.b, func() { r.add(bq) })
 		}
-		name = x.AlternateExchange
+		for _, bx := range l.boundExchanges[name] {
+			take(bx.b, func() { work = append(work, step{name: bx.to, onward: true}) })
+		}
+		if x := l.s.Exchange(name); !all && x != nil && x.AlternateExchange != "" {
+			work = append(work, step{name: x.AlternateExchange, onward: st.onward})
+		}
 	}
 	switch {
 	case len(r.reached) > 0:

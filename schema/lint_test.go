@@ -409,6 +409,47 @@ messages:
 			`t.yaml:12:3: type "Lonely" is used by no message, directly or through other types [unused-type]`,
 		},
 	},
+	{
+		// Messages reach queues through exchange-to-exchange bindings, and
+		// an exchange only bound from, or to, is used.
+		name: "exchange bindings",
+		src: `version: 1
+package: p
+exchanges:
+  in: {type: topic}
+  orders: {type: direct, internal: true, bindings: [{exchange: in, routing_key: "order.*"}]}
+  audit: {type: fanout, internal: true, bindings: [{exchange: in, routing_key: "#"}, {exchange: orders, routing_key: order.created}]}
+  dlx: {type: fanout}
+  parked: {type: fanout, internal: true, bindings: [{exchange: dlx, routing_key: k}]}
+queues:
+  created: {bindings: [{exchange: orders, routing_key: order.created}]}
+  all: {bindings: [{exchange: audit}]}
+  retry: {dead_letter_exchange: dlx, bindings: [{exchange: parked}]}
+messages:
+  Created: {exchange: in, routing_key: order.created}
+  Paid: {exchange: in, routing_key: order.paid}
+`,
+		want: []string{
+			`t.yaml:8:53: exchange "parked": binding 1: fanout exchange "dlx" ignores routing_key "k" [ignored-routing-key]`,
+		},
+	},
+	{
+		name: "unroutable through exchange bindings",
+		src: `version: 1
+package: p
+exchanges:
+  in: {type: topic}
+  orders: {type: direct, internal: true, bindings: [{exchange: in, routing_key: "order.*"}]}
+queues:
+  created: {bindings: [{exchange: orders, routing_key: order.created}]}
+messages:
+  Created: {exchange: in, routing_key: order.created}
+  Paid: {exchange: in, routing_key: order.paid}
+`,
+		want: []string{
+			`t.yaml:10:37: message "Paid": no binding of exchange "in", nor of exchange "orders" bound to it, can take routing key "order.paid"; the broker drops it (mandatory is off) [unroutable]`,
+		},
+	},
 }
 
 func TestLint(t *testing.T) {

@@ -19,7 +19,10 @@ func (l *linter) exchanges() {
 // exchangeUsed reports whether anything in the schema sends to or reads
 // from the exchange named name.
 func (l *linter) exchangeUsed(name string) bool {
-	if len(l.bound[name]) > 0 {
+	if len(l.bound[name]) > 0 || len(l.boundExchanges[name]) > 0 {
+		return true
+	}
+	if x := l.s.Exchange(name); x != nil && len(x.Bindings) > 0 {
 		return true
 	}
 	for _, m := range l.s.Messages {

@@ -68,6 +68,9 @@ type Exchange struct {
 	// Arguments are the declare arguments: alternate-exchange, then the
 	// schema's arguments in file order.
 	Arguments Table
+	// Bindings bind the exchange to source exchanges, in file order: what
+	// a source routes with a binding's key goes on through this exchange.
+	Bindings []*Binding
 }
 
 // Queue is a queue the schema declares. Its fields from Type to
@@ -103,11 +106,11 @@ type Queue struct {
 	Bindings []*Binding
 }
 
-// Binding binds a queue to an exchange.
+// Binding binds a queue or an exchange to an exchange, its source.
 type Binding struct {
 	Pos Pos
-	// Exchange is the name of an exchange the schema declares or a
-	// predeclared amq.* exchange.
+	// Exchange is the source: the name of an exchange the schema declares
+	// or a predeclared amq.* exchange.
 	Exchange string
 	// RoutingKey is the binding key, a pattern for topic exchanges.
 	RoutingKey string

@@ -199,7 +199,7 @@ type rawFile struct {
 	pkg        val[string]
 	defaults   partialPolicy
 	policies   []*rawPolicy
-	exchanges  []*Exchange
+	exchanges  []*rawExchange
 	queues     []*rawQueue
 	types      []*rawType
 	messages   []*rawMessage

@@ -473,3 +473,30 @@ func TestIsPackageName(t *testing.T) {
 		}
 	}
 }
+
+// TestExchangeBindings reads an exchange's bindings to source exchanges.
+func TestExchangeBindings(t *testing.T) {
+	src := `version: 1
+package: p
+exchanges:
+  in: {type: headers}
+  out:
+    type: fanout
+    bindings:
+      - {exchange: in, arguments: {x-match: any, region: eu}}
+      - {exchange: amq.topic, routing_key: "order.#"}
+`
+	s, err := Parse("s.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []*Binding{
+		{Pos: Pos{File: "s.yaml", Line: 8, Col: 9}, Exchange: "in", Arguments: Table{
+			{Key: "x-match", Value: "any", Pos: Pos{File: "s.yaml", Line: 8, Col: 36}},
+			{Key: "region", Value: "eu", Pos: Pos{File: "s.yaml", Line: 8, Col: 50}}}},
+		{Pos: Pos{File: "s.yaml", Line: 9, Col: 9}, Exchange: "amq.topic", RoutingKey: "order.#"},
+	}
+	if diff := cmp.Diff(want, s.Exchange("out").Bindings); diff != "" {
+		t.Errorf("bindings (-want +got):\n%s", diff)
+	}
+}

@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/kombugen/kombugen/internal/routing"
 )
@@ -33,7 +34,7 @@ func resolve(d *decoder, f *rawFile, opts Options) *Schema {
 	s := r.s
 	s.Package = r.pkg(opts)
 	s.Defaults = builtinPolicy().with(f.defaults, LayerDefaults, "")
-	s.Exchanges = f.exchanges
+	s.Exchanges = r.resolveExchanges()
 	s.Queues = r.resolveQueues()
 	s.Types = r.resolveTypes()
 	s.Producers = r.resolveProducers()
@@ -68,9 +69,9 @@ func newResolver(d *decoder, f *rawFile) *resolver {
 	for _, p := range f.producers {
 		r.producerExchangeSet[p.name] = p.exchange.set
 	}
-	for _, x := range f.exchanges {
-		r.exchanges[x.Name] = x
-		r.exchangeNames = append(r.exchangeNames, x.Name)
+	for _, rx := range f.exchanges {
+		r.exchanges[rx.x.Name] = rx.x
+		r.exchangeNames = append(r.exchangeNames, rx.x.Name)
 	}
 	for _, q := range f.queues {
 		r.queueNames = append(r.queueNames, q.q.Name)
@@ -115,26 +116,56 @@ func (r *resolver) pkg(opts Options) string {
 	return ""
 }
 
+// resolveExchanges checks the source exchanges the exchanges' bindings
+// name.
+func (r *resolver) resolveExchanges() []*Exchange {
+	var exchanges []*Exchange
+	for _, rx := range r.f.exchanges {
+		ctx := fmt.Sprintf("exchange %q", rx.x.Name)
+		for i, src := range rx.sources {
+			if src.set && src.v == rx.x.Name {
+				r.errorf(src.pos, fmt.Sprintf("%s: binding %d: exchange", ctx, i+1),
+					"an exchange bound to itself receives nothing more than it is sent; bind it to another exchange")
+				continue
+			}
+			r.binding(ctx, i, src, rx.x.Bindings)
+		}
+		exchanges = append(exchanges, rx.x)
+	}
+	return exchanges
+}
+
 // resolveQueues checks the exchanges the queues' bindings name.
 func (r *resolver) resolveQueues() []*Queue {
 	var queues []*Queue
 	for _, rq := range r.f.queues {
-		for i, ex := range rq.bindingExchanges {
-			if !ex.set {
-				continue
-			}
-			ctx := fmt.Sprintf("queue %q: binding %d: exchange", rq.q.Name, i+1)
-			if ex.v == "" {
-				r.errorf(ex.pos, ctx, "the default exchange \"\" cannot be bound to; it routes to the queue its key names already: bind to an exchange of the schema, or remove the binding")
-				continue
-			}
-			if typ, _ := r.exchangeType(ctx, ex); typ == "headers" {
-				r.xMatch(fmt.Sprintf("queue %q: binding %d: arguments", rq.q.Name, i+1), rq.q.Bindings[i])
-			}
+		for i, src := range rq.sources {
+			r.binding(fmt.Sprintf("queue %q", rq.q.Name), i, src, rq.q.Bindings)
 		}
 		queues = append(queues, rq.q)
 	}
 	return queues
+}
+
+// binding checks binding i of a queue or exchange (ctx) to the exchange
+// src: it must be declared or predeclared, and not the default exchange,
+// and a headers exchange's binding needs a valid x-match.
+func (r *resolver) binding(ctx string, i int, src val[string], bindings []*Binding) {
+	if !src.set {
+		return
+	}
+	ctx = fmt.Sprintf("%s: binding %d", ctx, i+1)
+	if src.v == "" {
+		why := "bind to an exchange of the schema, or remove the binding"
+		if strings.HasPrefix(ctx, "queue") {
+			why = "it routes to the queue its key names already: " + why
+		}
+		r.errorf(src.pos, join(ctx, "exchange"), "the default exchange \"\" cannot be bound to; %s", why)
+		return
+	}
+	if typ, _ := r.exchangeType(join(ctx, "exchange"), src); typ == "headers" {
+		r.xMatch(join(ctx, "arguments"), bindings[i])
+	}
 }
 
 // xMatch reports an x-match that RabbitMQ refuses in a headers binding.

@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	exchangeKeys = []string{"type", "durable", "auto_delete", "internal", "alternate_exchange", "arguments", "description"}
+	exchangeKeys = []string{"type", "durable", "auto_delete", "internal", "alternate_exchange", "arguments", "bindings", "description"}
 	queueKeys    = []string{"type", "durable", "exclusive", "auto_delete", "max_priority", "message_ttl", "max_length",
 		"dead_letter_exchange", "dead_letter_routing_key", "arguments", "bindings", "description"}
 	bindingKeys = []string{"exchange", "routing_key", "arguments"}
@@ -40,9 +40,17 @@ func PredeclaredExchange(name string) (typ string, ok bool) {
 	return typ, ok
 }
 
-// exchange reads an exchange. It is complete once read: the exchanges it
-// may name (alternate_exchange) need not be declared in the schema.
-func (d *decoder) exchange(e entry) *Exchange {
+// rawExchange is a declared exchange whose bindings' source exchanges are
+// yet to be checked; the exchanges it may name otherwise
+// (alternate_exchange) need not be declared in the schema.
+type rawExchange struct {
+	x *Exchange
+	// sources holds each binding's exchange as written.
+	sources []val[string]
+}
+
+// exchange reads an exchange.
+func (d *decoder) exchange(e entry) *rawExchange {
 	ctx := fmt.Sprintf("exchange %q", e.name)
 	d.entityName(ctx, e, "exchange")
 	k := d.keywords(ctx, e.pos, e.value, exchangeKeys...)
@@ -65,7 +73,9 @@ func (d *decoder) exchange(e entry) *Exchange {
 		// Written under alternate_exchange or under arguments.
 		x.AlternateExchange = d.stringArgument(join(ctx, "arguments"), x.Arguments[i])
 	}
-	return x
+	r := &rawExchange{x: x}
+	x.Bindings, r.sources = d.bindings(k)
+	return r
 }
 
 // entityName checks the AMQP name of an exchange or queue.
@@ -98,8 +108,8 @@ func (d *decoder) exchangeType(k keys) val[string] {
 // checked.
 type rawQueue struct {
 	q *Queue
-	// bindingExchanges holds each binding's exchange as written.
-	bindingExchanges []val[string]
+	// sources holds each binding's exchange as written.
+	sources []val[string]
 }
 
 // queue reads an entry of the queues section.
@@ -121,7 +131,7 @@ func (d *decoder) queue(e entry) *rawQueue {
 	d.queueFromArguments(ctx, q)
 	d.queueRefusals(ctx, q, flags)
 	r := &rawQueue{q: q}
-	d.bindings(k, r)
+	q.Bindings, r.sources = d.bindings(k)
 	return r
 }
 
@@ -260,11 +270,12 @@ func describeValue(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// bindings reads a queue's bindings.
-func (d *decoder) bindings(k keys, r *rawQueue) {
+// bindings reads the bindings of a queue or an exchange, with each
+// binding's exchange as written, for the resolver to check.
+func (d *decoder) bindings(k keys) (bindings []*Binding, sources []val[string]) {
 	e, ok := k.get("bindings")
 	if !ok {
-		return
+		return nil, nil
 	}
 	items, _ := d.list(join(k.ctx, "bindings"), e.value)
 	for i, item := range items {
@@ -279,14 +290,15 @@ func (d *decoder) bindings(k keys, r *rawQueue) {
 		if len(key.v) > 255 {
 			d.errorf(key.pos, join(ctx, "routing_key"), "%d bytes long; want at most 255", len(key.v))
 		}
-		r.q.Bindings = append(r.q.Bindings, &Binding{
+		bindings = append(bindings, &Binding{
 			Pos:        d.pos(item),
 			Exchange:   exchange.v,
 			RoutingKey: key.v,
 			Arguments:  bk.table("arguments"),
 		})
-		r.bindingExchanges = append(r.bindingExchanges, exchange)
+		sources = append(sources, exchange)
 	}
+	return bindings, sources
 }
 
 // arguments are the AMQP arguments a dedicated key stands for, before the
