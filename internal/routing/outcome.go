@@ -169,3 +169,48 @@ func and(a, b alternatives, lost *bool) alternatives {
 	}
 	return out
 }
+
+// And returns the outcome of two bindings in a row, as an
+// exchange-to-exchange binding and a binding of the exchange it leads to:
+// messages reach the second only when both take them. When either says
+// only Sometimes, so does the result.
+func (o Outcome) And(p Outcome) Outcome {
+	switch {
+	case o.Never() || p.Never():
+		return Outcome{}
+	case o.Always:
+		return p
+	case p.Always:
+		return o
+	case o.Sometimes || p.Sometimes:
+		return Outcome{Sometimes: true}
+	}
+	var when [][]Condition
+	for _, a := range o.When {
+		for _, b := range p.When {
+			if conj, ok := conjoin(a, b); ok {
+				when = append(when, conj)
+			}
+		}
+	}
+	return Outcome{When: absorb(when)}
+}
+
+// conjoin returns the conditions of a and b together, a parameter asked
+// by both taking the values both allow, or false when there are none.
+func conjoin(a, b []Condition) ([]Condition, bool) {
+	out := slices.Clone(a)
+	for _, cb := range b {
+		i := slices.IndexFunc(out, func(ca Condition) bool { return ca.key() == cb.key() })
+		if i < 0 {
+			out = append(out, cb)
+			continue
+		}
+		both := slices.DeleteFunc(slices.Clone(out[i].Values), func(v string) bool { return !slices.Contains(cb.Values, v) })
+		if len(both) == 0 {
+			return nil, false
+		}
+		out[i].Values = both
+	}
+	return out, true
+}

@@ -322,3 +322,27 @@ func TestMatchTemplateManyWays(t *testing.T) {
 		t.Errorf(`"#.x.#": got %s, want 20 alternatives`, o)
 	}
 }
+
+func TestOutcomeAnd(t *testing.T) {
+	region := func(vs ...string) []Condition { return []Condition{{Param: "region", Values: vs}} }
+	kind := func(vs ...string) []Condition { return []Condition{{Param: "kind", Values: vs}} }
+	tests := []struct {
+		a, b Outcome
+		want string
+	}{
+		{Outcome{Always: true}, Outcome{Always: true}, "always"},
+		{Outcome{Always: true}, Outcome{}, "never"},
+		{Outcome{When: [][]Condition{region("eu")}}, Outcome{Always: true}, `region is "eu"`},
+		{Outcome{When: [][]Condition{region("eu", "us")}}, Outcome{When: [][]Condition{region("us", "apac")}}, `region is "us"`},
+		{Outcome{When: [][]Condition{region("eu")}}, Outcome{When: [][]Condition{region("us")}}, "never"},
+		{Outcome{When: [][]Condition{region("eu")}}, Outcome{When: [][]Condition{kind("a")}}, `region is "eu" and kind is "a"`},
+		// (eu) and (a or eu) is eu
+		{Outcome{When: [][]Condition{region("eu")}}, Outcome{When: [][]Condition{kind("a"), region("eu")}}, `region is "eu"`},
+		{Outcome{Sometimes: true}, Outcome{When: [][]Condition{kind("a")}}, "sometimes"},
+	}
+	for _, tt := range tests {
+		if got := tt.a.And(tt.b).String(); got != tt.want {
+			t.Errorf("(%v).And(%v) = %s, want %s", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
