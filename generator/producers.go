@@ -27,7 +27,7 @@ func (g *gen) genProducer(p *gomodel.Producer) {
 	constructorDoc := doc(fmt.Sprintf("%s returns %s %s publishing through t. Options given here apply to every message, over the schema's policies.", p.Constructor, article(p.GoName), p.GoName), "")
 	base := []jen.Code{}
 	if p.Exchange != "" {
-		base = append(base, jen.Qual(runtimePkg, "WithExchange").Call(g.exchangeValue(p.Exchange)))
+		base = append(base, jen.Qual(runtimePkg, "WithExchange").Call(g.producerExchange(p.Exchange)))
 	}
 	if len(declares) > 0 {
 		var ids []jen.Code
@@ -85,16 +85,23 @@ func producerField() *jen.Statement {
 // go to and its queues' bindings come from, then its queues. kombu
 // declares only the producer's exchange and its declare list; a generated
 // producer also declares the exchanges its own messages need, so that no
-// publish of it meets a missing exchange.
+// publish of it meets a missing exchange. An exchange bound to source
+// exchanges comes after its sources, which its declare binds it to;
+// exchanges bound in a cycle cannot all be declared so (Topology.Declare
+// can).
 func (g *gen) producerDeclares(p *gomodel.Producer) []string {
 	var names []string
 	seen := map[string]bool{p.Exchange: true}
-	addExchange := func(name string) {
+	var addExchange func(name string)
+	addExchange = func(name string) {
 		x := g.model.Exchange(name)
 		if seen[name] || predeclared(name) || x == nil {
 			return
 		}
 		seen[name] = true
+		for _, b := range x.Bindings {
+			addExchange(b.Exchange)
+		}
 		names = append(names, x.GoName)
 	}
 	for _, pub := range p.Publishes {
@@ -111,14 +118,23 @@ func (g *gen) producerDeclares(p *gomodel.Producer) []string {
 	return names
 }
 
-// exchangeValue is the topology value of an exchange, or for a predeclared
-// one a literal: the generated file declares no value for those.
-func (g *gen) exchangeValue(name string) jen.Code {
-	if e := g.model.Exchange(name); e != nil {
-		return jen.Id(e.GoName)
+// producerExchange is the value a producer's constructor gives
+// runtime.WithExchange: the exchange's topology value, or for a
+// predeclared one a literal. An exchange bound to source exchanges is a
+// literal without its bindings: the runtime declares a producer's exchange
+// before anything else, when its sources may not exist yet, and what the
+// producer publishes needs the exchange, not its bindings (which
+// Topology.Declare declares).
+func (g *gen) producerExchange(name string) jen.Code {
+	e := g.model.Exchange(name)
+	switch {
+	case e == nil:
+		typ, _ := schema.PredeclaredExchange(name)
+		return jen.Op("&").Qual(runtimePkg, "Exchange").Values(jen.Dict{jen.Id("Name"): jen.Lit(name), jen.Id("Type"): jen.Lit(typ)})
+	case len(e.Bindings) > 0:
+		return jen.Op("&").Add(literal(jen.Qual(runtimePkg, "Exchange"), unboundExchangeFields(e.Exchange)))
 	}
-	typ, _ := schema.PredeclaredExchange(name)
-	return jen.Op("&").Qual(runtimePkg, "Exchange").Values(jen.Dict{jen.Id("Name"): jen.Lit(name), jen.Id("Type"): jen.Lit(typ)})
+	return jen.Id(e.GoName)
 }
 
 func predeclared(name string) bool {
@@ -134,8 +150,10 @@ func (g *gen) producerSummary(p *gomodel.Producer, declares []string) string {
 	s += "."
 	if len(declares) > 0 || !predeclared(p.Exchange) {
 		var what []string
-		if !predeclared(p.Exchange) {
-			what = append(what, g.model.Exchange(p.Exchange).GoName)
+		if x := g.model.Exchange(p.Exchange); x != nil && len(x.Bindings) > 0 {
+			what = append(what, fmt.Sprintf("exchange %q (without its bindings)", p.Exchange))
+		} else if !predeclared(p.Exchange) {
+			what = append(what, x.GoName)
 		}
 		what = append(what, declares...)
 		s += " Before its first publish on a connection it declares " + strings.Join(what, ", ") + "."

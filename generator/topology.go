@@ -16,12 +16,12 @@ import (
 //	var Topology = runtime.Topology{Exchanges: ..., Queues: ...}
 func (g *gen) genTopology() {
 	for _, e := range g.model.Exchanges {
-		g.f.Add(doc(fmt.Sprintf("%s is the %s exchange %q.", e.GoName, e.Type, e.Name), e.Description)).
+		g.f.Add(doc(fmt.Sprintf("%s is the %s exchange %q%s.", e.GoName, e.Type, e.Name, bindingSummary(e.Bindings)), e.Description)).
 			Var().Id(e.GoName).Op("=").Op("&").Add(literal(jen.Qual(runtimePkg, "Exchange"), exchangeFields(e.Exchange)))
 		g.f.Line()
 	}
 	for _, q := range g.model.Queues {
-		g.f.Add(doc(fmt.Sprintf("%s is the queue %q%s.", q.GoName, q.Name, bindingSummary(q.Queue)), q.Description)).
+		g.f.Add(doc(fmt.Sprintf("%s is the queue %q%s.", q.GoName, q.Name, bindingSummary(q.Bindings)), q.Description)).
 			Var().Id(q.GoName).Op("=").Op("&").Add(literal(jen.Qual(runtimePkg, "Queue"), queueFields(q.Queue)))
 		g.f.Line()
 	}
@@ -39,13 +39,14 @@ func (g *gen) genTopology() {
 	}))
 }
 
-// bindingSummary says where a queue takes messages from, for its comment.
-func bindingSummary(q *schema.Queue) string {
-	if len(q.Bindings) == 0 {
+// bindingSummary says where a queue or exchange takes messages from, for
+// its comment.
+func bindingSummary(bindings []*schema.Binding) string {
+	if len(bindings) == 0 {
 		return ""
 	}
 	s := ", bound to"
-	for i, b := range q.Bindings {
+	for i, b := range bindings {
 		if i > 0 {
 			s += ","
 		}
@@ -55,6 +56,12 @@ func bindingSummary(q *schema.Queue) string {
 }
 
 func exchangeFields(e *schema.Exchange) []field {
+	return append(unboundExchangeFields(e), bindingsField(e.Bindings)...)
+}
+
+// unboundExchangeFields are the fields of an exchange's value but its
+// bindings.
+func unboundExchangeFields(e *schema.Exchange) []field {
 	fs := []field{{"Name", jen.Lit(e.Name)}, {"Type", jen.Lit(e.Type)}}
 	fs = appendBool(fs, "Durable", e.Durable)
 	fs = appendBool(fs, "AutoDelete", e.AutoDelete)
@@ -73,18 +80,24 @@ func queueFields(q *schema.Queue) []field {
 	if len(q.Arguments) > 0 {
 		fs = append(fs, field{"Arguments", table(q.Arguments)})
 	}
-	if len(q.Bindings) > 0 {
-		var bs []jen.Code
-		for _, b := range q.Bindings {
-			bf := []field{{"Exchange", jen.Lit(b.Exchange)}, {"RoutingKey", jen.Lit(b.RoutingKey)}}
-			if len(b.Arguments) > 0 {
-				bf = append(bf, field{"Arguments", table(b.Arguments)})
-			}
-			bs = append(bs, literal(jen.Null(), bf))
-		}
-		fs = append(fs, field{"Bindings", jen.Index().Qual(runtimePkg, "Binding").Values(bs...)})
+	return append(fs, bindingsField(q.Bindings)...)
+}
+
+// bindingsField is the Bindings field of a queue's or exchange's value,
+// none when it has no bindings.
+func bindingsField(bindings []*schema.Binding) []field {
+	if len(bindings) == 0 {
+		return nil
 	}
-	return fs
+	var bs []jen.Code
+	for _, b := range bindings {
+		bf := []field{{"Exchange", jen.Lit(b.Exchange)}, {"RoutingKey", jen.Lit(b.RoutingKey)}}
+		if len(b.Arguments) > 0 {
+			bf = append(bf, field{"Arguments", table(b.Arguments)})
+		}
+		bs = append(bs, literal(jen.Null(), bf))
+	}
+	return []field{{"Bindings", jen.Index().Qual(runtimePkg, "Binding").Values(bs...)}}
 }
 
 func appendBool(fs []field, name string, v bool) []field {
