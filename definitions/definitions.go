@@ -140,6 +140,22 @@ func build(s *schema.Schema, vhost string) (document, []Skip, error) {
 			Arguments:  convertTable(&errs, fmt.Sprintf("exchange %q: arguments", x.Name), x.Arguments),
 		})
 	}
+	// Exchange-to-exchange bindings, then the queues' bindings: a
+	// definitions import creates every exchange and queue before any
+	// binding, so the order is the reader's.
+	for _, x := range s.Exchanges {
+		for i, b := range x.Bindings {
+			ctx := fmt.Sprintf("exchange %q: binding %d: arguments", x.Name, i+1)
+			doc.Bindings = append(doc.Bindings, binding{
+				Source:          b.Exchange,
+				VHost:           vhost,
+				Destination:     x.Name,
+				DestinationType: "exchange",
+				RoutingKey:      b.RoutingKey,
+				Arguments:       convertTable(&errs, ctx, b.Arguments),
+			})
+		}
+	}
 	for _, q := range s.Queues {
 		if q.Exclusive {
 			skips = append(skips, exclusiveSkip(q))

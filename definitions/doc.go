@@ -14,8 +14,10 @@
 // ([{name}], the one virtual host of every entity), exchanges
 // ({name, vhost, type, durable, auto_delete, internal, arguments}), queues
 // ({name, vhost, durable, auto_delete, arguments}) and bindings ({source,
-// vhost, destination, destination_type "queue", routing_key, arguments}),
-// each in the schema's file order, with field names exactly as RabbitMQ's
+// vhost, destination, destination_type, routing_key, arguments}): the
+// exchanges' bindings to source exchanges (destination_type "exchange"),
+// then the queues' (destination_type "queue"), each in the schema's file
+// order, with field names exactly as RabbitMQ's
 // rabbit_definitions module reads them. A queue's type travels in its
 // x-queue-type argument, which is what the import reads; RabbitMQ's export
 // adds a "type" field that its import ignores, so it is not written.

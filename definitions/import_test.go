@@ -199,6 +199,10 @@ func expected(s *schema.Schema) state {
 	for _, x := range s.Exchanges {
 		st.Exchanges = append(st.Exchanges, entity{Name: x.Name, Type: x.Type, Durable: x.Durable,
 			AutoDelete: x.AutoDelete, Internal: x.Internal, Arguments: x.Arguments.Map()})
+		for _, b := range x.Bindings {
+			st.Bindings = append(st.Bindings, entity{Name: bindingName(b.Exchange, x.Name, b.RoutingKey),
+				Destination: x.Name, Arguments: b.Arguments.Map()})
+		}
 	}
 	for _, q := range s.Queues {
 		if q.Exclusive {
@@ -314,9 +318,6 @@ func (c rabbitmqctl) list(t *testing.T, vhost string) state {
 		if r.str("source_name") == "" {
 			continue
 		}
-		if kind := r.str("destination_kind"); kind != "queue" {
-			continue
-		}
 		s.Bindings = append(s.Bindings, entity{Name: bindingName(r.str("source_name"), r.str("destination_name"), r.str("routing_key")),
 			Destination: r.str("destination_name"), Arguments: r.args(t)})
 	}
@@ -426,6 +427,11 @@ func rename(s *schema.Schema, suffix string) *schema.Schema {
 	}
 	for _, x := range s.Exchanges {
 		renameArgs(x.Arguments, renamed)
+		for _, b := range x.Bindings {
+			if n, ok := renamed[b.Exchange]; ok {
+				b.Exchange = n
+			}
+		}
 	}
 	return s
 }
