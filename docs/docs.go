@@ -6,6 +6,7 @@ import (
 	"io"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/kombugen/kombugen/generator/gomodel"
@@ -190,7 +191,11 @@ func (d *doc) topology() {
 	d.w.WriteString(Diagram(d.s))
 	d.line("```")
 	d.line("")
-	d.line("Messages (flags) are published to exchanges (hexagons), which route them to queues (cylinders) " +
+	onward := ""
+	if slices.ContainsFunc(d.s.Exchanges, func(x *schema.Exchange) bool { return len(x.Bindings) > 0 }) {
+		onward = ", and to the exchanges bound to them, which route them on,"
+	}
+	d.line("Messages (flags) are published to exchanges (hexagons), which route them to queues (cylinders)" + onward + " " +
 		"through bindings, labelled with their keys or arguments. Dashed arrows lead to alternate exchanges " +
 		"(for messages no binding takes) and dead-letter exchanges; dashed outlines mark exchanges this schema " +
 		"uses but does not declare.")

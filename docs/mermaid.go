@@ -10,8 +10,8 @@ import (
 // Diagram returns the schema's topology as a Mermaid flowchart, read left
 // to right: messages (flag shapes) point at the exchanges they are
 // published to, labelled with their routing keys; exchanges (hexagons)
-// point at the queues (cylinders) bound to them, labelled with the binding
-// keys or arguments. Dashed arrows lead to alternate exchanges and, from
+// point at the queues (cylinders) and exchanges bound to them, labelled
+// with the binding keys or arguments. Dashed arrows lead to alternate exchanges and, from
 // queues, to dead-letter exchanges; exchanges the schema uses but does not
 // declare have dashed outlines.
 //
@@ -101,6 +101,11 @@ func (d *diagram) collectExchanges() {
 		}
 	}
 	for _, x := range d.s.Exchanges {
+		for _, b := range x.Bindings {
+			add(b.Exchange)
+		}
+	}
+	for _, x := range d.s.Exchanges {
 		if x.AlternateExchange != "" {
 			add(x.AlternateExchange)
 		}
@@ -130,8 +135,8 @@ func (d *diagram) nodes(b *strings.Builder) {
 }
 
 // edges writes the arrows: publishing, bindings (the default exchange's
-// implicit ones where a message takes them), alternate exchanges and
-// dead-lettering.
+// implicit ones where a message takes them), exchange-to-exchange
+// bindings, alternate exchanges and dead-lettering.
 func (d *diagram) edges(b *strings.Builder) {
 	arrow := func(from, style, label, to string) {
 		if label == "" {
@@ -158,6 +163,12 @@ func (d *diagram) edges(b *strings.Builder) {
 		for _, bd := range q.Bindings {
 			typ, _ := exchangeType(d.s, bd.Exchange)
 			arrow(d.id(kindExchange, bd.Exchange), "-->", lines(bindingLabel(typ, bd)), d.id(kindQueue, q.Name))
+		}
+	}
+	for _, x := range d.s.Exchanges {
+		for _, bd := range x.Bindings {
+			typ, _ := exchangeType(d.s, bd.Exchange)
+			arrow(d.id(kindExchange, bd.Exchange), "-->", lines(bindingLabel(typ, bd)), d.id(kindExchange, x.Name))
 		}
 	}
 	for _, x := range d.s.Exchanges {

@@ -1,6 +1,8 @@
 package docs
 
 import (
+	"slices"
+
 	"github.com/kombugen/kombugen/internal/codecs"
 	"github.com/kombugen/kombugen/internal/routing"
 	"github.com/kombugen/kombugen/schema"
@@ -37,11 +39,37 @@ type delivery struct {
 	// plugin is the exchange's type when kombugen cannot route it (an x-
 	// plugin type): then the exchange decides.
 	plugin string
+	// hops are the exchange-to-exchange bindings (and alternate exchanges
+	// of exchanges reached through them) that led from the message's
+	// exchange, or one of its alternates, to exchange. params holds what
+	// their keys ask too.
+	hops []hop
 }
 
-// certain reports whether the binding takes every message of its type.
+// hop is a step between exchanges: an exchange-to-exchange binding of the
+// exchange to, or, with binding nil, to being from's alternate exchange.
+type hop struct {
+	from, to string
+	binding  *schema.Binding
+	// headers, headersAny and plugin are as in delivery, for this
+	// binding.
+	headers    schema.Table
+	headersAny bool
+	plugin     string
+}
+
+// certain reports whether the binding takes every message of its type,
+// and so does every binding on the way to it.
 func (d delivery) certain() bool {
-	return d.params.Always && d.headers == nil && d.plugin == ""
+	if !d.params.Always || d.headers != nil || d.plugin != "" {
+		return false
+	}
+	for _, h := range d.hops {
+		if h.headers != nil || h.plugin != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // endKind is what becomes of a message that no binding takes.
@@ -82,17 +110,23 @@ func route(s *schema.Schema, m *schema.Message) routes {
 	x := m.Exchange
 	for {
 		seen[x] = true
-		certain := false
-		for _, d := range bindingsTaking(s, x, t, known) {
+		taken := false // some binding of x takes every message
+		for _, d := range through(s, x, t, known, nil, routing.Outcome{Always: true}, seen, &taken) {
 			d.via = r.via
 			r.deliveries = append(r.deliveries, d)
-			certain = certain || d.certain()
 		}
-		if certain {
+		if slices.ContainsFunc(r.deliveries, delivery.certain) {
 			r.end = endNever
 			return r
 		}
 		r.last = x
+		if taken {
+			// A binding to an exchange took it, so RabbitMQ does not
+			// try the alternate exchange: what the exchanges it went
+			// on to do not route is unroutable.
+			r.end = endUnroutable
+			return r
+		}
 		ae := ""
 		if e := s.Exchange(x); e != nil {
 			ae = e.AlternateExchange
@@ -113,49 +147,102 @@ func route(s *schema.Schema, m *schema.Message) routes {
 	}
 }
 
-// bindingsTaking returns how the bindings of exchange x take messages with
-// key template t and the known headers, leaving out those that never do.
-func bindingsTaking(s *schema.Schema, x string, t routing.Template, known map[string]any) []delivery {
+// through returns how the bindings of exchange x take messages with key
+// template t and the known headers, leaving out those that never do: its
+// bindings to queues, and, through its bindings to exchanges, those of the
+// exchanges they lead to, after the hops that led to x, whose keys ask
+// params. As RabbitMQ does, it passes each exchange once (seen), and goes
+// from an exchange reached through a binding on to its alternate exchange
+// when none of its bindings takes every message. taken is set when a
+// binding of x to an exchange takes every message.
+func through(s *schema.Schema, x string, t routing.Template, known map[string]any, hops []hop,
+	params routing.Outcome, seen map[string]bool, taken *bool) []delivery {
 	typ, _ := exchangeType(s, x)
 	var out []delivery
 	if x == "" {
 		// The default exchange binds every queue by its name.
 		for _, q := range s.Queues {
 			if o, _ := routing.MatchTemplate("direct", q.Name, t); !o.Never() {
-				out = append(out, delivery{queue: q.Name, exchange: x, params: o})
+				out = append(out, delivery{queue: q.Name, exchange: x, params: params.And(o), hops: hops})
 			}
 		}
+		return out
 	}
+	all := false
 	for _, q := range s.Queues {
 		for _, b := range q.Bindings {
 			if b.Exchange != x {
 				continue
 			}
-			d := delivery{queue: q.Name, exchange: x, binding: b, params: routing.Outcome{Always: true}}
-			switch typ {
-			case "headers":
-				if !headersTake(&d, known) {
-					continue
-				}
-			case "direct", "topic", "fanout":
-				d.params, _ = routing.MatchTemplate(typ, b.RoutingKey, t)
-				if d.params.Never() {
-					continue
-				}
-			default:
-				d.plugin = typ
+			tk, ok := takes(typ, b, t, known)
+			if !ok {
+				continue
 			}
-			out = append(out, d)
+			all = all || tk.certain()
+			out = append(out, delivery{queue: q.Name, exchange: x, binding: b, params: params.And(tk.params),
+				headers: tk.headers, headersAny: tk.headersAny, plugin: tk.plugin, hops: hops})
 		}
+	}
+	for _, dest := range s.Exchanges {
+		for _, b := range dest.Bindings {
+			if b.Exchange != x || seen[dest.Name] {
+				continue
+			}
+			tk, ok := takes(typ, b, t, known)
+			if !ok {
+				continue
+			}
+			if tk.certain() {
+				all = true
+				if taken != nil {
+					*taken = true
+				}
+			}
+			seen[dest.Name] = true
+			h := hop{from: x, to: dest.Name, binding: b, headers: tk.headers, headersAny: tk.headersAny, plugin: tk.plugin}
+			out = append(out, through(s, dest.Name, t, known, append(hops[:len(hops):len(hops)], h),
+				params.And(tk.params), seen, nil)...)
+		}
+	}
+	if e := s.Exchange(x); len(hops) > 0 && !all && e != nil && e.AlternateExchange != "" && !seen[e.AlternateExchange] {
+		seen[e.AlternateExchange] = true
+		h := hop{from: x, to: e.AlternateExchange}
+		out = append(out, through(s, e.AlternateExchange, t, known, append(hops[:len(hops):len(hops)], h), params, seen, nil)...)
 	}
 	return out
 }
 
-// headersTake decides d's headers binding for a message with the known
-// headers, setting d.headers to the arguments left open; false means the
+// taking is how a binding takes messages: for which parameter values,
+// with which headers still open, or as a plugin exchange decides.
+type taking struct {
+	params     routing.Outcome
+	headers    schema.Table
+	headersAny bool
+	plugin     string
+}
+
+func (tk taking) certain() bool { return tk.params.Always && tk.headers == nil && tk.plugin == "" }
+
+// takes decides binding b of an exchange of type typ for messages with
+// key template t and the known headers; false means it never takes them.
+func takes(typ string, b *schema.Binding, t routing.Template, known map[string]any) (taking, bool) {
+	tk := taking{params: routing.Outcome{Always: true}}
+	switch typ {
+	case "headers":
+		return tk, headersTake(&tk, b, known)
+	case "direct", "topic", "fanout":
+		tk.params, _ = routing.MatchTemplate(typ, b.RoutingKey, t)
+		return tk, !tk.params.Never()
+	}
+	tk.plugin = typ
+	return tk, true
+}
+
+// headersTake decides headers binding b for a message with the known
+// headers, setting tk.headers to the arguments left open; false means the
 // binding never takes the message.
-func headersTake(d *delivery, known map[string]any) bool {
-	args := flat(d.binding.Arguments)
+func headersTake(tk *taking, b *schema.Binding, known map[string]any) bool {
+	args := flat(b.Arguments)
 	v := routing.HeadersVerdict(args, func(key string, want any) routing.Verdict {
 		got, ok := known[key]
 		switch {
@@ -170,11 +257,11 @@ func headersTake(d *delivery, known map[string]any) bool {
 		return v == routing.Yes
 	}
 	mode, _ := routing.ParseXMatch(args)
-	d.headersAny = mode.Any
-	d.headers = schema.Table{}
-	for _, e := range d.binding.Arguments {
+	tk.headersAny = mode.Any
+	tk.headers = schema.Table{}
+	for _, e := range b.Arguments {
 		if _, ok := known[e.Key]; mode.Compares(e.Key) && !ok {
-			d.headers = append(d.headers, e)
+			tk.headers = append(tk.headers, e)
 		}
 	}
 	return true

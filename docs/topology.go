@@ -1,6 +1,7 @@
 package docs
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/kombugen/kombugen/schema"
@@ -46,12 +47,37 @@ func (d *doc) exchanges() {
 		d.line("")
 		return
 	}
+	// A Bindings column only when an exchange is bound to another.
+	bound := slices.ContainsFunc(d.s.Exchanges, func(x *schema.Exchange) bool { return len(x.Bindings) > 0 })
 	var rows [][]string
 	for _, x := range d.s.Exchanges {
-		rows = append(rows, []string{code(x.Name, true), mdCell(x.Type), yes(x.Durable), yes(x.AutoDelete),
-			yes(x.Internal), arguments(x.Arguments), mdCell(x.Description)})
+		row := []string{code(x.Name, true), mdCell(x.Type), yes(x.Durable), yes(x.AutoDelete),
+			yes(x.Internal), arguments(x.Arguments)}
+		if bound {
+			row = append(row, d.bindings(x.Bindings))
+		}
+		rows = append(rows, append(row, mdCell(x.Description)))
 	}
-	d.table([]string{"Exchange", "Type", "Durable", "Auto-delete", "Internal", "Arguments", "Description"}, rows)
+	head := []string{"Exchange", "Type", "Durable", "Auto-delete", "Internal", "Arguments"}
+	if bound {
+		head = append(head, "Bound to")
+	}
+	d.table(append(head, "Description"), rows)
+}
+
+// bindings lists bindings one a line: the source exchange and, when it
+// matches on them, the binding key or arguments.
+func (d *doc) bindings(bs []*schema.Binding) string {
+	var out []string
+	for _, b := range bs {
+		typ, _ := exchangeType(d.s, b.Exchange)
+		s := exchangeCode(b.Exchange, true)
+		if label := bindingLabel(typ, b); len(label) > 0 {
+			s += ": " + code(strings.Join(label, ", "), true)
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, "<br>")
 }
 
 // queues writes a table of the queues and their bindings.
@@ -64,17 +90,8 @@ func (d *doc) queues() {
 	}
 	var rows [][]string
 	for _, q := range d.s.Queues {
-		var bindings []string
-		for _, b := range q.Bindings {
-			typ, _ := exchangeType(d.s, b.Exchange)
-			s := exchangeCode(b.Exchange, true)
-			if label := bindingLabel(typ, b); len(label) > 0 {
-				s += ": " + code(strings.Join(label, ", "), true)
-			}
-			bindings = append(bindings, s)
-		}
 		rows = append(rows, []string{code(q.Name, true), mdCell(q.Type), yes(q.Durable), yes(q.Exclusive),
-			yes(q.AutoDelete), arguments(q.Arguments), strings.Join(bindings, "<br>"), mdCell(q.Description)})
+			yes(q.AutoDelete), arguments(q.Arguments), d.bindings(q.Bindings), mdCell(q.Description)})
 	}
 	d.table([]string{"Queue", "Type", "Durable", "Exclusive", "Auto-delete", "Arguments", "Bindings", "Description"}, rows)
 }
@@ -121,18 +138,33 @@ func (d *doc) producers() {
 }
 
 // declares lists what a producer declares before its first publish, as
-// the generator's producerDeclares makes it: its own exchange, the
-// exchanges its messages go to and its queues' bindings come from (the
-// broker's predeclared ones need none), then its queues with their
+// the generator's producerDeclares makes it: its own exchange (without
+// its bindings to other exchanges), the exchanges its messages go to and
+// its queues' bindings come from, each after the exchanges it is bound to
+// (the broker's predeclared ones need none), then its queues with their
 // bindings.
 func (d *doc) declares(p *schema.Producer) []string {
 	var out []string
 	seen := map[string]bool{}
-	addExchange := func(name string) {
-		if _, predeclared := schema.PredeclaredExchange(name); !seen[name] && !predeclared && d.s.Exchange(name) != nil {
-			seen[name] = true
-			out = append(out, "exchange "+code(name, false))
+	var addExchange func(name string)
+	addExchange = func(name string) {
+		x := d.s.Exchange(name)
+		if _, predeclared := schema.PredeclaredExchange(name); seen[name] || predeclared || x == nil {
+			return
 		}
+		seen[name] = true
+		for _, b := range x.Bindings {
+			addExchange(b.Exchange)
+		}
+		s := "exchange " + code(name, false)
+		if n := len(x.Bindings); n > 0 {
+			s += " with " + count(n, "binding")
+		}
+		out = append(out, s)
+	}
+	if x := d.s.Exchange(p.Exchange); x != nil && len(x.Bindings) > 0 {
+		seen[p.Exchange] = true
+		out = append(out, "exchange "+code(p.Exchange, false)+" without its bindings")
 	}
 	addExchange(p.Exchange)
 	for _, m := range p.Messages {

@@ -39,6 +39,13 @@ func (d *doc) through(dl delivery) string {
 		label := strings.Join(bindingLabel(typ, dl.binding), ", ")
 		s = "binding " + code(label, true) + " on " + exchangeCode(dl.exchange, true)
 	}
+	if len(dl.hops) > 0 {
+		steps := make([]string, len(dl.hops))
+		for i, h := range dl.hops {
+			steps[i] = d.hopText(h)
+		}
+		s += ", reached through " + strings.Join(steps, " then ")
+	}
 	if len(dl.via) > 0 {
 		names := make([]string, len(dl.via))
 		for i, x := range dl.via {
@@ -47,6 +54,19 @@ func (d *doc) through(dl delivery) string {
 		s += ", the alternate exchange of " + strings.Join(names, " then ")
 	}
 	return s
+}
+
+// hopText says how a message went from one exchange on to another.
+func (d *doc) hopText(h hop) string {
+	if h.binding == nil {
+		return exchangeCode(h.to, true) + ", the alternate exchange of " + exchangeCode(h.from, true)
+	}
+	typ, _ := exchangeType(d.s, h.from)
+	s := "binding"
+	if label := strings.Join(bindingLabel(typ, h.binding), ", "); label != "" {
+		s += " " + code(label, true)
+	}
+	return s + " of " + exchangeCode(h.to, true) + " on " + exchangeCode(h.from, true)
 }
 
 // when says under what conditions the binding takes the message.
@@ -61,8 +81,16 @@ func when(dl delivery) string {
 	case !dl.params.Always:
 		parts = append(parts, "when "+outcome(dl.params))
 	}
+	for _, h := range dl.hops {
+		if h.headers != nil {
+			parts = append(parts, "depends on headers for the binding on "+exchangeCode(h.from, true)+": "+headersNeeded(h.headers, h.headersAny))
+		}
+		if h.plugin != "" {
+			parts = append(parts, "depends on how the "+code(h.plugin, true)+" exchange "+exchangeCode(h.from, true)+" routes")
+		}
+	}
 	if dl.headers != nil {
-		parts = append(parts, "depends on headers: "+headersNeeded(dl))
+		parts = append(parts, "depends on headers: "+headersNeeded(dl.headers, dl.headersAny))
 	}
 	if dl.plugin != "" {
 		parts = append(parts, "depends on how the "+code(dl.plugin, true)+" exchange routes")
@@ -94,18 +122,18 @@ func outcome(o routing.Outcome) string {
 	return strings.Join(alts, ", or ")
 }
 
-// headersNeeded says which headers given at publish time the binding
-// needs.
-func headersNeeded(dl delivery) string {
+// headersNeeded says which headers given at publish time a binding
+// needs: all of them, or with any one.
+func headersNeeded(headers schema.Table, anyOf bool) string {
 	var hs []string
-	for _, e := range dl.headers {
+	for _, e := range headers {
 		if e.Value == nil {
 			hs = append(hs, code(e.Key, true)+" present")
 		} else {
 			hs = append(hs, code(e.Key, true)+" = "+code(value(e.Value), true))
 		}
 	}
-	if dl.headersAny {
+	if anyOf {
 		return "published with one of " + strings.Join(hs, ", ")
 	}
 	return "published with " + strings.Join(hs, " and ")
