@@ -45,6 +45,7 @@ func (c *comparer) exchangeChanged(o, n *schema.Exchange) {
 	c.attribute(s, "internal", o.Internal, n.Internal, refusedX)
 	// The broker compares by the existing exchange's type.
 	c.compareArguments(s, o.Arguments, n.Arguments, exchangeArgument(o.Type))
+	c.compareBindings(s, o.Bindings, n.Bindings, "exchange")
 	c.describeChange(s, o.Description, n.Description)
 }
 
@@ -196,7 +197,7 @@ func (c *comparer) queueChanged(o, n *schema.Queue) {
 	}
 	// The broker compares by the existing queue's type.
 	c.compareArguments(s, o.Arguments, n.Arguments, queueArgument(o.Type))
-	c.compareBindings(s, o, n)
+	c.compareBindings(s, o.Bindings, n.Bindings, "queue")
 	c.describeChange(s, o.Description, n.Description)
 }
 
@@ -216,33 +217,47 @@ func bindingPart(b *schema.Binding) string {
 	return s
 }
 
-func (c *comparer) compareBindings(s site, o, n *schema.Queue) {
-	pair(o.Bindings, n.Bindings, bindingKey,
+// compareBindings reports the bindings of a queue or an exchange (what)
+// added or removed at s.
+func (c *comparer) compareBindings(s site, o, n []*schema.Binding, what string) {
+	onward := ""
+	if what == "exchange" {
+		onward = ", and with it what is bound to the exchange"
+	}
+	pair(o, n, bindingKey,
 		func(b *schema.Binding) {
 			lost := messagesThrough(c.old, b)
-			what := "no message of the schema matched it"
+			lostText := "no message of the schema matched it"
 			if len(lost) > 0 {
-				what = plural(len(lost), "message") + " " + quoteList(lost) + " " + verb(len(lost), "stops", "stop") + " reaching the queue through it"
+				lostText = plural(len(lost), "message") + " " + quoteList(lost) + " " + verb(len(lost), "stops", "stop") +
+					" reaching the " + what + " through it" + onward
 			}
 			c.add(s.sub(Removed, bindingPart(b), schema.Pos{}, b.Pos), Routing, Breaking,
-				"removed: %s; declaring does not unbind, so an existing broker keeps the binding until it is removed by hand", what)
+				"removed: %s; declaring does not unbind, so an existing broker keeps the binding until it is removed by hand", lostText)
 		},
 		func(b *schema.Binding) {
 			got := messagesThrough(c.new, b)
-			what := "no message of the schema matches it"
-			if len(got) > 0 {
-				what = "the queue now also receives " + quoteList(got) + ", and its consumers must accept " + pronoun(len(got))
+			gotText := "no message of the schema matches it"
+			switch {
+			case len(got) > 0 && what == "queue":
+				gotText = "the queue now also receives " + quoteList(got) + ", and its consumers must accept " + pronoun(len(got))
+			case len(got) > 0:
+				gotText = "the exchange now also receives " + quoteList(got) + ", and passes " + pronoun(len(got)) + " on to what is bound to it"
 			}
-			c.add(s.sub(Added, bindingPart(b), b.Pos, schema.Pos{}), Routing, Compatible, "new binding: %s", what)
+			c.add(s.sub(Added, bindingPart(b), b.Pos, schema.Pos{}), Routing, Compatible, "new binding: %s", gotText)
 		},
 		func(_, _ *schema.Binding) {})
 }
 
-// messagesThrough returns the messages of s that binding b may route.
+// messagesThrough returns the messages of s that binding b may route:
+// those that may pass its source exchange.
 func messagesThrough(s *schema.Schema, b *schema.Binding) []string {
 	var out []string
 	for _, m := range s.Messages {
-		if m.Exchange == b.Exchange && m.Exchange != "" && bindingMatches(m, b) {
+		if m.Exchange == "" {
+			continue
+		}
+		if typ, ok := exchangesPassed(s, m)[b.Exchange]; ok && bindingMatches(typ, m, b) {
 			out = append(out, m.Name)
 		}
 	}
@@ -253,7 +268,7 @@ func messagesThrough(s *schema.Schema, b *schema.Binding) []string {
 func receivedBy(s *schema.Schema, q *schema.Queue) []string {
 	var out []string
 	for _, m := range s.Messages {
-		if reaches(m, q) {
+		if reaches(s, m, q) {
 			out = append(out, m.Name)
 		}
 	}

@@ -10,16 +10,17 @@ import (
 
 // Routing changes are explained by where messages go: the queues of a
 // schema whose bindings a message's routing key may match, for some values
-// of its parameters. It is what the schema alone can tell: bindings made
-// outside it, exchange-to-exchange bindings, headers added at publish time
-// and plugin exchange types are not known here.
+// of its parameters, from its exchange or the exchanges its
+// exchange-to-exchange bindings may lead to. It is what the schema alone
+// can tell: bindings made outside it, alternate exchanges, headers added
+// at publish time and plugin exchange types are not known here.
 
 // routes returns the names of the queues of s that m may reach, in s's
 // order.
 func routes(s *schema.Schema, m *schema.Message) []string {
 	var out []string
 	for _, q := range s.Queues {
-		if reaches(m, q) {
+		if reaches(s, m, q) {
 			out = append(out, q.Name)
 		}
 	}
@@ -27,22 +28,45 @@ func routes(s *schema.Schema, m *schema.Message) []string {
 }
 
 // reaches reports whether m may be routed to q.
-func reaches(m *schema.Message, q *schema.Queue) bool {
+func reaches(s *schema.Schema, m *schema.Message, q *schema.Queue) bool {
 	if m.Exchange == "" {
 		// The default exchange binds every queue under its own name.
 		return mayEqual(m.RoutingKey, q.Name)
 	}
+	passes := exchangesPassed(s, m)
 	for _, b := range q.Bindings {
-		if b.Exchange == m.Exchange && bindingMatches(m, b) {
+		if typ, ok := passes[b.Exchange]; ok && bindingMatches(typ, m, b) {
 			return true
 		}
 	}
 	return false
 }
 
-// bindingMatches reports whether a binding on m's exchange may match m.
-func bindingMatches(m *schema.Message, b *schema.Binding) bool {
-	switch m.ExchangeType {
+// exchangesPassed returns the exchanges m may pass, with their types: its
+// own, and those exchange-to-exchange bindings of s may lead it to.
+func exchangesPassed(s *schema.Schema, m *schema.Message) map[string]string {
+	passed := map[string]string{m.Exchange: m.ExchangeType}
+	for grew := true; grew; {
+		grew = false
+		for _, x := range s.Exchanges {
+			if _, ok := passed[x.Name]; ok {
+				continue
+			}
+			for _, b := range x.Bindings {
+				if typ, ok := passed[b.Exchange]; ok && bindingMatches(typ, m, b) {
+					passed[x.Name], grew = x.Type, true
+					break
+				}
+			}
+		}
+	}
+	return passed
+}
+
+// bindingMatches reports whether a binding on an exchange of type typ may
+// match m.
+func bindingMatches(typ string, m *schema.Message, b *schema.Binding) bool {
+	switch typ {
 	case "direct":
 		return mayEqual(m.RoutingKey, b.RoutingKey)
 	case "topic":
