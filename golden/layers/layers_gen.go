@@ -266,9 +266,21 @@ func NewRegionsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Re
 }
 
 // PublishOrder publishes msg to exchange "eu" with routing key "order". msg is
-// validated first. opts override the message's policy for this publish.
+// validated first. opts override the message's policy for this publish. It
+// waits for the outcome: the broker's confirm, or why the message could not be
+// published (PublishOrderAsync(...).Wait(ctx)).
 func (p *RegionsProducer) PublishOrder(ctx context.Context, msg Order, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenOrderType, "order", &msg, opts...)
+	return p.PublishOrderAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishOrderAsync publishes msg to exchange "eu" with routing key "order".
+// msg is validated first. opts override the message's policy for this publish.
+// It returns once the message is on its way, with the confirmation of the
+// outcome; it blocks only while the connection's confirm window is full, and
+// while connecting and declaring before the first publish on a connection. ctx
+// bounds the whole publish, retries included.
+func (p *RegionsProducer) PublishOrderAsync(ctx context.Context, msg Order, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenOrderType, "order", &msg, opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were
@@ -306,9 +318,21 @@ func NewAuditProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Audi
 }
 
 // PublishNote publishes msg to exchange "audit" with routing key "note". opts
-// override the message's policy for this publish.
+// override the message's policy for this publish. It waits for the outcome: the
+// broker's confirm, or why the message could not be published
+// (PublishNoteAsync(...).Wait(ctx)).
 func (p *AuditProducer) PublishNote(ctx context.Context, msg Note, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenNoteType, "note", string(msg), opts...)
+	return p.PublishNoteAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishNoteAsync publishes msg to exchange "audit" with routing key "note".
+// opts override the message's policy for this publish. It returns once the
+// message is on its way, with the confirmation of the outcome; it blocks only
+// while the connection's confirm window is full, and while connecting and
+// declaring before the first publish on a connection. ctx bounds the whole
+// publish, retries included.
+func (p *AuditProducer) PublishNoteAsync(ctx context.Context, msg Note, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenNoteType, "note", string(msg), opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were
@@ -345,9 +369,21 @@ func NewLoopsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Loop
 }
 
 // PublishPing publishes msg to exchange "loop-a" with routing key "". opts
-// override the message's policy for this publish.
+// override the message's policy for this publish. It waits for the outcome: the
+// broker's confirm, or why the message could not be published
+// (PublishPingAsync(...).Wait(ctx)).
 func (p *LoopsProducer) PublishPing(ctx context.Context, msg Ping, opts ...runtime.PublishOption) error {
-	return p.producer.PublishAs(ctx, kombugenPingType, "", string(msg), opts...)
+	return p.PublishPingAsync(ctx, msg, opts...).Wait(ctx)
+}
+
+// PublishPingAsync publishes msg to exchange "loop-a" with routing key "". opts
+// override the message's policy for this publish. It returns once the message
+// is on its way, with the confirmation of the outcome; it blocks only while the
+// connection's confirm window is full, and while connecting and declaring
+// before the first publish on a connection. ctx bounds the whole publish,
+// retries included.
+func (p *LoopsProducer) PublishPingAsync(ctx context.Context, msg Ping, opts ...runtime.PublishOption) *runtime.Confirmation {
+	return p.producer.PublishAsAsync(ctx, kombugenPingType, "", string(msg), opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were
