@@ -5,16 +5,17 @@ package layers
 import (
 	"context"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/genimpl"
 	"time"
 )
 
-// This file was generated for version 1 of the kombugen runtime's generated-code
+// This file was generated for version 2 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
-// runtime.EnforceVersion and the build fails here: regenerate the file or update the
+// genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinGeneratedVersion)
-	_ = runtime.EnforceVersion(runtime.MaxGeneratedVersion - 1)
+	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 )
 
 // EuExchange is the direct exchange "eu".
@@ -155,34 +156,21 @@ type Order struct {
 // *runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.
 func (m *Order) Validate() error {
 	if len(m.ID) == 0 {
-		return runtime.Invalid("id", "is required")
+		return genimpl.Invalid("id", "is required")
 	}
 	return nil
 }
 
 // AppendJSON appends m to dst as encoding/json encodes it with HTML escaping
-// off, without reflection: the json serializer calls it (runtime.JSONAppender).
+// off, without reflection: the json serializer calls it (genimpl.JSONAppender).
 func (m *Order) AppendJSON(dst []byte) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
 	}
 	start := len(dst)
 	dst = append(dst, `,"id":`...)
-	dst = runtime.AppendJSONString(dst, m.ID)
-	return runtime.CloseJSONObject(dst, start), nil
-}
-
-// AppendMsgpack appends m to dst as vmihailenco/msgpack encodes it, map entries
-// in key order, without reflection: the msgpack serializer calls it
-// (runtime.MsgpackAppender).
-func (m *Order) AppendMsgpack(dst []byte) ([]byte, error) {
-	if m == nil {
-		return runtime.AppendMsgpackNil(dst), nil
-	}
-	dst = runtime.AppendMsgpackMapLen(dst, 1)
-	dst = append(dst, "\xa2id"...)
-	dst = runtime.AppendMsgpackString(dst, m.ID)
-	return dst, nil
+	dst = genimpl.AppendJSONString(dst, m.ID)
+	return genimpl.CloseJSONObject(dst, start), nil
 }
 
 // kombugenOrderType is how Order is published.
