@@ -4,9 +4,10 @@ package layers
 
 import (
 	"context"
+	"time"
+
 	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/runtime/genimpl"
-	"time"
 )
 
 // This file was generated for version 2 of the kombugen runtime's generated-code
