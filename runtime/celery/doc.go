@@ -88,12 +88,14 @@ unless WithDeclare names other entities.
 
 # Only messages a worker can run
 
-A task message without an id header, with a body that is not three
-elements, without a content type, or with a timelimit that is not numbers
-kills a Celery 5.2-5.6 worker process, and since the message stays
-unacknowledged it kills the worker again at every restart. This package
-builds every header, property and the body itself, so none of these can be
-sent: a task without a name, an empty task id, a negative duration, an
+Celery 5.2-5.6 workers cannot run a task message without an id header,
+with a body that is not three elements, or without a content type: the
+worker takes it and never acknowledges it, logging nothing, so it sits
+invisible until the worker stops and then goes to the next one (a body of
+two elements sometimes kills the worker instead). A timelimit that is not
+numbers kills a prefork worker, and the message, requeued, kills it again
+at every restart. This package builds every header, property and the body
+itself, so none of these can be sent: a task without a name, an empty task id, a negative duration, an
 expiry that is already past, a serializer other than json, msgpack or yaml
 are each an error matching runtime.ErrInvalidMessage, and nothing is
 published. Producer defaults cannot change what a task message depends on:

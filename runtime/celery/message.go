@@ -14,8 +14,9 @@ import (
 // build makes one, and build refuses what a worker cannot run: every
 // message has an id, a task name, a body of exactly three elements, a
 // serializer (and so a content type) and time limits that are numbers or
-// null. Messages without these kill Celery 5.2-5.6 workers, and since the
-// message stays unacknowledged it kills them again at every restart.
+// null. Celery 5.2-5.6 workers hold a message without the first three
+// unacknowledged forever, or die of it; a time limit that is not a number
+// kills a prefork worker, again at every restart (testdata/README.md).
 type message struct {
 	id          TaskID
 	name        string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"testing"
 	"time"
@@ -14,10 +15,10 @@ import (
 )
 
 // checkWellFormed returns why a worker could not run p, or nil. Celery
-// 5.2-5.6 workers die on a task message without an id header, with a body
-// that is not three elements, without a content type, or with a timelimit
-// that is not numbers; the message stays unacknowledged and kills the
-// worker again at every restart.
+// 5.2-5.6 workers hold a task message without an id header, with a body
+// that is not three elements, or without a content type unacknowledged
+// forever (or die of it), and a timelimit that is not numbers kills a
+// prefork worker at every restart (testdata/facts/celery-*-poison.json).
 func checkWellFormed(p *runtime.Publishing) error {
 	h := p.Headers
 	for _, k := range []string{"id", "task", "root_id", "lang"} {
@@ -189,4 +190,32 @@ func FuzzSend(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestCheckWellFormedCatchesPoison: the shapes that harmed workers (see
+// testdata/facts/celery-*-poison.json) fail checkWellFormed, so the tests
+// above that pass it mean something.
+func TestCheckWellFormedCatchesPoison(t *testing.T) {
+	sent, err := sendRecorded(Task{Name: "kg.add", Args: []any{4, 5}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkWellFormed(&sent[0]); err != nil {
+		t.Fatalf("a task as Send sends it: %v", err)
+	}
+	for name, poison := range map[string]func(p *runtime.Publishing){
+		"no id header":    func(p *runtime.Publishing) { delete(p.Headers, "id") },
+		"no content type": func(p *runtime.Publishing) { p.ContentType, p.ContentEncoding = "", "" },
+		"body of two elements": func(p *runtime.Publishing) {
+			p.Body = []byte(`[[4, 5], {}]`)
+		},
+		"timelimit of strings": func(p *runtime.Publishing) { p.Headers["timelimit"] = []any{"soon", nil} },
+	} {
+		p := sent[0]
+		p.Headers = maps.Clone(p.Headers)
+		poison(&p)
+		if checkWellFormed(&p) == nil {
+			t.Errorf("%s: passes checkWellFormed", name)
+		}
+	}
 }

@@ -12,6 +12,8 @@ importable (Debian's, or others' source put first on PYTHONPATH):
                                 with and without the headers Celery 5.3
                                 added
     capture.py saferepr         argsrepr/kwargsrepr of sample arguments
+    capture.py poison URL       what a worker does with task messages
+                                that lack what protocol 2 requires
     capture.py send URL         send_task each call of a JSON list read
                                 from standard input ({name, args, kwargs,
                                 options} as in the tasks facts), for the
@@ -401,6 +403,67 @@ def capture_results(url):
     return out
 
 
+def poison_shapes(task_id, reply_to):
+    """Task messages each missing one thing a worker needs, and a whole one."""
+    def whole():
+        return raw_task(task_id, 'kg.add', [4, 5], reply_to, True)
+
+    no_id = whole()
+    del no_id.properties['application_headers']['id']
+    two_elements = whole()
+    two_elements.body = json.dumps([[4, 5], {}])
+    no_content_type = amqp.Message(whole().body, application_headers=whole().properties['application_headers'],
+                                   delivery_mode=2, priority=0, correlation_id=task_id, reply_to=reply_to)
+    string_timelimit = whole()
+    string_timelimit.properties['application_headers']['timelimit'] = ['soon', None]
+    return [('well formed', whole()), ('no id header', no_id), ('body of two elements', two_elements),
+            ('no content type', no_content_type), ('timelimit of strings', string_timelimit)]
+
+
+def capture_poison(url):
+    """For each pool and each shape: start a worker, publish the shape and,
+    a second later, a whole task; see what the worker makes of both."""
+    out = {'versions': versions(), 'cases': []}
+    queue = QUEUE + '.poison.' + celery.__version__
+    for pool in ('solo', 'prefork'):
+        for shape, msg in poison_shapes('00000000-0000-4000-8000-00000000dead', '')[1:]:
+            good_id = '00000000-0000-4000-8000-00000000600d'
+            good = poison_shapes(good_id, '')[0][1]
+            delete_entities(url, {queue}, {queue})
+            w = Worker(url, queue, pool=pool, concurrency=1 if pool == 'prefork' else None)
+            plain = plain_connection(url)
+            ch = plain_channel(plain)
+            ch.basic_publish(msg, exchange='', routing_key=queue)
+            time.sleep(1)
+            ch.basic_publish(good, exchange='', routing_key=queue)
+            deadline = time.time() + 10
+            while time.time() < deadline and w.proc.poll() is None:
+                r, _, _ = select.select([w.proc.stdout], [], [], 0.5)
+                if r:
+                    line = w.proc.stdout.readline()
+                    if line:
+                        w.log.append(line)
+            exited = w.proc.poll() is not None
+            if not exited:
+                w.stop()
+            log = ''.join(w.log) + w.proc.stdout.read()
+            lines = [l for l in log.splitlines() if l.strip()]
+            after_ready = lines[next(i for i, l in enumerate(lines) if ' ready.' in l) + 1:]
+            left = ch.queue_declare(queue, passive=True).message_count
+            plain.close()
+            delete_entities(url, {queue}, {queue})
+            out['cases'].append({
+                'pool': pool,
+                'shape': shape,
+                'worker_exited': exited,
+                'exit_code': w.proc.returncode if exited else None,
+                'whole_task_after_it_ran': (good_id + '] succeeded') in log,
+                'messages_left_in_queue_after_stop': left,
+                'log_after_ready': after_ready[-10:],
+            })
+    return out
+
+
 # Arguments whose argsrepr and kwargsrepr are captured: nesting past three
 # levels, strings past the 1024-character limit, quotes, numbers.
 SAFEREPR_SAMPLES = [
@@ -450,6 +513,8 @@ def main():
         facts = capture_tasks(sys.argv[2])
     elif mode == 'results':
         facts = capture_results(sys.argv[2])
+    elif mode == 'poison':
+        facts = capture_poison(sys.argv[2])
     elif mode == 'saferepr':
         facts = capture_saferepr()
     else:
