@@ -15,7 +15,8 @@ it means what it would mean against RabbitMQ: it routes, queues, expires,
 drops and dead-letters as RabbitMQ does, refuses what RabbitMQ refuses with
 RabbitMQ's reply codes and texts, and holds headers and arguments as RabbitMQ
 receives them from runtime.Conn. The sections below say what that covers;
-"What differs" says what it does not.
+"What differs" says what it does not, and "How this is known" how it is
+checked.
 
 # Routing
 
@@ -100,9 +101,12 @@ these arguments as RabbitMQ's classic queues do:
   - x-message-ttl and the per-message expiration property: a message
     expires when the sooner of the two has run out since it entered the
     queue. As in RabbitMQ, expired messages leave only from the head of the
-    queue: one behind a live head still counts (Len) and still takes its
+    queue, when the queue's TTL timer fires for the head or the head
+    leaves: one behind a live head still counts (Len) and still takes its
     place toward x-max-length, and is dead-lettered when it reaches the
-    head.
+    head. Like RabbitMQ, a classic queue does not look at a message of a
+    higher priority that becomes the head until its timer next fires, so
+    Get may deliver such a message after its TTL ran out.
   - x-dead-letter-exchange and x-dead-letter-routing-key: expired and
     dropped messages are republished there with RabbitMQ's x-death and
     x-first-death-* headers; a message that would go back to a queue it
@@ -112,8 +116,9 @@ these arguments as RabbitMQ's classic queues do:
 
 Quorum queues follow RabbitMQ's quorum semantics where they differ: with
 reject-publish the message that goes over the limit is kept and later
-publishes are refused until the queue drains to 80% of it, and
-reject-publish-dlx, which quorum queues do not support, is drop-head.
+publishes are refused until the queue drains to 80% of it,
+reject-publish-dlx, which quorum queues do not support, is drop-head, and
+Get adds the x-delivery-count header.
 Stream queues are declared with RabbitMQ's checks but hold messages as a
 plain FIFO, without retention limits.
 
@@ -150,9 +155,8 @@ runtime.ErrClosed.
 # Inspecting
 
 Exchanges, Queues and Bindings list what exists, with the bindings to
-queues and to exchanges. Messages shows what a
-consumer would receive from a queue, without taking it; Get takes the next
-message, as basic.get does; Len counts a queue's messages as RabbitMQ does
+queues and to exchanges. Messages shows what a consumer would receive from
+a queue, without taking it; Get takes the next message, as basic.get does; Len counts a queue's messages as RabbitMQ does
 (expired ones behind the head included); Purge empties a queue. A Message
 carries its exchange, routing key, properties and body as published
 (serialized and compressed), and its headers as a consumer reads them from
@@ -162,10 +166,33 @@ a copy.
 
 # What differs
 
-The broker has no consumers, acknowledgements, transactions, policies,
-federation or clustering. Nested tables compare regardless of the order of
-their keys, where RabbitMQ compares them in the order they arrived (which
-amqp091-go does not keep). RabbitMQ's queues work asynchronously; this
-broker does everything a publish causes before Publish returns.
+The broker has no consumers, acknowledgements, rejections, transactions,
+policies, federation or clustering, and no stream offsets or retention.
+Nested tables compare regardless of the order of their keys, where
+RabbitMQ compares them in the order they arrived (which amqp091-go does
+not keep). Server-named queues are amq.gen-1, amq.gen-2, ... where
+RabbitMQ's names are random. RabbitMQ's queues work asynchronously, so
+what a publish causes in other queues (dead-lettering) reaches them a
+moment later; this broker does it all before Publish returns. The
+message size limit is RabbitMQ's default, 128 MiB.
+
+# How this is known
+
+The differential suite, internal/brokerdiff, holds scenarios written once
+as data (declares and bindings, publishes with properties, waits, reads
+with basic.get) that cover every exchange type, exchange-to-exchange
+bindings, alternate exchanges, topic and headers edge cases, priorities,
+TTLs, every overflow mode, dead-letter chains and cycles, mandatory
+returns, declare equivalence and the declares and publishes RabbitMQ
+refuses. Each runs on this broker, with its clock moved by the
+scenario's waits, and is compared line for line with what RabbitMQ 3.10
+observed: the reply codes and texts, returns and nacks, and every message
+delivered with its properties, headers and x-death (only the entity
+names, which each run makes unique, the virtual host and the x-death
+times are normalised). RabbitMQ's observations are recorded in the
+suite's testdata, so `go test ./internal/brokerdiff` compares against them
+with no broker at hand; with RabbitMQ at KOMBUGEN_AMQP_URL (always under
+CI) it runs every scenario there too and compares the live answers with
+both, and -update records them again.
 */
 package memory
