@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/kombugen/kombugen/internal/fakebroker"
 )
@@ -437,5 +438,34 @@ func TestDeclareOncePerConnection(t *testing.T) {
 	}
 	if got := declaresOf(b, "orders"); got != 3 {
 		t.Errorf("Declare made %d exchange declares in all, want 3", got)
+	}
+}
+
+// TestStalledConnectionDetected has the broker stop answering and stop its
+// heartbeats under a declare whose caller waits without a deadline: the
+// connection notices by itself (missed heartbeats), the declare fails as a
+// lost connection, which may be tried again, and the next call connects
+// anew.
+func TestStalledConnectionDetected(t *testing.T) {
+	b := fakebroker.New(t, fakebroker.Options{Timeout: 30 * time.Second})
+	c := dialFake(t, b, WithHeartbeat(time.Second))
+	h := b.Hold(fakebroker.Is[*fakebroker.ExchangeDeclare]())
+	res := background(func() error { return c.Declare(context.Background(), &Exchange{Name: "x", Type: "direct"}) })
+	h.Event()
+	b.Conn(0).StopHeartbeats()
+	h.Drop()
+	select {
+	case err := <-res:
+		if !errors.Is(err, ErrConnectionLost) || !Retryable(err) {
+			t.Fatalf("Declare = %v, want ErrConnectionLost", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the stalled connection was never noticed")
+	}
+	if err := c.Declare(context.Background(), &Exchange{Name: "y", Type: "direct"}); err != nil {
+		t.Fatalf("next Declare = %v", err)
+	}
+	if b.Dials() != 2 {
+		t.Errorf("%d dials, want 2", b.Dials())
 	}
 }
