@@ -448,3 +448,35 @@ func TestDialFailover(t *testing.T) {
 	}
 	conn.Close()
 }
+
+// TestConnConsume consumes a queue of its own on RabbitMQ and gets back,
+// in order and with their properties, the messages a producer sent it.
+func TestConnConsume(t *testing.T) {
+	c := dialTest(t)
+	ctx, cancel := context.WithCancel(testContext(t))
+	defer cancel()
+	q := &runtime.Queue{Name: uniqueName(t, "replies"), AutoDelete: true, Arguments: runtime.Table{"x-expires": 60000}}
+	got := make(chan string, 10)
+	done, err := c.Consume(ctx, q, func(p runtime.Properties, body []byte) { got <- p.CorrelationID + "=" + string(body) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := runtime.NewProducer(c, runtime.WithRoutingKey(q.Name), runtime.WithDeliveryMode(runtime.Transient))
+	for i := range 3 {
+		if err := p.Publish(ctx, fmt.Sprint("r", i), runtime.WithCorrelationID(fmt.Sprint("id", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		select {
+		case g := <-got:
+			if want := fmt.Sprintf("id%d=r%d", i, i); g != want {
+				t.Errorf("delivery %d = %q, want %q", i, g, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("delivery %d never came", i)
+		}
+	}
+	cancel()
+	<-done
+}

@@ -26,6 +26,10 @@ to a broker and declares exchanges and queues. Two implement it:
     queues and confirms as RabbitMQ does, for tests and for running
     examples without RabbitMQ.
 
+Conn.Consume (and memory.Broker's) delivers a queue's messages to a
+function, for replies to what was published, such as Celery's results
+(runtime/celery).
+
 # Producers and options
 
 NewProducer is kombu's Producer(channel, exchange, routing_key, serializer,
@@ -272,6 +276,9 @@ wait. Every goroutine has one owner and one job:
     channel's confirms and returns and settles each message; callers hold
     a slot of the channel's window from submitting a message until it is
     settled.
+  - Each Consume has a goroutine (subscription.run) that owns the channel
+    it consumes on: it declares the queue, consumes and delivers, and on
+    each new connection does so again, until its ctx ends.
   - The callback goroutine (dispatcher) runs WithOnReturn callbacks in
     order, so that a slow callback never holds up the reading of confirms.
   - The wire shim's writer (internal/amqpwire) owns the socket's writes;
