@@ -596,3 +596,26 @@ messages:
 		}
 	}
 }
+
+// TestNoExportedVars checks that the generated file exports no variables:
+// what producers read (the exchanges and queues they declare) no user can
+// change under them, and the topology is had from functions that return a
+// value of the caller's own.
+func TestNoExportedVars(t *testing.T) {
+	for name, src := range testSchemas(t) {
+		f := parseGo(t, gen(t, "x.yaml", src, generator.Options{}))
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				for _, id := range spec.(*ast.ValueSpec).Names {
+					if id.IsExported() {
+						t.Errorf("%s: the generated file exports the variable %s", name, id.Name)
+					}
+				}
+			}
+		}
+	}
+}

@@ -15,6 +15,9 @@ import (
 //
 //	type OrdersProducer struct{ producer *runtime.Producer }
 //
+// The producer's exchange and what it declares are values of its own,
+// made by the topology functions when it is constructed.
+//
 //	func NewOrdersProducer(t runtime.Transport, opts ...runtime.ProducerOption) *OrdersProducer
 //	func (p *OrdersProducer) PublishOrderCreated(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) error
 //	func (p *OrdersProducer) Declare(ctx context.Context) error
@@ -32,7 +35,7 @@ func (g *gen) genProducer(p *gomodel.Producer) {
 	if len(declares) > 0 {
 		var ids []jen.Code
 		for _, d := range declares {
-			ids = append(ids, jen.Id(d))
+			ids = append(ids, jen.Id(d).Call())
 		}
 		base = append(base, jen.Qual(runtimePkg, "WithDeclare").Call(ids...))
 	}
@@ -87,7 +90,7 @@ func producerField() *jen.Statement {
 // producer also declares the exchanges its own messages need, so that no
 // publish of it meets a missing exchange. An exchange bound to source
 // exchanges comes after its sources, which its declare binds it to;
-// exchanges bound in a cycle cannot all be declared so (Topology.Declare
+// exchanges bound in a cycle cannot all be declared so (Topology().Declare
 // can).
 func (g *gen) producerDeclares(p *gomodel.Producer) []string {
 	var names []string
@@ -124,7 +127,7 @@ func (g *gen) producerDeclares(p *gomodel.Producer) []string {
 // literal without its bindings: the runtime declares a producer's exchange
 // before anything else, when its sources may not exist yet, and what the
 // producer publishes needs the exchange, not its bindings (which
-// Topology.Declare declares).
+// Topology().Declare declares).
 func (g *gen) producerExchange(name string) jen.Code {
 	e := g.model.Exchange(name)
 	switch {
@@ -134,7 +137,7 @@ func (g *gen) producerExchange(name string) jen.Code {
 	case len(e.Bindings) > 0:
 		return jen.Op("&").Add(literal(jen.Qual(runtimePkg, "Exchange"), unboundExchangeFields(e.Exchange)))
 	}
-	return jen.Id(e.GoName)
+	return jen.Id(e.GoName).Call()
 }
 
 func predeclared(name string) bool {

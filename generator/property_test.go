@@ -483,7 +483,7 @@ type regressionCase struct {
 var regressionCases = []regressionCase{
 	{
 		name:     "topology_name",
-		rejected: `Go name "Topology" is taken by the generated var Topology`,
+		rejected: `Go name "Topology" is taken by the generated func Topology`,
 		src:      "version: 1\npackage: topo\ntypes:\n  Topology: {enum: [a]}\n",
 	},
 	{

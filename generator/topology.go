@@ -5,38 +5,47 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/kombugen/kombugen/generator/gomodel"
 	"github.com/kombugen/kombugen/schema"
 )
 
-// genTopology emits a value per exchange and queue, then Topology:
+// genTopology emits a function per exchange and queue, then Topology,
+// each returning a new value: the producers hold values of their own, which
+// no caller can change under them.
 //
-//	// OrdersExchange is the exchange "orders". Order lifecycle events.
-//	var OrdersExchange = &runtime.Exchange{Name: "orders", Type: "topic", Durable: true}
+//	// OrdersExchange returns the topic exchange "orders". Order lifecycle events.
+//	func OrdersExchange() *runtime.Exchange {
+//		return &runtime.Exchange{Name: "orders", Type: "topic", Durable: true}
+//	}
 //
-//	var Topology = runtime.Topology{Exchanges: ..., Queues: ...}
+//	func Topology() runtime.Topology { return runtime.Topology{Exchanges: ..., Queues: ...} }
 func (g *gen) genTopology() {
 	for _, e := range g.model.Exchanges {
-		g.f.Add(doc(fmt.Sprintf("%s is the %s exchange %q%s.", e.GoName, e.Type, e.Name, bindingSummary(e.Bindings)), e.Description)).
-			Var().Id(e.GoName).Op("=").Op("&").Add(literal(jen.Qual(runtimePkg, "Exchange"), exchangeFields(e.Exchange)))
+		g.f.Add(doc(fmt.Sprintf("%s returns the %s exchange %q%s.", e.GoName, e.Type, e.Name, bindingSummary(e.Bindings)), e.Description)).
+			Func().Id(e.GoName).Params().Op("*").Qual(runtimePkg, "Exchange").Block(
+			jen.Return(jen.Op("&").Add(literal(jen.Qual(runtimePkg, "Exchange"), exchangeFields(e.Exchange)))))
 		g.f.Line()
 	}
 	for _, q := range g.model.Queues {
-		g.f.Add(doc(fmt.Sprintf("%s is the queue %q%s.", q.GoName, q.Name, bindingSummary(q.Bindings)), q.Description)).
-			Var().Id(q.GoName).Op("=").Op("&").Add(literal(jen.Qual(runtimePkg, "Queue"), queueFields(q.Queue)))
+		g.f.Add(doc(fmt.Sprintf("%s returns the queue %q%s.", q.GoName, q.Name, bindingSummary(q.Bindings)), q.Description)).
+			Func().Id(q.GoName).Params().Op("*").Qual(runtimePkg, "Queue").Block(
+			jen.Return(jen.Op("&").Add(literal(jen.Qual(runtimePkg, "Queue"), queueFields(q.Queue)))))
 		g.f.Line()
 	}
 	var exchanges, queues []jen.Code
 	for _, e := range g.model.Exchanges {
-		exchanges = append(exchanges, jen.Id(e.GoName))
+		exchanges = append(exchanges, jen.Id(e.GoName).Call())
 	}
 	for _, q := range g.model.Queues {
-		queues = append(queues, jen.Id(q.GoName))
+		queues = append(queues, jen.Id(q.GoName).Call())
 	}
-	g.f.Add(doc(fmt.Sprintf("Topology is every exchange and queue of the schema; Topology.Declare declares them all, exchanges first."), "")).
-		Var().Id("Topology").Op("=").Add(literal(jen.Qual(runtimePkg, "Topology"), []field{
-		{"Exchanges", jen.Index().Op("*").Qual(runtimePkg, "Exchange").Values(exchanges...)},
-		{"Queues", jen.Index().Op("*").Qual(runtimePkg, "Queue").Values(queues...)},
-	}))
+	g.f.Add(doc("Topology returns every exchange and queue of the schema; its Declare declares them all, exchanges first.", "")).
+		Func().Id(gomodel.TopologyFunc).Params().Qual(runtimePkg, "Topology").Block(
+		jen.Return(literal(jen.Qual(runtimePkg, "Topology"), []field{
+			{"Exchanges", jen.Index().Op("*").Qual(runtimePkg, "Exchange").Values(exchanges...)},
+			{"Queues", jen.Index().Op("*").Qual(runtimePkg, "Queue").Values(queues...)},
+		})))
+	g.f.Line()
 }
 
 // bindingSummary says where a queue or exchange takes messages from, for

@@ -134,10 +134,10 @@ func TestPythonValidates(t *testing.T) {
 	}
 	ctx := context.Background()
 	b := memory.New()
-	if err := kitchen.Topology.Declare(ctx, b); err != nil {
+	if err := kitchen.Topology().Declare(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	if err := orders.Topology.Declare(ctx, b); err != nil {
+	if err := orders.Topology().Declare(ctx, b); err != nil {
 		t.Fatal(err)
 	}
 	// Queues of the test's own: kitchen's inbox has priorities, and

@@ -30,7 +30,7 @@ func (c *comparer) exchangeRemoved(x *schema.Exchange) {
 
 func (c *comparer) exchangeAdded(x *schema.Exchange) {
 	c.add(addedAt(fmt.Sprintf("exchange %q", x.Name), x.Pos), Declare, Compatible,
-		"new %q exchange, declared by the producers that use it (value %s)", x.Type, c.gn.of(x))
+		"new %q exchange, declared by the producers that use it (func %s)", x.Type, c.gn.of(x))
 }
 
 func (c *comparer) exchangeChanged(o, n *schema.Exchange) {
@@ -183,7 +183,7 @@ func (c *comparer) queueAdded(q *schema.Queue) {
 	if len(got) > 0 {
 		what = "receives " + quoteList(got)
 	}
-	c.add(addedAt(fmt.Sprintf("queue %q", q.Name), q.Pos), Declare, Compatible, "new %s queue (value %s); %s", q.Type, c.gn.of(q), what)
+	c.add(addedAt(fmt.Sprintf("queue %q", q.Name), q.Pos), Declare, Compatible, "new %s queue (func %s); %s", q.Type, c.gn.of(q), what)
 }
 
 func (c *comparer) queueChanged(o, n *schema.Queue) {

@@ -22,31 +22,37 @@ const (
 	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 )
 
-// KombubenchExchange is the direct exchange "kombubench".
+// KombubenchExchange returns the direct exchange "kombubench".
 //
 // Where the benchmark publishes.
-var KombubenchExchange = &runtime.Exchange{
-	Name: "kombubench",
-	Type: "direct",
+func KombubenchExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name: "kombubench",
+		Type: "direct",
+	}
 }
 
-// KombubenchQueue is the queue "kombubench", bound to "kombubench" with key
-// "bench".
+// KombubenchQueue returns the queue "kombubench", bound to "kombubench" with
+// key "bench".
 //
 // Holds what a benchmark run published; purged before every run.
-var KombubenchQueue = &runtime.Queue{
-	Name: "kombubench",
-	Bindings: []runtime.Binding{{
-		Exchange:   "kombubench",
-		RoutingKey: "bench",
-	}},
+func KombubenchQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name: "kombubench",
+		Bindings: []runtime.Binding{{
+			Exchange:   "kombubench",
+			RoutingKey: "bench",
+		}},
+	}
 }
 
-// Topology is every exchange and queue of the schema; Topology.Declare declares
+// Topology returns every exchange and queue of the schema; its Declare declares
 // them all, exchanges first.
-var Topology = runtime.Topology{
-	Exchanges: []*runtime.Exchange{KombubenchExchange},
-	Queues:    []*runtime.Queue{KombubenchQueue},
+func Topology() runtime.Topology {
+	return runtime.Topology{
+		Exchanges: []*runtime.Exchange{KombubenchExchange()},
+		Queues:    []*runtime.Queue{KombubenchQueue()},
+	}
 }
 
 // Unit is the enum "Unit": one of celsius, percent, pascal, volt.
@@ -822,8 +828,8 @@ type BenchProducer struct {
 // here apply to every message, over the schema's policies.
 func NewBenchProducer(t runtime.Transport, opts ...runtime.ProducerOption) *BenchProducer {
 	base := []runtime.ProducerOption{
-		runtime.WithExchange(KombubenchExchange),
-		runtime.WithDeclare(KombubenchQueue),
+		runtime.WithExchange(KombubenchExchange()),
+		runtime.WithDeclare(KombubenchQueue()),
 	}
 	return &BenchProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }

@@ -50,7 +50,7 @@ func run(ctx context.Context, out io.Writer, url string) error {
 	}
 
 	fmt.Fprintln(out, "\nwhere they went:")
-	for _, q := range events.Topology.Queues {
+	for _, q := range events.Topology().Queues {
 		msgs, err := b.drain(ctx, q.Name)
 		if err != nil {
 			return err

@@ -67,7 +67,7 @@ var invalidTests = []struct {
 	{"local go_type named like an import", base + "messages:\n  M: {exchange: e, go_type: context}\n", []string{
 		`s.yaml:5:29: message "M": go_type: "context" is a name the generated file needs for itself (a package it imports or a predeclared identifier); rename the type`}},
 	{"type named Topology", base + "types:\n  Topology: {enum: [a]}\n", []string{
-		`s.yaml:5:3: type "Topology": Go name "Topology" is taken by the generated var Topology, which lists the schema's exchanges and queues; rename it`}},
+		`s.yaml:5:3: type "Topology": Go name "Topology" is taken by the generated func Topology, which returns the schema's exchanges and queues; rename it`}},
 	{"field name with a comma", base + "messages:\n  M:\n    exchange: e\n    fields: {\"id,string\": {type: string}}\n", []string{
 		`s.yaml:7:14: message "M": field "id,string": a field name is the key of the json, yaml and msgpack encodings, which cannot hold quotes, backslashes, commas or control characters, nor begin or end with a space`}},
 	{"message and type clash", base + "types:\n  Foo: {enum: [a]}\nmessages:\n  Foo: {exchange: e}\n", []string{

@@ -48,17 +48,18 @@ func (f *File) Message(name string) *Message { return f.messages[name] }
 // Producer returns the producer named name, or nil.
 func (f *File) Producer(name string) *Producer { return f.producers[name] }
 
-// Exchange is an exchange with its topology value.
+// Exchange is an exchange with the function returning its topology value.
 type Exchange struct {
 	*schema.Exchange
-	// GoName names its topology value (OrdersExchange).
+	// GoName names the function returning its topology value (OrdersExchange).
 	GoName string
 }
 
-// Queue is a queue with its topology value.
+// Queue is a queue with the function returning its topology value.
 type Queue struct {
 	*schema.Queue
-	// GoName names its topology value (BillingOrderEventsQueue).
+	// GoName names the function returning its topology value
+	// (BillingOrderEventsQueue).
 	GoName string
 }
 

@@ -125,13 +125,13 @@ func EnumConstName(typeName, value string) string {
 // Producer).
 func ProducerName(name string) string { return withSuffix(GoName(name), "Producer") }
 
-// ExchangeName returns the Go identifier of an exchange's topology value:
-// its GoName with Exchange appended unless it ends so already (orders =>
-// OrdersExchange).
+// ExchangeName returns the Go identifier of the function returning an
+// exchange's topology value: its GoName with Exchange appended unless it
+// ends so already (orders => OrdersExchange).
 func ExchangeName(name string) string { return withSuffix(GoName(name), "Exchange") }
 
-// QueueName returns the Go identifier of a queue's topology value: its
-// GoName with Queue appended unless it ends so already
+// QueueName returns the Go identifier of the function returning a queue's
+// topology value: its GoName with Queue appended unless it ends so already
 // (billing.order-events => BillingOrderEventsQueue).
 func QueueName(name string) string { return withSuffix(GoName(name), "Queue") }
 

@@ -20,8 +20,8 @@ type ident struct {
 	goType bool
 }
 
-// topologyVar is the variable listing the schema's exchanges and queues.
-const topologyVar = "Topology"
+// TopologyFunc is the function returning the schema's exchanges and queues.
+const TopologyFunc = "Topology"
 
 // packageScope checks that the package-level identifiers differ: two
 // schema names with one Go name (order_id and orderId), a message and a
@@ -39,8 +39,8 @@ func (b *builder) packageScope() {
 		if id.name == "" {
 			continue // reported already
 		}
-		if id.name == topologyVar {
-			b.errorf(id.pos, id.ctx, "Go name %q is taken by the generated var Topology, which lists the schema's exchanges and queues; rename it", id.name)
+		if id.name == TopologyFunc {
+			b.errorf(id.pos, id.ctx, "Go name %q is taken by the generated func Topology, which returns the schema's exchanges and queues; rename it", id.name)
 			continue
 		}
 		if id.goType && ownNames[id.name] {

@@ -28,64 +28,76 @@ const (
 	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 )
 
-// EventsExchange is the topic exchange "events".
+// EventsExchange returns the topic exchange "events".
 //
 // Multi-line description.
 // */ package evil; func init() { panic("escaped") } /*
-var EventsExchange = &runtime.Exchange{
-	Name:    "events",
-	Type:    "topic",
-	Durable: true,
+func EventsExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:    "events",
+		Type:    "topic",
+		Durable: true,
+	}
 }
 
-// ByHeadersExchange is the headers exchange "by-headers".
-var ByHeadersExchange = &runtime.Exchange{
-	Name:       "by-headers",
-	Type:       "headers",
-	AutoDelete: true,
+// ByHeadersExchange returns the headers exchange "by-headers".
+func ByHeadersExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:       "by-headers",
+		Type:       "headers",
+		AutoDelete: true,
+	}
 }
 
-// DirectXExchange is the direct exchange "direct.x".
-var DirectXExchange = &runtime.Exchange{
-	Name:      "direct.x",
-	Type:      "direct",
-	Durable:   true,
-	Arguments: runtime.Table{"x-custom": []any{int64(1), "two", true}},
+// DirectXExchange returns the direct exchange "direct.x".
+func DirectXExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:      "direct.x",
+		Type:      "direct",
+		Durable:   true,
+		Arguments: runtime.Table{"x-custom": []any{int64(1), "two", true}},
+	}
 }
 
-// InboxQueue is the queue "inbox", bound to "events" with key "#", "by-headers"
-// with key "".
-var InboxQueue = &runtime.Queue{
-	Name:      "inbox",
-	Durable:   true,
-	Arguments: runtime.Table{"x-max-priority": int64(5)},
-	Bindings: []runtime.Binding{{
-		Exchange:   "events",
-		RoutingKey: "#",
-	}, {
-		Exchange:   "by-headers",
-		RoutingKey: "",
-		Arguments: runtime.Table{
-			"kind":    "a",
-			"x-match": "any",
-		},
-	}},
+// InboxQueue returns the queue "inbox", bound to "events" with key "#",
+// "by-headers" with key "".
+func InboxQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:      "inbox",
+		Durable:   true,
+		Arguments: runtime.Table{"x-max-priority": int64(5)},
+		Bindings: []runtime.Binding{{
+			Exchange:   "events",
+			RoutingKey: "#",
+		}, {
+			Exchange:   "by-headers",
+			RoutingKey: "",
+			Arguments: runtime.Table{
+				"kind":    "a",
+				"x-match": "any",
+			},
+		}},
+	}
 }
 
-// TempQueue is the queue "temp".
-var TempQueue = &runtime.Queue{
-	Name:       "temp",
-	Durable:    true,
-	Exclusive:  true,
-	AutoDelete: true,
-	Arguments:  runtime.Table{"x-expires": int64(60000)},
+// TempQueue returns the queue "temp".
+func TempQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:       "temp",
+		Durable:    true,
+		Exclusive:  true,
+		AutoDelete: true,
+		Arguments:  runtime.Table{"x-expires": int64(60000)},
+	}
 }
 
-// Topology is every exchange and queue of the schema; Topology.Declare declares
+// Topology returns every exchange and queue of the schema; its Declare declares
 // them all, exchanges first.
-var Topology = runtime.Topology{
-	Exchanges: []*runtime.Exchange{EventsExchange, ByHeadersExchange, DirectXExchange},
-	Queues:    []*runtime.Queue{InboxQueue, TempQueue},
+func Topology() runtime.Topology {
+	return runtime.Topology{
+		Exchanges: []*runtime.Exchange{EventsExchange(), ByHeadersExchange(), DirectXExchange()},
+		Queues:    []*runtime.Queue{InboxQueue(), TempQueue()},
+	}
 }
 
 // Status is the enum "Status": one of in-progress, done, jpy.
@@ -996,8 +1008,8 @@ type JobsProducer struct {
 // here apply to every message, over the schema's policies.
 func NewJobsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *JobsProducer {
 	base := []runtime.ProducerOption{
-		runtime.WithExchange(EventsExchange),
-		runtime.WithDeclare(ByHeadersExchange, InboxQueue),
+		runtime.WithExchange(EventsExchange()),
+		runtime.WithDeclare(ByHeadersExchange(), InboxQueue()),
 	}
 	return &JobsProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }
@@ -1133,7 +1145,7 @@ func NewMiscProducer(t runtime.Transport, opts ...runtime.ProducerOption) *MiscP
 			Name: "amq.direct",
 			Type: "direct",
 		}),
-		runtime.WithDeclare(DirectXExchange, ByHeadersExchange, EventsExchange, TempQueue),
+		runtime.WithDeclare(DirectXExchange(), ByHeadersExchange(), EventsExchange(), TempQueue()),
 	}
 	return &MiscProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }

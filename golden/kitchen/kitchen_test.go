@@ -32,7 +32,7 @@ func newBroker() *recording.Broker {
 func declared(t *testing.T) *recording.Broker {
 	t.Helper()
 	b := newBroker()
-	if err := kitchen.Topology.Declare(context.Background(), b); err != nil {
+	if err := kitchen.Topology().Declare(context.Background(), b); err != nil {
 		t.Fatalf("Topology.Declare: %v", err)
 	}
 	return b
@@ -442,7 +442,7 @@ func TestEverythingMandatory(t *testing.T) {
 		defer mu.Unlock()
 		returns = append(returns, r)
 	}))
-	if err := b.Declare(ctx, kitchen.EventsExchange); err != nil {
+	if err := b.Declare(ctx, kitchen.EventsExchange()); err != nil {
 		t.Fatal(err)
 	}
 	returned := func() []runtime.Return {

@@ -19,132 +19,161 @@ const (
 	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 )
 
-// EuExchange is the direct exchange "eu".
+// EuExchange returns the direct exchange "eu".
 //
 // European orders.
-var EuExchange = &runtime.Exchange{
-	Name:    "eu",
-	Type:    "direct",
-	Durable: true,
+func EuExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:    "eu",
+		Type:    "direct",
+		Durable: true,
+	}
 }
 
-// UsExchange is the direct exchange "us".
-var UsExchange = &runtime.Exchange{
-	Name:    "us",
-	Type:    "direct",
-	Durable: true,
+// UsExchange returns the direct exchange "us".
+func UsExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:    "us",
+		Type:    "direct",
+		Durable: true,
+	}
 }
 
-// OrdersExchange is the topic exchange "orders", bound to "eu" with key
+// OrdersExchange returns the topic exchange "orders", bound to "eu" with key
 // "order", "us" with key "order".
 //
 // Every region's orders, fanned in.
-var OrdersExchange = &runtime.Exchange{
-	Name:     "orders",
-	Type:     "topic",
-	Durable:  true,
-	Internal: true,
-	Bindings: []runtime.Binding{{
-		Exchange:   "eu",
-		RoutingKey: "order",
-	}, {
-		Exchange:   "us",
-		RoutingKey: "order",
-	}},
+func OrdersExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:     "orders",
+		Type:     "topic",
+		Durable:  true,
+		Internal: true,
+		Bindings: []runtime.Binding{{
+			Exchange:   "eu",
+			RoutingKey: "order",
+		}, {
+			Exchange:   "us",
+			RoutingKey: "order",
+		}},
+	}
 }
 
-// AuditExchange is the fanout exchange "audit", bound to "orders" with key "#".
-var AuditExchange = &runtime.Exchange{
-	Name:    "audit",
-	Type:    "fanout",
-	Durable: true,
-	Bindings: []runtime.Binding{{
-		Exchange:   "orders",
-		RoutingKey: "#",
-	}},
+// AuditExchange returns the fanout exchange "audit", bound to "orders" with key
+// "#".
+func AuditExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:    "audit",
+		Type:    "fanout",
+		Durable: true,
+		Bindings: []runtime.Binding{{
+			Exchange:   "orders",
+			RoutingKey: "#",
+		}},
+	}
 }
 
-// ByKindExchange is the headers exchange "by-kind", bound to "audit" with key
+// ByKindExchange returns the headers exchange "by-kind", bound to "audit" with
+// key "".
+func ByKindExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:     "by-kind",
+		Type:     "headers",
+		Durable:  true,
+		Internal: true,
+		Bindings: []runtime.Binding{{
+			Exchange:   "audit",
+			RoutingKey: "",
+		}},
+	}
+}
+
+// LoopAExchange returns the fanout exchange "loop-a", bound to "loop-b" with
+// key "".
+func LoopAExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:    "loop-a",
+		Type:    "fanout",
+		Durable: true,
+		Bindings: []runtime.Binding{{
+			Exchange:   "loop-b",
+			RoutingKey: "",
+		}},
+	}
+}
+
+// LoopBExchange returns the fanout exchange "loop-b", bound to "loop-a" with
+// key "".
+func LoopBExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:    "loop-b",
+		Type:    "fanout",
+		Durable: true,
+		Bindings: []runtime.Binding{{
+			Exchange:   "loop-a",
+			RoutingKey: "",
+		}},
+	}
+}
+
+// OrdersAllQueue returns the queue "orders.all", bound to "orders" with key
+// "#".
+func OrdersAllQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:    "orders.all",
+		Durable: true,
+		Bindings: []runtime.Binding{{
+			Exchange:   "orders",
+			RoutingKey: "#",
+		}},
+	}
+}
+
+// AuditLogQueue returns the queue "audit.log", bound to "audit" with key "".
+func AuditLogQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:    "audit.log",
+		Durable: true,
+		Bindings: []runtime.Binding{{
+			Exchange:   "audit",
+			RoutingKey: "",
+		}},
+	}
+}
+
+// AuditNotesQueue returns the queue "audit.notes", bound to "by-kind" with key
 // "".
-var ByKindExchange = &runtime.Exchange{
-	Name:     "by-kind",
-	Type:     "headers",
-	Durable:  true,
-	Internal: true,
-	Bindings: []runtime.Binding{{
-		Exchange:   "audit",
-		RoutingKey: "",
-	}},
+func AuditNotesQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:    "audit.notes",
+		Durable: true,
+		Bindings: []runtime.Binding{{
+			Exchange:   "by-kind",
+			RoutingKey: "",
+			Arguments:  runtime.Table{"kind": "note"},
+		}},
+	}
 }
 
-// LoopAExchange is the fanout exchange "loop-a", bound to "loop-b" with key "".
-var LoopAExchange = &runtime.Exchange{
-	Name:    "loop-a",
-	Type:    "fanout",
-	Durable: true,
-	Bindings: []runtime.Binding{{
-		Exchange:   "loop-b",
-		RoutingKey: "",
-	}},
+// LoopsQueue returns the queue "loops", bound to "loop-b" with key "".
+func LoopsQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:    "loops",
+		Durable: true,
+		Bindings: []runtime.Binding{{
+			Exchange:   "loop-b",
+			RoutingKey: "",
+		}},
+	}
 }
 
-// LoopBExchange is the fanout exchange "loop-b", bound to "loop-a" with key "".
-var LoopBExchange = &runtime.Exchange{
-	Name:    "loop-b",
-	Type:    "fanout",
-	Durable: true,
-	Bindings: []runtime.Binding{{
-		Exchange:   "loop-a",
-		RoutingKey: "",
-	}},
-}
-
-// OrdersAllQueue is the queue "orders.all", bound to "orders" with key "#".
-var OrdersAllQueue = &runtime.Queue{
-	Name:    "orders.all",
-	Durable: true,
-	Bindings: []runtime.Binding{{
-		Exchange:   "orders",
-		RoutingKey: "#",
-	}},
-}
-
-// AuditLogQueue is the queue "audit.log", bound to "audit" with key "".
-var AuditLogQueue = &runtime.Queue{
-	Name:    "audit.log",
-	Durable: true,
-	Bindings: []runtime.Binding{{
-		Exchange:   "audit",
-		RoutingKey: "",
-	}},
-}
-
-// AuditNotesQueue is the queue "audit.notes", bound to "by-kind" with key "".
-var AuditNotesQueue = &runtime.Queue{
-	Name:    "audit.notes",
-	Durable: true,
-	Bindings: []runtime.Binding{{
-		Exchange:   "by-kind",
-		RoutingKey: "",
-		Arguments:  runtime.Table{"kind": "note"},
-	}},
-}
-
-// LoopsQueue is the queue "loops", bound to "loop-b" with key "".
-var LoopsQueue = &runtime.Queue{
-	Name:    "loops",
-	Durable: true,
-	Bindings: []runtime.Binding{{
-		Exchange:   "loop-b",
-		RoutingKey: "",
-	}},
-}
-
-// Topology is every exchange and queue of the schema; Topology.Declare declares
+// Topology returns every exchange and queue of the schema; its Declare declares
 // them all, exchanges first.
-var Topology = runtime.Topology{
-	Exchanges: []*runtime.Exchange{EuExchange, UsExchange, OrdersExchange, AuditExchange, ByKindExchange, LoopAExchange, LoopBExchange},
-	Queues:    []*runtime.Queue{OrdersAllQueue, AuditLogQueue, AuditNotesQueue, LoopsQueue},
+func Topology() runtime.Topology {
+	return runtime.Topology{
+		Exchanges: []*runtime.Exchange{EuExchange(), UsExchange(), OrdersExchange(), AuditExchange(), ByKindExchange(), LoopAExchange(), LoopBExchange()},
+		Queues:    []*runtime.Queue{OrdersAllQueue(), AuditLogQueue(), AuditNotesQueue(), LoopsQueue()},
+	}
 }
 
 // Order is the message "Order", published to exchange "eu" with routing key
@@ -248,8 +277,8 @@ type RegionsProducer struct {
 // given here apply to every message, over the schema's policies.
 func NewRegionsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *RegionsProducer {
 	base := []runtime.ProducerOption{
-		runtime.WithExchange(EuExchange),
-		runtime.WithDeclare(UsExchange, OrdersExchange, OrdersAllQueue),
+		runtime.WithExchange(EuExchange()),
+		runtime.WithDeclare(UsExchange(), OrdersExchange(), OrdersAllQueue()),
 	}
 	return &RegionsProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }
@@ -301,7 +330,7 @@ func NewAuditProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Audi
 			Type:    "fanout",
 			Durable: true,
 		}),
-		runtime.WithDeclare(ByKindExchange, AuditLogQueue, AuditNotesQueue),
+		runtime.WithDeclare(ByKindExchange(), AuditLogQueue(), AuditNotesQueue()),
 	}
 	return &AuditProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }
@@ -352,7 +381,7 @@ func NewLoopsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Loop
 			Type:    "fanout",
 			Durable: true,
 		}),
-		runtime.WithDeclare(LoopBExchange, LoopsQueue),
+		runtime.WithDeclare(LoopBExchange(), LoopsQueue()),
 	}
 	return &LoopsProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }

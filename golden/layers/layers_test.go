@@ -33,7 +33,7 @@ func TestTopology(t *testing.T) {
 	b := memory.New()
 	defer b.Close()
 	ctx := context.Background()
-	if err := layers.Topology.Declare(ctx, b); err != nil {
+	if err := layers.Topology().Declare(ctx, b); err != nil {
 		t.Fatalf("Topology.Declare: %v", err)
 	}
 	if err := layers.NewRegionsProducer(b).PublishOrder(ctx, layers.Order{ID: "A1"}); err != nil {

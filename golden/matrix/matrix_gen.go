@@ -27,18 +27,22 @@ const (
 	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 )
 
-// MatrixExchange is the direct exchange "matrix".
-var MatrixExchange = &runtime.Exchange{
-	Name:       "matrix",
-	Type:       "direct",
-	AutoDelete: true,
+// MatrixExchange returns the direct exchange "matrix".
+func MatrixExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:       "matrix",
+		Type:       "direct",
+		AutoDelete: true,
+	}
 }
 
-// Topology is every exchange and queue of the schema; Topology.Declare declares
+// Topology returns every exchange and queue of the schema; its Declare declares
 // them all, exchanges first.
-var Topology = runtime.Topology{
-	Exchanges: []*runtime.Exchange{MatrixExchange},
-	Queues:    []*runtime.Queue{},
+func Topology() runtime.Topology {
+	return runtime.Topology{
+		Exchanges: []*runtime.Exchange{MatrixExchange()},
+		Queues:    []*runtime.Queue{},
+	}
 }
 
 // JSONNone is the message "JsonNone", published to exchange "matrix" with
@@ -2036,7 +2040,7 @@ type MatrixProducer struct {
 // given here apply to every message, over the schema's policies.
 func NewMatrixProducer(t runtime.Transport, opts ...runtime.ProducerOption) *MatrixProducer {
 	base := []runtime.ProducerOption{
-		runtime.WithExchange(MatrixExchange),
+		runtime.WithExchange(MatrixExchange()),
 	}
 	return &MatrixProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }

@@ -24,47 +24,55 @@ const (
 	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 )
 
-// OrdersExchange is the topic exchange "orders".
+// OrdersExchange returns the topic exchange "orders".
 //
 // Order lifecycle events.
-var OrdersExchange = &runtime.Exchange{
-	Name:      "orders",
-	Type:      "topic",
-	Durable:   true,
-	Arguments: runtime.Table{"alternate-exchange": "orders.unroutable"},
+func OrdersExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:      "orders",
+		Type:      "topic",
+		Durable:   true,
+		Arguments: runtime.Table{"alternate-exchange": "orders.unroutable"},
+	}
 }
 
-// AuditExchange is the fanout exchange "audit".
-var AuditExchange = &runtime.Exchange{
-	Name:    "audit",
-	Type:    "fanout",
-	Durable: true,
+// AuditExchange returns the fanout exchange "audit".
+func AuditExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:    "audit",
+		Type:    "fanout",
+		Durable: true,
+	}
 }
 
-// BillingOrderEventsQueue is the queue "billing.order-events", bound to
+// BillingOrderEventsQueue returns the queue "billing.order-events", bound to
 // "orders" with key "order.*.created".
-var BillingOrderEventsQueue = &runtime.Queue{
-	Name:    "billing.order-events",
-	Durable: true,
-	Arguments: runtime.Table{
-		"x-dead-letter-exchange":    "orders.dlx",
-		"x-dead-letter-routing-key": "dead",
-		"x-max-length":              int64(100000),
-		"x-max-priority":            int64(10),
-		"x-message-ttl":             int64(3600000),
-		"x-queue-type":              "classic",
-	},
-	Bindings: []runtime.Binding{{
-		Exchange:   "orders",
-		RoutingKey: "order.*.created",
-	}},
+func BillingOrderEventsQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:    "billing.order-events",
+		Durable: true,
+		Arguments: runtime.Table{
+			"x-dead-letter-exchange":    "orders.dlx",
+			"x-dead-letter-routing-key": "dead",
+			"x-max-length":              int64(100000),
+			"x-max-priority":            int64(10),
+			"x-message-ttl":             int64(3600000),
+			"x-queue-type":              "classic",
+		},
+		Bindings: []runtime.Binding{{
+			Exchange:   "orders",
+			RoutingKey: "order.*.created",
+		}},
+	}
 }
 
-// Topology is every exchange and queue of the schema; Topology.Declare declares
+// Topology returns every exchange and queue of the schema; its Declare declares
 // them all, exchanges first.
-var Topology = runtime.Topology{
-	Exchanges: []*runtime.Exchange{OrdersExchange, AuditExchange},
-	Queues:    []*runtime.Queue{BillingOrderEventsQueue},
+func Topology() runtime.Topology {
+	return runtime.Topology{
+		Exchanges: []*runtime.Exchange{OrdersExchange(), AuditExchange()},
+		Queues:    []*runtime.Queue{BillingOrderEventsQueue()},
+	}
 }
 
 // Currency is the enum "Currency": one of EUR, USD, GBP.
@@ -330,8 +338,8 @@ type OrdersProducer struct {
 // given here apply to every message, over the schema's policies.
 func NewOrdersProducer(t runtime.Transport, opts ...runtime.ProducerOption) *OrdersProducer {
 	base := []runtime.ProducerOption{
-		runtime.WithExchange(OrdersExchange),
-		runtime.WithDeclare(AuditExchange, BillingOrderEventsQueue),
+		runtime.WithExchange(OrdersExchange()),
+		runtime.WithDeclare(AuditExchange(), BillingOrderEventsQueue()),
 	}
 	return &OrdersProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }

@@ -649,7 +649,7 @@ func TestProducerOptions(t *testing.T) {
 		if d := b.Declarations(); len(d) != 0 {
 			t.Fatalf("declared %v with auto-declare off", d)
 		}
-		if err := orders.Topology.Declare(ctx, b); err != nil {
+		if err := orders.Topology().Declare(ctx, b); err != nil {
 			t.Fatal(err)
 		}
 		before := b.Declarations()
@@ -712,6 +712,8 @@ func TestEnums(t *testing.T) {
 }
 
 // TestTopology checks the exported topology and declares it on memory.
+// Each call returns values of the caller's own: changing them changes
+// neither the next call's nor what the producers declare.
 func TestTopology(t *testing.T) {
 	wantTopology := runtime.Topology{
 		Exchanges: []*runtime.Exchange{
@@ -733,16 +735,32 @@ func TestTopology(t *testing.T) {
 			Bindings: []runtime.Binding{{Exchange: "orders", RoutingKey: "order.*.created"}},
 		}},
 	}
-	if diff := cmp.Diff(wantTopology, orders.Topology, headersEqual); diff != "" {
+	if diff := cmp.Diff(wantTopology, orders.Topology(), headersEqual); diff != "" {
 		t.Errorf("Topology (-want +got):\n%s", diff)
 	}
-	if orders.Topology.Exchanges[0] != orders.OrdersExchange || orders.Topology.Exchanges[1] != orders.AuditExchange ||
-		orders.Topology.Queues[0] != orders.BillingOrderEventsQueue {
-		t.Error("Topology does not hold OrdersExchange, AuditExchange, BillingOrderEventsQueue")
+	parts := runtime.Topology{
+		Exchanges: []*runtime.Exchange{orders.OrdersExchange(), orders.AuditExchange()},
+		Queues:    []*runtime.Queue{orders.BillingOrderEventsQueue()},
+	}
+	if diff := cmp.Diff(wantTopology, parts, headersEqual); diff != "" {
+		t.Errorf("OrdersExchange, AuditExchange, BillingOrderEventsQueue (-want +got):\n%s", diff)
+	}
+	mine := orders.Topology()
+	mine.Exchanges[0].Name, mine.Exchanges[0].Arguments["alternate-exchange"] = "mine", "mine"
+	mine.Queues[0].Bindings[0].RoutingKey = "mine"
+	if diff := cmp.Diff(wantTopology, orders.Topology(), headersEqual); diff != "" {
+		t.Errorf("Topology after a caller changed what it returned before (-want +got):\n%s", diff)
+	}
+	produced := newBroker()
+	if err := orders.NewOrdersProducer(produced).Declare(context.Background()); err != nil {
+		t.Fatalf("Declare: %v", err)
+	}
+	if !slices.ContainsFunc(produced.Exchanges(), func(x runtime.Exchange) bool { return x.Name == "orders" }) {
+		t.Error("the producer declares no exchange orders after a caller changed its Topology")
 	}
 
 	b := newBroker()
-	if err := orders.Topology.Declare(context.Background(), b); err != nil {
+	if err := orders.Topology().Declare(context.Background(), b); err != nil {
 		t.Fatalf("Topology.Declare: %v", err)
 	}
 	var exchanges []runtime.Exchange

@@ -24,124 +24,144 @@ const (
 	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
 )
 
-// OrdersExchange is the topic exchange "orders".
+// OrdersExchange returns the topic exchange "orders".
 //
 // Order lifecycle events, keyed order.<region>.<event>.
-var OrdersExchange = &runtime.Exchange{
-	Name:      "orders",
-	Type:      "topic",
-	Durable:   true,
-	Arguments: runtime.Table{"alternate-exchange": "orders.unrouted"},
+func OrdersExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:      "orders",
+		Type:      "topic",
+		Durable:   true,
+		Arguments: runtime.Table{"alternate-exchange": "orders.unrouted"},
+	}
 }
 
-// OrdersUnroutedExchange is the fanout exchange "orders.unrouted".
+// OrdersUnroutedExchange returns the fanout exchange "orders.unrouted".
 //
 // Where orders events that no queue binds go, instead of vanishing.
-var OrdersUnroutedExchange = &runtime.Exchange{
-	Name:    "orders.unrouted",
-	Type:    "fanout",
-	Durable: true,
+func OrdersUnroutedExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:    "orders.unrouted",
+		Type:    "fanout",
+		Durable: true,
+	}
 }
 
-// OrdersDlxExchange is the direct exchange "orders.dlx".
+// OrdersDlxExchange returns the direct exchange "orders.dlx".
 //
 // Dead letters of the order queues.
-var OrdersDlxExchange = &runtime.Exchange{
-	Name:    "orders.dlx",
-	Type:    "direct",
-	Durable: true,
+func OrdersDlxExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:    "orders.dlx",
+		Type:    "direct",
+		Durable: true,
+	}
 }
 
-// DocumentsExchange is the direct exchange "documents".
+// DocumentsExchange returns the direct exchange "documents".
 //
 // Generated documents (invoices), as files.
-var DocumentsExchange = &runtime.Exchange{
-	Name:    "documents",
-	Type:    "direct",
-	Durable: true,
+func DocumentsExchange() *runtime.Exchange {
+	return &runtime.Exchange{
+		Name:    "documents",
+		Type:    "direct",
+		Durable: true,
+	}
 }
 
-// BillingOrderEventsQueue is the queue "billing.order-events", bound to
+// BillingOrderEventsQueue returns the queue "billing.order-events", bound to
 // "orders" with key "order.eu.*", "orders" with key "order.us.*".
 //
 // Billing reads orders placed and paid in the regions it serves.
-var BillingOrderEventsQueue = &runtime.Queue{
-	Name:    "billing.order-events",
-	Durable: true,
-	Arguments: runtime.Table{
-		"x-dead-letter-exchange":    "orders.dlx",
-		"x-dead-letter-routing-key": "billing",
-		"x-queue-type":              "quorum",
-	},
-	Bindings: []runtime.Binding{{
-		Exchange:   "orders",
-		RoutingKey: "order.eu.*",
-	}, {
-		Exchange:   "orders",
-		RoutingKey: "order.us.*",
-	}},
+func BillingOrderEventsQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:    "billing.order-events",
+		Durable: true,
+		Arguments: runtime.Table{
+			"x-dead-letter-exchange":    "orders.dlx",
+			"x-dead-letter-routing-key": "billing",
+			"x-queue-type":              "quorum",
+		},
+		Bindings: []runtime.Binding{{
+			Exchange:   "orders",
+			RoutingKey: "order.eu.*",
+		}, {
+			Exchange:   "orders",
+			RoutingKey: "order.us.*",
+		}},
+	}
 }
 
-// ShippingOrderEventsQueue is the queue "shipping.order-events", bound to
+// ShippingOrderEventsQueue returns the queue "shipping.order-events", bound to
 // "orders" with key "order.*.paid", "orders" with key "order.*.cancelled".
 //
 // Shipping starts on payment and stops on cancellation.
-var ShippingOrderEventsQueue = &runtime.Queue{
-	Name:    "shipping.order-events",
-	Durable: true,
-	Arguments: runtime.Table{
-		"x-max-priority": int64(10),
-		"x-message-ttl":  int64(259200000),
-	},
-	Bindings: []runtime.Binding{{
-		Exchange:   "orders",
-		RoutingKey: "order.*.paid",
-	}, {
-		Exchange:   "orders",
-		RoutingKey: "order.*.cancelled",
-	}},
+func ShippingOrderEventsQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:    "shipping.order-events",
+		Durable: true,
+		Arguments: runtime.Table{
+			"x-max-priority": int64(10),
+			"x-message-ttl":  int64(259200000),
+		},
+		Bindings: []runtime.Binding{{
+			Exchange:   "orders",
+			RoutingKey: "order.*.paid",
+		}, {
+			Exchange:   "orders",
+			RoutingKey: "order.*.cancelled",
+		}},
+	}
 }
 
-// OrdersUnroutedQueue is the queue "orders.unrouted", bound to
+// OrdersUnroutedQueue returns the queue "orders.unrouted", bound to
 // "orders.unrouted" with key "".
 //
 // Events nobody subscribed to yet; someone should look.
-var OrdersUnroutedQueue = &runtime.Queue{
-	Name:    "orders.unrouted",
-	Durable: true,
-	Bindings: []runtime.Binding{{
-		Exchange:   "orders.unrouted",
-		RoutingKey: "",
-	}},
+func OrdersUnroutedQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:    "orders.unrouted",
+		Durable: true,
+		Bindings: []runtime.Binding{{
+			Exchange:   "orders.unrouted",
+			RoutingKey: "",
+		}},
+	}
 }
 
-// OrdersDeadLetterQueue is the queue "orders.dead-letter", bound to
+// OrdersDeadLetterQueue returns the queue "orders.dead-letter", bound to
 // "orders.dlx" with key "billing".
-var OrdersDeadLetterQueue = &runtime.Queue{
-	Name:    "orders.dead-letter",
-	Durable: true,
-	Bindings: []runtime.Binding{{
-		Exchange:   "orders.dlx",
-		RoutingKey: "billing",
-	}},
+func OrdersDeadLetterQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:    "orders.dead-letter",
+		Durable: true,
+		Bindings: []runtime.Binding{{
+			Exchange:   "orders.dlx",
+			RoutingKey: "billing",
+		}},
+	}
 }
 
-// DocumentsInvoicesQueue is the queue "documents.invoices", bound to
+// DocumentsInvoicesQueue returns the queue "documents.invoices", bound to
 // "documents" with key "invoice".
-var DocumentsInvoicesQueue = &runtime.Queue{
-	Name:    "documents.invoices",
-	Durable: true,
-	Bindings: []runtime.Binding{{
-		Exchange:   "documents",
-		RoutingKey: "invoice",
-	}},
+func DocumentsInvoicesQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:    "documents.invoices",
+		Durable: true,
+		Bindings: []runtime.Binding{{
+			Exchange:   "documents",
+			RoutingKey: "invoice",
+		}},
+	}
 }
 
-// Topology is every exchange and queue of the schema; Topology.Declare declares
+// Topology returns every exchange and queue of the schema; its Declare declares
 // them all, exchanges first.
-var Topology = runtime.Topology{
-	Exchanges: []*runtime.Exchange{OrdersExchange, OrdersUnroutedExchange, OrdersDlxExchange, DocumentsExchange},
-	Queues:    []*runtime.Queue{BillingOrderEventsQueue, ShippingOrderEventsQueue, OrdersUnroutedQueue, OrdersDeadLetterQueue, DocumentsInvoicesQueue},
+func Topology() runtime.Topology {
+	return runtime.Topology{
+		Exchanges: []*runtime.Exchange{OrdersExchange(), OrdersUnroutedExchange(), OrdersDlxExchange(), DocumentsExchange()},
+		Queues:    []*runtime.Queue{BillingOrderEventsQueue(), ShippingOrderEventsQueue(), OrdersUnroutedQueue(), OrdersDeadLetterQueue(), DocumentsInvoicesQueue()},
+	}
 }
 
 // Region is the enum "Region": one of eu, us, apac.
@@ -555,8 +575,8 @@ type OrdersProducer struct {
 // given here apply to every message, over the schema's policies.
 func NewOrdersProducer(t runtime.Transport, opts ...runtime.ProducerOption) *OrdersProducer {
 	base := []runtime.ProducerOption{
-		runtime.WithExchange(OrdersExchange),
-		runtime.WithDeclare(OrdersUnroutedExchange, OrdersDlxExchange, BillingOrderEventsQueue, ShippingOrderEventsQueue, OrdersUnroutedQueue, OrdersDeadLetterQueue),
+		runtime.WithExchange(OrdersExchange()),
+		runtime.WithDeclare(OrdersUnroutedExchange(), OrdersDlxExchange(), BillingOrderEventsQueue(), ShippingOrderEventsQueue(), OrdersUnroutedQueue(), OrdersDeadLetterQueue()),
 	}
 	return &OrdersProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }
@@ -689,8 +709,8 @@ type DocumentsProducer struct {
 // Options given here apply to every message, over the schema's policies.
 func NewDocumentsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *DocumentsProducer {
 	base := []runtime.ProducerOption{
-		runtime.WithExchange(DocumentsExchange),
-		runtime.WithDeclare(DocumentsInvoicesQueue),
+		runtime.WithExchange(DocumentsExchange()),
+		runtime.WithDeclare(DocumentsInvoicesQueue()),
 	}
 	return &DocumentsProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }
