@@ -19,13 +19,21 @@ const commentWidth = 80
 // Both are made safe by commentLines: first holds schema names and values,
 // which may hold anything.
 func doc(first, description string) *jen.Statement {
+	return docParagraphs(first, description)
+}
+
+// docParagraphs is doc for several paragraphs, each made safe and wrapped
+// as doc's; empty ones are left out.
+func docParagraphs(paragraphs ...string) *jen.Statement {
 	var lines []string
-	for _, l := range commentLines(first) {
-		lines = append(lines, wrap(l)...)
-	}
-	if d := strings.TrimSpace(description); d != "" {
-		lines = append(lines, "")
-		for _, l := range commentLines(d) {
+	for _, p := range paragraphs {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if len(lines) > 0 {
+			lines = append(lines, "")
+		}
+		for _, l := range commentLines(p) {
 			lines = append(lines, wrap(l)...)
 		}
 	}

@@ -127,7 +127,17 @@ func TestCommentsAreSafe(t *testing.T) {
 					continue
 				}
 				_, rest, _ := strings.Cut(doc.Text(), "\n\n")
-				if got := strings.Fields(rest); !slices.Equal(got, want) {
+				got := strings.Fields(rest)
+				if name == "PublishM" {
+					// The description ends it, after the parameters (whose
+					// description is the same text) and the policy.
+					all := strings.Fields(doc.Text())
+					got = all[max(0, len(all)-len(want)):]
+					if !strings.Contains(strings.Join(all, " "), "s is the routing key's {s}: "+strings.TrimSuffix(strings.Join(want, " "), ".")) {
+						t.Errorf("%s: the parameter's description is not in its doc comment:\n%s", name, doc.Text())
+					}
+				}
+				if !slices.Equal(got, want) {
 					t.Errorf("%s: doc comment holds description %q, want the words %q\n%s", name, rest, want, doc.Text())
 				}
 			}
@@ -617,5 +627,52 @@ func TestNoExportedVars(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestPublishDoc checks the doc comment of a Publish method: it states the
+// message's policy in effect, every key of it, and describes each
+// parameter with its description from the schema.
+func TestPublishDoc(t *testing.T) {
+	const src = `version: 1
+package: p
+exchanges: {orders: {type: topic}}
+policies:
+  audit: {compression: zlib, ttl: 1500ms}
+messages:
+  OrderCreated:
+    description: An order was placed.
+    exchange: orders
+    routing_key: "order.{region}.{shop}.created"
+    params:
+      region: {description: Where the order ships to.}
+    policy: audit
+    priority: 5
+    mandatory: true
+    delivery_mode: transient
+    fields:
+      id: {type: string}
+`
+	f := parseGo(t, gen(t, "x.yaml", src, generator.Options{}))
+	docs := map[string]string{}
+	for _, decl := range f.Decls {
+		if fd, ok := decl.(*ast.FuncDecl); ok && fd.Doc != nil {
+			docs[fd.Name.Name] = fd.Doc.Text()
+		}
+	}
+	doc := strings.Join(strings.Fields(docs["PublishOrderCreated"]), " ")
+	for _, want := range []string{
+		"region is the routing key's {region}: Where the order ships to.",
+		"shop is the routing key's {shop}.",
+		`Its policy, from kombugen's defaults, policy "audit" and its own keys: serializer json, compression zlib, transient, priority 5, TTL 1.5s, mandatory, publisher confirms, up to 3 retries.`,
+		"opts override it for this publish.",
+		"An order was placed.",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("PublishOrderCreated's doc lacks %q:\n%s", want, docs["PublishOrderCreated"])
+		}
+	}
+	if async := docs["PublishOrderCreatedAsync"]; !strings.Contains(async, "PublishOrderCreated") {
+		t.Errorf("PublishOrderCreatedAsync's doc does not refer to PublishOrderCreated:\n%s", async)
 	}
 }

@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dave/jennifer/jen"
 
@@ -185,8 +186,6 @@ func (g *gen) genPublish(p *gomodel.Producer, pub *gomodel.Publish) {
 	if m.Body == schema.BodyFields || m.Body == schema.BodyGoType {
 		validated = " msg is validated first."
 	}
-	what := fmt.Sprintf("msg to %s with routing key %q%s.%s opts override the message's policy for this publish.",
-		exchangeText(m.Exchange), m.RoutingKey.Template, paramText(m), validated)
 	params := []jen.Code{jen.Id(gomodel.Ctx).Qual(gomodel.ContextPath, "Context")}
 	args := []jen.Code{jen.Id(gomodel.Ctx)}
 	for _, prm := range m.Params {
@@ -196,8 +195,12 @@ func (g *gen) genPublish(p *gomodel.Producer, pub *gomodel.Publish) {
 	params = append(params, jen.Id(gomodel.Msg).Add(g.bodyType(m)), jen.Id(gomodel.Opts).Op("...").Qual(runtimePkg, "PublishOption"))
 	args = append(args, jen.Id(gomodel.Msg), jen.Id(gomodel.Opts).Op("..."))
 
-	comment := doc(fmt.Sprintf("%s publishes %s It waits for the outcome: the broker's confirm, or why the message could not be published (%s(...).Wait(ctx)).",
-		pub.Method, what, pub.Async), m.Description)
+	comment := docParagraphs(
+		fmt.Sprintf("%s publishes msg to %s with routing key %q, and waits for the outcome: the broker's confirm, or why the message could not be published (%s(...).Wait(ctx)).%s",
+			pub.Method, exchangeText(m.Exchange), m.RoutingKey.Template, pub.Async, validated),
+		paramsText(m),
+		policyText(m.Message)+" opts override it for this publish.",
+		m.Description)
 	g.f.Add(comment).Func().Params(receiver(p)).Id(pub.Method).Params(params...).Error().Block(
 		jen.Return(jen.Id(gomodel.ProducerReceiver).Dot(pub.Async).Call(args...).Dot("Wait").Call(jen.Id(gomodel.Ctx))),
 	)
@@ -221,22 +224,104 @@ func (g *gen) genPublish(p *gomodel.Producer, pub *gomodel.Publish) {
 	}
 	body = append(body, jen.Return(producerField().Dot("PublishAsAsync").Call(
 		jen.Id(gomodel.Ctx), jen.Id(m.TypeVar), key, bodyValue(m), jen.Id(gomodel.Opts).Op("..."))))
-	asyncComment := doc(fmt.Sprintf("%s publishes %s It returns once the message is on its way, with the confirmation of the outcome; it blocks only while the connection's confirm window is full, and while connecting and declaring before the first publish on a connection. ctx bounds the whole publish, retries included.",
-		pub.Async, what), "")
+	asyncComment := doc(fmt.Sprintf("%s publishes msg as %s does, with the same parameters and policy, and returns once the message is on its way, with the confirmation of the outcome; it blocks only while the connection's confirm window is full, and while connecting and declaring before the first publish on a connection. ctx bounds the whole publish, retries included.",
+		pub.Async, pub.Method), "")
 	g.f.Add(asyncComment).Func().Params(receiver(p)).Id(pub.Async).Params(params...).Op("*").Qual(runtimePkg, "Confirmation").Block(body...)
 	g.f.Line()
 	g.genKeyFunc(m)
 }
 
-func paramText(m *gomodel.Message) string {
-	if len(m.Params) == 0 {
-		return ""
-	}
-	var names []string
+// paramsText describes each parameter of a Publish method, with its
+// description from the schema.
+func paramsText(m *gomodel.Message) string {
+	var b strings.Builder
 	for _, p := range m.Params {
-		names = append(names, "{"+p.Name+"}")
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s is the routing key's {%s}", p.VarName, p.Name)
+		if d := strings.TrimSpace(p.Description); d != "" {
+			b.WriteString(": " + strings.TrimSuffix(d, "."))
+		}
+		b.WriteByte('.')
 	}
-	return " (" + strings.Join(names, ", ") + " from the parameters)"
+	return b.String()
+}
+
+// policyText states a message's policy in effect, every key, and where it
+// comes from.
+func policyText(m *schema.Message) string {
+	p := m.Policy
+	var keys []string
+	keys = append(keys, "serializer "+p.Serializer)
+	if p.Compression == "none" {
+		keys = append(keys, "no compression")
+	} else {
+		keys = append(keys, "compression "+p.Compression)
+	}
+	keys = append(keys, p.DeliveryMode, fmt.Sprintf("priority %d", p.Priority))
+	if p.TTL == 0 {
+		keys = append(keys, "no TTL")
+	} else {
+		keys = append(keys, "TTL "+durationText(p.TTL))
+	}
+	keys = append(keys, yesNo(p.Mandatory, "mandatory", "not mandatory"), yesNo(p.Confirm, "publisher confirms", "no publisher confirms"))
+	switch p.Retry.MaxRetries {
+	case 0:
+		keys = append(keys, "no retries")
+	case 1:
+		keys = append(keys, "up to 1 retry")
+	default:
+		keys = append(keys, fmt.Sprintf("up to %d retries", p.Retry.MaxRetries))
+	}
+	return fmt.Sprintf("Its policy, from %s: %s.", policySources(m), strings.Join(keys, ", "))
+}
+
+// policySources says which layers a message's policy takes keys from.
+func policySources(m *schema.Message) string {
+	layers := map[schema.Layer]bool{}
+	for _, o := range m.Policy.Origins {
+		layers[o.Layer] = true
+	}
+	var from []string
+	if layers[schema.LayerBuiltin] {
+		from = append(from, "kombugen's defaults")
+	}
+	if layers[schema.LayerDefaults] {
+		from = append(from, "the schema's defaults")
+	}
+	if layers[schema.LayerPolicy] {
+		from = append(from, fmt.Sprintf("policy %q", m.PolicyName))
+	}
+	if layers[schema.LayerMessage] {
+		from = append(from, "its own keys")
+	}
+	switch len(from) {
+	case 0:
+		return "kombugen's defaults"
+	case 1:
+		return from[0]
+	}
+	return strings.Join(from[:len(from)-1], ", ") + " and " + from[len(from)-1]
+}
+
+// durationText writes d as Go does, less its zero units: 24h, 1h30m, 1.5s.
+func durationText(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+func yesNo(b bool, yes, no string) string {
+	if b {
+		return yes
+	}
+	return no
 }
 
 // bodyType is the Go type of a message's body.

@@ -834,122 +834,140 @@ func NewBenchProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Benc
 	return &BenchProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }
 
-// PublishTick publishes msg to exchange "kombubench" with routing key "bench".
-// msg is validated first. opts override the message's policy for this publish.
-// It waits for the outcome: the broker's confirm, or why the message could not
-// be published (PublishTickAsync(...).Wait(ctx)).
+// PublishTick publishes msg to exchange "kombubench" with routing key "bench",
+// and waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishTickAsync(...).Wait(ctx)). msg is validated first.
+//
+// Its policy, from kombugen's defaults and the schema's defaults: serializer
+// json, no compression, persistent, priority 0, no TTL, not mandatory,
+// publisher confirms, up to 3 retries. opts override it for this publish.
 //
 // A sensor reading, about 100 bytes of JSON.
 func (p *BenchProducer) PublishTick(ctx context.Context, msg Tick, opts ...runtime.PublishOption) error {
 	return p.PublishTickAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishTickAsync publishes msg to exchange "kombubench" with routing key
-// "bench". msg is validated first. opts override the message's policy for this
-// publish. It returns once the message is on its way, with the confirmation of
-// the outcome; it blocks only while the connection's confirm window is full,
+// PublishTickAsync publishes msg as PublishTick does, with the same parameters
+// and policy, and returns once the message is on its way, with the confirmation
+// of the outcome; it blocks only while the connection's confirm window is full,
 // and while connecting and declaring before the first publish on a connection.
 // ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishTickAsync(ctx context.Context, msg Tick, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenTickType, "bench", &msg, opts...)
 }
 
-// PublishOrder publishes msg to exchange "kombubench" with routing key "bench".
-// msg is validated first. opts override the message's policy for this publish.
-// It waits for the outcome: the broker's confirm, or why the message could not
-// be published (PublishOrderAsync(...).Wait(ctx)).
+// PublishOrder publishes msg to exchange "kombubench" with routing key "bench",
+// and waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishOrderAsync(...).Wait(ctx)). msg is validated first.
+//
+// Its policy, from kombugen's defaults and the schema's defaults: serializer
+// json, no compression, persistent, priority 0, no TTL, not mandatory,
+// publisher confirms, up to 3 retries. opts override it for this publish.
 //
 // An order with its line items, about 1 KiB of JSON.
 func (p *BenchProducer) PublishOrder(ctx context.Context, msg Order, opts ...runtime.PublishOption) error {
 	return p.PublishOrderAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishOrderAsync publishes msg to exchange "kombubench" with routing key
-// "bench". msg is validated first. opts override the message's policy for this
-// publish. It returns once the message is on its way, with the confirmation of
-// the outcome; it blocks only while the connection's confirm window is full,
-// and while connecting and declaring before the first publish on a connection.
-// ctx bounds the whole publish, retries included.
+// PublishOrderAsync publishes msg as PublishOrder does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishOrderAsync(ctx context.Context, msg Order, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenOrderType, "bench", &msg, opts...)
 }
 
-// PublishBatch publishes msg to exchange "kombubench" with routing key "bench".
-// msg is validated first. opts override the message's policy for this publish.
-// It waits for the outcome: the broker's confirm, or why the message could not
-// be published (PublishBatchAsync(...).Wait(ctx)).
+// PublishBatch publishes msg to exchange "kombubench" with routing key "bench",
+// and waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishBatchAsync(...).Wait(ctx)). msg is validated first.
+//
+// Its policy, from kombugen's defaults and the schema's defaults: serializer
+// json, no compression, persistent, priority 0, no TTL, not mandatory,
+// publisher confirms, up to 3 retries. opts override it for this publish.
 //
 // A batch of sensor readings, about 64 KiB of JSON.
 func (p *BenchProducer) PublishBatch(ctx context.Context, msg Batch, opts ...runtime.PublishOption) error {
 	return p.PublishBatchAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishBatchAsync publishes msg to exchange "kombubench" with routing key
-// "bench". msg is validated first. opts override the message's policy for this
-// publish. It returns once the message is on its way, with the confirmation of
-// the outcome; it blocks only while the connection's confirm window is full,
-// and while connecting and declaring before the first publish on a connection.
-// ctx bounds the whole publish, retries included.
+// PublishBatchAsync publishes msg as PublishBatch does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishBatchAsync(ctx context.Context, msg Batch, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenBatchType, "bench", &msg, opts...)
 }
 
 // PublishTickMsgpack publishes msg to exchange "kombubench" with routing key
-// "bench". msg is validated first. opts override the message's policy for this
-// publish. It waits for the outcome: the broker's confirm, or why the message
-// could not be published (PublishTickMsgpackAsync(...).Wait(ctx)).
+// "bench", and waits for the outcome: the broker's confirm, or why the message
+// could not be published (PublishTickMsgpackAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults, the schema's defaults and its own keys:
+// serializer msgpack, no compression, persistent, priority 0, no TTL, not
+// mandatory, publisher confirms, up to 3 retries. opts override it for this
+// publish.
 //
 // Tick published with msgpack.
 func (p *BenchProducer) PublishTickMsgpack(ctx context.Context, msg TickMsgpack, opts ...runtime.PublishOption) error {
 	return p.PublishTickMsgpackAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishTickMsgpackAsync publishes msg to exchange "kombubench" with routing
-// key "bench". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
-// confirmation of the outcome; it blocks only while the connection's confirm
-// window is full, and while connecting and declaring before the first publish
-// on a connection. ctx bounds the whole publish, retries included.
+// PublishTickMsgpackAsync publishes msg as PublishTickMsgpack does, with the
+// same parameters and policy, and returns once the message is on its way, with
+// the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishTickMsgpackAsync(ctx context.Context, msg TickMsgpack, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenTickMsgpackType, "bench", &msg, opts...)
 }
 
 // PublishOrderMsgpack publishes msg to exchange "kombubench" with routing key
-// "bench". msg is validated first. opts override the message's policy for this
-// publish. It waits for the outcome: the broker's confirm, or why the message
-// could not be published (PublishOrderMsgpackAsync(...).Wait(ctx)).
+// "bench", and waits for the outcome: the broker's confirm, or why the message
+// could not be published (PublishOrderMsgpackAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults, the schema's defaults and its own keys:
+// serializer msgpack, no compression, persistent, priority 0, no TTL, not
+// mandatory, publisher confirms, up to 3 retries. opts override it for this
+// publish.
 //
 // Order published with msgpack.
 func (p *BenchProducer) PublishOrderMsgpack(ctx context.Context, msg OrderMsgpack, opts ...runtime.PublishOption) error {
 	return p.PublishOrderMsgpackAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishOrderMsgpackAsync publishes msg to exchange "kombubench" with routing
-// key "bench". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
-// confirmation of the outcome; it blocks only while the connection's confirm
-// window is full, and while connecting and declaring before the first publish
-// on a connection. ctx bounds the whole publish, retries included.
+// PublishOrderMsgpackAsync publishes msg as PublishOrderMsgpack does, with the
+// same parameters and policy, and returns once the message is on its way, with
+// the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishOrderMsgpackAsync(ctx context.Context, msg OrderMsgpack, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenOrderMsgpackType, "bench", &msg, opts...)
 }
 
 // PublishBatchMsgpack publishes msg to exchange "kombubench" with routing key
-// "bench". msg is validated first. opts override the message's policy for this
-// publish. It waits for the outcome: the broker's confirm, or why the message
-// could not be published (PublishBatchMsgpackAsync(...).Wait(ctx)).
+// "bench", and waits for the outcome: the broker's confirm, or why the message
+// could not be published (PublishBatchMsgpackAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults, the schema's defaults and its own keys:
+// serializer msgpack, no compression, persistent, priority 0, no TTL, not
+// mandatory, publisher confirms, up to 3 retries. opts override it for this
+// publish.
 //
 // Batch published with msgpack.
 func (p *BenchProducer) PublishBatchMsgpack(ctx context.Context, msg BatchMsgpack, opts ...runtime.PublishOption) error {
 	return p.PublishBatchMsgpackAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishBatchMsgpackAsync publishes msg to exchange "kombubench" with routing
-// key "bench". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
-// confirmation of the outcome; it blocks only while the connection's confirm
-// window is full, and while connecting and declaring before the first publish
-// on a connection. ctx bounds the whole publish, retries included.
+// PublishBatchMsgpackAsync publishes msg as PublishBatchMsgpack does, with the
+// same parameters and policy, and returns once the message is on its way, with
+// the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishBatchMsgpackAsync(ctx context.Context, msg BatchMsgpack, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenBatchMsgpackType, "bench", &msg, opts...)
 }

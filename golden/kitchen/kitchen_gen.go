@@ -1015,18 +1015,22 @@ func NewJobsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *JobsP
 }
 
 // PublishEverything publishes msg to exchange "events" with routing key
-// "job.{status}.{shard}.{tenant}" ({status}, {shard}, {tenant} from the
-// parameters). msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishEverythingAsync(...).Wait(ctx)).
+// "job.{status}.{shard}.{tenant}", and waits for the outcome: the broker's
+// confirm, or why the message could not be published
+// (PublishEverythingAsync(...).Wait(ctx)). msg is validated first.
+//
+// status is the routing key's {status}. shard is the routing key's {shard}.
+// tenant is the routing key's {tenant}.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer msgpack,
+// compression zstd, transient, priority 3, TTL 1.5s, mandatory, publisher
+// confirms, up to 5 retries. opts override it for this publish.
 func (p *JobsProducer) PublishEverything(ctx context.Context, status Status, shard uint32, tenant string, msg Everything, opts ...runtime.PublishOption) error {
 	return p.PublishEverythingAsync(ctx, status, shard, tenant, msg, opts...).Wait(ctx)
 }
 
-// PublishEverythingAsync publishes msg to exchange "events" with routing key
-// "job.{status}.{shard}.{tenant}" ({status}, {shard}, {tenant} from the
-// parameters). msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishEverythingAsync publishes msg as PublishEverything does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -1051,23 +1055,27 @@ func kombugenEverythingKey(status Status, shard uint32, tenant string) (string, 
 }
 
 // PublishEverythingJSON publishes msg to exchange "events" with routing key
-// "job.{status}.{shard}.{tenant}" ({status}, {shard}, {tenant} from the
-// parameters). msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishEverythingJSONAsync(...).Wait(ctx)).
+// "job.{status}.{shard}.{tenant}", and waits for the outcome: the broker's
+// confirm, or why the message could not be published
+// (PublishEverythingJSONAsync(...).Wait(ctx)). msg is validated first.
+//
+// status is the routing key's {status}. shard is the routing key's {shard}.
+// tenant is the routing key's {tenant}.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer json, no
+// compression, transient, priority 3, TTL 1.5s, mandatory, publisher confirms,
+// up to 5 retries. opts override it for this publish.
 //
 // Everything, as json.
 func (p *JobsProducer) PublishEverythingJSON(ctx context.Context, status Status, shard uint32, tenant string, msg EverythingJSON, opts ...runtime.PublishOption) error {
 	return p.PublishEverythingJSONAsync(ctx, status, shard, tenant, msg, opts...).Wait(ctx)
 }
 
-// PublishEverythingJSONAsync publishes msg to exchange "events" with routing
-// key "job.{status}.{shard}.{tenant}" ({status}, {shard}, {tenant} from the
-// parameters). msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
-// confirmation of the outcome; it blocks only while the connection's confirm
-// window is full, and while connecting and declaring before the first publish
-// on a connection. ctx bounds the whole publish, retries included.
+// PublishEverythingJSONAsync publishes msg as PublishEverythingJSON does, with
+// the same parameters and policy, and returns once the message is on its way,
+// with the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *JobsProducer) PublishEverythingJSONAsync(ctx context.Context, status Status, shard uint32, tenant string, msg EverythingJSON, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenEverythingJSONKey(status, shard, tenant)
 	if err != nil {
@@ -1089,21 +1097,24 @@ func kombugenEverythingJSONKey(status Status, shard uint32, tenant string) (stri
 }
 
 // PublishReport publishes msg to exchange "events" with routing key
-// "report.v{version}" ({version} from the parameters). msg is validated first.
-// opts override the message's policy for this publish. It waits for the
-// outcome: the broker's confirm, or why the message could not be published
-// (PublishReportAsync(...).Wait(ctx)).
+// "report.v{version}", and waits for the outcome: the broker's confirm, or why
+// the message could not be published (PublishReportAsync(...).Wait(ctx)). msg
+// is validated first.
+//
+// version is the routing key's {version}.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer yaml,
+// compression bzip2, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *JobsProducer) PublishReport(ctx context.Context, version int64, msg Report, opts ...runtime.PublishOption) error {
 	return p.PublishReportAsync(ctx, version, msg, opts...).Wait(ctx)
 }
 
-// PublishReportAsync publishes msg to exchange "events" with routing key
-// "report.v{version}" ({version} from the parameters). msg is validated first.
-// opts override the message's policy for this publish. It returns once the
-// message is on its way, with the confirmation of the outcome; it blocks only
-// while the connection's confirm window is full, and while connecting and
-// declaring before the first publish on a connection. ctx bounds the whole
-// publish, retries included.
+// PublishReportAsync publishes msg as PublishReport does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *JobsProducer) PublishReportAsync(ctx context.Context, version int64, msg Report, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenReportKey(version)
 	if err != nil {
@@ -1150,60 +1161,67 @@ func NewMiscProducer(t runtime.Transport, opts ...runtime.ProducerOption) *MiscP
 	return &MiscProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }
 
-// PublishPing publishes msg to exchange "direct.x" with routing key "ping".
-// opts override the message's policy for this publish. It waits for the
-// outcome: the broker's confirm, or why the message could not be published
-// (PublishPingAsync(...).Wait(ctx)).
+// PublishPing publishes msg to exchange "direct.x" with routing key "ping", and
+// waits for the outcome: the broker's confirm, or why the message could not be
+// published (PublishPingAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer text, no
+// compression, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 //
 // A heartbeat, as text.
 func (p *MiscProducer) PublishPing(ctx context.Context, msg Ping, opts ...runtime.PublishOption) error {
 	return p.PublishPingAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishPingAsync publishes msg to exchange "direct.x" with routing key
-// "ping". opts override the message's policy for this publish. It returns once
-// the message is on its way, with the confirmation of the outcome; it blocks
-// only while the connection's confirm window is full, and while connecting and
-// declaring before the first publish on a connection. ctx bounds the whole
-// publish, retries included.
+// PublishPingAsync publishes msg as PublishPing does, with the same parameters
+// and policy, and returns once the message is on its way, with the confirmation
+// of the outcome; it blocks only while the connection's confirm window is full,
+// and while connecting and declaring before the first publish on a connection.
+// ctx bounds the whole publish, retries included.
 func (p *MiscProducer) PublishPingAsync(ctx context.Context, msg Ping, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenPingType, "ping", string(msg), opts...)
 }
 
-// PublishBlob publishes msg to exchange "by-headers" with routing key "". opts
-// override the message's policy for this publish. It waits for the outcome: the
-// broker's confirm, or why the message could not be published
-// (PublishBlobAsync(...).Wait(ctx)).
+// PublishBlob publishes msg to exchange "by-headers" with routing key "", and
+// waits for the outcome: the broker's confirm, or why the message could not be
+// published (PublishBlobAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer raw,
+// compression brotli, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MiscProducer) PublishBlob(ctx context.Context, msg Blob, opts ...runtime.PublishOption) error {
 	return p.PublishBlobAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishBlobAsync publishes msg to exchange "by-headers" with routing key "".
-// opts override the message's policy for this publish. It returns once the
-// message is on its way, with the confirmation of the outcome; it blocks only
-// while the connection's confirm window is full, and while connecting and
-// declaring before the first publish on a connection. ctx bounds the whole
-// publish, retries included.
+// PublishBlobAsync publishes msg as PublishBlob does, with the same parameters
+// and policy, and returns once the message is on its way, with the confirmation
+// of the outcome; it blocks only while the connection's confirm window is full,
+// and while connecting and declaring before the first publish on a connection.
+// ctx bounds the whole publish, retries included.
 func (p *MiscProducer) PublishBlobAsync(ctx context.Context, msg Blob, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenBlobType, "", []byte(msg), opts...)
 }
 
 // PublishReport publishes msg to exchange "events" with routing key
-// "report.v{version}" ({version} from the parameters). msg is validated first.
-// opts override the message's policy for this publish. It waits for the
-// outcome: the broker's confirm, or why the message could not be published
-// (PublishReportAsync(...).Wait(ctx)).
+// "report.v{version}", and waits for the outcome: the broker's confirm, or why
+// the message could not be published (PublishReportAsync(...).Wait(ctx)). msg
+// is validated first.
+//
+// version is the routing key's {version}.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer yaml,
+// compression bzip2, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MiscProducer) PublishReport(ctx context.Context, version int64, msg Report, opts ...runtime.PublishOption) error {
 	return p.PublishReportAsync(ctx, version, msg, opts...).Wait(ctx)
 }
 
-// PublishReportAsync publishes msg to exchange "events" with routing key
-// "report.v{version}" ({version} from the parameters). msg is validated first.
-// opts override the message's policy for this publish. It returns once the
-// message is on its way, with the confirmation of the outcome; it blocks only
-// while the connection's confirm window is full, and while connecting and
-// declaring before the first publish on a connection. ctx bounds the whole
-// publish, retries included.
+// PublishReportAsync publishes msg as PublishReport does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MiscProducer) PublishReportAsync(ctx context.Context, version int64, msg Report, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenReportKey(version)
 	if err != nil {

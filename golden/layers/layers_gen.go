@@ -283,20 +283,22 @@ func NewRegionsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Re
 	return &RegionsProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }
 
-// PublishOrder publishes msg to exchange "eu" with routing key "order". msg is
-// validated first. opts override the message's policy for this publish. It
+// PublishOrder publishes msg to exchange "eu" with routing key "order", and
 // waits for the outcome: the broker's confirm, or why the message could not be
-// published (PublishOrderAsync(...).Wait(ctx)).
+// published (PublishOrderAsync(...).Wait(ctx)). msg is validated first.
+//
+// Its policy, from kombugen's defaults: serializer json, no compression,
+// persistent, priority 0, no TTL, not mandatory, publisher confirms, up to 3
+// retries. opts override it for this publish.
 func (p *RegionsProducer) PublishOrder(ctx context.Context, msg Order, opts ...runtime.PublishOption) error {
 	return p.PublishOrderAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishOrderAsync publishes msg to exchange "eu" with routing key "order".
-// msg is validated first. opts override the message's policy for this publish.
-// It returns once the message is on its way, with the confirmation of the
-// outcome; it blocks only while the connection's confirm window is full, and
-// while connecting and declaring before the first publish on a connection. ctx
-// bounds the whole publish, retries included.
+// PublishOrderAsync publishes msg as PublishOrder does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *RegionsProducer) PublishOrderAsync(ctx context.Context, msg Order, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenOrderType, "order", &msg, opts...)
 }
@@ -335,20 +337,22 @@ func NewAuditProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Audi
 	return &AuditProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }
 
-// PublishNote publishes msg to exchange "audit" with routing key "note". opts
-// override the message's policy for this publish. It waits for the outcome: the
-// broker's confirm, or why the message could not be published
-// (PublishNoteAsync(...).Wait(ctx)).
+// PublishNote publishes msg to exchange "audit" with routing key "note", and
+// waits for the outcome: the broker's confirm, or why the message could not be
+// published (PublishNoteAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer text, no
+// compression, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *AuditProducer) PublishNote(ctx context.Context, msg Note, opts ...runtime.PublishOption) error {
 	return p.PublishNoteAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishNoteAsync publishes msg to exchange "audit" with routing key "note".
-// opts override the message's policy for this publish. It returns once the
-// message is on its way, with the confirmation of the outcome; it blocks only
-// while the connection's confirm window is full, and while connecting and
-// declaring before the first publish on a connection. ctx bounds the whole
-// publish, retries included.
+// PublishNoteAsync publishes msg as PublishNote does, with the same parameters
+// and policy, and returns once the message is on its way, with the confirmation
+// of the outcome; it blocks only while the connection's confirm window is full,
+// and while connecting and declaring before the first publish on a connection.
+// ctx bounds the whole publish, retries included.
 func (p *AuditProducer) PublishNoteAsync(ctx context.Context, msg Note, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenNoteType, "note", string(msg), opts...)
 }
@@ -386,20 +390,22 @@ func NewLoopsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Loop
 	return &LoopsProducer{producer: runtime.NewProducer(t, append(base, opts...)...)}
 }
 
-// PublishPing publishes msg to exchange "loop-a" with routing key "". opts
-// override the message's policy for this publish. It waits for the outcome: the
-// broker's confirm, or why the message could not be published
-// (PublishPingAsync(...).Wait(ctx)).
+// PublishPing publishes msg to exchange "loop-a" with routing key "", and waits
+// for the outcome: the broker's confirm, or why the message could not be
+// published (PublishPingAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer text, no
+// compression, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *LoopsProducer) PublishPing(ctx context.Context, msg Ping, opts ...runtime.PublishOption) error {
 	return p.PublishPingAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishPingAsync publishes msg to exchange "loop-a" with routing key "". opts
-// override the message's policy for this publish. It returns once the message
-// is on its way, with the confirmation of the outcome; it blocks only while the
-// connection's confirm window is full, and while connecting and declaring
-// before the first publish on a connection. ctx bounds the whole publish,
-// retries included.
+// PublishPingAsync publishes msg as PublishPing does, with the same parameters
+// and policy, and returns once the message is on its way, with the confirmation
+// of the outcome; it blocks only while the connection's confirm window is full,
+// and while connecting and declaring before the first publish on a connection.
+// ctx bounds the whole publish, retries included.
 func (p *LoopsProducer) PublishPingAsync(ctx context.Context, msg Ping, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenPingType, "", string(msg), opts...)
 }

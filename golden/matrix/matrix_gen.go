@@ -2046,16 +2046,19 @@ func NewMatrixProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Mat
 }
 
 // PublishJSONNone publishes msg to exchange "matrix" with routing key
-// "json.none". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishJSONNoneAsync(...).Wait(ctx)).
+// "json.none", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONNoneAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer json, no
+// compression, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishJSONNone(ctx context.Context, msg JSONNone, opts ...runtime.PublishOption) error {
 	return p.PublishJSONNoneAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishJSONNoneAsync publishes msg to exchange "matrix" with routing key
-// "json.none". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishJSONNoneAsync publishes msg as PublishJSONNone does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2064,16 +2067,19 @@ func (p *MatrixProducer) PublishJSONNoneAsync(ctx context.Context, msg JSONNone,
 }
 
 // PublishJSONZlib publishes msg to exchange "matrix" with routing key
-// "json.zlib". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishJSONZlibAsync(...).Wait(ctx)).
+// "json.zlib", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONZlibAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer json,
+// compression zlib, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishJSONZlib(ctx context.Context, msg JSONZlib, opts ...runtime.PublishOption) error {
 	return p.PublishJSONZlibAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishJSONZlibAsync publishes msg to exchange "matrix" with routing key
-// "json.zlib". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishJSONZlibAsync publishes msg as PublishJSONZlib does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2082,16 +2088,19 @@ func (p *MatrixProducer) PublishJSONZlibAsync(ctx context.Context, msg JSONZlib,
 }
 
 // PublishJSONGzip publishes msg to exchange "matrix" with routing key
-// "json.gzip". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishJSONGzipAsync(...).Wait(ctx)).
+// "json.gzip", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONGzipAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer json,
+// compression zlib, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishJSONGzip(ctx context.Context, msg JSONGzip, opts ...runtime.PublishOption) error {
 	return p.PublishJSONGzipAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishJSONGzipAsync publishes msg to exchange "matrix" with routing key
-// "json.gzip". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishJSONGzipAsync publishes msg as PublishJSONGzip does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2100,16 +2109,19 @@ func (p *MatrixProducer) PublishJSONGzipAsync(ctx context.Context, msg JSONGzip,
 }
 
 // PublishJSONBzip2 publishes msg to exchange "matrix" with routing key
-// "json.bzip2". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishJSONBzip2Async(...).Wait(ctx)).
+// "json.bzip2", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONBzip2Async(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer json,
+// compression bzip2, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishJSONBzip2(ctx context.Context, msg JSONBzip2, opts ...runtime.PublishOption) error {
 	return p.PublishJSONBzip2Async(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishJSONBzip2Async publishes msg to exchange "matrix" with routing key
-// "json.bzip2". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishJSONBzip2Async publishes msg as PublishJSONBzip2 does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2118,16 +2130,19 @@ func (p *MatrixProducer) PublishJSONBzip2Async(ctx context.Context, msg JSONBzip
 }
 
 // PublishJSONLzma publishes msg to exchange "matrix" with routing key
-// "json.lzma". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishJSONLzmaAsync(...).Wait(ctx)).
+// "json.lzma", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONLzmaAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer json,
+// compression lzma, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishJSONLzma(ctx context.Context, msg JSONLzma, opts ...runtime.PublishOption) error {
 	return p.PublishJSONLzmaAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishJSONLzmaAsync publishes msg to exchange "matrix" with routing key
-// "json.lzma". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishJSONLzmaAsync publishes msg as PublishJSONLzma does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2135,17 +2150,19 @@ func (p *MatrixProducer) PublishJSONLzmaAsync(ctx context.Context, msg JSONLzma,
 	return p.producer.PublishAsAsync(ctx, kombugenJSONLzmaType, "json.lzma", &msg, opts...)
 }
 
-// PublishJSONXz publishes msg to exchange "matrix" with routing key "json.xz".
-// msg is validated first. opts override the message's policy for this publish.
-// It waits for the outcome: the broker's confirm, or why the message could not
-// be published (PublishJSONXzAsync(...).Wait(ctx)).
+// PublishJSONXz publishes msg to exchange "matrix" with routing key "json.xz",
+// and waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishJSONXzAsync(...).Wait(ctx)). msg is validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer json,
+// compression lzma, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishJSONXz(ctx context.Context, msg JSONXz, opts ...runtime.PublishOption) error {
 	return p.PublishJSONXzAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishJSONXzAsync publishes msg to exchange "matrix" with routing key
-// "json.xz". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishJSONXzAsync publishes msg as PublishJSONXz does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2154,16 +2171,19 @@ func (p *MatrixProducer) PublishJSONXzAsync(ctx context.Context, msg JSONXz, opt
 }
 
 // PublishJSONBrotli publishes msg to exchange "matrix" with routing key
-// "json.brotli". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishJSONBrotliAsync(...).Wait(ctx)).
+// "json.brotli", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONBrotliAsync(...).Wait(ctx)). msg
+// is validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer json,
+// compression brotli, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishJSONBrotli(ctx context.Context, msg JSONBrotli, opts ...runtime.PublishOption) error {
 	return p.PublishJSONBrotliAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishJSONBrotliAsync publishes msg to exchange "matrix" with routing key
-// "json.brotli". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishJSONBrotliAsync publishes msg as PublishJSONBrotli does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2172,16 +2192,19 @@ func (p *MatrixProducer) PublishJSONBrotliAsync(ctx context.Context, msg JSONBro
 }
 
 // PublishJSONZstd publishes msg to exchange "matrix" with routing key
-// "json.zstd". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishJSONZstdAsync(...).Wait(ctx)).
+// "json.zstd", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishJSONZstdAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer json,
+// compression zstd, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishJSONZstd(ctx context.Context, msg JSONZstd, opts ...runtime.PublishOption) error {
 	return p.PublishJSONZstdAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishJSONZstdAsync publishes msg to exchange "matrix" with routing key
-// "json.zstd". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishJSONZstdAsync publishes msg as PublishJSONZstd does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2190,16 +2213,19 @@ func (p *MatrixProducer) PublishJSONZstdAsync(ctx context.Context, msg JSONZstd,
 }
 
 // PublishYamlNone publishes msg to exchange "matrix" with routing key
-// "yaml.none". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishYamlNoneAsync(...).Wait(ctx)).
+// "yaml.none", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlNoneAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer yaml, no
+// compression, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishYamlNone(ctx context.Context, msg YamlNone, opts ...runtime.PublishOption) error {
 	return p.PublishYamlNoneAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishYamlNoneAsync publishes msg to exchange "matrix" with routing key
-// "yaml.none". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishYamlNoneAsync publishes msg as PublishYamlNone does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2208,16 +2234,19 @@ func (p *MatrixProducer) PublishYamlNoneAsync(ctx context.Context, msg YamlNone,
 }
 
 // PublishYamlZlib publishes msg to exchange "matrix" with routing key
-// "yaml.zlib". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishYamlZlibAsync(...).Wait(ctx)).
+// "yaml.zlib", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlZlibAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer yaml,
+// compression zlib, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishYamlZlib(ctx context.Context, msg YamlZlib, opts ...runtime.PublishOption) error {
 	return p.PublishYamlZlibAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishYamlZlibAsync publishes msg to exchange "matrix" with routing key
-// "yaml.zlib". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishYamlZlibAsync publishes msg as PublishYamlZlib does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2226,16 +2255,19 @@ func (p *MatrixProducer) PublishYamlZlibAsync(ctx context.Context, msg YamlZlib,
 }
 
 // PublishYamlGzip publishes msg to exchange "matrix" with routing key
-// "yaml.gzip". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishYamlGzipAsync(...).Wait(ctx)).
+// "yaml.gzip", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlGzipAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer yaml,
+// compression zlib, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishYamlGzip(ctx context.Context, msg YamlGzip, opts ...runtime.PublishOption) error {
 	return p.PublishYamlGzipAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishYamlGzipAsync publishes msg to exchange "matrix" with routing key
-// "yaml.gzip". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishYamlGzipAsync publishes msg as PublishYamlGzip does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2244,16 +2276,19 @@ func (p *MatrixProducer) PublishYamlGzipAsync(ctx context.Context, msg YamlGzip,
 }
 
 // PublishYamlBzip2 publishes msg to exchange "matrix" with routing key
-// "yaml.bzip2". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishYamlBzip2Async(...).Wait(ctx)).
+// "yaml.bzip2", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlBzip2Async(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer yaml,
+// compression bzip2, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishYamlBzip2(ctx context.Context, msg YamlBzip2, opts ...runtime.PublishOption) error {
 	return p.PublishYamlBzip2Async(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishYamlBzip2Async publishes msg to exchange "matrix" with routing key
-// "yaml.bzip2". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishYamlBzip2Async publishes msg as PublishYamlBzip2 does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2262,16 +2297,19 @@ func (p *MatrixProducer) PublishYamlBzip2Async(ctx context.Context, msg YamlBzip
 }
 
 // PublishYamlLzma publishes msg to exchange "matrix" with routing key
-// "yaml.lzma". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishYamlLzmaAsync(...).Wait(ctx)).
+// "yaml.lzma", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlLzmaAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer yaml,
+// compression lzma, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishYamlLzma(ctx context.Context, msg YamlLzma, opts ...runtime.PublishOption) error {
 	return p.PublishYamlLzmaAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishYamlLzmaAsync publishes msg to exchange "matrix" with routing key
-// "yaml.lzma". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishYamlLzmaAsync publishes msg as PublishYamlLzma does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2279,17 +2317,19 @@ func (p *MatrixProducer) PublishYamlLzmaAsync(ctx context.Context, msg YamlLzma,
 	return p.producer.PublishAsAsync(ctx, kombugenYamlLzmaType, "yaml.lzma", &msg, opts...)
 }
 
-// PublishYamlXz publishes msg to exchange "matrix" with routing key "yaml.xz".
-// msg is validated first. opts override the message's policy for this publish.
-// It waits for the outcome: the broker's confirm, or why the message could not
-// be published (PublishYamlXzAsync(...).Wait(ctx)).
+// PublishYamlXz publishes msg to exchange "matrix" with routing key "yaml.xz",
+// and waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishYamlXzAsync(...).Wait(ctx)). msg is validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer yaml,
+// compression lzma, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishYamlXz(ctx context.Context, msg YamlXz, opts ...runtime.PublishOption) error {
 	return p.PublishYamlXzAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishYamlXzAsync publishes msg to exchange "matrix" with routing key
-// "yaml.xz". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishYamlXzAsync publishes msg as PublishYamlXz does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2298,16 +2338,19 @@ func (p *MatrixProducer) PublishYamlXzAsync(ctx context.Context, msg YamlXz, opt
 }
 
 // PublishYamlBrotli publishes msg to exchange "matrix" with routing key
-// "yaml.brotli". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishYamlBrotliAsync(...).Wait(ctx)).
+// "yaml.brotli", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlBrotliAsync(...).Wait(ctx)). msg
+// is validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer yaml,
+// compression brotli, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishYamlBrotli(ctx context.Context, msg YamlBrotli, opts ...runtime.PublishOption) error {
 	return p.PublishYamlBrotliAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishYamlBrotliAsync publishes msg to exchange "matrix" with routing key
-// "yaml.brotli". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishYamlBrotliAsync publishes msg as PublishYamlBrotli does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2316,16 +2359,19 @@ func (p *MatrixProducer) PublishYamlBrotliAsync(ctx context.Context, msg YamlBro
 }
 
 // PublishYamlZstd publishes msg to exchange "matrix" with routing key
-// "yaml.zstd". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishYamlZstdAsync(...).Wait(ctx)).
+// "yaml.zstd", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishYamlZstdAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer yaml,
+// compression zstd, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishYamlZstd(ctx context.Context, msg YamlZstd, opts ...runtime.PublishOption) error {
 	return p.PublishYamlZstdAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishYamlZstdAsync publishes msg to exchange "matrix" with routing key
-// "yaml.zstd". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishYamlZstdAsync publishes msg as PublishYamlZstd does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2334,106 +2380,124 @@ func (p *MatrixProducer) PublishYamlZstdAsync(ctx context.Context, msg YamlZstd,
 }
 
 // PublishMsgpackNone publishes msg to exchange "matrix" with routing key
-// "msgpack.none". msg is validated first. opts override the message's policy
-// for this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishMsgpackNoneAsync(...).Wait(ctx)).
+// "msgpack.none", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackNoneAsync(...).Wait(ctx)). msg
+// is validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer msgpack, no
+// compression, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishMsgpackNone(ctx context.Context, msg MsgpackNone, opts ...runtime.PublishOption) error {
 	return p.PublishMsgpackNoneAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishMsgpackNoneAsync publishes msg to exchange "matrix" with routing key
-// "msgpack.none". msg is validated first. opts override the message's policy
-// for this publish. It returns once the message is on its way, with the
-// confirmation of the outcome; it blocks only while the connection's confirm
-// window is full, and while connecting and declaring before the first publish
-// on a connection. ctx bounds the whole publish, retries included.
+// PublishMsgpackNoneAsync publishes msg as PublishMsgpackNone does, with the
+// same parameters and policy, and returns once the message is on its way, with
+// the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackNoneAsync(ctx context.Context, msg MsgpackNone, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenMsgpackNoneType, "msgpack.none", &msg, opts...)
 }
 
 // PublishMsgpackZlib publishes msg to exchange "matrix" with routing key
-// "msgpack.zlib". msg is validated first. opts override the message's policy
-// for this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishMsgpackZlibAsync(...).Wait(ctx)).
+// "msgpack.zlib", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackZlibAsync(...).Wait(ctx)). msg
+// is validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer msgpack,
+// compression zlib, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishMsgpackZlib(ctx context.Context, msg MsgpackZlib, opts ...runtime.PublishOption) error {
 	return p.PublishMsgpackZlibAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishMsgpackZlibAsync publishes msg to exchange "matrix" with routing key
-// "msgpack.zlib". msg is validated first. opts override the message's policy
-// for this publish. It returns once the message is on its way, with the
-// confirmation of the outcome; it blocks only while the connection's confirm
-// window is full, and while connecting and declaring before the first publish
-// on a connection. ctx bounds the whole publish, retries included.
+// PublishMsgpackZlibAsync publishes msg as PublishMsgpackZlib does, with the
+// same parameters and policy, and returns once the message is on its way, with
+// the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackZlibAsync(ctx context.Context, msg MsgpackZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenMsgpackZlibType, "msgpack.zlib", &msg, opts...)
 }
 
 // PublishMsgpackGzip publishes msg to exchange "matrix" with routing key
-// "msgpack.gzip". msg is validated first. opts override the message's policy
-// for this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishMsgpackGzipAsync(...).Wait(ctx)).
+// "msgpack.gzip", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackGzipAsync(...).Wait(ctx)). msg
+// is validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer msgpack,
+// compression zlib, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishMsgpackGzip(ctx context.Context, msg MsgpackGzip, opts ...runtime.PublishOption) error {
 	return p.PublishMsgpackGzipAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishMsgpackGzipAsync publishes msg to exchange "matrix" with routing key
-// "msgpack.gzip". msg is validated first. opts override the message's policy
-// for this publish. It returns once the message is on its way, with the
-// confirmation of the outcome; it blocks only while the connection's confirm
-// window is full, and while connecting and declaring before the first publish
-// on a connection. ctx bounds the whole publish, retries included.
+// PublishMsgpackGzipAsync publishes msg as PublishMsgpackGzip does, with the
+// same parameters and policy, and returns once the message is on its way, with
+// the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackGzipAsync(ctx context.Context, msg MsgpackGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenMsgpackGzipType, "msgpack.gzip", &msg, opts...)
 }
 
 // PublishMsgpackBzip2 publishes msg to exchange "matrix" with routing key
-// "msgpack.bzip2". msg is validated first. opts override the message's policy
-// for this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishMsgpackBzip2Async(...).Wait(ctx)).
+// "msgpack.bzip2", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackBzip2Async(...).Wait(ctx)). msg
+// is validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer msgpack,
+// compression bzip2, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishMsgpackBzip2(ctx context.Context, msg MsgpackBzip2, opts ...runtime.PublishOption) error {
 	return p.PublishMsgpackBzip2Async(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishMsgpackBzip2Async publishes msg to exchange "matrix" with routing key
-// "msgpack.bzip2". msg is validated first. opts override the message's policy
-// for this publish. It returns once the message is on its way, with the
-// confirmation of the outcome; it blocks only while the connection's confirm
-// window is full, and while connecting and declaring before the first publish
-// on a connection. ctx bounds the whole publish, retries included.
+// PublishMsgpackBzip2Async publishes msg as PublishMsgpackBzip2 does, with the
+// same parameters and policy, and returns once the message is on its way, with
+// the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackBzip2Async(ctx context.Context, msg MsgpackBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenMsgpackBzip2Type, "msgpack.bzip2", &msg, opts...)
 }
 
 // PublishMsgpackLzma publishes msg to exchange "matrix" with routing key
-// "msgpack.lzma". msg is validated first. opts override the message's policy
-// for this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishMsgpackLzmaAsync(...).Wait(ctx)).
+// "msgpack.lzma", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackLzmaAsync(...).Wait(ctx)). msg
+// is validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer msgpack,
+// compression lzma, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishMsgpackLzma(ctx context.Context, msg MsgpackLzma, opts ...runtime.PublishOption) error {
 	return p.PublishMsgpackLzmaAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishMsgpackLzmaAsync publishes msg to exchange "matrix" with routing key
-// "msgpack.lzma". msg is validated first. opts override the message's policy
-// for this publish. It returns once the message is on its way, with the
-// confirmation of the outcome; it blocks only while the connection's confirm
-// window is full, and while connecting and declaring before the first publish
-// on a connection. ctx bounds the whole publish, retries included.
+// PublishMsgpackLzmaAsync publishes msg as PublishMsgpackLzma does, with the
+// same parameters and policy, and returns once the message is on its way, with
+// the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackLzmaAsync(ctx context.Context, msg MsgpackLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenMsgpackLzmaType, "msgpack.lzma", &msg, opts...)
 }
 
 // PublishMsgpackXz publishes msg to exchange "matrix" with routing key
-// "msgpack.xz". msg is validated first. opts override the message's policy for
-// this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishMsgpackXzAsync(...).Wait(ctx)).
+// "msgpack.xz", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackXzAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer msgpack,
+// compression lzma, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishMsgpackXz(ctx context.Context, msg MsgpackXz, opts ...runtime.PublishOption) error {
 	return p.PublishMsgpackXzAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishMsgpackXzAsync publishes msg to exchange "matrix" with routing key
-// "msgpack.xz". msg is validated first. opts override the message's policy for
-// this publish. It returns once the message is on its way, with the
+// PublishMsgpackXzAsync publishes msg as PublishMsgpackXz does, with the same
+// parameters and policy, and returns once the message is on its way, with the
 // confirmation of the outcome; it blocks only while the connection's confirm
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
@@ -2442,325 +2506,363 @@ func (p *MatrixProducer) PublishMsgpackXzAsync(ctx context.Context, msg MsgpackX
 }
 
 // PublishMsgpackBrotli publishes msg to exchange "matrix" with routing key
-// "msgpack.brotli". msg is validated first. opts override the message's policy
-// for this publish. It waits for the outcome: the broker's confirm, or why the
+// "msgpack.brotli", and waits for the outcome: the broker's confirm, or why the
 // message could not be published (PublishMsgpackBrotliAsync(...).Wait(ctx)).
+// msg is validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer msgpack,
+// compression brotli, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishMsgpackBrotli(ctx context.Context, msg MsgpackBrotli, opts ...runtime.PublishOption) error {
 	return p.PublishMsgpackBrotliAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishMsgpackBrotliAsync publishes msg to exchange "matrix" with routing key
-// "msgpack.brotli". msg is validated first. opts override the message's policy
-// for this publish. It returns once the message is on its way, with the
-// confirmation of the outcome; it blocks only while the connection's confirm
-// window is full, and while connecting and declaring before the first publish
-// on a connection. ctx bounds the whole publish, retries included.
+// PublishMsgpackBrotliAsync publishes msg as PublishMsgpackBrotli does, with
+// the same parameters and policy, and returns once the message is on its way,
+// with the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackBrotliAsync(ctx context.Context, msg MsgpackBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenMsgpackBrotliType, "msgpack.brotli", &msg, opts...)
 }
 
 // PublishMsgpackZstd publishes msg to exchange "matrix" with routing key
-// "msgpack.zstd". msg is validated first. opts override the message's policy
-// for this publish. It waits for the outcome: the broker's confirm, or why the
-// message could not be published (PublishMsgpackZstdAsync(...).Wait(ctx)).
+// "msgpack.zstd", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishMsgpackZstdAsync(...).Wait(ctx)). msg
+// is validated first.
+//
+// Its policy, from kombugen's defaults and its own keys: serializer msgpack,
+// compression zstd, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishMsgpackZstd(ctx context.Context, msg MsgpackZstd, opts ...runtime.PublishOption) error {
 	return p.PublishMsgpackZstdAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishMsgpackZstdAsync publishes msg to exchange "matrix" with routing key
-// "msgpack.zstd". msg is validated first. opts override the message's policy
-// for this publish. It returns once the message is on its way, with the
-// confirmation of the outcome; it blocks only while the connection's confirm
-// window is full, and while connecting and declaring before the first publish
-// on a connection. ctx bounds the whole publish, retries included.
+// PublishMsgpackZstdAsync publishes msg as PublishMsgpackZstd does, with the
+// same parameters and policy, and returns once the message is on its way, with
+// the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackZstdAsync(ctx context.Context, msg MsgpackZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenMsgpackZstdType, "msgpack.zstd", &msg, opts...)
 }
 
 // PublishRawNone publishes msg to exchange "matrix" with routing key
-// "raw.none". opts override the message's policy for this publish. It waits for
-// the outcome: the broker's confirm, or why the message could not be published
-// (PublishRawNoneAsync(...).Wait(ctx)).
+// "raw.none", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishRawNoneAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer raw, no
+// compression, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishRawNone(ctx context.Context, msg RawNone, opts ...runtime.PublishOption) error {
 	return p.PublishRawNoneAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishRawNoneAsync publishes msg to exchange "matrix" with routing key
-// "raw.none". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishRawNoneAsync publishes msg as PublishRawNone does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawNoneAsync(ctx context.Context, msg RawNone, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenRawNoneType, "raw.none", []byte(msg), opts...)
 }
 
 // PublishRawZlib publishes msg to exchange "matrix" with routing key
-// "raw.zlib". opts override the message's policy for this publish. It waits for
-// the outcome: the broker's confirm, or why the message could not be published
-// (PublishRawZlibAsync(...).Wait(ctx)).
+// "raw.zlib", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishRawZlibAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer raw,
+// compression zlib, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishRawZlib(ctx context.Context, msg RawZlib, opts ...runtime.PublishOption) error {
 	return p.PublishRawZlibAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishRawZlibAsync publishes msg to exchange "matrix" with routing key
-// "raw.zlib". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishRawZlibAsync publishes msg as PublishRawZlib does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawZlibAsync(ctx context.Context, msg RawZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenRawZlibType, "raw.zlib", []byte(msg), opts...)
 }
 
 // PublishRawGzip publishes msg to exchange "matrix" with routing key
-// "raw.gzip". opts override the message's policy for this publish. It waits for
-// the outcome: the broker's confirm, or why the message could not be published
-// (PublishRawGzipAsync(...).Wait(ctx)).
+// "raw.gzip", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishRawGzipAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer raw,
+// compression zlib, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishRawGzip(ctx context.Context, msg RawGzip, opts ...runtime.PublishOption) error {
 	return p.PublishRawGzipAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishRawGzipAsync publishes msg to exchange "matrix" with routing key
-// "raw.gzip". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishRawGzipAsync publishes msg as PublishRawGzip does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawGzipAsync(ctx context.Context, msg RawGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenRawGzipType, "raw.gzip", []byte(msg), opts...)
 }
 
 // PublishRawBzip2 publishes msg to exchange "matrix" with routing key
-// "raw.bzip2". opts override the message's policy for this publish. It waits
-// for the outcome: the broker's confirm, or why the message could not be
-// published (PublishRawBzip2Async(...).Wait(ctx)).
+// "raw.bzip2", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishRawBzip2Async(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer raw,
+// compression bzip2, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishRawBzip2(ctx context.Context, msg RawBzip2, opts ...runtime.PublishOption) error {
 	return p.PublishRawBzip2Async(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishRawBzip2Async publishes msg to exchange "matrix" with routing key
-// "raw.bzip2". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishRawBzip2Async publishes msg as PublishRawBzip2 does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawBzip2Async(ctx context.Context, msg RawBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenRawBzip2Type, "raw.bzip2", []byte(msg), opts...)
 }
 
 // PublishRawLzma publishes msg to exchange "matrix" with routing key
-// "raw.lzma". opts override the message's policy for this publish. It waits for
-// the outcome: the broker's confirm, or why the message could not be published
-// (PublishRawLzmaAsync(...).Wait(ctx)).
+// "raw.lzma", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishRawLzmaAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer raw,
+// compression lzma, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishRawLzma(ctx context.Context, msg RawLzma, opts ...runtime.PublishOption) error {
 	return p.PublishRawLzmaAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishRawLzmaAsync publishes msg to exchange "matrix" with routing key
-// "raw.lzma". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishRawLzmaAsync publishes msg as PublishRawLzma does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawLzmaAsync(ctx context.Context, msg RawLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenRawLzmaType, "raw.lzma", []byte(msg), opts...)
 }
 
-// PublishRawXz publishes msg to exchange "matrix" with routing key "raw.xz".
-// opts override the message's policy for this publish. It waits for the
-// outcome: the broker's confirm, or why the message could not be published
-// (PublishRawXzAsync(...).Wait(ctx)).
+// PublishRawXz publishes msg to exchange "matrix" with routing key "raw.xz",
+// and waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishRawXzAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer raw,
+// compression lzma, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishRawXz(ctx context.Context, msg RawXz, opts ...runtime.PublishOption) error {
 	return p.PublishRawXzAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishRawXzAsync publishes msg to exchange "matrix" with routing key
-// "raw.xz". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishRawXzAsync publishes msg as PublishRawXz does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawXzAsync(ctx context.Context, msg RawXz, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenRawXzType, "raw.xz", []byte(msg), opts...)
 }
 
 // PublishRawBrotli publishes msg to exchange "matrix" with routing key
-// "raw.brotli". opts override the message's policy for this publish. It waits
-// for the outcome: the broker's confirm, or why the message could not be
-// published (PublishRawBrotliAsync(...).Wait(ctx)).
+// "raw.brotli", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishRawBrotliAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer raw,
+// compression brotli, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishRawBrotli(ctx context.Context, msg RawBrotli, opts ...runtime.PublishOption) error {
 	return p.PublishRawBrotliAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishRawBrotliAsync publishes msg to exchange "matrix" with routing key
-// "raw.brotli". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishRawBrotliAsync publishes msg as PublishRawBrotli does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawBrotliAsync(ctx context.Context, msg RawBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenRawBrotliType, "raw.brotli", []byte(msg), opts...)
 }
 
 // PublishRawZstd publishes msg to exchange "matrix" with routing key
-// "raw.zstd". opts override the message's policy for this publish. It waits for
-// the outcome: the broker's confirm, or why the message could not be published
-// (PublishRawZstdAsync(...).Wait(ctx)).
+// "raw.zstd", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishRawZstdAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer raw,
+// compression zstd, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishRawZstd(ctx context.Context, msg RawZstd, opts ...runtime.PublishOption) error {
 	return p.PublishRawZstdAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishRawZstdAsync publishes msg to exchange "matrix" with routing key
-// "raw.zstd". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishRawZstdAsync publishes msg as PublishRawZstd does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawZstdAsync(ctx context.Context, msg RawZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenRawZstdType, "raw.zstd", []byte(msg), opts...)
 }
 
 // PublishTextNone publishes msg to exchange "matrix" with routing key
-// "text.none". opts override the message's policy for this publish. It waits
-// for the outcome: the broker's confirm, or why the message could not be
-// published (PublishTextNoneAsync(...).Wait(ctx)).
+// "text.none", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishTextNoneAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer text, no
+// compression, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishTextNone(ctx context.Context, msg TextNone, opts ...runtime.PublishOption) error {
 	return p.PublishTextNoneAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishTextNoneAsync publishes msg to exchange "matrix" with routing key
-// "text.none". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishTextNoneAsync publishes msg as PublishTextNone does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextNoneAsync(ctx context.Context, msg TextNone, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenTextNoneType, "text.none", string(msg), opts...)
 }
 
 // PublishTextZlib publishes msg to exchange "matrix" with routing key
-// "text.zlib". opts override the message's policy for this publish. It waits
-// for the outcome: the broker's confirm, or why the message could not be
-// published (PublishTextZlibAsync(...).Wait(ctx)).
+// "text.zlib", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishTextZlibAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer text,
+// compression zlib, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishTextZlib(ctx context.Context, msg TextZlib, opts ...runtime.PublishOption) error {
 	return p.PublishTextZlibAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishTextZlibAsync publishes msg to exchange "matrix" with routing key
-// "text.zlib". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishTextZlibAsync publishes msg as PublishTextZlib does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextZlibAsync(ctx context.Context, msg TextZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenTextZlibType, "text.zlib", string(msg), opts...)
 }
 
 // PublishTextGzip publishes msg to exchange "matrix" with routing key
-// "text.gzip". opts override the message's policy for this publish. It waits
-// for the outcome: the broker's confirm, or why the message could not be
-// published (PublishTextGzipAsync(...).Wait(ctx)).
+// "text.gzip", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishTextGzipAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer text,
+// compression zlib, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishTextGzip(ctx context.Context, msg TextGzip, opts ...runtime.PublishOption) error {
 	return p.PublishTextGzipAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishTextGzipAsync publishes msg to exchange "matrix" with routing key
-// "text.gzip". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishTextGzipAsync publishes msg as PublishTextGzip does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextGzipAsync(ctx context.Context, msg TextGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenTextGzipType, "text.gzip", string(msg), opts...)
 }
 
 // PublishTextBzip2 publishes msg to exchange "matrix" with routing key
-// "text.bzip2". opts override the message's policy for this publish. It waits
-// for the outcome: the broker's confirm, or why the message could not be
-// published (PublishTextBzip2Async(...).Wait(ctx)).
+// "text.bzip2", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishTextBzip2Async(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer text,
+// compression bzip2, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishTextBzip2(ctx context.Context, msg TextBzip2, opts ...runtime.PublishOption) error {
 	return p.PublishTextBzip2Async(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishTextBzip2Async publishes msg to exchange "matrix" with routing key
-// "text.bzip2". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishTextBzip2Async publishes msg as PublishTextBzip2 does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextBzip2Async(ctx context.Context, msg TextBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenTextBzip2Type, "text.bzip2", string(msg), opts...)
 }
 
 // PublishTextLzma publishes msg to exchange "matrix" with routing key
-// "text.lzma". opts override the message's policy for this publish. It waits
-// for the outcome: the broker's confirm, or why the message could not be
-// published (PublishTextLzmaAsync(...).Wait(ctx)).
+// "text.lzma", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishTextLzmaAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer text,
+// compression lzma, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishTextLzma(ctx context.Context, msg TextLzma, opts ...runtime.PublishOption) error {
 	return p.PublishTextLzmaAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishTextLzmaAsync publishes msg to exchange "matrix" with routing key
-// "text.lzma". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishTextLzmaAsync publishes msg as PublishTextLzma does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextLzmaAsync(ctx context.Context, msg TextLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenTextLzmaType, "text.lzma", string(msg), opts...)
 }
 
-// PublishTextXz publishes msg to exchange "matrix" with routing key "text.xz".
-// opts override the message's policy for this publish. It waits for the
-// outcome: the broker's confirm, or why the message could not be published
-// (PublishTextXzAsync(...).Wait(ctx)).
+// PublishTextXz publishes msg to exchange "matrix" with routing key "text.xz",
+// and waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishTextXzAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer text,
+// compression lzma, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishTextXz(ctx context.Context, msg TextXz, opts ...runtime.PublishOption) error {
 	return p.PublishTextXzAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishTextXzAsync publishes msg to exchange "matrix" with routing key
-// "text.xz". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishTextXzAsync publishes msg as PublishTextXz does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextXzAsync(ctx context.Context, msg TextXz, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenTextXzType, "text.xz", string(msg), opts...)
 }
 
 // PublishTextBrotli publishes msg to exchange "matrix" with routing key
-// "text.brotli". opts override the message's policy for this publish. It waits
-// for the outcome: the broker's confirm, or why the message could not be
-// published (PublishTextBrotliAsync(...).Wait(ctx)).
+// "text.brotli", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishTextBrotliAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer text,
+// compression brotli, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishTextBrotli(ctx context.Context, msg TextBrotli, opts ...runtime.PublishOption) error {
 	return p.PublishTextBrotliAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishTextBrotliAsync publishes msg to exchange "matrix" with routing key
-// "text.brotli". opts override the message's policy for this publish. It
-// returns once the message is on its way, with the confirmation of the outcome;
-// it blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishTextBrotliAsync publishes msg as PublishTextBrotli does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextBrotliAsync(ctx context.Context, msg TextBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenTextBrotliType, "text.brotli", string(msg), opts...)
 }
 
 // PublishTextZstd publishes msg to exchange "matrix" with routing key
-// "text.zstd". opts override the message's policy for this publish. It waits
-// for the outcome: the broker's confirm, or why the message could not be
-// published (PublishTextZstdAsync(...).Wait(ctx)).
+// "text.zstd", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishTextZstdAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults and its own keys: serializer text,
+// compression zstd, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *MatrixProducer) PublishTextZstd(ctx context.Context, msg TextZstd, opts ...runtime.PublishOption) error {
 	return p.PublishTextZstdAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishTextZstdAsync publishes msg to exchange "matrix" with routing key
-// "text.zstd". opts override the message's policy for this publish. It returns
-// once the message is on its way, with the confirmation of the outcome; it
-// blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishTextZstdAsync publishes msg as PublishTextZstd does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextZstdAsync(ctx context.Context, msg TextZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenTextZstdType, "text.zstd", string(msg), opts...)
 }

@@ -345,23 +345,26 @@ func NewOrdersProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Ord
 }
 
 // PublishOrderCreated publishes msg to exchange "orders" with routing key
-// "order.{region}.created" ({region} from the parameters). msg is validated
-// first. opts override the message's policy for this publish. It waits for the
-// outcome: the broker's confirm, or why the message could not be published
-// (PublishOrderCreatedAsync(...).Wait(ctx)).
+// "order.{region}.created", and waits for the outcome: the broker's confirm, or
+// why the message could not be published
+// (PublishOrderCreatedAsync(...).Wait(ctx)). msg is validated first.
+//
+// region is the routing key's {region}.
+//
+// Its policy, from the schema's defaults and policy "audit": serializer json,
+// compression zlib, persistent, priority 0, TTL 24h, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 //
 // An order was placed.
 func (p *OrdersProducer) PublishOrderCreated(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) error {
 	return p.PublishOrderCreatedAsync(ctx, region, msg, opts...).Wait(ctx)
 }
 
-// PublishOrderCreatedAsync publishes msg to exchange "orders" with routing key
-// "order.{region}.created" ({region} from the parameters). msg is validated
-// first. opts override the message's policy for this publish. It returns once
-// the message is on its way, with the confirmation of the outcome; it blocks
-// only while the connection's confirm window is full, and while connecting and
-// declaring before the first publish on a connection. ctx bounds the whole
-// publish, retries included.
+// PublishOrderCreatedAsync publishes msg as PublishOrderCreated does, with the
+// same parameters and policy, and returns once the message is on its way, with
+// the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *OrdersProducer) PublishOrderCreatedAsync(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenOrderCreatedKey(region)
 	if err != nil {
@@ -379,38 +382,43 @@ func kombugenOrderCreatedKey(region Region) (string, error) {
 	return "order." + string(region) + ".created", nil
 }
 
-// PublishAuditBlob publishes msg to exchange "audit" with routing key "audit".
-// opts override the message's policy for this publish. It waits for the
-// outcome: the broker's confirm, or why the message could not be published
-// (PublishAuditBlobAsync(...).Wait(ctx)).
+// PublishAuditBlob publishes msg to exchange "audit" with routing key "audit",
+// and waits for the outcome: the broker's confirm, or why the message could not
+// be published (PublishAuditBlobAsync(...).Wait(ctx)).
+//
+// Its policy, from the schema's defaults and its own keys: serializer raw, no
+// compression, persistent, priority 0, no TTL, not mandatory, publisher
+// confirms, up to 3 retries. opts override it for this publish.
 func (p *OrdersProducer) PublishAuditBlob(ctx context.Context, msg AuditBlob, opts ...runtime.PublishOption) error {
 	return p.PublishAuditBlobAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishAuditBlobAsync publishes msg to exchange "audit" with routing key
-// "audit". opts override the message's policy for this publish. It returns once
-// the message is on its way, with the confirmation of the outcome; it blocks
-// only while the connection's confirm window is full, and while connecting and
-// declaring before the first publish on a connection. ctx bounds the whole
-// publish, retries included.
+// PublishAuditBlobAsync publishes msg as PublishAuditBlob does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *OrdersProducer) PublishAuditBlobAsync(ctx context.Context, msg AuditBlob, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenAuditBlobType, "audit", []byte(msg), opts...)
 }
 
 // PublishLegacyOrder publishes msg to exchange "orders" with routing key
-// "legacy". msg is validated first. opts override the message's policy for this
-// publish. It waits for the outcome: the broker's confirm, or why the message
-// could not be published (PublishLegacyOrderAsync(...).Wait(ctx)).
+// "legacy", and waits for the outcome: the broker's confirm, or why the message
+// could not be published (PublishLegacyOrderAsync(...).Wait(ctx)). msg is
+// validated first.
+//
+// Its policy, from the schema's defaults: serializer json, no compression,
+// persistent, priority 0, no TTL, not mandatory, publisher confirms, up to 3
+// retries. opts override it for this publish.
 func (p *OrdersProducer) PublishLegacyOrder(ctx context.Context, msg testmodel.Order, opts ...runtime.PublishOption) error {
 	return p.PublishLegacyOrderAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishLegacyOrderAsync publishes msg to exchange "orders" with routing key
-// "legacy". msg is validated first. opts override the message's policy for this
-// publish. It returns once the message is on its way, with the confirmation of
-// the outcome; it blocks only while the connection's confirm window is full,
-// and while connecting and declaring before the first publish on a connection.
-// ctx bounds the whole publish, retries included.
+// PublishLegacyOrderAsync publishes msg as PublishLegacyOrder does, with the
+// same parameters and policy, and returns once the message is on its way, with
+// the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *OrdersProducer) PublishLegacyOrderAsync(ctx context.Context, msg testmodel.Order, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenLegacyOrderType, "legacy", &msg, opts...)
 }

@@ -582,23 +582,26 @@ func NewOrdersProducer(t runtime.Transport, opts ...runtime.ProducerOption) *Ord
 }
 
 // PublishOrderCreated publishes msg to exchange "orders" with routing key
-// "order.{region}.created" ({region} from the parameters). msg is validated
-// first. opts override the message's policy for this publish. It waits for the
-// outcome: the broker's confirm, or why the message could not be published
-// (PublishOrderCreatedAsync(...).Wait(ctx)).
+// "order.{region}.created", and waits for the outcome: the broker's confirm, or
+// why the message could not be published
+// (PublishOrderCreatedAsync(...).Wait(ctx)). msg is validated first.
+//
+// region is the routing key's {region}.
+//
+// Its policy, from kombugen's defaults and the schema's defaults: serializer
+// json, no compression, persistent, priority 0, no TTL, not mandatory,
+// publisher confirms, up to 5 retries. opts override it for this publish.
 //
 // A customer placed an order.
 func (p *OrdersProducer) PublishOrderCreated(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) error {
 	return p.PublishOrderCreatedAsync(ctx, region, msg, opts...).Wait(ctx)
 }
 
-// PublishOrderCreatedAsync publishes msg to exchange "orders" with routing key
-// "order.{region}.created" ({region} from the parameters). msg is validated
-// first. opts override the message's policy for this publish. It returns once
-// the message is on its way, with the confirmation of the outcome; it blocks
-// only while the connection's confirm window is full, and while connecting and
-// declaring before the first publish on a connection. ctx bounds the whole
-// publish, retries included.
+// PublishOrderCreatedAsync publishes msg as PublishOrderCreated does, with the
+// same parameters and policy, and returns once the message is on its way, with
+// the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *OrdersProducer) PublishOrderCreatedAsync(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenOrderCreatedKey(region)
 	if err != nil {
@@ -617,23 +620,27 @@ func kombugenOrderCreatedKey(region Region) (string, error) {
 }
 
 // PublishOrderPaid publishes msg to exchange "orders" with routing key
-// "order.{region}.paid" ({region} from the parameters). msg is validated first.
-// opts override the message's policy for this publish. It waits for the
-// outcome: the broker's confirm, or why the message could not be published
-// (PublishOrderPaidAsync(...).Wait(ctx)).
+// "order.{region}.paid", and waits for the outcome: the broker's confirm, or
+// why the message could not be published
+// (PublishOrderPaidAsync(...).Wait(ctx)). msg is validated first.
+//
+// region is the routing key's {region}.
+//
+// Its policy, from kombugen's defaults, the schema's defaults and policy
+// "critical": serializer json, no compression, persistent, priority 5, TTL 24h,
+// mandatory, publisher confirms, up to 5 retries. opts override it for this
+// publish.
 //
 // The payment of an order was captured.
 func (p *OrdersProducer) PublishOrderPaid(ctx context.Context, region Region, msg OrderPaid, opts ...runtime.PublishOption) error {
 	return p.PublishOrderPaidAsync(ctx, region, msg, opts...).Wait(ctx)
 }
 
-// PublishOrderPaidAsync publishes msg to exchange "orders" with routing key
-// "order.{region}.paid" ({region} from the parameters). msg is validated first.
-// opts override the message's policy for this publish. It returns once the
-// message is on its way, with the confirmation of the outcome; it blocks only
-// while the connection's confirm window is full, and while connecting and
-// declaring before the first publish on a connection. ctx bounds the whole
-// publish, retries included.
+// PublishOrderPaidAsync publishes msg as PublishOrderPaid does, with the same
+// parameters and policy, and returns once the message is on its way, with the
+// confirmation of the outcome; it blocks only while the connection's confirm
+// window is full, and while connecting and declaring before the first publish
+// on a connection. ctx bounds the whole publish, retries included.
 func (p *OrdersProducer) PublishOrderPaidAsync(ctx context.Context, region Region, msg OrderPaid, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenOrderPaidKey(region)
 	if err != nil {
@@ -652,23 +659,26 @@ func kombugenOrderPaidKey(region Region) (string, error) {
 }
 
 // PublishOrderCancelled publishes msg to exchange "orders" with routing key
-// "order.{region}.cancelled" ({region} from the parameters). msg is validated
-// first. opts override the message's policy for this publish. It waits for the
-// outcome: the broker's confirm, or why the message could not be published
-// (PublishOrderCancelledAsync(...).Wait(ctx)).
+// "order.{region}.cancelled", and waits for the outcome: the broker's confirm,
+// or why the message could not be published
+// (PublishOrderCancelledAsync(...).Wait(ctx)). msg is validated first.
+//
+// region is the routing key's {region}.
+//
+// Its policy, from kombugen's defaults and the schema's defaults: serializer
+// json, no compression, persistent, priority 0, no TTL, not mandatory,
+// publisher confirms, up to 5 retries. opts override it for this publish.
 //
 // An order was cancelled before it shipped.
 func (p *OrdersProducer) PublishOrderCancelled(ctx context.Context, region Region, msg OrderCancelled, opts ...runtime.PublishOption) error {
 	return p.PublishOrderCancelledAsync(ctx, region, msg, opts...).Wait(ctx)
 }
 
-// PublishOrderCancelledAsync publishes msg to exchange "orders" with routing
-// key "order.{region}.cancelled" ({region} from the parameters). msg is
-// validated first. opts override the message's policy for this publish. It
-// returns once the message is on its way, with the confirmation of the outcome;
-// it blocks only while the connection's confirm window is full, and while
-// connecting and declaring before the first publish on a connection. ctx bounds
-// the whole publish, retries included.
+// PublishOrderCancelledAsync publishes msg as PublishOrderCancelled does, with
+// the same parameters and policy, and returns once the message is on its way,
+// with the confirmation of the outcome; it blocks only while the connection's
+// confirm window is full, and while connecting and declaring before the first
+// publish on a connection. ctx bounds the whole publish, retries included.
 func (p *OrdersProducer) PublishOrderCancelledAsync(ctx context.Context, region Region, msg OrderCancelled, opts ...runtime.PublishOption) *runtime.Confirmation {
 	key, err := kombugenOrderCancelledKey(region)
 	if err != nil {
@@ -716,21 +726,25 @@ func NewDocumentsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *
 }
 
 // PublishInvoiceDocument publishes msg to exchange "documents" with routing key
-// "invoice". opts override the message's policy for this publish. It waits for
-// the outcome: the broker's confirm, or why the message could not be published
-// (PublishInvoiceDocumentAsync(...).Wait(ctx)).
+// "invoice", and waits for the outcome: the broker's confirm, or why the
+// message could not be published (PublishInvoiceDocumentAsync(...).Wait(ctx)).
+//
+// Its policy, from kombugen's defaults, the schema's defaults, policy "bulky"
+// and its own keys: serializer raw, compression zstd, persistent, priority 0,
+// no TTL, not mandatory, publisher confirms, up to 5 retries. opts override it
+// for this publish.
 //
 // An invoice as a PDF file.
 func (p *DocumentsProducer) PublishInvoiceDocument(ctx context.Context, msg InvoiceDocument, opts ...runtime.PublishOption) error {
 	return p.PublishInvoiceDocumentAsync(ctx, msg, opts...).Wait(ctx)
 }
 
-// PublishInvoiceDocumentAsync publishes msg to exchange "documents" with
-// routing key "invoice". opts override the message's policy for this publish.
-// It returns once the message is on its way, with the confirmation of the
-// outcome; it blocks only while the connection's confirm window is full, and
-// while connecting and declaring before the first publish on a connection. ctx
-// bounds the whole publish, retries included.
+// PublishInvoiceDocumentAsync publishes msg as PublishInvoiceDocument does,
+// with the same parameters and policy, and returns once the message is on its
+// way, with the confirmation of the outcome; it blocks only while the
+// connection's confirm window is full, and while connecting and declaring
+// before the first publish on a connection. ctx bounds the whole publish,
+// retries included.
 func (p *DocumentsProducer) PublishInvoiceDocumentAsync(ctx context.Context, msg InvoiceDocument, opts ...runtime.PublishOption) *runtime.Confirmation {
 	return p.producer.PublishAsAsync(ctx, kombugenInvoiceDocumentType, "invoice", []byte(msg), opts...)
 }
