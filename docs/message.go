@@ -114,7 +114,7 @@ func (d *doc) enumValues(name string) string {
 
 // policyKeys are the policy's keys in the order SPEC section 2 lists them.
 var policyKeys = []string{"serializer", "compression", "delivery_mode", "priority", "ttl", "mandatory", "confirm",
-	"retry.max_retries", "retry.interval_start", "retry.interval_step", "retry.interval_max", "retry.timeout"}
+	"retry.max_retries", "retry.interval_start", "retry.interval_step", "retry.interval_max", "retry.timeout", "type"}
 
 // policy writes the policy in effect and where each value comes from.
 func (d *doc) policy(m *schema.Message) {
@@ -132,6 +132,7 @@ func (d *doc) policy(m *schema.Message) {
 		"retry.interval_step":  duration(p.Retry.IntervalStep),
 		"retry.interval_max":   duration(p.Retry.IntervalMax),
 		"retry.timeout":        orNone(p.Retry.Timeout == 0, duration(p.Retry.Timeout)),
+		"type":                 orNone(p.Type == "", p.Type),
 	}
 	if m.PolicyName != "" {
 		d.line("**Policy** in effect, with policy " + code(m.PolicyName, false) + " applied:")

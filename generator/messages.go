@@ -56,6 +56,9 @@ func (g *gen) genMessageType(m *gomodel.Message) {
 		option("WithConfirm", jen.Lit(p.Confirm)),
 		option("WithRetry", retryPolicy(p.Retry)),
 	}
+	if p.Type != "" {
+		opts = append(opts, option("WithType", jen.Lit(p.Type)))
+	}
 	if len(m.Headers) > 0 {
 		opts = append(opts, option("WithHeaders", table(m.Headers)))
 	}

@@ -266,6 +266,9 @@ func policyText(m *schema.Message) string {
 		keys = append(keys, "TTL "+durationText(p.TTL))
 	}
 	keys = append(keys, yesNo(p.Mandatory, "mandatory", "not mandatory"), yesNo(p.Confirm, "publisher confirms", "no publisher confirms"))
+	if p.Type != "" {
+		keys = append(keys, fmt.Sprintf("type property %q", p.Type))
+	}
 	switch p.Retry.MaxRetries {
 	case 0:
 		keys = append(keys, "no retries")
@@ -280,7 +283,10 @@ func policyText(m *schema.Message) string {
 // policySources says which layers a message's policy takes keys from.
 func policySources(m *schema.Message) string {
 	layers := map[schema.Layer]bool{}
-	for _, o := range m.Policy.Origins {
+	for key, o := range m.Policy.Origins {
+		if key == "type" && m.Policy.Type == "" {
+			continue // not stated when there is none
+		}
 		layers[o.Layer] = true
 	}
 	var from []string

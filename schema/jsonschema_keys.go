@@ -188,6 +188,12 @@ func policySpec() map[string]jsObject {
 		"mandatory":     boolean("Unroutable messages come back (an error, and on_return).", b.Mandatory),
 		"confirm":       boolean("Wait for the broker's publisher confirm.", b.Confirm),
 		"retry":         ref("retry", "How publishing retries after a connection failure."),
+		"type": {
+			{"description", "The AMQP type property of every publish: true for the message's name, a string for that text, false (the default, as kombu) for none."},
+			{"type", []string{"boolean", "string"}},
+			{"maxLength", 255},
+			{"default", false},
+		},
 	}
 }
 

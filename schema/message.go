@@ -145,6 +145,9 @@ func (r *resolver) resolveMessage(m *rawMessage, inProducers []*Producer) *Messa
 		}
 	}
 	msg.Policy = msg.Policy.with(m.inline, LayerMessage, "")
+	if msg.Policy.TypeIsName {
+		msg.Policy.Type = m.name
+	}
 	r.body(m, msg)
 	r.messageExchange(m, msg, inProducers)
 	r.routingKey(m, msg)

@@ -450,6 +450,14 @@ type Policy struct {
 	Mandatory bool
 	Confirm   bool
 	Retry     Retry
+	// Type is the AMQP type property every publish carries, or "" for
+	// none, as kombu sends none: the message's own name when TypeIsName, or
+	// the text the type key gives.
+	Type string
+	// TypeIsName records that the type key is true: a message's Type is
+	// its name (in Schema.Defaults, which belongs to no message, Type is
+	// then "").
+	TypeIsName bool
 	// Origins tells for each key where its value came from, keyed by the
 	// schema's spelling: "serializer", ..., "retry.max_retries", ...
 	Origins map[string]Origin

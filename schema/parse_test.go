@@ -159,6 +159,7 @@ func TestPolicyOrigins(t *testing.T) {
 		"retry.interval_step":  {Layer: LayerDefaults, Pos: at(12, 62)},
 		"retry.interval_max":   {Layer: LayerDefaults, Pos: at(12, 83)},
 		"retry.timeout":        {Layer: LayerDefaults, Pos: at(12, 96)},
+		"type":                 {Layer: LayerBuiltin},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("OrderCreated origins mismatch (-want +got):\n%s", diff)

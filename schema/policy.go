@@ -12,7 +12,7 @@ import (
 
 // policyKeys are the keys of a policy: in defaults, in a named policy and
 // inline in a message.
-var policyKeys = []string{"serializer", "compression", "delivery_mode", "priority", "ttl", "mandatory", "confirm", "retry"}
+var policyKeys = []string{"serializer", "compression", "delivery_mode", "priority", "ttl", "mandatory", "confirm", "retry", "type"}
 
 // retryKeys are the keys of a retry policy.
 var retryKeys = []string{"max_retries", "interval_start", "interval_step", "interval_max", "timeout"}
@@ -35,6 +35,14 @@ type partialPolicy struct {
 	mandatory    val[bool]
 	confirm      val[bool]
 	retry        partialRetry
+	typ          val[typeKey]
+}
+
+// typeKey is the type key as written: true (the message's name), false
+// (no type) or a string (that text).
+type typeKey struct {
+	isName bool
+	text   string
 }
 
 type partialRetry struct {
@@ -73,6 +81,7 @@ func (d *decoder) policy(k keys) partialPolicy {
 		ttl:          d.ttl(k, "ttl"),
 		mandatory:    k.boolean("mandatory"),
 		confirm:      k.boolean("confirm"),
+		typ:          d.typeKey(k),
 	}
 	// An alias is stored under its compression's name.
 	if c, ok := codecs.LookupCompression(p.compression.v); ok {
@@ -89,6 +98,36 @@ func (d *decoder) policy(k keys) partialPolicy {
 		}
 	}
 	return p
+}
+
+// typeKey reads the type key: true, false or a string, the AMQP type
+// property (a short string, at most 255 bytes).
+func (d *decoder) typeKey(k keys) val[typeKey] {
+	e, ok := k.get("type")
+	if !ok {
+		return val[typeKey]{}
+	}
+	ctx := join(k.ctx, "type")
+	const want = "true (the message's name), false or a string"
+	n, ok := d.scalar(ctx, e.value, want)
+	if !ok {
+		return val[typeKey]{}
+	}
+	v := val[typeKey]{pos: d.pos(n), set: true}
+	switch n.ShortTag() {
+	case "!!bool":
+		v.v.isName = n.Value == "true"
+	case "!!str":
+		v.v.text = n.Value
+		if len(n.Value) > 255 {
+			d.errorf(v.pos, ctx, "%d bytes long; want at most 255, the most an AMQP property holds", len(n.Value))
+			return val[typeKey]{}
+		}
+	default:
+		d.errorf(v.pos, ctx, "want %s, got %s", want, describe(n))
+		return val[typeKey]{}
+	}
+	return v
 }
 
 // MaxTTL is the longest TTL RabbitMQ takes, for a message's expiration
@@ -150,6 +189,10 @@ func (p Policy) with(q partialPolicy, layer Layer, policyName string) Policy {
 	override(&p.TTL, q.ttl, "ttl", set)
 	override(&p.Mandatory, q.mandatory, "mandatory", set)
 	override(&p.Confirm, q.confirm, "confirm", set)
+	if q.typ.set {
+		p.Type, p.TypeIsName = q.typ.v.text, q.typ.v.isName
+		set("type", q.typ.pos)
+	}
 	r := q.retry
 	override(&p.Retry.MaxRetries, r.maxRetries, "retry.max_retries", set)
 	override(&p.Retry.IntervalStart, r.intervalStart, "retry.interval_start", set)

@@ -50,6 +50,7 @@ var policyRules = []policyRule{
 	{"retry.interval_step", func(p schema.Policy) string { return formatDuration(p.Retry.IntervalStep) }, judgePacing},
 	{"retry.interval_max", func(p schema.Policy) string { return formatDuration(p.Retry.IntervalMax) }, judgePacing},
 	{"retry.timeout", func(p schema.Policy) string { return formatDuration(p.Retry.Timeout) }, judgeTimeout},
+	{"type", func(p schema.Policy) string { return strconv.Quote(p.Type) }, judgeType},
 }
 
 // comparePolicy reports each changed key of a message's resolved policy.
@@ -132,6 +133,15 @@ func judgeConfirm(o, n schema.Policy) (Category, Severity, string) {
 		return Policy, Warning, "Publish no longer waits for the broker's confirm, so a message the broker loses goes unnoticed"
 	}
 	return Policy, Compatible, "Publish now waits for the broker's confirm (safer, slower)"
+}
+
+// judgeType judges a change of the AMQP type property: consumers that pick
+// a handler by it no longer recognise the message.
+func judgeType(o, n schema.Policy) (Category, Severity, string) {
+	if o.Type == "" {
+		return Wire, Compatible, "messages now carry the type property, which consumers may dispatch on"
+	}
+	return Wire, Breaking, "consumers that dispatch on the type property no longer recognise these messages"
 }
 
 func judgeMaxRetries(o, n schema.Policy) (Category, Severity, string) {

@@ -230,6 +230,21 @@ var compareCases = []struct {
 		says: []string{"transient -> persistent: messages in durable queues", "1h -> 0s: messages no longer expire"},
 	},
 	{
+		name:     "type property renamed",
+		old:      "defaults: {type: true}\n" + base,
+		new:      "defaults: {type: shop.created.v2}\n" + base,
+		want:     []string{`WIRE breaking changed 1:18 message "Created" policy "type"`},
+		says:     []string{`"Created" -> "shop.created.v2"`, "dispatch on the type property"},
+		breaking: true,
+	},
+	{
+		name: "type property added",
+		old:  base,
+		new:  "defaults: {type: true}\n" + base,
+		want: []string{`WIRE compatible changed 1:18 message "Created" policy "type"`},
+		says: []string{`"" -> "Created"`},
+	},
+	{
 		name:     "routing key changed",
 		old:      base,
 		new:      strings.Replace(base, "order.created", "order.placed", 1),
