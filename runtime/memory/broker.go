@@ -28,6 +28,14 @@ type Broker struct {
 	declares map[string]int
 	fault    fault
 	names    int // server-named queues so far
+	// consumers are the running Consumes, by queue name.
+	consumers map[string][]*consumer
+
+	// life ends with Close, and with it the consumers' goroutines, which
+	// goroutines counts so that Close can wait for them.
+	life       context.Context
+	stop       context.CancelFunc
+	goroutines sync.WaitGroup
 }
 
 var _ runtime.Transport = (*Broker)(nil)
@@ -44,7 +52,9 @@ func New(opts ...Option) *Broker {
 		exchanges: make(map[string]*exchange),
 		queues:    make(map[string]*queue),
 		declares:  make(map[string]int),
+		consumers: make(map[string][]*consumer),
 	}
+	b.life, b.stop = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(b)
 	}
@@ -54,14 +64,18 @@ func New(opts ...Option) *Broker {
 	return b
 }
 
-// Close closes the broker's connection: every later Publish, Declare and
-// MaybeDeclare fails with an error matching runtime.ErrClosed. What the
+// Close closes the broker's connection: every later Publish, Declare,
+// MaybeDeclare and Consume fails with an error matching runtime.ErrClosed.
+// The consumers stop, and Close waits for their goroutines; the
+// auto-delete queues they consumed go with them, as in RabbitMQ. What the
 // broker holds stays readable through the inspection API. Close is
 // idempotent and always returns nil.
 func (b *Broker) Close() error {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	b.closed = true
+	b.mu.Unlock()
+	b.stop()
+	b.goroutines.Wait()
 	return nil
 }
 

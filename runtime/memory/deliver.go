@@ -11,7 +11,17 @@ import "time"
 // deliver puts m into q at t and reports whether q took it; false is a
 // publisher's nack (x-overflow reject-publish). fromPublisher is false for
 // dead-lettered messages, which a blocked quorum queue takes all the same.
+// q's consumers are told that a message is waiting.
 func (b *Broker) deliver(q *queue, m Message, t time.Time, fromPublisher bool) bool {
+	took := b.enqueue(q, m, t, fromPublisher)
+	if took {
+		b.wakeConsumers(q.decl.Name)
+	}
+	return took
+}
+
+// enqueue is deliver's work on the queue itself.
+func (b *Broker) enqueue(q *queue, m Message, t time.Time, fromPublisher bool) bool {
 	if q.typ == quorumQueue {
 		return b.deliverQuorum(q, m, t, fromPublisher)
 	}
@@ -150,7 +160,7 @@ func (b *Broker) nextEvent(now time.Time) (next *queue, at time.Time, deletes bo
 		if !q.timer.IsZero() {
 			consider(q, q.timer, false)
 		}
-		if t, ok := q.expiresAt(); ok {
+		if t, ok := q.expiresAt(); ok && !b.consumed(q.decl.Name) {
 			consider(q, t, true)
 		}
 	}

@@ -41,9 +41,11 @@ func (b *Broker) FailNext(n int, err error) {
 
 // Disconnect simulates losing the connection and making a new one, as a
 // transport does when it reconnects: the declare-once memory is dropped, so
-// MaybeDeclare declares everything again, and exclusive queues, which
-// belong to the connection, are deleted with their messages. The broker
-// stays open.
+// MaybeDeclare declares everything again; exclusive queues, which belong to
+// the connection, are deleted with their messages, and so are the
+// auto-delete queues that had consumers, which went with it; and each
+// consumer declares its queue again on the new connection and goes on
+// consuming it, as runtime.Conn's consumers do. The broker stays open.
 func (b *Broker) Disconnect() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -57,6 +59,7 @@ func (b *Broker) disconnect() {
 			b.deleteQueue(name)
 		}
 	}
+	b.reconsume()
 }
 
 // fail applies a simulated failure that struck before the broker took the

@@ -21,6 +21,8 @@ type QueueInfo struct {
 	// Messages is how many messages it holds, as RabbitMQ counts them:
 	// messages whose TTL ran out behind the head included (see Len).
 	Messages int
+	// Consumers is how many Consume calls consume it.
+	Consumers int
 }
 
 // Binding is a binding from an exchange to a queue or to another
@@ -76,7 +78,9 @@ func (b *Broker) Queues() []QueueInfo {
 	}
 	out := make([]QueueInfo, 0, len(b.queues))
 	for _, name := range slices.Sorted(maps.Keys(b.queues)) {
-		out = append(out, b.queues[name].info(byQueue[name]))
+		info := b.queues[name].info(byQueue[name])
+		info.Consumers = len(b.consumers[name])
+		out = append(out, info)
 	}
 	return out
 }
@@ -154,6 +158,11 @@ func (b *Broker) Len(queue string) int {
 func (b *Broker) Get(queue string) (m Message, ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.get(queue)
+}
+
+// get is Get, with b locked.
+func (b *Broker) get(queue string) (Message, bool) {
 	now := b.tick()
 	q := b.queues[queue]
 	if q == nil {
@@ -180,12 +189,18 @@ func (b *Broker) Purge(queue string) int {
 // DeleteQueue deletes queue with its bindings and messages, and returns
 // how many messages it held. Auto-delete exchanges left without bindings
 // go too, as in RabbitMQ. Deleting a queue that does not exist does
-// nothing.
+// nothing. The queue's consumers declare it again at once and go on
+// consuming it, as runtime.Conn's consumers do when the broker cancels
+// them.
 func (b *Broker) DeleteQueue(queue string) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.tick()
-	return b.deleteQueue(queue)
+	n := b.deleteQueue(queue)
+	for _, c := range b.consumers[queue] {
+		b.declare(c.decl)
+	}
+	return n
 }
 
 // DeleteExchange deletes the exchange name and the bindings from and to
