@@ -2,7 +2,9 @@ package celery
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"reflect"
 	goruntime "runtime"
 	"sync"
 
@@ -11,152 +13,155 @@ import (
 )
 
 // ReplyConsumer is what waiting for results needs of a transport: a
-// consumer on a queue of its own. A Backend uses one subscription for all
-// its calls.
+// consumer of a queue of its own. *runtime.Conn and *memory.Broker
+// implement it.
 type ReplyConsumer interface {
-	// ConsumeReplies declares q and consumes it without acknowledgements
-	// (Celery's no_ack), calling deliver with each message that arrives,
-	// one at a time and in order, from one goroutine. It returns once the
-	// broker has registered the consumer, so that a reply published after
-	// it returns is delivered. After a lost connection the transport
-	// declares q again and goes on consuming; replies published while q was
-	// gone are lost, as with Celery's own rpc:// backend.
-	ConsumeReplies(ctx context.Context, q *runtime.Queue, deliver func(Delivery)) (ReplySubscription, error)
+	// Consume declares q and calls deliver with each message routed to it,
+	// one at a time and in order, from one goroutine, without
+	// acknowledgements (Celery's no_ack). It returns once the broker has
+	// registered the consumer, so that a reply published after it returns
+	// is delivered. Consuming goes on until ctx ends or the transport
+	// closes; the channel returned is closed then, once deliver will not be
+	// called again.
+	Consume(ctx context.Context, q *runtime.Queue, deliver func(runtime.Properties, []byte)) (<-chan struct{}, error)
 }
 
-// ReplySubscription is a running ConsumeReplies.
-type ReplySubscription interface {
-	// Cancel stops consuming. deliver is not called once Cancel returns.
-	Cancel()
-	// Done is closed when consuming has stopped for good: after Cancel, or
-	// when the transport was closed.
-	Done() <-chan struct{}
-}
-
-// Delivery is a message received on the reply queue.
-type Delivery struct {
-	runtime.Properties
-	Body []byte
-}
+// ErrResultLost is matched (errors.Is) by the error of a call whose result
+// can no longer arrive: the reply queue it was to come to stopped being
+// consumed, because its transport was closed.
+var ErrResultLost = errors.New("result lost")
 
 // replyQueueExpires is the x-expires of the reply queue in milliseconds:
 // Celery's default result_expires, one day, which its rpc:// backend uses.
 const replyQueueExpires = 24 * 60 * 60 * 1000
 
-// Backend receives task results as Celery's rpc:// result backend does: on
-// one reply queue, named like Celery's with a random UUID, non-durable and
-// auto-delete, with an x-expires of one day, reached through the default
-// exchange. Workers publish each result there with the task id as
-// correlation_id, and the Backend hands it to the Result waiting for that
-// id. A Backend serves any number of calls at once; it is safe for
-// concurrent use.
+// backends holds the backend of each ReplyConsumer that calls were made
+// through, from the first call until its reply queue stops being
+// consumed.
+var backends sync.Map // ReplyConsumer -> *backend
+
+// backend receives task results as Celery's rpc:// result backend does:
+// on one reply queue, named like Celery's with a random UUID, non-durable
+// and auto-delete, with an x-expires of one day, reached through the
+// default exchange. Workers publish each result there with the task id as
+// correlation_id, and the backend hands it to the Result waiting for that
+// id. Celery has one such queue per app; here there is one per transport,
+// shared by every call through it.
 //
-// The reply queue is declared and consumed at the first Call. A Result
-// that is dropped before its reply arrives stops being waited for.
-type Backend struct {
+// Its goroutine (run) consumes the reply queue for as long as the
+// transport lets it; when consuming ends, the calls still waiting fail
+// with ErrResultLost and the backend leaves the registry, so that the next
+// call makes a new one with a queue of its own.
+type backend struct {
 	rc    ReplyConsumer
 	queue *runtime.Queue
-
-	// starting is held while subscribing, so that concurrent first calls
-	// subscribe once while each can give up on its own context.
-	starting chan struct{}
+	// started is closed once consuming began or failed (startErr).
+	started  chan struct{}
+	startErr error
 
 	mu      sync.Mutex
-	sub     ReplySubscription // nil until started, and after it stopped
 	waiting map[TaskID]*waiter
-	closed  bool
+	ended   bool
 }
 
 // waiter is one call waiting for its final reply. done is closed once reply
 // and state, or err, are set.
 type waiter struct {
 	done  chan struct{}
-	reply Delivery
+	reply reply
 	state string
 	err   error
 }
 
-// NewBackend returns a Backend that receives results through rc. Nothing
-// is declared until the first Call.
-func NewBackend(rc ReplyConsumer) *Backend {
-	return &Backend{
-		rc: rc,
-		queue: &runtime.Queue{
-			Name:       string(NewTaskID()),
-			AutoDelete: true,
-			Arguments:  runtime.Table{"x-expires": int32(replyQueueExpires)},
-		},
-		starting: make(chan struct{}, 1),
-		waiting:  map[TaskID]*waiter{},
+// reply is a message received on the reply queue.
+type reply struct {
+	props runtime.Properties
+	body  []byte
+}
+
+// errEnded is what a backend that stopped consuming answers a call that
+// found it before it left the registry: the call takes the next one.
+var errEnded = errors.New("reply queue no longer consumed")
+
+// expect registers a call with task id id on rc's backend, which it starts
+// consuming at the first call, and returns the backend. An id already
+// awaited is refused: its replies could not be told apart.
+func expect(ctx context.Context, rc ReplyConsumer, id TaskID) (*backend, *waiter, error) {
+	if rc == nil {
+		return nil, nil, errors.New("no transport to receive the result on: it needs a Consume method, as *runtime.Conn and *memory.Broker have")
+	}
+	if !reflect.TypeOf(rc).Comparable() {
+		return nil, nil, fmt.Errorf("the transport receiving results, a %T, cannot be told apart from others: use a pointer", rc)
+	}
+	for {
+		b := backendOf(rc)
+		select {
+		case <-b.started:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+		if b.startErr != nil {
+			return nil, nil, fmt.Errorf("consume reply queue %q: %w", b.queue.Name, b.startErr)
+		}
+		w, err := b.expect(id)
+		if errors.Is(err, errEnded) {
+			continue
+		}
+		return b, w, err
 	}
 }
 
-// Close stops consuming the reply queue. Results still awaited fail with an
-// error matching runtime.ErrClosed, and so does every later Call.
-func (b *Backend) Close() error {
-	b.mu.Lock()
-	if b.closed {
-		b.mu.Unlock()
-		return nil
+// replyQueue returns a new reply queue as Celery's rpc:// backend
+// declares it.
+func replyQueue() *runtime.Queue {
+	return &runtime.Queue{
+		Name:       string(NewTaskID()),
+		AutoDelete: true,
+		Arguments:  runtime.Table{"x-expires": int32(replyQueueExpires)},
 	}
-	b.closed = true
-	sub := b.sub
-	b.sub = nil
-	b.failAllLocked(fmt.Errorf("celery: result backend %w", runtime.ErrClosed))
-	b.mu.Unlock()
-	if sub != nil {
-		sub.Cancel()
-	}
-	return nil
 }
 
-// start subscribes to the reply queue unless that is done.
-func (b *Backend) start(ctx context.Context) error {
-	select {
-	case b.starting <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+// backendOf returns rc's backend, making and starting one if it has none.
+func backendOf(rc ReplyConsumer) *backend {
+	if b, ok := backends.Load(rc); ok {
+		return b.(*backend)
 	}
-	defer func() { <-b.starting }()
-	b.mu.Lock()
-	closed, running := b.closed, b.sub != nil
-	b.mu.Unlock()
-	switch {
-	case closed:
-		return fmt.Errorf("celery: result backend %w", runtime.ErrClosed)
-	case running:
-		return nil
+	b := &backend{
+		rc:      rc,
+		queue:   replyQueue(),
+		started: make(chan struct{}),
+		waiting: map[TaskID]*waiter{},
 	}
-	sub, err := b.rc.ConsumeReplies(ctx, b.queue, b.deliver)
+	if cur, loaded := backends.LoadOrStore(rc, b); loaded {
+		return cur.(*backend)
+	}
+	go b.run()
+	return b
+}
+
+// run consumes the reply queue for as long as the transport lets it, with
+// no caller's context: consuming serves every call, and a caller that
+// stops waiting for it to start must not stop it for the others.
+func (b *backend) run() {
+	done, err := b.rc.Consume(context.Background(), b.queue, b.deliver)
 	if err != nil {
-		return fmt.Errorf("consume reply queue %q: %w", b.queue.Name, err)
+		backends.CompareAndDelete(b.rc, b)
+		b.startErr = err
+		close(b.started)
+		b.end(nil)
+		return
 	}
-	b.mu.Lock()
-	if b.closed {
-		b.mu.Unlock()
-		sub.Cancel()
-		return fmt.Errorf("celery: result backend %w", runtime.ErrClosed)
-	}
-	b.sub = sub
-	b.mu.Unlock()
-	go b.watch(sub)
-	return nil
+	close(b.started)
+	<-done
+	backends.CompareAndDelete(b.rc, b)
+	b.end(fmt.Errorf("%w: reply queue %q is no longer consumed (its transport was closed)", ErrResultLost, b.queue.Name))
 }
 
-// watch runs while sub does: when it stops without Close (the transport
-// was closed) no reply can come, so the calls waiting fail, and the next
-// Call subscribes again.
-func (b *Backend) watch(sub ReplySubscription) {
-	<-sub.Done()
+// end marks b ended and fails the calls waiting with err.
+func (b *backend) end(err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.sub == sub {
-		b.sub = nil
-		b.failAllLocked(fmt.Errorf("celery: reply queue no longer consumed: %w", runtime.ErrClosed))
-	}
-}
-
-func (b *Backend) failAllLocked(err error) {
+	b.ended = true
 	for id, w := range b.waiting {
 		w.err = err
 		close(w.done)
@@ -164,11 +169,12 @@ func (b *Backend) failAllLocked(err error) {
 	}
 }
 
-// expect registers a call with task id id, before it is published. An id
-// already awaited is refused: its replies could not be told apart.
-func (b *Backend) expect(id TaskID) (*waiter, error) {
+func (b *backend) expect(id TaskID) (*waiter, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.ended {
+		return nil, errEnded
+	}
 	if _, dup := b.waiting[id]; dup {
 		return nil, fmt.Errorf("%w: task id %s is already awaited", runtime.ErrInvalidMessage, id)
 	}
@@ -177,8 +183,8 @@ func (b *Backend) expect(id TaskID) (*waiter, error) {
 	return w, nil
 }
 
-// forget stops waiting for id, if w is still what waits for it.
-func (b *Backend) forget(c awaited) {
+// forget stops waiting for c.id, if c.w is still what waits for it.
+func (b *backend) forget(c awaited) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.waiting[c.id] == c.w {
@@ -186,7 +192,7 @@ func (b *Backend) forget(c awaited) {
 	}
 }
 
-// awaited names a waiter in its Backend, for forget.
+// awaited names a waiter in its backend, for forget.
 type awaited struct {
 	id TaskID
 	w  *waiter
@@ -194,7 +200,7 @@ type awaited struct {
 
 // forgetWhenDropped stops waiting for c when r becomes unreachable, so
 // that Results abandoned before their reply do not pile up.
-func forgetWhenDropped[T any](r *T, b *Backend, c awaited) {
+func forgetWhenDropped[T any](r *T, b *backend, c awaited) {
 	goruntime.AddCleanup(r, b.forget, c)
 }
 
@@ -217,10 +223,10 @@ type replyHead struct {
 // deliver routes a reply to the call waiting for it, by correlation_id (by
 // the body's task_id for a reply without one, as Celery does). Replies in
 // states that are not final, and replies no call waits for, are dropped.
-func (b *Backend) deliver(d Delivery) {
-	id := TaskID(d.CorrelationID)
+func (b *backend) deliver(p runtime.Properties, body []byte) {
+	id := TaskID(p.CorrelationID)
 	var head replyHead
-	decodeErr := consume.Decode(d.Properties, d.Body, &head)
+	decodeErr := consume.Decode(p, body, &head)
 	if id == "" {
 		id = TaskID(head.TaskID)
 	}
@@ -235,9 +241,9 @@ func (b *Backend) deliver(d Delivery) {
 		return
 	}
 	if decodeErr != nil {
-		w.err = fmt.Errorf("celery: undecodable reply (%s): %w", d.ContentType, decodeErr)
+		w.err = fmt.Errorf("celery: undecodable reply (%s): %w", p.ContentType, decodeErr)
 	} else {
-		w.reply, w.state = d, head.Status
+		w.reply, w.state = reply{p, body}, head.Status
 	}
 	close(w.done)
 }

@@ -11,43 +11,25 @@ import (
 	goruntime "runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/kombugen/kombugen/internal/recording"
 	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // fakeReplies is a ReplyConsumer in memory: the test delivers replies with
-// reply, from its own goroutine, one at a time, as a transport does.
+// reply, one at a time, as a transport's consumer goroutine does.
 type fakeReplies struct {
 	mu       sync.Mutex
 	calls    int
 	queue    *runtime.Queue
-	deliver  func(Delivery)
-	sub      *fakeSubscription
+	deliver  func(runtime.Properties, []byte)
+	done     chan struct{}
 	failWith error
 }
 
-type fakeSubscription struct {
-	done      chan struct{}
-	once      sync.Once
-	cancelled atomic.Bool
-}
-
-func (s *fakeSubscription) Cancel() {
-	s.cancelled.Store(true)
-	s.once.Do(func() { close(s.done) })
-}
-
-func (s *fakeSubscription) Done() <-chan struct{} { return s.done }
-
-// end stops the subscription as a closed transport does.
-func (s *fakeSubscription) end() { s.once.Do(func() { close(s.done) }) }
-
-func (f *fakeReplies) ConsumeReplies(ctx context.Context, q *runtime.Queue, deliver func(Delivery)) (ReplySubscription, error) {
+func (f *fakeReplies) Consume(ctx context.Context, q *runtime.Queue, deliver func(runtime.Properties, []byte)) (<-chan struct{}, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
@@ -55,35 +37,75 @@ func (f *fakeReplies) ConsumeReplies(ctx context.Context, q *runtime.Queue, deli
 		return nil, f.failWith
 	}
 	f.queue, f.deliver = q, deliver
-	f.sub = &fakeSubscription{done: make(chan struct{})}
-	return f.sub, nil
+	f.done = make(chan struct{})
+	return f.done, nil
 }
 
-// reply delivers d as the transport's consumer goroutine would.
-func (f *fakeReplies) reply(d Delivery) {
+// reply delivers d as the transport's consumer goroutine would, while it
+// consumes.
+func (f *fakeReplies) reply(d delivery) {
 	f.mu.Lock()
-	deliver, sub := f.deliver, f.sub
-	f.mu.Unlock()
-	if sub != nil && !sub.cancelled.Load() {
-		deliver(d)
+	defer f.mu.Unlock()
+	select {
+	case <-f.done:
+	default:
+		f.deliver(d.Properties, d.Body)
 	}
 }
 
+// end stops consuming, as a transport that was closed does.
+func (f *fakeReplies) end() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done == nil {
+		return
+	}
+	select {
+	case <-f.done:
+	default:
+		close(f.done)
+	}
+}
+
+// consumeCalls returns how many times Consume was called.
+func (f *fakeReplies) consumeCalls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls
+}
+
+// awaitedCalls returns how many calls f's backend waits for.
+func awaitedCalls(f *fakeReplies) int {
+	v, ok := backends.Load(f)
+	if !ok {
+		return 0
+	}
+	b := v.(*backend)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.waiting)
+}
+
+// delivery is a message on the reply queue.
+type delivery struct {
+	runtime.Properties
+	Body []byte
+}
+
 // jsonReply is a reply as Celery's rpc:// backend publishes it, in JSON.
-func jsonReply(id TaskID, body string) Delivery {
-	return Delivery{
+func jsonReply(id TaskID, body string) delivery {
+	return delivery{
 		Properties: runtime.Properties{ContentType: "application/json", ContentEncoding: "utf-8", DeliveryMode: runtime.Transient, CorrelationID: string(id)},
 		Body:       []byte(body),
 	}
 }
 
-func newCaller(t *testing.T) (*runtime.Producer, *Backend, *fakeReplies, *recording.Broker) {
+func newCaller(t *testing.T) (*runtime.Producer, *fakeReplies, *tape) {
 	t.Helper()
-	rb := recording.New()
+	rb := &tape{}
 	f := &fakeReplies{}
-	b := NewBackend(f)
-	t.Cleanup(func() { b.Close() })
-	return runtime.NewProducer(rb), b, f, rb
+	t.Cleanup(f.end)
+	return runtime.NewProducer(rb), f, rb
 }
 
 // resultsFacts is a testdata/facts/celery-*-results.json file: the replies
@@ -156,8 +178,8 @@ func TestCapturedReplies(t *testing.T) {
 				continue
 			}
 			t.Run(facts.Versions["celery"]+"/"+c.Case, func(t *testing.T) {
-				p, b, f, _ := newCaller(t)
-				res, err := Call[any](context.Background(), p, b, Task{Name: "kg." + c.Case})
+				p, f, _ := newCaller(t)
+				res, err := Call[any](context.Background(), p, f, Task{Name: "kg." + c.Case})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -195,8 +217,8 @@ func TestCapturedReplies(t *testing.T) {
 // subscribes to: the reply queue as Celery's rpc:// backend declares it,
 // and a task whose reply_to names it.
 func TestCallDeclaresAndSends(t *testing.T) {
-	p, b, f, rb := newCaller(t)
-	res, err := Call[int](context.Background(), p, b, Task{Name: "kg.add", Args: []any{2, 3}})
+	p, f, rb := newCaller(t)
+	res, err := Call[int](context.Background(), p, f, Task{Name: "kg.add", Args: []any{2, 3}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,11 +241,11 @@ func TestCallDeclaresAndSends(t *testing.T) {
 	if v, err := res.Wait(context.Background()); v != 5 || err != nil {
 		t.Errorf("Wait = %v, %v; want 5", v, err)
 	}
-	if _, err := Call[int](context.Background(), p, b, Task{Name: "kg.add"}); err != nil {
+	if _, err := Call[int](context.Background(), p, f, Task{Name: "kg.add"}); err != nil {
 		t.Fatal(err)
 	}
-	if f.calls != 1 {
-		t.Errorf("ConsumeReplies called %d times for two calls, want once", f.calls)
+	if n := f.consumeCalls(); n != 1 {
+		t.Errorf("Consume called %d times for two calls, want once", n)
 	}
 }
 
@@ -231,9 +253,7 @@ func TestCallDeclaresAndSends(t *testing.T) {
 // worker that answers in its own order, with STARTED before each result:
 // every call gets its own result.
 func TestManyCallsInFlight(t *testing.T) {
-	f := &fakeReplies{}
-	b := NewBackend(f)
-	defer b.Close()
+	_, f, _ := newCaller(t)
 	w := &fakeWorker{tasks: make(chan *runtime.Publishing, 1000)}
 	p := runtime.NewProducer(w)
 	workerDone := make(chan struct{})
@@ -250,7 +270,7 @@ func TestManyCallsInFlight(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := g; i < calls; i += goroutines {
-				res, err := Call[int](context.Background(), p, b, Task{Name: "kg.add", Args: []any{i, 1000}})
+				res, err := Call[int](context.Background(), p, f, Task{Name: "kg.add", Args: []any{i, 1000}})
 				if err != nil {
 					errs <- err
 					continue
@@ -270,10 +290,8 @@ func TestManyCallsInFlight(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if len(b.waiting) != 0 {
-		t.Errorf("%d calls still awaited", len(b.waiting))
+	if n := awaitedCalls(f); n != 0 {
+		t.Errorf("%d calls still awaited", n)
 	}
 }
 
@@ -318,16 +336,16 @@ func (w *fakeWorker) run(f *fakeReplies, n int) {
 func TestRepliesInEverySerializer(t *testing.T) {
 	for _, ser := range []string{runtime.SerializerJSON, runtime.SerializerMsgpack, runtime.SerializerYAML} {
 		t.Run(ser, func(t *testing.T) {
-			p, b, f, _ := newCaller(t)
+			p, f, _ := newCaller(t)
 			type info struct {
 				Width int    `json:"width" msgpack:"width" yaml:"width"`
 				Name  string `json:"name" msgpack:"name" yaml:"name"`
 			}
-			res, err := Call[info](context.Background(), p, b, Task{Name: "kg.info"})
+			res, err := Call[info](context.Background(), p, f, Task{Name: "kg.info"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			fail, err := Call[info](context.Background(), p, b, Task{Name: "kg.fail"})
+			fail, err := Call[info](context.Background(), p, f, Task{Name: "kg.fail"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -346,7 +364,7 @@ func TestRepliesInEverySerializer(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				f.reply(Delivery{Properties: runtime.Properties{ContentType: s.ContentType(), ContentEncoding: s.ContentEncoding(), CorrelationID: string(r.id)}, Body: body})
+				f.reply(delivery{Properties: runtime.Properties{ContentType: s.ContentType(), ContentEncoding: s.ContentEncoding(), CorrelationID: string(r.id)}, Body: body})
 			}
 			if v, err := res.Wait(context.Background()); err != nil || v != (info{640, "cat"}) {
 				t.Errorf("Wait = %+v, %v", v, err)
@@ -361,13 +379,13 @@ func TestRepliesInEverySerializer(t *testing.T) {
 }
 
 func TestReplyRouting(t *testing.T) {
-	p, b, f, _ := newCaller(t)
+	p, f, _ := newCaller(t)
 	ctx := context.Background()
-	first, err := Call[string](ctx, p, b, Task{Name: "kg.echo"})
+	first, err := Call[string](ctx, p, f, Task{Name: "kg.echo"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := Call[string](ctx, p, b, Task{Name: "kg.echo"})
+	second, err := Call[string](ctx, p, f, Task{Name: "kg.echo"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,8 +411,8 @@ func TestReplyRouting(t *testing.T) {
 }
 
 func TestWaitGivesUpAndWaitsAgain(t *testing.T) {
-	p, b, f, _ := newCaller(t)
-	res, err := Call[int](context.Background(), p, b, Task{Name: "kg.add"})
+	p, f, _ := newCaller(t)
+	res, err := Call[int](context.Background(), p, f, Task{Name: "kg.add"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -410,16 +428,16 @@ func TestWaitGivesUpAndWaitsAgain(t *testing.T) {
 }
 
 func TestUndecodableReply(t *testing.T) {
-	p, b, f, _ := newCaller(t)
-	res, err := Call[int](context.Background(), p, b, Task{Name: "kg.add"})
+	p, f, _ := newCaller(t)
+	res, err := Call[int](context.Background(), p, f, Task{Name: "kg.add"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrongType, err := Call[int](context.Background(), p, b, Task{Name: "kg.add"})
+	wrongType, err := Call[int](context.Background(), p, f, Task{Name: "kg.add"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.reply(Delivery{Properties: runtime.Properties{ContentType: "application/x-python-serialize", CorrelationID: string(res.ID())}, Body: []byte("\x80\x04")})
+	f.reply(delivery{Properties: runtime.Properties{ContentType: "application/x-python-serialize", CorrelationID: string(res.ID())}, Body: []byte("\x80\x04")})
 	f.reply(jsonReply(wrongType.ID(), `{"status": "SUCCESS", "result": "five"}`))
 	if _, err := res.Wait(context.Background()); err == nil || !strings.Contains(err.Error(), "undecodable reply") {
 		t.Errorf("pickled reply: Wait = %v", err)
@@ -429,55 +447,26 @@ func TestUndecodableReply(t *testing.T) {
 	}
 }
 
-func TestBackendClose(t *testing.T) {
-	p, b, f, rb := newCaller(t)
-	res, err := Call[int](context.Background(), p, b, Task{Name: "kg.add"})
+// TestConsumingEnds: when the transport stops consuming the reply queue
+// (it was closed), no reply can come: waiting calls fail at once with
+// ErrResultLost, and the next Call consumes a new reply queue.
+func TestConsumingEnds(t *testing.T) {
+	p, f, _ := newCaller(t)
+	res, err := Call[int](context.Background(), p, f, Task{Name: "kg.add"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Close()
-	if _, err := res.Wait(context.Background()); !errors.Is(err, runtime.ErrClosed) {
-		t.Errorf("Wait after Close = %v, want ErrClosed", err)
+	first := f.queue.Name
+	f.end()
+	if _, err := res.Wait(context.Background()); !errors.Is(err, ErrResultLost) {
+		t.Errorf("Wait = %v, want ErrResultLost", err)
 	}
-	if !f.sub.cancelled.Load() {
-		t.Error("Close did not cancel the subscription")
-	}
-	if _, err := Call[int](context.Background(), p, b, Task{Name: "kg.add"}); !errors.Is(err, runtime.ErrClosed) {
-		t.Errorf("Call after Close = %v, want ErrClosed", err)
-	}
-	if n := len(rb.Published()); n != 1 {
-		t.Errorf("%d published, want only the call before Close", n)
-	}
-}
-
-// TestSubscriptionEnds: when the transport stops the subscription (it was
-// closed), no reply can come: waiting calls fail, and the next Call
-// subscribes again.
-func TestSubscriptionEnds(t *testing.T) {
-	p, b, f, _ := newCaller(t)
-	res, err := Call[int](context.Background(), p, b, Task{Name: "kg.add"})
+	again, err := Call[int](context.Background(), p, f, Task{Name: "kg.add"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.sub.end()
-	if _, err := res.Wait(context.Background()); !errors.Is(err, runtime.ErrClosed) {
-		t.Errorf("Wait = %v, want ErrClosed", err)
-	}
-	for range 1000 {
-		b.mu.Lock()
-		stopped := b.sub == nil
-		b.mu.Unlock()
-		if stopped {
-			break
-		}
-		goruntime.Gosched()
-	}
-	again, err := Call[int](context.Background(), p, b, Task{Name: "kg.add"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.calls != 2 {
-		t.Errorf("ConsumeReplies called %d times, want a second subscription", f.calls)
+	if n := f.consumeCalls(); n != 2 || f.queue.Name == first {
+		t.Errorf("Consume called %d times, reply queue %q; want a second queue", n, f.queue.Name)
 	}
 	f.reply(jsonReply(again.ID(), `{"status": "SUCCESS", "result": 3}`))
 	if v, err := again.Wait(context.Background()); v != 3 || err != nil {
@@ -486,18 +475,18 @@ func TestSubscriptionEnds(t *testing.T) {
 }
 
 func TestCallRefusals(t *testing.T) {
-	p, b, f, rb := newCaller(t)
+	p, f, rb := newCaller(t)
 	ctx := context.Background()
-	if _, err := Call[int](ctx, p, b, Task{Name: "kg.add"}, WithIgnoreResult(true)); !errors.Is(err, runtime.ErrInvalidMessage) {
+	if _, err := Call[int](ctx, p, f, Task{Name: "kg.add"}, WithIgnoreResult(true)); !errors.Is(err, runtime.ErrInvalidMessage) {
 		t.Errorf("Call with ignore_result = %v, want ErrInvalidMessage", err)
 	}
-	if f.calls != 0 {
-		t.Errorf("an invalid Call subscribed to the reply queue")
+	if n := f.consumeCalls(); n != 0 {
+		t.Errorf("an invalid Call consumed the reply queue")
 	}
-	if _, err := Call[int](ctx, p, b, Task{Name: "kg.add"}, WithTaskID("same")); err != nil {
+	if _, err := Call[int](ctx, p, f, Task{Name: "kg.add"}, WithTaskID("same")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Call[int](ctx, p, b, Task{Name: "kg.add"}, WithTaskID("same")); !errors.Is(err, runtime.ErrInvalidMessage) {
+	if _, err := Call[int](ctx, p, f, Task{Name: "kg.add"}, WithTaskID("same")); !errors.Is(err, runtime.ErrInvalidMessage) {
 		t.Errorf("a second Call awaiting the same id = %v, want ErrInvalidMessage", err)
 	}
 	if n := len(rb.Published()); n != 1 {
@@ -505,15 +494,17 @@ func TestCallRefusals(t *testing.T) {
 	}
 
 	f2 := &fakeReplies{failWith: errors.New("no consumer for you")}
-	b2 := NewBackend(f2)
-	if _, err := Call[int](ctx, p, b2, Task{Name: "kg.add"}); err == nil || !strings.Contains(err.Error(), "no consumer for you") {
+	t.Cleanup(f2.end)
+	if _, err := Call[int](ctx, p, f2, Task{Name: "kg.add"}); err == nil || !strings.Contains(err.Error(), "no consumer for you") {
 		t.Errorf("Call when the reply queue cannot be consumed = %v", err)
 	}
 	if n := len(rb.Published()); n != 1 {
 		t.Errorf("%d published, want nothing more when no reply could be received", n)
 	}
+	f2.mu.Lock()
 	f2.failWith = nil
-	if _, err := Call[int](ctx, p, b2, Task{Name: "kg.add"}); err != nil {
+	f2.mu.Unlock()
+	if _, err := Call[int](ctx, p, f2, Task{Name: "kg.add"}); err != nil {
 		t.Errorf("Call once the reply queue can be consumed = %v", err)
 	}
 }
@@ -521,35 +512,30 @@ func TestCallRefusals(t *testing.T) {
 // TestFailedPublishIsNotAwaited: a Call whose publish fails leaves nothing
 // waiting.
 func TestFailedPublishIsNotAwaited(t *testing.T) {
-	_, b, _, _ := newCaller(t)
-	p := runtime.NewProducer(recording.New(), runtime.WithRetry(runtime.NoRetry))
+	_, f, _ := newCaller(t)
 	// No queue takes the task: a mandatory task comes back.
-	_, err := Call[int](context.Background(), p, b, Task{Name: "kg.add"}, WithDeclare())
+	p := runtime.NewProducer(&tape{err: &runtime.ReturnError{}}, runtime.WithRetry(runtime.NoRetry))
+	_, err := Call[int](context.Background(), p, f, Task{Name: "kg.add"})
 	if !errors.Is(err, runtime.ErrUnroutable) {
 		t.Fatalf("Call to a queue that does not exist = %v, want ErrUnroutable", err)
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if len(b.waiting) != 0 {
-		t.Errorf("%d calls awaited after a failed publish", len(b.waiting))
+	if n := awaitedCalls(f); n != 0 {
+		t.Errorf("%d calls awaited after a failed publish", n)
 	}
 }
 
 // TestDroppedResultIsForgotten: a Result dropped before its reply stops
 // being waited for once it is garbage collected.
 func TestDroppedResultIsForgotten(t *testing.T) {
-	p, b, _, _ := newCaller(t)
+	p, f, _ := newCaller(t)
 	for range 10 {
-		if _, err := Call[int](context.Background(), p, b, Task{Name: "kg.add"}); err != nil {
+		if _, err := Call[int](context.Background(), p, f, Task{Name: "kg.add"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for range 100 {
 		goruntime.GC()
-		b.mu.Lock()
-		n := len(b.waiting)
-		b.mu.Unlock()
-		if n == 0 {
+		if awaitedCalls(f) == 0 {
 			return
 		}
 		goruntime.Gosched()
@@ -560,19 +546,19 @@ func TestDroppedResultIsForgotten(t *testing.T) {
 // TestConcurrentFirstCallsSubscribeOnce: calls that start together share
 // one subscription.
 func TestConcurrentFirstCallsSubscribeOnce(t *testing.T) {
-	p, b, f, _ := newCaller(t)
+	p, f, _ := newCaller(t)
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := Call[int](context.Background(), p, b, Task{Name: "kg.add"}); err != nil {
+			if _, err := Call[int](context.Background(), p, f, Task{Name: "kg.add"}); err != nil {
 				t.Error(err)
 			}
 		}()
 	}
 	wg.Wait()
-	if f.calls != 1 {
-		t.Errorf("ConsumeReplies called %d times, want once", f.calls)
+	if n := f.consumeCalls(); n != 1 {
+		t.Errorf("Consume called %d times, want once", n)
 	}
 }

@@ -16,9 +16,7 @@ for the tasks a schema describes; it can be used directly as above.
 Call sends a task with a reply queue and returns a Result whose Wait gives
 the task's return value, decoded into the type asked for:
 
-	results := celery.NewBackend(replies) // one per connection
-	defer results.Close()
-	res, err := celery.Call[ImageInfo](ctx, p, results, celery.Task{Name: "images.resize", Args: []any{url, 640}})
+	res, err := celery.Call[ImageInfo](ctx, p, conn, celery.Task{Name: "images.resize", Args: []any{url, 640}})
 	if err != nil {
 		return err
 	}
@@ -26,16 +24,24 @@ the task's return value, decoded into the type asked for:
 
 Results come back as Celery's rpc:// result backend sends them: the worker
 publishes each state of the task to the caller's reply queue through the
-default exchange, with the task id as correlation_id. A Backend consumes one
-reply queue (named by a random UUID, non-durable, auto-delete, x-expires of
-one day, as Celery's) through a ReplyConsumer, and routes each reply to the
+default exchange, with the task id as correlation_id. The reply queue is
+named by a random UUID, non-durable, auto-delete, with an x-expires of one
+day, as Celery's. Celery has one per app; here there is one per transport
+(the ReplyConsumer given to Call: a *runtime.Conn or a *memory.Broker),
+declared and consumed at the first call through it and shared by every
+call after, with nothing to set up or close: each reply is routed to the
 Result waiting for its task id, so that any number of calls can be in
 flight at once. STARTED and RETRY (and any other state that is not final)
 are skipped; SUCCESS gives the return value; FAILURE is a *TaskError with
 the exception's type, module, message and the worker's traceback
 (SoftTimeLimitExceeded and TimeLimitExceeded are failures too); REVOKED, a
-task that expired before it ran, is a *TaskError matching ErrRevoked. The
-worker needs the rpc:// backend configured (result_backend = "rpc://").
+task that expired before it ran, is a *TaskError matching ErrRevoked. When
+the transport closes, the calls still waiting fail at once with an error
+matching ErrResultLost. The worker needs the rpc:// backend configured
+(result_backend = "rpc://").
+
+ReadTask reads a task message back as a worker does; runtime/memory's
+Message.Task uses it to show the tasks a queue holds.
 
 # The message
 
@@ -47,7 +53,7 @@ Celery 5.3 and later send it:
 	content_type     from the serializer: json (default), msgpack or yaml
 	delivery_mode    2 (persistent)
 	priority         WithPriority, 0 by default
-	reply_to         the Backend's reply queue, for Call only
+	reply_to         the transport's reply queue, for Call only
 	expiration       with WithExpires or WithExpiresAt: the time left, in ms
 
 	header           value

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kombugen/kombugen/internal/recording"
 	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/runtime/consume"
 )
@@ -210,7 +209,7 @@ func plainNumbers(v any) any {
 // returns it as a consumer sees it.
 func sentMessage(t *testing.T, m *message) wireMessage {
 	t.Helper()
-	b := recording.New()
+	b := &tape{}
 	p := runtime.NewProducer(b)
 	if err := m.publish(context.Background(), p); err != nil {
 		t.Fatalf("publish: %v", err)
@@ -270,7 +269,7 @@ func TestCapturedTasks(t *testing.T) {
 				if c.Headers["ignore_result"] == true {
 					replyTo = ""
 				}
-				m, err := build(task, opts, sentAt, replyTo)
+				m, err := buildTo(task, opts, sentAt, replyTo)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -329,7 +328,7 @@ func TestCapturedDeclarations(t *testing.T) {
 		d := facts.Declared
 		for _, q := range d.Queues {
 			if q.Name == facts.ReplyQueue {
-				want := NewBackend(nil).queue
+				want := replyQueue()
 				if q.Durable != want.Durable || q.AutoDelete != want.AutoDelete || q.Exclusive != want.Exclusive ||
 					len(q.Arguments) != 1 || q.Arguments[0][0] != "x-expires" || q.Arguments[0][2] != float64(want.Arguments["x-expires"].(int32)) {
 					t.Errorf("%s: reply queue %+v, Celery declared %+v", version, want, q)

@@ -58,9 +58,9 @@ const (
 )
 
 // build checks task and the options and makes the message, as Celery's
-// send_task does at now. replyTo is the queue a result is awaited on, or
-// "" when none is.
-func build(task Task, opts []Option, now time.Time, replyTo string) (*message, error) {
+// send_task does at now. awaited says a result will be waited for; the
+// caller then sets the message's replyTo.
+func build(task Task, opts []Option, now time.Time, awaited bool) (*message, error) {
 	c := call{queue: DefaultQueue, serializer: defaultSerializer, compression: noCompression}
 	for _, o := range opts {
 		o(&c)
@@ -68,14 +68,13 @@ func build(task Task, opts []Option, now time.Time, replyTo string) (*message, e
 	if !c.idGiven {
 		c.id = NewTaskID()
 	}
-	if err := c.check(task, replyTo); err != nil {
+	if err := c.check(task, awaited); err != nil {
 		return nil, fmt.Errorf("%w: task %q: %w", runtime.ErrInvalidMessage, task.Name, err)
 	}
 	m := &message{
 		id:          c.id,
 		name:        task.Name,
 		queue:       c.queue,
-		replyTo:     replyTo,
 		priority:    c.priority,
 		serializer:  c.serializer,
 		compression: c.compression,
@@ -154,7 +153,7 @@ func argsRepr(args []any) string {
 }
 
 // check refuses what Celery would refuse, or what a worker could not run.
-func (c *call) check(task Task, replyTo string) error {
+func (c *call) check(task Task, awaited bool) error {
 	switch {
 	case task.Name == "":
 		return fmt.Errorf("a task needs a name")
@@ -172,7 +171,7 @@ func (c *call) check(task Task, replyTo string) error {
 		return fmt.Errorf("time limit %s is negative", c.timeLimit)
 	case c.softTimeLimit < 0:
 		return fmt.Errorf("soft time limit %s is negative", c.softTimeLimit)
-	case c.ignoreResult && replyTo != "":
+	case c.ignoreResult && awaited:
 		return fmt.Errorf("a task called with ignore_result sends no result to wait for")
 	}
 	for _, s := range [...]struct{ what, v string }{

@@ -28,7 +28,7 @@ type Result[R any] struct {
 	err   error
 }
 
-func newResult[R any](b *Backend, id TaskID, task string, w *waiter) *Result[R] {
+func newResult[R any](b *backend, id TaskID, task string, w *waiter) *Result[R] {
 	r := &Result[R]{id: id, task: task, w: w}
 	forgetWhenDropped(r, b, awaited{id, w})
 	return r
@@ -43,10 +43,9 @@ func (r *Result[R]) Done() <-chan struct{} { return r.w.done }
 
 // Wait waits for the task's result and returns its return value. A task
 // that raised is a *TaskError; one that was revoked (expired, say) is a
-// *TaskError matching ErrRevoked. When ctx ends first Wait returns ctx's
-// error, and may be called again. Replies published while the reply queue
-// was gone (after a lost connection) are lost, as with Celery's rpc://
-// backend: give ctx a deadline.
+// *TaskError matching ErrRevoked; a result that can no longer arrive (the
+// transport was closed) is an error matching ErrResultLost. When ctx ends
+// first Wait returns ctx's error, and may be called again.
 func (r *Result[R]) Wait(ctx context.Context) (R, error) {
 	select {
 	case <-r.w.done:
@@ -68,7 +67,7 @@ func (r *Result[R]) decode() {
 		var env struct {
 			Result R `json:"result" msgpack:"result" yaml:"result"`
 		}
-		if err := consume.Decode(w.reply.Properties, w.reply.Body, &env); err != nil {
+		if err := consume.Decode(w.reply.props, w.reply.body, &env); err != nil {
 			r.err = fmt.Errorf("celery: task %q id %s: decode result: %w", r.task, r.id, err)
 			return
 		}
@@ -79,7 +78,7 @@ func (r *Result[R]) decode() {
 		Result    excInfo `json:"result" msgpack:"result" yaml:"result"`
 		Traceback *string `json:"traceback" msgpack:"traceback" yaml:"traceback"`
 	}
-	if err := consume.Decode(w.reply.Properties, w.reply.Body, &env); err != nil {
+	if err := consume.Decode(w.reply.props, w.reply.body, &env); err != nil {
 		r.err = fmt.Errorf("celery: task %q id %s: decode %s: %w", r.task, r.id, w.state, err)
 		return
 	}

@@ -20,30 +20,34 @@ import (
 // id is returned with the error: a message whose confirm was lost may still
 // have arrived.
 func Send(ctx context.Context, p *runtime.Producer, task Task, opts ...Option) (TaskID, error) {
-	m, err := build(task, opts, time.Now(), "")
+	m, err := build(task, opts, time.Now(), false)
 	if err != nil {
 		return "", err
 	}
 	return m.id, m.publish(ctx, p)
 }
 
-// Call publishes task through p as Send does, with b's reply queue as its
-// reply_to, and returns the Result to wait on. R is the type the task's
-// return value decodes into.
-func Call[R any](ctx context.Context, p *runtime.Producer, b *Backend, task Task, opts ...Option) (*Result[R], error) {
+// Call publishes task through p as Send does, with a reply_to naming the
+// reply queue of replies, and returns the Result to wait on. R is the type
+// the task's return value decodes into.
+//
+// The results of every call through the same replies (a *runtime.Conn or a
+// *memory.Broker, say) come back on one reply queue, as Celery's rpc://
+// backend has one per app: it is declared and consumed at the first call,
+// and consumed until the transport closes. replies need not be the
+// transport p publishes through, but must reach the same broker.
+func Call[R any](ctx context.Context, p *runtime.Producer, replies ReplyConsumer, task Task, opts ...Option) (*Result[R], error) {
 	// As Celery's send_task: the message first, then the reply queue,
-	// then the publish. An invalid call declares nothing.
-	m, err := build(task, opts, time.Now(), b.queue.Name)
+	// then the publish. An invalid call consumes nothing.
+	m, err := build(task, opts, time.Now(), true)
 	if err != nil {
 		return nil, err
 	}
-	if err := b.start(ctx); err != nil {
+	b, w, err := expect(ctx, replies, m.id)
+	if err != nil {
 		return nil, fmt.Errorf("celery: call task %q: %w", task.Name, err)
 	}
-	w, err := b.expect(m.id)
-	if err != nil {
-		return nil, err
-	}
+	m.replyTo = b.queue.Name
 	if err := m.publish(ctx, p); err != nil {
 		b.forget(awaited{m.id, w})
 		return nil, err

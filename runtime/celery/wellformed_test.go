@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kombugen/kombugen/internal/recording"
 	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/runtime/consume"
 )
@@ -75,10 +74,20 @@ func checkWellFormed(p *runtime.Publishing) error {
 	return nil
 }
 
+// buildTo builds a message as build does, with replyTo as its reply_to:
+// a call awaits the result when replyTo is not "".
+func buildTo(task Task, opts []Option, now time.Time, replyTo string) (*message, error) {
+	m, err := build(task, opts, now, replyTo != "")
+	if err == nil {
+		m.replyTo = replyTo
+	}
+	return m, err
+}
+
 // sendRecorded sends task through a producer on a recording broker, made
 // with producerOpts, and returns what was published.
 func sendRecorded(task Task, producerOpts []runtime.ProducerOption, opts ...Option) ([]runtime.Publishing, error) {
-	b := recording.New()
+	b := &tape{}
 	_, err := Send(context.Background(), runtime.NewProducer(b, producerOpts...), task, opts...)
 	return b.Published(), err
 }

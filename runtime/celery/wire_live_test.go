@@ -26,7 +26,7 @@ func TestWireSameAsSendTask(t *testing.T) {
 	var facts taskFacts
 	readFacts(t, "celery-5.2.6-tasks.json", &facts)
 	theirs, ours := testQueue(t, "celery"), testQueue(t, "ours")
-	p, _, _ := liveCaller(t)
+	p, _ := liveCaller(t)
 	ctx := waitCtx(t)
 
 	type pyCall struct {
@@ -66,7 +66,7 @@ func TestWireSameAsSendTask(t *testing.T) {
 		if ignore, _ := c.Headers["ignore_result"].(bool); ignore {
 			replyTo = ""
 		}
-		m, err := build(task, append(opts, WithQueue(ours)), time.Now(), replyTo)
+		m, err := buildTo(task, append(opts, WithQueue(ours)), time.Now(), replyTo)
 		if err == nil {
 			err = m.publish(ctx, p)
 		}

@@ -20,74 +20,39 @@ import (
 	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/celerytest"
 	"github.com/kombugen/kombugen/runtime"
-	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // The tests in this file run real Celery workers (Debian's python3-celery,
 // testdata/kgtasks.py) and need KOMBUGEN_CELERY_TESTS=1; see
 // internal/celerytest.
 
-// amqpReplies is a ReplyConsumer made of a plain amqp091-go connection, one
-// per subscription. It remembers the correlation id of every reply, for
-// tests that check what did not come.
-type amqpReplies struct {
+// countingReplies consumes replies through a *runtime.Conn and remembers
+// the correlation id of every reply, for tests that check what did not
+// come.
+type countingReplies struct {
+	conn *runtime.Conn
 	mu   sync.Mutex
 	seen map[string]int
 }
 
-type amqpSubscription struct {
-	conn *amqp.Connection
-	done chan struct{}
+func (c *countingReplies) Consume(ctx context.Context, q *runtime.Queue, deliver func(runtime.Properties, []byte)) (<-chan struct{}, error) {
+	return c.conn.Consume(ctx, q, func(p runtime.Properties, body []byte) {
+		c.mu.Lock()
+		c.seen[p.CorrelationID]++
+		c.mu.Unlock()
+		deliver(p, body)
+	})
 }
 
-func (s *amqpSubscription) Cancel() {
-	s.conn.Close()
-	<-s.done
+func (c *countingReplies) count(id TaskID) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.seen[string(id)]
 }
 
-func (s *amqpSubscription) Done() <-chan struct{} { return s.done }
-
-func (a *amqpReplies) ConsumeReplies(ctx context.Context, q *runtime.Queue, deliver func(Delivery)) (ReplySubscription, error) {
-	conn, err := amqp.Dial(brokertest.URL())
-	if err != nil {
-		return nil, err
-	}
-	ch, err := conn.Channel()
-	if err == nil {
-		_, err = ch.QueueDeclare(q.Name, q.Durable, q.AutoDelete, q.Exclusive, false, amqp.Table(q.Arguments))
-	}
-	var msgs <-chan amqp.Delivery
-	if err == nil {
-		msgs, err = ch.Consume(q.Name, "", true, false, false, false, nil)
-	}
-	if err != nil {
-		conn.Close()
-		return nil, err
-	}
-	s := &amqpSubscription{conn: conn, done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		for d := range msgs {
-			a.mu.Lock()
-			if a.seen == nil {
-				a.seen = map[string]int{}
-			}
-			a.seen[d.CorrelationId]++
-			a.mu.Unlock()
-			deliver(Delivery{Properties: consume.Properties(&d), Body: d.Body})
-		}
-	}()
-	return s, nil
-}
-
-func (a *amqpReplies) count(id TaskID) int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.seen[string(id)]
-}
-
-// liveCaller dials the broker and returns a producer and a Backend on it.
-func liveCaller(t *testing.T) (*runtime.Producer, *Backend, *amqpReplies) {
+// liveCaller dials the broker and returns a producer on it and the
+// consumer of its replies.
+func liveCaller(t *testing.T) (*runtime.Producer, *countingReplies) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -96,10 +61,12 @@ func liveCaller(t *testing.T) (*runtime.Producer, *Backend, *amqpReplies) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	replies := &amqpReplies{}
-	b := NewBackend(replies)
-	t.Cleanup(func() { b.Close() })
-	return runtime.NewProducer(conn), b, replies
+	return runtime.NewProducer(conn), &countingReplies{conn: conn, seen: map[string]int{}}
+}
+
+// replyQueueOf returns the name of the reply queue of rc's calls.
+func replyQueueOf(rc ReplyConsumer) string {
+	return backendOf(rc).queue.Name
 }
 
 // testQueue returns a fresh queue name, and deletes the queue and the
@@ -172,7 +139,7 @@ func (e echoed) ranAt() time.Time {
 func TestWorker(t *testing.T) {
 	celerytest.Require(t)
 	queue := testQueue(t, "solo")
-	p, b, replies := liveCaller(t)
+	p, b := liveCaller(t)
 	w := startWorker(t, queue, celerytest.Config{})
 	ctx := waitCtx(t)
 
@@ -219,7 +186,7 @@ func TestWorker(t *testing.T) {
 		}
 		r := got.Request
 		if r.ID != string(id) || r.Task != "kg.echo" || r.RootID != string(root) || r.ParentID == nil || *r.ParentID != string(parent) ||
-			r.Retries != 0 || r.IgnoreResult || r.ReplyTo != b.queue.Name || r.Expires == nil || r.ETA != nil {
+			r.Retries != 0 || r.IgnoreResult || r.ReplyTo != replyQueueOf(b) || r.Expires == nil || r.ETA != nil {
 			t.Errorf("the worker read %+v", r)
 		}
 		if fmt.Sprint(r.RawTimeLimit) != "[30 2.5]" {
@@ -296,11 +263,11 @@ func TestWorker(t *testing.T) {
 	t.Run("ignore_result", func(t *testing.T) {
 		// Sent with a reply_to, which the API never pairs with
 		// ignore_result, to see that the worker honours the header.
-		m, err := build(Task{Name: "kg.add", Args: []any{1, 2}}, []Option{WithQueue(queue), WithIgnoreResult(true)}, time.Now(), "")
+		m, err := buildTo(Task{Name: "kg.add", Args: []any{1, 2}}, []Option{WithQueue(queue), WithIgnoreResult(true)}, time.Now(), "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		m.replyTo = b.queue.Name
+		m.replyTo = replyQueueOf(b)
 		if err := m.publish(ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -312,7 +279,7 @@ func TestWorker(t *testing.T) {
 			t.Fatalf("Wait = %v, %v", v, err)
 		}
 		// The solo worker ran the two tasks in order.
-		if n := replies.count(m.id); n != 0 {
+		if n := b.count(m.id); n != 0 {
 			t.Errorf("%d replies for a task sent with ignore_result", n)
 		}
 		if !strings.Contains(w.Log(), string(m.id)+"] succeeded") {
@@ -354,7 +321,7 @@ func TestWorker(t *testing.T) {
 func TestWorkerPriority(t *testing.T) {
 	celerytest.Require(t)
 	queue := testQueue(t, "priority")
-	p, b, _ := liveCaller(t)
+	p, b := liveCaller(t)
 	ctx := waitCtx(t)
 	declare := []runtime.Entity{
 		&runtime.Exchange{Name: queue, Type: "direct", Durable: true},
@@ -402,7 +369,7 @@ func TestWorkerPriority(t *testing.T) {
 func TestWorkerTimeLimits(t *testing.T) {
 	celerytest.Require(t)
 	queue := testQueue(t, "prefork")
-	p, b, _ := liveCaller(t)
+	p, b := liveCaller(t)
 	ctx := waitCtx(t)
 	startWorker(t, queue, celerytest.Config{Pool: "prefork", Concurrency: 2})
 	soft, err := Call[float64](ctx, p, b, Task{Name: "kg.sleep", Args: []any{5}}, WithQueue(queue), WithSoftTimeLimit(time.Second))

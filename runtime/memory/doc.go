@@ -143,14 +143,29 @@ NO_ROUTE) before Publish returns; with Confirm set Publish then returns a
 *runtime.ReturnError, which matches runtime.ErrUnroutable. Otherwise a
 confirm is an immediate ack. WithOnRoute reports where every message went.
 
+# Consuming
+
+Consume is runtime.Conn's Consume, for replies to what was published (Celery's
+results, runtime/celery): it declares a queue and calls a function with each
+message routed to it, in order, one at a time, without acknowledgements,
+from a goroutine the broker starts for that consumer and stops when the
+Consume's ctx ends or the broker closes (Close waits for it). A consumed
+queue keeps nothing: each message leaves it as the consumer takes it.
+As in RabbitMQ, a queue with consumers never expires (x-expires counts
+from when its last consumer stopped), and an auto-delete queue is deleted
+when its last consumer stops, or when the connection it was consumed on is
+lost. QueueInfo counts each queue's consumers.
+
 # Connection loss
 
 The broker plays a single connection. Disconnect simulates losing it and
 reconnecting: the declare-once memory and exclusive queues are gone, so a
-producer declares again. FailNext makes the next publishes fail with
-runtime.ErrConnectionLost (or another error), so retry policies can be
-tested. After Close every Publish, Declare and MaybeDeclare fails with
-runtime.ErrClosed.
+producer declares again; the auto-delete queues that had consumers are gone
+too, and each consumer declares its queue again and goes on consuming it,
+as runtime.Conn's consumers do on a new connection. FailNext makes the next
+publishes fail with runtime.ErrConnectionLost (or another error), so retry
+policies can be tested. After Close every Publish, Declare, MaybeDeclare and
+Consume fails with runtime.ErrClosed.
 
 # Inspecting
 
@@ -161,13 +176,16 @@ a queue, without taking it; Get takes the next message, as basic.get does; Len c
 carries its exchange, routing key, properties and body as published
 (serialized and compressed), and its headers as a consumer reads them from
 RabbitMQ (an int as an int32, times in whole seconds); its Decode method
-reads the body back as a kombu consumer would. Every Message handed out is
-a copy.
+reads the body back as a kombu consumer would, and its Task method reads a
+Celery task message (runtime/celery's ReadTask): the task's name, id, args
+and kwargs. Every Message handed out is a copy.
 
 # What differs
 
-The broker has no consumers, acknowledgements, rejections, transactions,
-policies, federation or clustering, and no stream offsets or retention.
+The broker's consumers take messages without acknowledgements, and only
+through Consume: it has no basic.get with manual acknowledgement, no
+rejections, prefetch, transactions, policies, federation or clustering, and
+no stream offsets or retention.
 Nested tables compare regardless of the order of their keys, where
 RabbitMQ compares them in the order they arrived (which amqp091-go does
 not keep). Server-named queues are amq.gen-1, amq.gen-2, ... where

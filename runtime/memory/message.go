@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/celery"
 	"github.com/kombugen/kombugen/runtime/consume"
 )
 
@@ -46,4 +47,12 @@ func (m Message) clone() Message {
 // routingKeys returns every key the message is routed with.
 func (m *Message) routingKeys() []string {
 	return append([]string{m.RoutingKey}, m.cc...)
+}
+
+// Task reads m as a Celery task message, with runtime/celery's ReadTask:
+// the task's name, id, args and kwargs, and what its headers ask of the
+// worker (eta, expires, time limits, ...). A message that is not a task a
+// worker could run is an error.
+func (m Message) Task() (celery.Received, error) {
+	return celery.ReadTask(m.Properties, m.Body)
 }
