@@ -38,7 +38,7 @@ func TestNotRetried404(t *testing.T) {
 	ctx, cancel := publishCtx()
 	defer cancel()
 	begin := time.Now()
-	err := prod.Publish(ctx, []byte("m"), runtime.WithExchange(&runtime.Exchange{Name: missing}))
+	err := prod.Publish(ctx, []byte("m"), runtime.WithExchangeName(missing))
 	took := time.Since(begin)
 	attempts, _ := rec.take()
 	if !errors.Is(err, runtime.ErrNotFound) || runtime.Retryable(err) {
@@ -144,7 +144,7 @@ func TestNotRetried404UnderLoad(t *testing.T) {
 		fault: func(l *load) {
 			rec := newRecorder(l.conn)
 			prod := runtime.NewProducer(rec, runtime.WithAutoDeclare(false), runtime.WithRetry(slowPolicy))
-			missing := runtime.WithExchange(&runtime.Exchange{Name: uniqueName(t, "missing")})
+			missing := runtime.WithExchangeName(uniqueName(t, "missing"))
 			for l.sleep(20*time.Millisecond + rand.N(30*time.Millisecond)) {
 				ctx, cancel := publishCtx()
 				err := prod.Publish(ctx, []byte("bad"), missing)

@@ -295,7 +295,7 @@ func TestConnPublishToMissingExchange(t *testing.T) {
 	missing := uniqueName(t, "missing")
 
 	prod := runtime.NewProducer(conn, runtime.WithAutoDeclare(false))
-	err := prod.Publish(ctx, "m", runtime.WithExchange(&runtime.Exchange{Name: missing}))
+	err := prod.Publish(ctx, "m", runtime.WithExchangeName(missing))
 	if !errors.Is(err, runtime.ErrNotFound) || runtime.Retryable(err) {
 		t.Fatalf("Publish = %v, want a final ErrNotFound", err)
 	}

@@ -33,12 +33,15 @@ function, for replies to what was published, such as Celery's results
 # Producers and options
 
 NewProducer is kombu's Producer(channel, exchange, routing_key, serializer,
-auto_declare, compression, on_return). Its options set the defaults of
-every publish; the same options given to Publish apply to that publish
-alone, as kombu's publish() keywords do:
+auto_declare, compression, on_return). There are two kinds of options. A
+PublishOption given to Publish applies to that publish alone, as kombu's
+publish() keywords do; given to NewProducer it sets the default of every
+publish. A ProducerOption is the producer's alone: its own exchange, which
+it declares, auto-declare, the on-return callback, middleware.
 
 	kombu keyword                runtime option
-	exchange                     WithExchange
+	exchange (producer)          WithExchange (declared)
+	exchange (publish)           WithExchangeName (never declared)
 	routing_key                  WithRoutingKey
 	serializer                   WithSerializer
 	compression                  WithCompression
@@ -122,8 +125,8 @@ With auto-declare (the default) a producer declares its exchange and its
 WithDeclare entities (queues with their bindings) before the first
 publish, never at NewProducer, as kombu >= 4.0 does. Entities passed to
 WithDeclare in Publish are declared before that publish even with
-auto-declare off. An exchange named in Publish with WithExchange only says
-where the message goes: it is never declared. The default exchange "" and
+auto-declare off. An exchange named with WithExchangeName only says where
+the message goes: it is never declared. The default exchange "" and
 the amq.* exchanges are the broker's own and are never declared.
 
 The producer lists what a message needs in Publishing.Declare, and the

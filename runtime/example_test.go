@@ -204,7 +204,7 @@ func ExampleRetryPolicy() {
 
 	// A request the broker refuses is final: it is not retried.
 	t.failures = []error{&runtime.BrokerError{Code: 404, Reason: "NOT_FOUND - no exchange 'nope' in vhost '/'"}}
-	err := p.Publish(context.Background(), "hello", runtime.WithExchange(&runtime.Exchange{Name: "nope"}))
+	err := p.Publish(context.Background(), "hello", runtime.WithExchangeName("nope"))
 	fmt.Println(errors.Is(err, runtime.ErrNotFound))
 	// Output:
 	// [1s 2s 3s 3s 3s 3s]

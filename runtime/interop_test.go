@@ -45,7 +45,7 @@ func interopPublishOptions(c interop.Case) []runtime.PublishOption {
 		queue.Bindings = []runtime.Binding{{Exchange: c.Exchange, RoutingKey: key}}
 	}
 	opts := []runtime.PublishOption{
-		runtime.WithExchange(&runtime.Exchange{Name: c.Exchange}),
+		runtime.WithExchangeName(c.Exchange),
 		runtime.WithRoutingKey(key),
 		runtime.WithDeclare(queue),
 		runtime.WithSerializer(c.Serializer),
@@ -57,7 +57,7 @@ func interopPublishOptions(c interop.Case) []runtime.PublishOption {
 	}
 	for _, s := range []struct {
 		value string
-		opt   func(string) runtime.Option
+		opt   func(string) runtime.PublishOption
 	}{
 		{c.CorrelationID, runtime.WithCorrelationID}, {c.MessageID, runtime.WithMessageID},
 		{c.ReplyTo, runtime.WithReplyTo}, {c.Type, runtime.WithType},

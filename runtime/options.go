@@ -2,31 +2,33 @@ package runtime
 
 import "time"
 
-// ProducerOption configures a Producer: its defaults for every publish and
-// how it declares and handles returns.
+// ProducerOption configures a Producer: what it declares, how it handles
+// returns, and (every PublishOption is one) its defaults for every publish.
 type ProducerOption interface {
 	applyProducer(*Producer)
 }
 
-// PublishOption overrides a producer default for one publish, as kombu's
-// publish() keywords do.
+// PublishOption sets how a message is published, as kombu's publish()
+// keywords do. Given to Publish it applies to that publish alone; given to
+// NewProducer it is the default of every publish, and overrides what a
+// generated message type sets, so that a producer made with
+// WithConfirm(false) publishes every message so.
 type PublishOption interface {
+	ProducerOption
 	applyPublish(*settings)
 }
 
-// Option works both ways: given to NewProducer it sets a default for every
-// publish, given to Publish it applies to that publish alone. A producer's
-// Options also override what a generated message type sets, so that a
-// producer made with WithConfirm(false) publishes every message so.
-type Option func(*settings)
+// setting is a PublishOption that sets one thing of a publish.
+type setting func(*settings)
 
-func (o Option) applyProducer(p *Producer) {
+func (o setting) applyProducer(p *Producer) {
 	o(&p.defaults)
 	p.overrides = append(p.overrides, o)
 }
 
-func (o Option) applyPublish(s *settings) { o(s) }
+func (o setting) applyPublish(s *settings) { o(s) }
 
+// producerOption is a ProducerOption of the producer's own.
 type producerOption func(*Producer)
 
 func (o producerOption) applyProducer(p *Producer) { o(p) }
@@ -51,148 +53,145 @@ type settings struct {
 }
 
 // WithRoutingKey sets the routing key (kombu's routing_key).
-func WithRoutingKey(key string) Option {
-	return func(s *settings) { s.routingKey = key }
+func WithRoutingKey(key string) PublishOption {
+	return setting(func(s *settings) { s.routingKey = key })
 }
 
 // WithSerializer names the serializer: json, yaml, msgpack, raw, text or one
 // registered with RegisterSerializer. By default kombu's choice is made from
 // the body: []byte raw, string text, anything else json.
-func WithSerializer(name string) Option {
-	return func(s *settings) { s.serializer = name }
+func WithSerializer(name string) PublishOption {
+	return setting(func(s *settings) { s.serializer = name })
 }
 
 // WithCompression names the compression: none, zlib (gzip), bzip2, lzma (xz),
 // brotli, zstd or one registered with RegisterCompressor.
-func WithCompression(name string) Option {
-	return func(s *settings) { s.compression = name }
+func WithCompression(name string) PublishOption {
+	return setting(func(s *settings) { s.compression = name })
 }
 
 // WithDeliveryMode sets Persistent (the default) or Transient.
-func WithDeliveryMode(m DeliveryMode) Option {
-	return func(s *settings) { s.deliveryMode = m }
+func WithDeliveryMode(m DeliveryMode) PublishOption {
+	return setting(func(s *settings) { s.deliveryMode = m })
 }
 
 // WithPriority sets the message priority, 0 (the default) to 255.
-func WithPriority(p int) Option {
-	return func(s *settings) { s.priority = p }
+func WithPriority(p int) PublishOption {
+	return setting(func(s *settings) { s.priority = p })
 }
 
 // WithTTL sets the per-message expiration; 0 means none. It is sent in whole
 // milliseconds, so it must be at least one.
-func WithTTL(ttl time.Duration) Option {
-	return func(s *settings) { s.ttl = ttl }
+func WithTTL(ttl time.Duration) PublishOption {
+	return setting(func(s *settings) { s.ttl = ttl })
 }
 
 // WithMandatory asks the broker to return messages no queue takes: Publish
 // then fails with ErrUnroutable (when confirming) and the on-return callback
 // is called.
-func WithMandatory(mandatory bool) Option {
-	return func(s *settings) { s.mandatory = mandatory }
+func WithMandatory(mandatory bool) PublishOption {
+	return setting(func(s *settings) { s.mandatory = mandatory })
 }
 
 // WithConfirm makes Publish wait for the broker's publisher confirm (the
 // default) or, with false, return once the message is written.
-func WithConfirm(confirm bool) Option {
-	return func(s *settings) { s.confirm = confirm }
+func WithConfirm(confirm bool) PublishOption {
+	return setting(func(s *settings) { s.confirm = confirm })
 }
 
 // WithRetry sets the retry policy (kombu's retry_policy); NoRetry turns
 // retrying off.
-func WithRetry(p RetryPolicy) Option {
-	return func(s *settings) { s.retry = p }
+func WithRetry(p RetryPolicy) PublishOption {
+	return setting(func(s *settings) { s.retry = p })
 }
 
 // WithHeaders adds application headers. Keys given again replace earlier
 // ones; the table passed in is never modified.
-func WithHeaders(h Table) Option {
-	return func(s *settings) { s.headers = append(s.headers[:len(s.headers):len(s.headers)], h) }
+func WithHeaders(h Table) PublishOption {
+	return setting(func(s *settings) { s.headers = append(s.headers[:len(s.headers):len(s.headers)], h) })
 }
-
-// DeclareOption is WithDeclare's option.
-type DeclareOption []Entity
 
 // WithDeclare lists entities that must be declared (once per connection)
 // before a message is published, as kombu's declare keyword does. Given to
 // NewProducer they are the producer's own, declared with its exchange when
 // auto-declare is on (and by Declare); given to Publish they are declared
 // before that publish, auto-declare or not.
-func WithDeclare(entities ...Entity) DeclareOption { return DeclareOption(entities) }
+func WithDeclare(entities ...Entity) PublishOption { return declareOption(entities) }
 
-func (o DeclareOption) applyProducer(p *Producer) { p.declare = append(p.declare, o...) }
+type declareOption []Entity
 
-func (o DeclareOption) applyPublish(s *settings) {
+func (o declareOption) applyProducer(p *Producer) { p.declare = append(p.declare, o...) }
+
+func (o declareOption) applyPublish(s *settings) {
 	s.declare = append(s.declare[:len(s.declare):len(s.declare)], o...)
 }
 
 // WithCorrelationID sets the correlation_id property.
-func WithCorrelationID(id string) Option {
-	return func(s *settings) { s.props.CorrelationID = id }
+func WithCorrelationID(id string) PublishOption {
+	return setting(func(s *settings) { s.props.CorrelationID = id })
 }
 
 // WithMessageID sets the message_id property.
-func WithMessageID(id string) Option {
-	return func(s *settings) { s.props.MessageID = id }
+func WithMessageID(id string) PublishOption {
+	return setting(func(s *settings) { s.props.MessageID = id })
 }
 
 // WithReplyTo sets the reply_to property.
-func WithReplyTo(queue string) Option {
-	return func(s *settings) { s.props.ReplyTo = queue }
+func WithReplyTo(queue string) PublishOption {
+	return setting(func(s *settings) { s.props.ReplyTo = queue })
 }
 
 // WithType sets the type property.
-func WithType(typ string) Option {
-	return func(s *settings) { s.props.Type = typ }
+func WithType(typ string) PublishOption {
+	return setting(func(s *settings) { s.props.Type = typ })
 }
 
 // WithAppID sets the app_id property.
-func WithAppID(id string) Option {
-	return func(s *settings) { s.props.AppID = id }
+func WithAppID(id string) PublishOption {
+	return setting(func(s *settings) { s.props.AppID = id })
 }
 
 // WithUserID sets the user_id property; RabbitMQ checks it against the
 // connection's user.
-func WithUserID(id string) Option {
-	return func(s *settings) { s.props.UserID = id }
+func WithUserID(id string) PublishOption {
+	return setting(func(s *settings) { s.props.UserID = id })
 }
 
 // WithTimestamp sets the timestamp property (whole seconds on the wire).
-func WithTimestamp(t time.Time) Option {
-	return func(s *settings) { s.props.Timestamp = t }
+func WithTimestamp(t time.Time) PublishOption {
+	return setting(func(s *settings) { s.props.Timestamp = t })
 }
 
 // WithContentType sends the body as it is, with this content type, instead
 // of serializing it (kombu's content_type keyword). The body must then be a
 // string or []byte. The content encoding defaults to utf-8 for a string and
 // binary for bytes.
-func WithContentType(contentType string) Option {
-	return func(s *settings) { s.props.ContentType = contentType }
+func WithContentType(contentType string) PublishOption {
+	return setting(func(s *settings) { s.props.ContentType = contentType })
 }
 
 // WithContentEncoding sets the content encoding that goes with
 // WithContentType; serializers set their own.
-func WithContentEncoding(encoding string) Option {
-	return func(s *settings) { s.props.ContentEncoding = encoding }
+func WithContentEncoding(encoding string) PublishOption {
+	return setting(func(s *settings) { s.props.ContentEncoding = encoding })
 }
 
-// ExchangeOption is WithExchange's option: a producer's declared default
-// exchange, or the name of the exchange one publish goes to.
-type ExchangeOption struct{ ex *Exchange }
-
-// WithExchange sets the exchange. Given to NewProducer it is the producer's
-// default exchange, declared before the first publish when auto-declare is
-// on. Given to Publish it only names the exchange the message goes to, which
-// must exist: as in kombu, an override is never declared.
-func WithExchange(ex *Exchange) ExchangeOption {
-	return ExchangeOption{ex}
+// WithExchange sets the producer's exchange (kombu's Producer(exchange=)):
+// where its messages go unless a publish says otherwise, declared before
+// the first publish on each connection when auto-declare is on.
+func WithExchange(ex *Exchange) ProducerOption {
+	return producerOption(func(p *Producer) {
+		p.exchange = ex
+		p.defaults.exchange = ex.Name
+	})
 }
 
-func (o ExchangeOption) applyProducer(p *Producer) {
-	p.exchange = o.ex
-	p.defaults.exchange = o.ex.Name
+// WithExchangeName sends messages to the exchange named name (kombu's
+// publish(exchange=)), which must exist: it is never declared. Given to
+// NewProducer it is where every message goes by default.
+func WithExchangeName(name string) PublishOption {
+	return setting(func(s *settings) { s.exchange = name })
 }
-
-func (o ExchangeOption) applyPublish(s *settings) { s.exchange = o.ex.Name }
 
 // WithAutoDeclare turns declaring the producer's exchange and WithDeclare
 // entities before the first publish on (the default) or off.

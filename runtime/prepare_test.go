@@ -229,12 +229,12 @@ func TestPrepareShortStrings(t *testing.T) {
 		opt  runtime.PublishOption
 	}{
 		{"long routing key", runtime.WithRoutingKey(long)},
-		{"long exchange", runtime.WithExchange(&runtime.Exchange{Name: long})},
+		{"long exchange", runtime.WithExchangeName(long)},
 		{"long message id", runtime.WithMessageID(long)},
 		{"long correlation id", runtime.WithCorrelationID(long)},
 		{"long content type", runtime.WithContentType(long)},
 		{"invalid UTF-8 routing key", runtime.WithRoutingKey(bad)},
-		{"invalid UTF-8 exchange", runtime.WithExchange(&runtime.Exchange{Name: bad})},
+		{"invalid UTF-8 exchange", runtime.WithExchangeName(bad)},
 		{"invalid UTF-8 type", runtime.WithType(bad)},
 		{"invalid UTF-8 reply to", runtime.WithReplyTo(bad)},
 		{"invalid UTF-8 app id", runtime.WithAppID(bad)},
@@ -247,7 +247,7 @@ func TestPrepareShortStrings(t *testing.T) {
 			publishInvalid(t, "x", runtime.WithContentType("text/plain"), tt.opt)
 		})
 	}
-	msg := publishOne(t, "x", runtime.WithRoutingKey(longest), runtime.WithExchange(&runtime.Exchange{Name: longest}))
+	msg := publishOne(t, "x", runtime.WithRoutingKey(longest), runtime.WithExchangeName(longest))
 	if len(msg.RoutingKey) != 255 || len(msg.Exchange) != 255 {
 		t.Errorf("255-byte names not kept: %d, %d bytes", len(msg.RoutingKey), len(msg.Exchange))
 	}

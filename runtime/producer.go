@@ -23,9 +23,9 @@ type Producer struct {
 	// the first attempt, so retries carry the same id.
 	autoMessageID bool
 	defaults      settings
-	// overrides are the Options given to NewProducer, applied again over a
+	// overrides are the settings given to NewProducer, applied again over a
 	// generated message type's settings.
-	overrides []Option
+	overrides []setting
 	send      PublishFunc
 	sleep     sleeper
 	// own is the producer's exchange (unless predeclared) and declare

@@ -379,7 +379,7 @@ func TestProducerAutoDeclareBeforeFirstPublish(t *testing.T) {
 func TestProducerExchangeOverrideNotDeclared(t *testing.T) {
 	f := newFakeTransport()
 	p := runtime.NewProducer(f, runtime.WithExchange(declOrders))
-	err := p.Publish(context.Background(), "x", runtime.WithExchange(&runtime.Exchange{Name: "other", Type: "fanout"}))
+	err := p.Publish(context.Background(), "x", runtime.WithExchangeName("other"))
 	if err != nil {
 		t.Fatal(err)
 	}

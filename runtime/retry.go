@@ -24,12 +24,15 @@ type RetryPolicy struct {
 	Jitter time.Duration
 }
 
-// DefaultRetryPolicy is the policy of a producer given none: three retries,
-// 0, 200, 400 ms apart, as SPEC's schema defaults say.
-var DefaultRetryPolicy = RetryPolicy{MaxRetries: 3, IntervalStep: 200 * time.Millisecond, IntervalMax: time.Second}
+// The retry policies of kombu's retry=True and retry=False.
+var (
+	// DefaultRetryPolicy is the policy of a producer given none: three
+	// retries, 0, 200 and 400 ms apart, as a schema's defaults are.
+	DefaultRetryPolicy = RetryPolicy{MaxRetries: 3, IntervalStep: 200 * time.Millisecond, IntervalMax: time.Second}
 
-// NoRetry tries once.
-var NoRetry = RetryPolicy{}
+	// NoRetry tries once.
+	NoRetry = RetryPolicy{}
+)
 
 // Interval returns the sleep before retry number n (0 for the first retry).
 func (p RetryPolicy) Interval(n int) time.Duration {

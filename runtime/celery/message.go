@@ -203,7 +203,7 @@ func Declaration(queue string) []runtime.Entity {
 // its keys win.
 func (m *message) publishOptions() []runtime.PublishOption {
 	return []runtime.PublishOption{
-		runtime.WithExchange(&runtime.Exchange{}),
+		runtime.WithExchangeName(""),
 		runtime.WithRoutingKey(m.queue),
 		runtime.WithContentType(""),
 		runtime.WithContentEncoding(""),

@@ -68,7 +68,7 @@ func ExampleWithOnRoute() {
 			log.Fatal(err)
 		}
 	}
-	if err := p.Publish(context.Background(), "hello", runtime.WithExchange(&runtime.Exchange{Name: "amq.direct"}),
+	if err := p.Publish(context.Background(), "hello", runtime.WithExchangeName("amq.direct"),
 		runtime.WithRoutingKey("nobody")); err != nil {
 		log.Fatal(err)
 	}
