@@ -63,3 +63,48 @@ exchanges:
 	}
 	return []byte(b.String())
 }
+
+// SizeSchema returns the schema the size of generated code is measured
+// on: n messages published with json to one topic exchange, each with a
+// string, an int64, a bool, a float64, a time, a nested struct, a list of
+// structs, a map, bytes and an enum field, the nested structs and the enum
+// shared by all.
+func SizeSchema(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`version: 1
+package: size
+defaults: {serializer: json}
+exchanges:
+  events: {type: topic}
+types:
+  Status: {enum: [new, active, closed]}
+  Money:
+    fields:
+      amount: {type: int64, required: true}
+      currency: {type: string, required: true}
+  Line:
+    fields:
+      sku: {type: string, required: true}
+      quantity: {type: int32}
+      price: {type: Money}
+messages:
+`)
+	for i := range n {
+		fmt.Fprintf(&b, `  Message%05d:
+    exchange: events
+    routing_key: m%05d
+    fields:
+      name: {type: string, required: true}
+      count: {type: int64}
+      flag: {type: bool}
+      ratio: {type: float64}
+      at: {type: time, required: true}
+      total: {type: Money}
+      lines: {type: "[]Line"}
+      labels: {type: "map[string]string"}
+      blob: {type: bytes}
+      status: {type: Status, required: true}
+`, i, i)
+	}
+	return []byte(b.String())
+}

@@ -114,6 +114,7 @@ func (g *gen) file() {
 	for _, t := range g.model.Types {
 		g.genType(t)
 	}
+	g.genPolicies()
 	for _, m := range g.model.Messages {
 		g.fill(1)
 		g.genMessage(m)

@@ -447,11 +447,13 @@ func TestDurations(t *testing.T) {
 	}
 }
 
-// policyExprs finds the runtime.NewMessageType call of a message and
-// returns the argument of each runtime.WithX option by X, and the fields
-// of its RetryPolicy by name, as Go expressions.
+// policyExprs finds the runtime.NewMessageType call of a message and the
+// policy variable it names, and returns the argument of each runtime.WithX
+// option of the two by X, and the fields of its RetryPolicy by name, as Go
+// expressions.
 func policyExprs(f *ast.File, message string) map[string]string {
 	var out map[string]string
+	var policy string
 	ast.Inspect(f, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok || types.ExprString(call.Fun) != "runtime.NewMessageType" || len(call.Args) == 0 ||
@@ -459,23 +461,50 @@ func policyExprs(f *ast.File, message string) map[string]string {
 			return true
 		}
 		out = map[string]string{}
-		for _, a := range call.Args[1:] {
-			opt, ok := a.(*ast.CallExpr)
-			if !ok || len(opt.Args) != 1 {
-				continue
+		ast.Inspect(call.Args[len(call.Args)-1], func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && strings.HasPrefix(id.Name, "kombugenPolicy") {
+				policy = id.Name
 			}
-			name := strings.TrimPrefix(types.ExprString(opt.Fun), "runtime.")
-			out[name] = types.ExprString(opt.Args[0])
-			if lit, ok := opt.Args[0].(*ast.CompositeLit); ok && name == "WithRetry" {
-				for _, e := range lit.Elts {
-					kv := e.(*ast.KeyValueExpr)
-					out[types.ExprString(kv.Key)] = types.ExprString(kv.Value)
+			if opt, ok := n.(*ast.CallExpr); ok {
+				addOption(out, opt)
+			}
+			return true
+		})
+		return false
+	})
+	if out == nil || policy == "" {
+		return out
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		vs, ok := n.(*ast.ValueSpec)
+		if !ok || len(vs.Names) != 1 || vs.Names[0].Name != policy || len(vs.Values) != 1 {
+			return true
+		}
+		if lit, ok := vs.Values[0].(*ast.CompositeLit); ok {
+			for _, e := range lit.Elts {
+				if opt, ok := e.(*ast.CallExpr); ok {
+					addOption(out, opt)
 				}
 			}
 		}
 		return false
 	})
 	return out
+}
+
+// addOption records a runtime.WithX(arg) option in out.
+func addOption(out map[string]string, opt *ast.CallExpr) {
+	name, ok := strings.CutPrefix(types.ExprString(opt.Fun), "runtime.")
+	if !ok || len(opt.Args) != 1 {
+		return
+	}
+	out[name] = types.ExprString(opt.Args[0])
+	if lit, ok := opt.Args[0].(*ast.CompositeLit); ok && name == "WithRetry" {
+		for _, e := range lit.Elts {
+			kv := e.(*ast.KeyValueExpr)
+			out[types.ExprString(kv.Key)] = types.ExprString(kv.Value)
+		}
+	}
 }
 
 // TestVersionGuard checks the constants that make a build fail when the

@@ -67,34 +67,37 @@ func (g *gen) genAppendJSON(goName string, fields []*gomodel.Field) {
 // field emits one field: its key and value, under the test of omitempty
 // for an optional field (a nil pointer, an empty slice, map or bytes, a
 // nil any), as encoding/json reads the struct tags fieldDecl writes.
+//
+// The key is appended in the call that appends the value, where there is
+// one: dst = genimpl.AppendJSONString(append(dst, `,"sku":`...), m.SKU).
 func (w *jsonMethod) field(f *gomodel.Field) []jen.Code {
 	val := func() *jen.Statement { return jen.Id(gomodel.Receiver).Dot(f.GoName) }
-	key := jen.Id(gomodel.Dst).Op("=").Append(jen.Id(gomodel.Dst), jsonKey(f.Name).Op("..."))
+	key := jen.Append(jen.Id(gomodel.Dst), jsonKey(f.Name).Op("..."))
 	if f.Required {
-		return append([]jen.Code{key}, w.value(f.Type, val, 0, true)...)
+		return w.value(f.Type, val, 0, true, key)
 	}
 	var present jen.Code
 	var write []jen.Code
 	switch {
 	case f.Type.Kind == schema.KindAny:
 		present = val().Op("!=").Nil()
-		write = w.value(f.Type, val, 0, true)
+		write = w.value(f.Type, val, 0, true, key)
 	case !gomodel.IsPointer(f.Field):
 		// A slice, map or bytes: empty is absent, so it is not nil here.
 		present = jen.Len(val()).Op("!=").Lit(0)
-		write = w.value(f.Type, val, 0, false)
+		write = w.value(f.Type, val, 0, false, key)
 	case f.Type.Kind == schema.KindStruct:
 		// Methods are called on the pointer itself.
 		present = val().Op("!=").Nil()
-		write = w.value(f.Type, val, 0, false)
+		write = w.value(f.Type, val, 0, false, key)
 	case f.Type.Kind == schema.KindTime:
 		present = val().Op("!=").Nil()
-		write = w.failing(jen.Qual(genimplPkg, "AppendJSONTimePointer").Call(jen.Id(gomodel.Dst), val()))
+		write = w.failing(jen.Qual(genimplPkg, "AppendJSONTimePointer").Call(key, val()))
 	default:
 		present = val().Op("!=").Nil()
-		write = w.value(f.Type, func() *jen.Statement { return jen.Op("*").Add(val()) }, 0, false)
+		write = w.value(f.Type, func() *jen.Statement { return jen.Op("*").Add(val()) }, 0, false, key)
 	}
-	return []jen.Code{jen.If(present).Block(append([]jen.Code{key}, write...)...)}
+	return []jen.Code{jen.If(present).Block(write...)}
 }
 
 // jsonKey is the text before a field's value, the name escaped as
@@ -114,13 +117,23 @@ func jsonKey(name string) *jen.Statement {
 	return jen.Lit(text)
 }
 
-// value emits the statements that append val, of type t, to dst. depth
-// names the loop variables of nested slices and maps; mayBeNil says
-// whether a slice, map or bytes may be nil here, which encoding/json
-// writes as null.
-func (w *jsonMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth int, mayBeNil bool) []jen.Code {
+// value emits the statements that append val, of type t, to into: dst,
+// or dst with a field's key appended. depth names the loop variables of
+// nested slices and maps; mayBeNil says whether a slice, map or bytes may
+// be nil here, which encoding/json writes as null.
+func (w *jsonMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth int, mayBeNil bool, into jen.Code) []jen.Code {
 	set := func(call jen.Code) []jen.Code { return []jen.Code{jen.Id(gomodel.Dst).Op("=").Add(call)} }
-	dst := jen.Id(gomodel.Dst)
+	dst := into
+	if dst == nil {
+		dst = jen.Id(gomodel.Dst)
+	}
+	// A loop needs the key written first.
+	keyFirst := func(write []jen.Code) []jen.Code {
+		if into == nil {
+			return write
+		}
+		return append([]jen.Code{jen.Id(gomodel.Dst).Op("=").Add(into)}, write...)
+	}
 	switch t.Kind {
 	case schema.KindString:
 		return set(jen.Qual(genimplPkg, "AppendJSONString").Call(dst, val()))
@@ -149,9 +162,21 @@ func (w *jsonMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth i
 	case schema.KindStruct:
 		return w.failing(val().Dot("AppendJSON").Call(dst))
 	case schema.KindSlice:
-		return nullWhenNil(val, mayBeNil, w.slice(t, val, depth))
+		switch t.Elem.Kind {
+		case schema.KindStruct:
+			return w.failing(jen.Qual(genimplPkg, "AppendJSONList").Call(dst, val()))
+		case schema.KindString, schema.KindEnum:
+			return set(jen.Qual(genimplPkg, "AppendJSONStrings").Call(dst, val()))
+		}
+		return keyFirst(nullWhenNil(val, mayBeNil, w.slice(t, val, depth)))
 	case schema.KindMap:
-		return nullWhenNil(val, mayBeNil, w.jsonMap(t, val, depth))
+		switch t.Elem.Kind {
+		case schema.KindStruct:
+			return w.failing(jen.Qual(genimplPkg, "AppendJSONMap").Call(dst, val()))
+		case schema.KindString, schema.KindEnum:
+			return set(jen.Qual(genimplPkg, "AppendJSONStringMap").Call(dst, val()))
+		}
+		return keyFirst(nullWhenNil(val, mayBeNil, w.jsonMap(t, val, depth)))
 	}
 	panic(fmt.Sprintf("generator: type kind %v", t.Kind))
 }
@@ -198,7 +223,7 @@ func nullWhenNil(val func() *jen.Statement, mayBeNil bool, write []jen.Code) []j
 func (w *jsonMethod) slice(t *schema.TypeRef, val func() *jen.Statement, depth int) []jen.Code {
 	i, e := gomodel.LoopVar(gomodel.LoopIndex, depth), gomodel.LoopVar(gomodel.LoopElem, depth)
 	body := []jen.Code{comma(i)}
-	body = append(body, w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true)...)
+	body = append(body, w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true, nil)...)
 	return []jen.Code{
 		appendByte('['),
 		jen.For(jen.List(jen.Id(i), jen.Id(e)).Op(":=").Range().Add(val())).Block(body...),
@@ -227,7 +252,7 @@ func (w *jsonMethod) jsonMap(t *schema.TypeRef, val func() *jen.Statement, depth
 		appendByte(':'),
 		jen.Id(e).Op(":=").Add(val()).Index(jen.Id(k)),
 	}
-	body = append(body, w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true)...)
+	body = append(body, w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true, nil)...)
 	return []jen.Code{
 		appendByte('{'),
 		jen.For(jen.List(jen.Id(i), jen.Id(k)).Op(":=").Range().Qual(genimplPkg, "SortedKeys").Call(val())).Block(body...),

@@ -38,37 +38,73 @@ func exchangeText(name string) string {
 	return fmt.Sprintf("exchange %q", name)
 }
 
-// genMessageType emits the message's publishing policy, every key spelled
-// out so that a reviewer sees what is in effect:
+// genPolicies emits each publishing policy the messages use, every key
+// spelled out so that a reviewer sees what is in effect:
 //
-//	var kombugenOrderCreatedType = runtime.NewMessageType("OrderCreated", "orders",
-//		runtime.WithSerializer("json"), ...)
-func (g *gen) genMessageType(m *gomodel.Message) {
-	p := m.Policy
-	opts := []jen.Code{
-		jen.Lit(m.Name), jen.Lit(m.Exchange),
-		option("WithSerializer", jen.Lit(p.Serializer)),
-		option("WithCompression", jen.Lit(p.Compression)),
-		option("WithDeliveryMode", deliveryMode(p.DeliveryMode)),
-		option("WithPriority", jen.Lit(p.Priority)),
-		option("WithTTL", duration(p.TTL)),
-		option("WithMandatory", jen.Lit(p.Mandatory)),
-		option("WithConfirm", jen.Lit(p.Confirm)),
-		option("WithRetry", retryPolicy(p.Retry)),
-	}
-	if p.Type != "" {
-		opts = append(opts, option("WithType", jen.Lit(p.Type)))
-	}
-	if len(m.Headers) > 0 {
-		opts = append(opts, option("WithHeaders", table(m.Headers)))
-	}
-	g.f.Add(doc(fmt.Sprintf("%s is how %s is published.", m.TypeVar, m.Name), "")).Var().Id(m.TypeVar).Op("=").Qual(runtimePkg, "NewMessageType").CallFunc(func(gr *jen.Group) {
-		for _, o := range opts {
-			gr.Line().Add(o)
+//	// kombugenPolicy0 is how OrderCreated and 2 other messages are published.
+//	var kombugenPolicy0 = []runtime.PublishOption{
+//		runtime.WithSerializer("json"),
+//		...
+//	}
+func (g *gen) genPolicies() {
+	for _, p := range g.model.Policies {
+		who := p.Messages[0].Name
+		if n := len(p.Messages) - 1; n == 1 {
+			who += " and 1 other message"
+		} else if n > 1 {
+			who += fmt.Sprintf(" and %d other messages", n)
 		}
-		gr.Line()
-	})
+		opts := []jen.Code{
+			option("WithSerializer", jen.Lit(p.Serializer)),
+			option("WithCompression", jen.Lit(p.Compression)),
+			option("WithDeliveryMode", deliveryMode(p.DeliveryMode)),
+			option("WithPriority", jen.Lit(p.Priority)),
+			option("WithTTL", duration(p.TTL)),
+			option("WithMandatory", jen.Lit(p.Mandatory)),
+			option("WithConfirm", jen.Lit(p.Confirm)),
+			option("WithRetry", retryPolicy(p.Retry)),
+		}
+		if p.Type != "" {
+			opts = append(opts, option("WithType", jen.Lit(p.Type)))
+		}
+		g.f.Add(doc(fmt.Sprintf("%s is how %s %s published.", p.Var, who, isAre(len(p.Messages))), "")).
+			Var().Id(p.Var).Op("=").Index().Qual(runtimePkg, "PublishOption").ValuesFunc(func(gr *jen.Group) {
+			for _, o := range opts {
+				gr.Line().Add(o)
+			}
+			gr.Line()
+		})
+		g.f.Line()
+	}
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+// genMessageType emits the message's runtime.MessageType, of its policy
+// and its constant headers:
+//
+//	var kombugenOrderCreatedType = runtime.NewMessageType("OrderCreated", "orders", kombugenPolicy0...)
+func (g *gen) genMessageType(m *gomodel.Message) {
+	opts := jen.Id(m.PolicyVar)
+	if len(m.Headers) > 0 {
+		// The policy's options, then the headers, in a slice of their own.
+		opts = jen.Append(jen.Qual(gomodel.SlicesPath, "Clip").Call(jen.Id(m.PolicyVar)), option("WithHeaders", table(m.Headers)))
+	}
+	g.f.Add(doc(fmt.Sprintf("%s is how %s is published: %s%s.", m.TypeVar, m.Name, m.PolicyVar, headersText(m)), "")).
+		Var().Id(m.TypeVar).Op("=").Qual(runtimePkg, "NewMessageType").Call(jen.Lit(m.Name), jen.Lit(m.Exchange), opts.Op("..."))
 	g.f.Line()
+}
+
+func headersText(m *gomodel.Message) string {
+	if len(m.Headers) == 0 {
+		return ""
+	}
+	return " with its headers"
 }
 
 func option(name string, arg jen.Code) jen.Code {

@@ -115,7 +115,8 @@ func msgpackStr(s string) string {
 func (w *msgpackMethod) field(f *gomodel.Field, mf msgpackField) []jen.Code {
 	val := func() *jen.Statement { return jen.Id(gomodel.Receiver).Dot(f.GoName) }
 	pointer := gomodel.IsPointer(f.Field)
-	key := jen.Id(gomodel.Dst).Op("=").Append(jen.Id(gomodel.Dst), jen.Lit(mf.key).Op("..."))
+	keyExpr := func() *jen.Statement { return jen.Append(jen.Id(gomodel.Dst), jen.Lit(mf.key).Op("...")) }
+	key := jen.Id(gomodel.Dst).Op("=").Add(keyExpr())
 	// Methods are called on a pointer to a struct itself, which writes nil
 	// for nil; other pointers are followed.
 	elem := val
@@ -130,13 +131,13 @@ func (w *msgpackMethod) field(f *gomodel.Field, mf msgpackField) []jen.Code {
 		return w.omitEmptyStruct(key, val, len(mf.key))
 	case mf.omitEmpty:
 		return []jen.Code{jen.If(msgpackPresent(f.Type, val, pointer)).Block(
-			append([]jen.Code{jen.Id(gomodel.Count).Op("++"), key}, w.value(f.Type, elem, 0, false)...)...)}
+			append([]jen.Code{jen.Id(gomodel.Count).Op("++")}, w.value(f.Type, elem, 0, false, keyExpr())...)...)}
 	case pointer && f.Type.Kind != schema.KindStruct:
 		return []jen.Code{key, jen.If(val().Op("==").Nil()).Block(
 			jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, "AppendMsgpackNil").Call(jen.Id(gomodel.Dst)),
-		).Else().Block(w.value(f.Type, elem, 0, false)...)}
+		).Else().Block(w.value(f.Type, elem, 0, false, nil)...)}
 	}
-	return append([]jen.Code{key}, w.value(f.Type, elem, 0, true)...)
+	return w.value(f.Type, elem, 0, true, keyExpr())
 }
 
 // msgpackPresent is the test that vmihailenco/msgpack writes a field with
@@ -186,12 +187,24 @@ func (w *msgpackMethod) omitEmptyStruct(key jen.Code, val func() *jen.Statement,
 	return []jen.Code{jen.Block(out...)}
 }
 
-// value emits the statements that append val, of type t, to dst. depth
-// names the loop variables of nested slices and maps; mayBeNil says
-// whether a slice, map or bytes may be nil here, which is written as nil.
-func (w *msgpackMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth int, mayBeNil bool) []jen.Code {
+// value emits the statements that append val, of type t, to into: dst,
+// or dst with a field's key appended. depth names the loop variables of
+// nested slices and maps; mayBeNil says whether a slice, map or bytes may
+// be nil here, which is written as nil.
+func (w *msgpackMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth int, mayBeNil bool, into jen.Code) []jen.Code {
+	dst := into
+	if dst == nil {
+		dst = jen.Id(gomodel.Dst)
+	}
 	set := func(name string, v jen.Code) []jen.Code {
-		return []jen.Code{jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, name).Call(jen.Id(gomodel.Dst), v)}
+		return []jen.Code{jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, name).Call(dst, v)}
+	}
+	// A loop needs the key written first.
+	keyFirst := func(write []jen.Code) []jen.Code {
+		if into == nil {
+			return write
+		}
+		return append([]jen.Code{jen.Id(gomodel.Dst).Op("=").Add(into)}, write...)
 	}
 	switch t.Kind {
 	case schema.KindString:
@@ -219,13 +232,25 @@ func (w *msgpackMethod) value(t *schema.TypeRef, val func() *jen.Statement, dept
 	case schema.KindTime:
 		return set("AppendMsgpackTime", val())
 	case schema.KindAny:
-		return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Err()), jen.Qual(genimplPkg, "AppendMsgpackAny").Call(jen.Id(gomodel.Dst), val()))
+		return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Err()), jen.Qual(genimplPkg, "AppendMsgpackAny").Call(dst, val()))
 	case schema.KindStruct:
-		return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Err()), val().Dot("AppendMsgpack").Call(jen.Id(gomodel.Dst)))
+		return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Err()), val().Dot("AppendMsgpack").Call(dst))
 	case schema.KindSlice:
-		return nilWhenNil(val, mayBeNil, w.slice(t, val, depth))
+		switch t.Elem.Kind {
+		case schema.KindStruct:
+			return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Err()), jen.Qual(genimplPkg, "AppendMsgpackList").Call(dst, val()))
+		case schema.KindString, schema.KindEnum:
+			return set("AppendMsgpackStrings", val())
+		}
+		return keyFirst(nilWhenNil(val, mayBeNil, w.slice(t, val, depth)))
 	case schema.KindMap:
-		return nilWhenNil(val, mayBeNil, w.msgpackMap(t, val, depth))
+		switch t.Elem.Kind {
+		case schema.KindStruct:
+			return w.failing(jen.List(jen.Id(gomodel.Dst), jen.Err()), jen.Qual(genimplPkg, "AppendMsgpackMap").Call(dst, val()))
+		case schema.KindString, schema.KindEnum:
+			return set("AppendMsgpackStringMap", val())
+		}
+		return keyFirst(nilWhenNil(val, mayBeNil, w.msgpackMap(t, val, depth)))
 	}
 	panic(fmt.Sprintf("generator: type kind %v", t.Kind))
 }
@@ -269,7 +294,7 @@ func (w *msgpackMethod) slice(t *schema.TypeRef, val func() *jen.Statement, dept
 	return []jen.Code{
 		jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, "AppendMsgpackArrayLen").Call(jen.Id(gomodel.Dst), jen.Len(val())),
 		jen.For(jen.List(jen.Id("_"), jen.Id(e)).Op(":=").Range().Add(val())).Block(
-			w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true)...),
+			w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true, nil)...),
 	}
 }
 
@@ -287,7 +312,7 @@ func (w *msgpackMethod) msgpackMap(t *schema.TypeRef, val func() *jen.Statement,
 		jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, "AppendMsgpackString").Call(jen.Id(gomodel.Dst), jen.Id(k)),
 		jen.Id(e).Op(":=").Add(val()).Index(jen.Id(k)),
 	}
-	body = append(body, w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true)...)
+	body = append(body, w.value(t.Elem, func() *jen.Statement { return jen.Id(e) }, depth+1, true, nil)...)
 	return []jen.Code{
 		jen.Id(gomodel.Dst).Op("=").Qual(genimplPkg, "AppendMsgpackMapLen").Call(jen.Id(gomodel.Dst), jen.Len(val())),
 		jen.For(jen.List(jen.Id("_"), jen.Id(k)).Op(":=").Range().Qual(genimplPkg, "SortedKeys").Call(val())).Block(body...),

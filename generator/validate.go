@@ -136,7 +136,17 @@ func (g *gen) valueChecks(f *gomodel.Field, val, addr func() *jen.Statement) []j
 			jen.Return(invalid(name, "%q does not match "+escapePercent(f.Pattern), val()))))
 	}
 	out = append(out, boundChecks(f, val)...)
-	if f.Type.Kind == schema.KindSlice || f.Type.Kind == schema.KindMap {
+	switch {
+	case (f.Type.Kind == schema.KindSlice || f.Type.Kind == schema.KindMap) && f.Type.Elem.Kind == schema.KindStruct &&
+		g.validateMethod(f.Type.Elem.Name) == gomodel.ValidateMethod:
+		// if err := genimpl.ValidateList("items", m.Items); err != nil {
+		helper := "ValidateList"
+		if f.Type.Kind == schema.KindMap {
+			helper = "ValidateMap"
+		}
+		out = append(out, jen.If(jen.Err().Op(":=").Qual(genimplPkg, helper).Call(jen.Lit(name), val()), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Err())))
+	case f.Type.Kind == schema.KindSlice || f.Type.Kind == schema.KindMap:
 		out = append(out, g.elementChecks(val(), f.Type, 0, func(err jen.Code) jen.Code {
 			return err
 		}, name)...)

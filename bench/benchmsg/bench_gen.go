@@ -4,6 +4,7 @@ package benchmsg
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -119,10 +120,8 @@ func (m *Money) AppendJSON(dst []byte) ([]byte, error) {
 		return append(dst, "null"...), nil
 	}
 	start := len(dst)
-	dst = append(dst, `,"amount":`...)
-	dst = strconv.AppendInt(dst, m.Amount, 10)
-	dst = append(dst, `,"currency":`...)
-	dst = genimpl.AppendJSONString(dst, string(m.Currency))
+	dst = strconv.AppendInt(append(dst, `,"amount":`...), m.Amount, 10)
+	dst = genimpl.AppendJSONString(append(dst, `,"currency":`...), string(m.Currency))
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
@@ -134,10 +133,8 @@ func (m *Money) AppendMsgpack(dst []byte) ([]byte, error) {
 		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	dst = genimpl.AppendMsgpackMapLen(dst, 2)
-	dst = append(dst, "\xa6amount"...)
-	dst = genimpl.AppendMsgpackInt64(dst, m.Amount)
-	dst = append(dst, "\xa8currency"...)
-	dst = genimpl.AppendMsgpackString(dst, string(m.Currency))
+	dst = genimpl.AppendMsgpackInt64(append(dst, "\xa6amount"...), m.Amount)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa8currency"...), string(m.Currency))
 	return dst, nil
 }
 
@@ -178,14 +175,10 @@ func (m *LineItem) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"sku":`...)
-	dst = genimpl.AppendJSONString(dst, m.SKU)
-	dst = append(dst, `,"title":`...)
-	dst = genimpl.AppendJSONString(dst, m.Title)
-	dst = append(dst, `,"quantity":`...)
-	dst = strconv.AppendInt(dst, int64(m.Quantity), 10)
-	dst = append(dst, `,"unit_price":`...)
-	if dst, err = m.UnitPrice.AppendJSON(dst); err != nil {
+	dst = genimpl.AppendJSONString(append(dst, `,"sku":`...), m.SKU)
+	dst = genimpl.AppendJSONString(append(dst, `,"title":`...), m.Title)
+	dst = strconv.AppendInt(append(dst, `,"quantity":`...), int64(m.Quantity), 10)
+	if dst, err = m.UnitPrice.AppendJSON(append(dst, `,"unit_price":`...)); err != nil {
 		return dst, err
 	}
 	return genimpl.CloseJSONObject(dst, start), nil
@@ -200,14 +193,10 @@ func (m *LineItem) AppendMsgpack(dst []byte) ([]byte, error) {
 	}
 	var err error
 	dst = genimpl.AppendMsgpackMapLen(dst, 4)
-	dst = append(dst, "\xa3sku"...)
-	dst = genimpl.AppendMsgpackString(dst, m.SKU)
-	dst = append(dst, "\xa5title"...)
-	dst = genimpl.AppendMsgpackString(dst, m.Title)
-	dst = append(dst, "\xa8quantity"...)
-	dst = genimpl.AppendMsgpackInt32(dst, m.Quantity)
-	dst = append(dst, "\xaaunit_price"...)
-	if dst, err = m.UnitPrice.AppendMsgpack(dst); err != nil {
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa3sku"...), m.SKU)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa5title"...), m.Title)
+	dst = genimpl.AppendMsgpackInt32(append(dst, "\xa8quantity"...), m.Quantity)
+	if dst, err = m.UnitPrice.AppendMsgpack(append(dst, "\xaaunit_price"...)); err != nil {
 		return dst, err
 	}
 	return dst, nil
@@ -245,21 +234,16 @@ func (m *Reading) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"sensor":`...)
-	dst = genimpl.AppendJSONString(dst, m.Sensor)
-	dst = append(dst, `,"at":`...)
-	if dst, err = genimpl.AppendJSONTime(dst, m.At); err != nil {
+	dst = genimpl.AppendJSONString(append(dst, `,"sensor":`...), m.Sensor)
+	if dst, err = genimpl.AppendJSONTime(append(dst, `,"at":`...), m.At); err != nil {
 		return dst, err
 	}
-	dst = append(dst, `,"value":`...)
-	if dst, err = genimpl.AppendJSONFloat(dst, m.Value, 64); err != nil {
+	if dst, err = genimpl.AppendJSONFloat(append(dst, `,"value":`...), m.Value, 64); err != nil {
 		return dst, err
 	}
-	dst = append(dst, `,"unit":`...)
-	dst = genimpl.AppendJSONString(dst, string(m.Unit))
+	dst = genimpl.AppendJSONString(append(dst, `,"unit":`...), string(m.Unit))
 	if m.Quality != nil {
-		dst = append(dst, `,"quality":`...)
-		dst = strconv.AppendInt(dst, int64(*m.Quality), 10)
+		dst = strconv.AppendInt(append(dst, `,"quality":`...), int64(*m.Quality), 10)
 	}
 	return genimpl.CloseJSONObject(dst, start), nil
 }
@@ -274,20 +258,47 @@ func (m *Reading) AppendMsgpack(dst []byte) ([]byte, error) {
 	start := len(dst)
 	dst = genimpl.BeginMsgpackMap(dst, 5)
 	n := 4
-	dst = append(dst, "\xa6sensor"...)
-	dst = genimpl.AppendMsgpackString(dst, m.Sensor)
-	dst = append(dst, "\xa2at"...)
-	dst = genimpl.AppendMsgpackTime(dst, m.At)
-	dst = append(dst, "\xa5value"...)
-	dst = genimpl.AppendMsgpackFloat64(dst, m.Value)
-	dst = append(dst, "\xa4unit"...)
-	dst = genimpl.AppendMsgpackString(dst, string(m.Unit))
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa6sensor"...), m.Sensor)
+	dst = genimpl.AppendMsgpackTime(append(dst, "\xa2at"...), m.At)
+	dst = genimpl.AppendMsgpackFloat64(append(dst, "\xa5value"...), m.Value)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa4unit"...), string(m.Unit))
 	if m.Quality != nil {
 		n++
-		dst = append(dst, "\xa7quality"...)
-		dst = genimpl.AppendMsgpackInt32(dst, *m.Quality)
+		dst = genimpl.AppendMsgpackInt32(append(dst, "\xa7quality"...), *m.Quality)
 	}
 	return genimpl.EndMsgpackMap(dst, start, 5, n), nil
+}
+
+// kombugenPolicy0 is how Tick and 2 other messages are published.
+var kombugenPolicy0 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy1 is how TickMsgpack and 2 other messages are published.
+var kombugenPolicy1 = []runtime.PublishOption{
+	runtime.WithSerializer("msgpack"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
 }
 
 // Tick is the message "Tick", published to exchange "kombubench" with routing
@@ -325,41 +336,20 @@ func (m *Tick) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = genimpl.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"seq":`...)
-	dst = strconv.AppendInt(dst, m.Seq, 10)
-	dst = append(dst, `,"at":`...)
-	if dst, err = genimpl.AppendJSONTime(dst, m.At); err != nil {
+	dst = genimpl.AppendJSONString(append(dst, `,"id":`...), m.ID)
+	dst = strconv.AppendInt(append(dst, `,"seq":`...), m.Seq, 10)
+	if dst, err = genimpl.AppendJSONTime(append(dst, `,"at":`...), m.At); err != nil {
 		return dst, err
 	}
-	dst = append(dst, `,"sensor":`...)
-	dst = genimpl.AppendJSONString(dst, m.Sensor)
-	dst = append(dst, `,"value":`...)
-	if dst, err = genimpl.AppendJSONFloat(dst, m.Value, 64); err != nil {
+	dst = genimpl.AppendJSONString(append(dst, `,"sensor":`...), m.Sensor)
+	if dst, err = genimpl.AppendJSONFloat(append(dst, `,"value":`...), m.Value, 64); err != nil {
 		return dst, err
 	}
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenTickType is how Tick is published.
-var kombugenTickType = runtime.NewMessageType(
-	"Tick",
-	"kombubench",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-	runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}),
-)
+// kombugenTickType is how Tick is published: kombugenPolicy0 with its headers.
+var kombugenTickType = runtime.NewMessageType("Tick", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}))...)
 
 // Order is the message "Order", published to exchange "kombubench" with routing
 // key "bench".
@@ -393,10 +383,8 @@ func (m *Order) Validate() error {
 	if len(m.Items) == 0 {
 		return genimpl.Invalid("items", "is required")
 	}
-	for i, e := range m.Items {
-		if err := e.Validate(); err != nil {
-			return genimpl.InElement("items", i, err)
-		}
+	if err := genimpl.ValidateList("items", m.Items); err != nil {
+		return err
 	}
 	if x := m.Note; x != nil {
 		if n := utf8.RuneCountInString(*x); n > 500 {
@@ -414,72 +402,29 @@ func (m *Order) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"order_id":`...)
-	dst = genimpl.AppendJSONString(dst, m.OrderID)
-	dst = append(dst, `,"customer_id":`...)
-	dst = genimpl.AppendJSONString(dst, m.CustomerID)
-	dst = append(dst, `,"placed_at":`...)
-	if dst, err = genimpl.AppendJSONTime(dst, m.PlacedAt); err != nil {
+	dst = genimpl.AppendJSONString(append(dst, `,"order_id":`...), m.OrderID)
+	dst = genimpl.AppendJSONString(append(dst, `,"customer_id":`...), m.CustomerID)
+	if dst, err = genimpl.AppendJSONTime(append(dst, `,"placed_at":`...), m.PlacedAt); err != nil {
 		return dst, err
 	}
-	dst = append(dst, `,"total":`...)
-	if dst, err = m.Total.AppendJSON(dst); err != nil {
+	if dst, err = m.Total.AppendJSON(append(dst, `,"total":`...)); err != nil {
 		return dst, err
 	}
-	dst = append(dst, `,"items":`...)
-	if m.Items == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, e := range m.Items {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			if dst, err = e.AppendJSON(dst); err != nil {
-				return dst, err
-			}
-		}
-		dst = append(dst, ']')
+	if dst, err = genimpl.AppendJSONList(append(dst, `,"items":`...), m.Items); err != nil {
+		return dst, err
 	}
 	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '{')
-		for i, k := range genimpl.SortedKeys(m.Tags) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Tags[k]
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
+		dst = genimpl.AppendJSONStringMap(append(dst, `,"tags":`...), m.Tags)
 	}
 	if m.Note != nil {
-		dst = append(dst, `,"note":`...)
-		dst = genimpl.AppendJSONString(dst, *m.Note)
+		dst = genimpl.AppendJSONString(append(dst, `,"note":`...), *m.Note)
 	}
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenOrderType is how Order is published.
-var kombugenOrderType = runtime.NewMessageType(
-	"Order",
-	"kombubench",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-	runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}),
-)
+// kombugenOrderType is how Order is published: kombugenPolicy0 with its
+// headers.
+var kombugenOrderType = runtime.NewMessageType("Order", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}))...)
 
 // Batch is the message "Batch", published to exchange "kombubench" with routing
 // key "bench".
@@ -503,10 +448,8 @@ func (m *Batch) Validate() error {
 	if len(m.Readings) == 0 {
 		return genimpl.Invalid("readings", "is required")
 	}
-	for i, e := range m.Readings {
-		if err := e.Validate(); err != nil {
-			return genimpl.InElement("readings", i, err)
-		}
+	if err := genimpl.ValidateList("readings", m.Readings); err != nil {
+		return err
 	}
 	return nil
 }
@@ -519,46 +462,17 @@ func (m *Batch) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"batch_id":`...)
-	dst = genimpl.AppendJSONString(dst, m.BatchID)
-	dst = append(dst, `,"source":`...)
-	dst = genimpl.AppendJSONString(dst, m.Source)
-	dst = append(dst, `,"readings":`...)
-	if m.Readings == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, e := range m.Readings {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			if dst, err = e.AppendJSON(dst); err != nil {
-				return dst, err
-			}
-		}
-		dst = append(dst, ']')
+	dst = genimpl.AppendJSONString(append(dst, `,"batch_id":`...), m.BatchID)
+	dst = genimpl.AppendJSONString(append(dst, `,"source":`...), m.Source)
+	if dst, err = genimpl.AppendJSONList(append(dst, `,"readings":`...), m.Readings); err != nil {
+		return dst, err
 	}
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenBatchType is how Batch is published.
-var kombugenBatchType = runtime.NewMessageType(
-	"Batch",
-	"kombubench",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-	runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}),
-)
+// kombugenBatchType is how Batch is published: kombugenPolicy0 with its
+// headers.
+var kombugenBatchType = runtime.NewMessageType("Batch", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}))...)
 
 // TickMsgpack is the message "TickMsgpack", published to exchange "kombubench"
 // with routing key "bench".
@@ -595,37 +509,17 @@ func (m *TickMsgpack) AppendMsgpack(dst []byte) ([]byte, error) {
 		return genimpl.AppendMsgpackNil(dst), nil
 	}
 	dst = genimpl.AppendMsgpackMapLen(dst, 5)
-	dst = append(dst, "\xa2id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa3seq"...)
-	dst = genimpl.AppendMsgpackInt64(dst, m.Seq)
-	dst = append(dst, "\xa2at"...)
-	dst = genimpl.AppendMsgpackTime(dst, m.At)
-	dst = append(dst, "\xa6sensor"...)
-	dst = genimpl.AppendMsgpackString(dst, m.Sensor)
-	dst = append(dst, "\xa5value"...)
-	dst = genimpl.AppendMsgpackFloat64(dst, m.Value)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa2id"...), m.ID)
+	dst = genimpl.AppendMsgpackInt64(append(dst, "\xa3seq"...), m.Seq)
+	dst = genimpl.AppendMsgpackTime(append(dst, "\xa2at"...), m.At)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa6sensor"...), m.Sensor)
+	dst = genimpl.AppendMsgpackFloat64(append(dst, "\xa5value"...), m.Value)
 	return dst, nil
 }
 
-// kombugenTickMsgpackType is how TickMsgpack is published.
-var kombugenTickMsgpackType = runtime.NewMessageType(
-	"TickMsgpack",
-	"kombubench",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-	runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}),
-)
+// kombugenTickMsgpackType is how TickMsgpack is published: kombugenPolicy1 with
+// its headers.
+var kombugenTickMsgpackType = runtime.NewMessageType("TickMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}))...)
 
 // OrderMsgpack is the message "OrderMsgpack", published to exchange
 // "kombubench" with routing key "bench".
@@ -659,10 +553,8 @@ func (m *OrderMsgpack) Validate() error {
 	if len(m.Items) == 0 {
 		return genimpl.Invalid("items", "is required")
 	}
-	for i, e := range m.Items {
-		if err := e.Validate(); err != nil {
-			return genimpl.InElement("items", i, err)
-		}
+	if err := genimpl.ValidateList("items", m.Items); err != nil {
+		return err
 	}
 	if x := m.Note; x != nil {
 		if n := utf8.RuneCountInString(*x); n > 500 {
@@ -683,63 +575,29 @@ func (m *OrderMsgpack) AppendMsgpack(dst []byte) ([]byte, error) {
 	start := len(dst)
 	dst = genimpl.BeginMsgpackMap(dst, 7)
 	n := 5
-	dst = append(dst, "\xa8order_id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.OrderID)
-	dst = append(dst, "\xabcustomer_id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.CustomerID)
-	dst = append(dst, "\xa9placed_at"...)
-	dst = genimpl.AppendMsgpackTime(dst, m.PlacedAt)
-	dst = append(dst, "\xa5total"...)
-	if dst, err = m.Total.AppendMsgpack(dst); err != nil {
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa8order_id"...), m.OrderID)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xabcustomer_id"...), m.CustomerID)
+	dst = genimpl.AppendMsgpackTime(append(dst, "\xa9placed_at"...), m.PlacedAt)
+	if dst, err = m.Total.AppendMsgpack(append(dst, "\xa5total"...)); err != nil {
 		return dst, err
 	}
-	dst = append(dst, "\xa5items"...)
-	if m.Items == nil {
-		dst = genimpl.AppendMsgpackNil(dst)
-	} else {
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Items))
-		for _, e := range m.Items {
-			if dst, err = e.AppendMsgpack(dst); err != nil {
-				return dst, err
-			}
-		}
+	if dst, err = genimpl.AppendMsgpackList(append(dst, "\xa5items"...), m.Items); err != nil {
+		return dst, err
 	}
 	if len(m.Tags) != 0 {
 		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Tags))
-		for _, k := range genimpl.SortedKeys(m.Tags) {
-			dst = genimpl.AppendMsgpackString(dst, k)
-			e := m.Tags[k]
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStringMap(append(dst, "\xa4tags"...), m.Tags)
 	}
 	if m.Note != nil {
 		n++
-		dst = append(dst, "\xa4note"...)
-		dst = genimpl.AppendMsgpackString(dst, *m.Note)
+		dst = genimpl.AppendMsgpackString(append(dst, "\xa4note"...), *m.Note)
 	}
 	return genimpl.EndMsgpackMap(dst, start, 7, n), nil
 }
 
-// kombugenOrderMsgpackType is how OrderMsgpack is published.
-var kombugenOrderMsgpackType = runtime.NewMessageType(
-	"OrderMsgpack",
-	"kombubench",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-	runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}),
-)
+// kombugenOrderMsgpackType is how OrderMsgpack is published: kombugenPolicy1
+// with its headers.
+var kombugenOrderMsgpackType = runtime.NewMessageType("OrderMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}))...)
 
 // BatchMsgpack is the message "BatchMsgpack", published to exchange
 // "kombubench" with routing key "bench".
@@ -763,10 +621,8 @@ func (m *BatchMsgpack) Validate() error {
 	if len(m.Readings) == 0 {
 		return genimpl.Invalid("readings", "is required")
 	}
-	for i, e := range m.Readings {
-		if err := e.Validate(); err != nil {
-			return genimpl.InElement("readings", i, err)
-		}
+	if err := genimpl.ValidateList("readings", m.Readings); err != nil {
+		return err
 	}
 	return nil
 }
@@ -780,42 +636,17 @@ func (m *BatchMsgpack) AppendMsgpack(dst []byte) ([]byte, error) {
 	}
 	var err error
 	dst = genimpl.AppendMsgpackMapLen(dst, 3)
-	dst = append(dst, "\xa8batch_id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.BatchID)
-	dst = append(dst, "\xa6source"...)
-	dst = genimpl.AppendMsgpackString(dst, m.Source)
-	dst = append(dst, "\xa8readings"...)
-	if m.Readings == nil {
-		dst = genimpl.AppendMsgpackNil(dst)
-	} else {
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Readings))
-		for _, e := range m.Readings {
-			if dst, err = e.AppendMsgpack(dst); err != nil {
-				return dst, err
-			}
-		}
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa8batch_id"...), m.BatchID)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa6source"...), m.Source)
+	if dst, err = genimpl.AppendMsgpackList(append(dst, "\xa8readings"...), m.Readings); err != nil {
+		return dst, err
 	}
 	return dst, nil
 }
 
-// kombugenBatchMsgpackType is how BatchMsgpack is published.
-var kombugenBatchMsgpackType = runtime.NewMessageType(
-	"BatchMsgpack",
-	"kombubench",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-	runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}),
-)
+// kombugenBatchMsgpackType is how BatchMsgpack is published: kombugenPolicy1
+// with its headers.
+var kombugenBatchMsgpackType = runtime.NewMessageType("BatchMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}))...)
 
 // BenchProducer publishes the messages of producer "Bench", by default to
 // exchange "kombubench". Before its first publish on a connection it declares

@@ -38,9 +38,10 @@ const (
 	sectionLatency   = "latency"
 	sectionInProcess = "inprocess"
 	sectionScale     = "scale"
+	sectionSize      = "size"
 )
 
-var allSections = []string{sectionBroker, sectionLatency, sectionInProcess, sectionScale}
+var allSections = []string{sectionBroker, sectionLatency, sectionInProcess, sectionScale, sectionSize}
 
 // config is what the command line asks for.
 type config struct {
@@ -73,6 +74,9 @@ type config struct {
 	scaleCounts []int
 	scaleRounds int
 	kombugenBin string
+	// The size of generated code, and what building it costs.
+	sizeCounts []int
+	sizeBuild  bool
 
 	markdown string
 	quick    bool
@@ -118,6 +122,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if r.scale != nil {
 				r.scale.print(stdout)
 			}
+		case sectionSize:
+			r.size, err = runSizeSection(ctx, cfg, progress)
+			if r.size != nil {
+				r.size.print(stdout)
+			}
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "kombubench: %s: %v\n", section, err)
@@ -162,7 +171,10 @@ tables BENCHMARKS.md holds:
              hand-written code doing the same work, with no broker; the
              serializers and compressors;
   scale      kombugen generate and generate -check on schemas of 100,
-             1,000 and 10,000 messages.
+             1,000 and 10,000 messages;
+  size       the generated code of schemas of 100, 1,000 and 10,000
+             messages of ten fields: its lines, kombugen check and
+             generate, and go build of it (CPU, peak memory).
 
 Unconfirmed runs are timed from an empty queue until the queue holds every
 message; confirmed (32 goroutines, each waiting for its confirm) and async
@@ -181,7 +193,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		fs.PrintDefaults()
 	}
 	cfg := &config{}
-	sections := fs.String("run", strings.Join(allSections, ","), "the `sections` to run: broker, latency, inprocess, scale")
+	sections := fs.String("run", strings.Join(allSections, ","), "the `sections` to run: broker, latency, inprocess, scale, size")
 	fs.StringVar(&cfg.url, "url", "", "the broker `URL` (default $KOMBUGEN_AMQP_URL, else amqp://guest:guest@127.0.0.1:5672/)")
 	fs.IntVar(&cfg.rounds, "rounds", 5, "rounds per cell; each runs every implementation once, the order alternating")
 	sizes := fs.String("sizes", "100B,1KiB,64KiB", "body `sizes`: 100B, 1KiB, 64KiB")
@@ -201,7 +213,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&cfg.inProcessRound, "inprocess-rounds", 3, "in-process: rounds of generated and hand-written, alternating")
 	scale := fs.String("scale", "100,1000,10000", "scale: schema `sizes` in messages (exchanges: a tenth of that)")
 	fs.IntVar(&cfg.scaleRounds, "scale-rounds", 3, "scale: runs of each command per schema")
-	fs.StringVar(&cfg.kombugenBin, "kombugen", "", "scale: the kombugen `binary` (default: built from this module)")
+	fs.StringVar(&cfg.kombugenBin, "kombugen", "", "scale, size: the kombugen `binary` (default: built from this module)")
+	size := fs.String("size", "100,1000,10000", "size: schema `sizes` in messages")
+	fs.BoolVar(&cfg.sizeBuild, "size-build", true, "size: also build the generated code (in a module that requires this one)")
 	fs.StringVar(&cfg.markdown, "markdown", "", "also write the tables as Markdown to `FILE`")
 	fs.BoolVar(&cfg.quick, "quick", false, "a smoke run: one round, a few messages, short benchmarks")
 	if err := fs.Parse(args); err != nil {
@@ -234,6 +248,12 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		}
 		if !set["latency-count"] {
 			cfg.latencyCount = 50
+		}
+		if !set["size"] {
+			*size = "10,100"
+		}
+		if !set["size-build"] {
+			cfg.sizeBuild = false
 		}
 	}
 
@@ -270,6 +290,13 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 			return nil, fmt.Errorf("-scale: %q is not a positive number of messages", s)
 		}
 		cfg.scaleCounts = append(cfg.scaleCounts, n)
+	}
+	for _, s := range splitList(*size) {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-size: %q is not a positive number of messages", s)
+		}
+		cfg.sizeCounts = append(cfg.sizeCounts, n)
 	}
 	switch {
 	case !slices.Contains([]string{"auto", "on", "off"}, cfg.kombu):

@@ -337,7 +337,7 @@ func TestParseFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := fmt.Sprint(cfg.sections, cfg.modes, cfg.window, cfg.latencyCount); got != "[broker latency inprocess scale] [unconfirmed confirmed async] 1024 1000" {
+	if got := fmt.Sprint(cfg.sections, cfg.modes, cfg.window, cfg.latencyCount); got != "[broker latency inprocess scale size] [unconfirmed confirmed async] 1024 1000" {
 		t.Errorf("defaults: sections, modes, window, latency count: %s", got)
 	}
 }

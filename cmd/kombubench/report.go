@@ -35,6 +35,7 @@ type report struct {
 	latency   *latencyResult
 	inProcess *inProcessResult
 	scale     *scaleResult
+	size      *sizeResult
 }
 
 // table is one table, rendered as aligned text or as Markdown.
@@ -511,6 +512,10 @@ func (r *report) markdown(cfg *config) string {
 	}
 	if r.scale != nil {
 		t := r.scale.table()
+		t.markdown(&b)
+	}
+	if r.size != nil {
+		t := r.size.table()
 		t.markdown(&b)
 	}
 	if lines := r.targets(); len(lines) > 0 {

@@ -37,14 +37,9 @@ func runScale(ctx context.Context, cfg *config, progress func(string, ...any)) (
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	bin := cfg.kombugenBin
-	if bin == "" {
-		bin = filepath.Join(dir, "kombugen")
-		progress("building kombugen")
-		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/kombugen/kombugen/cmd/kombugen")
-		if out, err := build.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("build kombugen (run kombubench inside the kombugen module, or give -kombugen): %v\n%s", err, out)
-		}
+	bin, err := kombugenBinary(ctx, cfg, dir, progress)
+	if err != nil {
+		return nil, err
 	}
 	res := &scaleResult{rounds: cfg.scaleRounds}
 	for _, n := range cfg.scaleCounts {
@@ -56,6 +51,34 @@ func runScale(ctx context.Context, cfg *config, progress func(string, ...any)) (
 		res.rows = append(res.rows, row)
 	}
 	return res, nil
+}
+
+// runSizeSection runs the size section with the kombugen binary.
+func runSizeSection(ctx context.Context, cfg *config, progress func(string, ...any)) (*sizeResult, error) {
+	dir, err := os.MkdirTemp("", "kombubench-bin-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	bin, err := kombugenBinary(ctx, cfg, dir, progress)
+	if err != nil {
+		return nil, err
+	}
+	return runSize(ctx, cfg, bin, progress)
+}
+
+// kombugenBinary returns -kombugen, or builds kombugen into dir.
+func kombugenBinary(ctx context.Context, cfg *config, dir string, progress func(string, ...any)) (string, error) {
+	if cfg.kombugenBin != "" {
+		return cfg.kombugenBin, nil
+	}
+	bin := filepath.Join(dir, "kombugen")
+	progress("building kombugen")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/kombugen/kombugen/cmd/kombugen")
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build kombugen (run kombubench inside the kombugen module, or give -kombugen): %v\n%s", err, out)
+	}
+	return bin, nil
 }
 
 // scaleOne writes a schema of n messages into dir and times the commands.

@@ -32,7 +32,7 @@ func Build(s *schema.Schema) (*File, error) {
 		types:     make(map[string]*Type, len(s.Types)),
 		messages:  make(map[string]*Message, len(s.Messages)),
 		producers: make(map[string]*Producer, len(s.Producers)),
-	}, patterns: map[string]*Pattern{}}
+	}, patterns: map[string]*Pattern{}, policies: map[string]*Policy{}}
 	b.exchanges()
 	b.queues()
 	b.types()
@@ -52,6 +52,7 @@ type builder struct {
 	f        *File
 	errs     schema.ErrorList
 	patterns map[string]*Pattern
+	policies map[string]*Policy
 }
 
 func (b *builder) errorf(pos schema.Pos, ctx, format string, args ...any) {
@@ -157,6 +158,21 @@ func (b *builder) pattern(expr string) string {
 	return p.Var
 }
 
+// policy gives m the variable of its policy, shared with the messages
+// published the same way.
+func (b *builder) policy(m *Message) {
+	p := m.Policy
+	key := fmt.Sprintf("%s|%s|%s|%d|%d|%t|%t|%+v|%s", p.Serializer, p.Compression, p.DeliveryMode, p.Priority, p.TTL, p.Mandatory, p.Confirm, p.Retry, p.Type)
+	shared, ok := b.policies[key]
+	if !ok {
+		shared = &Policy{Var: "kombugenPolicy" + strconv.Itoa(len(b.f.Policies)), Policy: p}
+		b.policies[key] = shared
+		b.f.Policies = append(b.f.Policies, shared)
+	}
+	shared.Messages = append(shared.Messages, m)
+	m.PolicyVar = shared.Var
+}
+
 // isTagKey reports whether name can be the key of a struct tag's json, yaml
 // and msgpack entries as it is: encoding/json takes letters, digits and the
 // punctuation !#$%&()*+-./:;<=>?@[]^_{|}~ and space, and the tag's syntax
@@ -195,6 +211,7 @@ func (b *builder) messages() {
 		for _, p := range sm.Params {
 			m.Params = append(m.Params, &Param{Param: p})
 		}
+		b.policy(m)
 		b.f.Messages = append(b.f.Messages, m)
 		b.f.messages[sm.Name] = m
 	}
@@ -436,6 +453,9 @@ func (b *builder) params() {
 		taken[m.TypeVar], taken[m.KeyFunc] = true, true
 	}
 	for _, p := range b.f.Patterns {
+		taken[p.Var] = true
+	}
+	for _, p := range b.f.Policies {
 		taken[p.Var] = true
 	}
 	for _, m := range b.f.Messages {

@@ -14,13 +14,14 @@ const (
 	ContextPath = "context"
 	FmtPath     = "fmt"
 	RegexpPath  = "regexp"
+	SlicesPath  = "slices"
 	StrconvPath = "strconv"
 	TimePath    = "time"
 	UTF8Path    = "unicode/utf8"
 )
 
 // importNames are the names those packages are known by in the file.
-var importNames = []string{"runtime", "genimpl", "context", "fmt", "regexp", "strconv", "time", "utf8"}
+var importNames = []string{"runtime", "genimpl", "context", "fmt", "regexp", "slices", "strconv", "time", "utf8"}
 
 // The locals of a producer's constructor, Publish methods and key
 // functions:

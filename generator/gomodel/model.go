@@ -20,6 +20,9 @@ type File struct {
 	// Patterns are the distinct patterns of the schema's fields, each
 	// compiled once into a package variable, in the order first used.
 	Patterns []*Pattern
+	// Policies are the distinct publishing policies of the messages, each
+	// spelled out once in a package variable, in the order first used.
+	Policies []*Policy
 	// Codecs are the import paths of the serializer and compression
 	// packages the schema's messages use, which the file imports for
 	// their registration; json, raw and text are the runtime's own.
@@ -107,6 +110,9 @@ type Message struct {
 	// TypeVar is the package variable holding how it is published
 	// (kombugenOrderCreatedType).
 	TypeVar string
+	// PolicyVar is the package variable holding its publishing policy,
+	// one of the File's Policies.
+	PolicyVar string
 	// KeyFunc is the function that checks the routing key's parameters and
 	// fills them in (kombugenOrderCreatedKey), or "" for a key without
 	// parameters.
@@ -150,6 +156,16 @@ type Publish struct {
 	// (PublishOrderCreatedAsync).
 	Async   string
 	Message *Message
+}
+
+// Policy is a publishing policy (serializer, compression, delivery mode,
+// priority, TTL, mandatory, confirm, retry) that messages share.
+type Policy struct {
+	// Var is the variable holding its options (kombugenPolicy0).
+	Var string
+	schema.Policy
+	// Messages are the messages published with it.
+	Messages []*Message
 }
 
 // Pattern is a field pattern compiled once into a package variable.

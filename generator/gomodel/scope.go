@@ -75,6 +75,9 @@ func (b *builder) ownNames() map[string]bool {
 	for _, p := range b.f.Patterns {
 		names[p.Var] = true
 	}
+	for _, p := range b.f.Policies {
+		names[p.Var] = true
+	}
 	return names
 }
 

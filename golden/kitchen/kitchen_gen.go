@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -160,24 +161,20 @@ func (m *Point) AppendJSON(dst []byte) ([]byte, error) {
 	var err error
 	start := len(dst)
 	if m.X != nil {
-		dst = append(dst, `,"x":`...)
-		if dst, err = genimpl.AppendJSONFloat(dst, *m.X, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(append(dst, `,"x":`...), *m.X, 64); err != nil {
 			return dst, err
 		}
 	}
 	if m.Y != nil {
-		dst = append(dst, `,"y":`...)
-		if dst, err = genimpl.AppendJSONFloat(dst, float64(*m.Y), 32); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(append(dst, `,"y":`...), float64(*m.Y), 32); err != nil {
 			return dst, err
 		}
 	}
 	if m.Label != nil {
-		dst = append(dst, `,"label":`...)
-		dst = genimpl.AppendJSONString(dst, *m.Label)
+		dst = genimpl.AppendJSONString(append(dst, `,"label":`...), *m.Label)
 	}
 	if m.UnitName != nil {
-		dst = append(dst, `,"unit:name":`...)
-		dst = genimpl.AppendJSONString(dst, *m.UnitName)
+		dst = genimpl.AppendJSONString(append(dst, `,"unit:name":`...), *m.UnitName)
 	}
 	return genimpl.CloseJSONObject(dst, start), nil
 }
@@ -194,23 +191,19 @@ func (m *Point) AppendMsgpack(dst []byte) ([]byte, error) {
 	n := 0
 	if m.X != nil {
 		n++
-		dst = append(dst, "\xa1x"...)
-		dst = genimpl.AppendMsgpackFloat64(dst, *m.X)
+		dst = genimpl.AppendMsgpackFloat64(append(dst, "\xa1x"...), *m.X)
 	}
 	if m.Y != nil {
 		n++
-		dst = append(dst, "\xa1y"...)
-		dst = genimpl.AppendMsgpackFloat32(dst, *m.Y)
+		dst = genimpl.AppendMsgpackFloat32(append(dst, "\xa1y"...), *m.Y)
 	}
 	if m.Label != nil {
 		n++
-		dst = append(dst, "\xa5label"...)
-		dst = genimpl.AppendMsgpackString(dst, *m.Label)
+		dst = genimpl.AppendMsgpackString(append(dst, "\xa5label"...), *m.Label)
 	}
 	if m.UnitName != nil {
 		n++
-		dst = append(dst, "\xa9unit:name"...)
-		dst = genimpl.AppendMsgpackString(dst, *m.UnitName)
+		dst = genimpl.AppendMsgpackString(append(dst, "\xa9unit:name"...), *m.UnitName)
 	}
 	return genimpl.EndMsgpackMap(dst, start, 4, n), nil
 }
@@ -263,24 +256,14 @@ func (m *Node) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"name":`...)
-	dst = genimpl.AppendJSONString(dst, m.Name)
+	dst = genimpl.AppendJSONString(append(dst, `,"name":`...), m.Name)
 	if len(m.Children) != 0 {
-		dst = append(dst, `,"children":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Children {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			if dst, err = e.AppendJSON(dst); err != nil {
-				return dst, err
-			}
+		if dst, err = genimpl.AppendJSONList(append(dst, `,"children":`...), m.Children); err != nil {
+			return dst, err
 		}
-		dst = append(dst, ']')
 	}
 	if m.Parent != nil {
-		dst = append(dst, `,"parent":`...)
-		if dst, err = m.Parent.AppendJSON(dst); err != nil {
+		if dst, err = m.Parent.AppendJSON(append(dst, `,"parent":`...)); err != nil {
 			return dst, err
 		}
 	}
@@ -298,26 +281,104 @@ func (m *Node) AppendMsgpack(dst []byte) ([]byte, error) {
 	start := len(dst)
 	dst = genimpl.BeginMsgpackMap(dst, 3)
 	n := 1
-	dst = append(dst, "\xa4name"...)
-	dst = genimpl.AppendMsgpackString(dst, m.Name)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa4name"...), m.Name)
 	if len(m.Children) != 0 {
 		n++
-		dst = append(dst, "\xa8children"...)
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Children))
-		for _, e := range m.Children {
-			if dst, err = e.AppendMsgpack(dst); err != nil {
-				return dst, err
-			}
+		if dst, err = genimpl.AppendMsgpackList(append(dst, "\xa8children"...), m.Children); err != nil {
+			return dst, err
 		}
 	}
 	if m.Parent != nil {
 		n++
-		dst = append(dst, "\xa6parent"...)
-		if dst, err = m.Parent.AppendMsgpack(dst); err != nil {
+		if dst, err = m.Parent.AppendMsgpack(append(dst, "\xa6parent"...)); err != nil {
 			return dst, err
 		}
 	}
 	return genimpl.EndMsgpackMap(dst, start, 3, n), nil
+}
+
+// kombugenPolicy0 is how Everything is published.
+var kombugenPolicy0 = []runtime.PublishOption{
+	runtime.WithSerializer("msgpack"),
+	runtime.WithCompression("zstd"),
+	runtime.WithDeliveryMode(runtime.Transient),
+	runtime.WithPriority(3),
+	runtime.WithTTL(1500 * time.Millisecond),
+	runtime.WithMandatory(true),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:    5,
+		IntervalStart: time.Second,
+		IntervalStep:  500 * time.Millisecond,
+		IntervalMax:   3 * time.Second,
+		Timeout:       10 * time.Second,
+	}),
+}
+
+// kombugenPolicy1 is how EverythingJSON is published.
+var kombugenPolicy1 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Transient),
+	runtime.WithPriority(3),
+	runtime.WithTTL(1500 * time.Millisecond),
+	runtime.WithMandatory(true),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:    5,
+		IntervalStart: time.Second,
+		IntervalStep:  500 * time.Millisecond,
+		IntervalMax:   3 * time.Second,
+		Timeout:       10 * time.Second,
+	}),
+}
+
+// kombugenPolicy2 is how Ping is published.
+var kombugenPolicy2 = []runtime.PublishOption{
+	runtime.WithSerializer("text"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy3 is how Blob is published.
+var kombugenPolicy3 = []runtime.PublishOption{
+	runtime.WithSerializer("raw"),
+	runtime.WithCompression("brotli"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy4 is how Report is published.
+var kombugenPolicy4 = []runtime.PublishOption{
+	runtime.WithSerializer("yaml"),
+	runtime.WithCompression("bzip2"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
 }
 
 // Everything is the message "Everything", published to exchange "events" with
@@ -401,10 +462,8 @@ func (m *Everything) Validate() error {
 	if len(m.ByName) == 0 {
 		return genimpl.Invalid("by_name", "is required")
 	}
-	for k, e := range m.ByName {
-		if err := e.Validate(); err != nil {
-			return genimpl.InKey("by_name", k, err)
-		}
+	if err := genimpl.ValidateMap("by_name", m.ByName); err != nil {
+		return err
 	}
 	for k, e := range m.Deep {
 		for i1, e1 := range e {
@@ -440,98 +499,63 @@ func (m *Everything) AppendMsgpack(dst []byte) ([]byte, error) {
 	start := len(dst)
 	dst = genimpl.BeginMsgpackMap(dst, 21)
 	n := 7
-	dst = append(dst, "\xa2id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.ID)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa2id"...), m.ID)
 	if m.S != nil {
 		n++
-		dst = append(dst, "\xa1s"...)
-		dst = genimpl.AppendMsgpackString(dst, *m.S)
+		dst = genimpl.AppendMsgpackString(append(dst, "\xa1s"...), *m.S)
 	}
-	dst = append(dst, "\xa1b"...)
-	dst = genimpl.AppendMsgpackBool(dst, m.B)
+	dst = genimpl.AppendMsgpackBool(append(dst, "\xa1b"...), m.B)
 	if m.I != nil {
 		n++
-		dst = append(dst, "\xa1i"...)
-		dst = genimpl.AppendMsgpackInt(dst, int64(*m.I))
+		dst = genimpl.AppendMsgpackInt(append(dst, "\xa1i"...), int64(*m.I))
 	}
 	if m.I32 != nil {
 		n++
-		dst = append(dst, "\xa3i32"...)
-		dst = genimpl.AppendMsgpackInt32(dst, *m.I32)
+		dst = genimpl.AppendMsgpackInt32(append(dst, "\xa3i32"...), *m.I32)
 	}
-	dst = append(dst, "\xa3i64"...)
-	dst = genimpl.AppendMsgpackInt64(dst, m.I64)
+	dst = genimpl.AppendMsgpackInt64(append(dst, "\xa3i64"...), m.I64)
 	if m.U32 != nil {
 		n++
-		dst = append(dst, "\xa3u32"...)
-		dst = genimpl.AppendMsgpackUint32(dst, *m.U32)
+		dst = genimpl.AppendMsgpackUint32(append(dst, "\xa3u32"...), *m.U32)
 	}
-	dst = append(dst, "\xa3u64"...)
-	dst = genimpl.AppendMsgpackUint64(dst, m.U64)
+	dst = genimpl.AppendMsgpackUint64(append(dst, "\xa3u64"...), m.U64)
 	if m.F32 != nil {
 		n++
-		dst = append(dst, "\xa3f32"...)
-		dst = genimpl.AppendMsgpackFloat32(dst, *m.F32)
+		dst = genimpl.AppendMsgpackFloat32(append(dst, "\xa3f32"...), *m.F32)
 	}
-	dst = append(dst, "\xa3f64"...)
-	dst = genimpl.AppendMsgpackFloat64(dst, m.F64)
+	dst = genimpl.AppendMsgpackFloat64(append(dst, "\xa3f64"...), m.F64)
 	if len(m.Raw) != 0 {
 		n++
-		dst = append(dst, "\xa3raw"...)
-		dst = genimpl.AppendMsgpackBytes(dst, m.Raw)
+		dst = genimpl.AppendMsgpackBytes(append(dst, "\xa3raw"...), m.Raw)
 	}
 	if !genimpl.IsMsgpackEmptyTime(m.When) {
 		n++
-		dst = append(dst, "\xa4when"...)
-		dst = genimpl.AppendMsgpackTime(dst, *m.When)
+		dst = genimpl.AppendMsgpackTime(append(dst, "\xa4when"...), *m.When)
 	}
 	if dst, n, err = genimpl.AppendMsgpackOmitEmptyAny(dst, n, "\xa8anything", m.Anything); err != nil {
 		return dst, err
 	}
-	dst = append(dst, "\xa6status"...)
-	dst = genimpl.AppendMsgpackString(dst, string(m.Status))
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa6status"...), string(m.Status))
 	if m.MaybeStatus != nil {
 		n++
-		dst = append(dst, "\xacmaybe_status"...)
-		dst = genimpl.AppendMsgpackString(dst, string(*m.MaybeStatus))
+		dst = genimpl.AppendMsgpackString(append(dst, "\xacmaybe_status"...), string(*m.MaybeStatus))
 	}
 	if len(m.Statuses) != 0 {
 		n++
-		dst = append(dst, "\xa8statuses"...)
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Statuses))
-		for _, e := range m.Statuses {
-			dst = genimpl.AppendMsgpackString(dst, string(e))
-		}
+		dst = genimpl.AppendMsgpackStrings(append(dst, "\xa8statuses"...), m.Statuses)
 	}
 	if len(m.Grid) != 0 {
 		n++
 		dst = append(dst, "\xa4grid"...)
 		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Grid))
 		for _, e := range m.Grid {
-			if e == nil {
-				dst = genimpl.AppendMsgpackNil(dst)
-			} else {
-				dst = genimpl.AppendMsgpackArrayLen(dst, len(e))
-				for _, e1 := range e {
-					if dst, err = e1.AppendMsgpack(dst); err != nil {
-						return dst, err
-					}
-				}
-			}
-		}
-	}
-	dst = append(dst, "\xa7by_name"...)
-	if m.ByName == nil {
-		dst = genimpl.AppendMsgpackNil(dst)
-	} else {
-		dst = genimpl.AppendMsgpackMapLen(dst, len(m.ByName))
-		for _, k := range genimpl.SortedKeys(m.ByName) {
-			dst = genimpl.AppendMsgpackString(dst, k)
-			e := m.ByName[k]
-			if dst, err = e.AppendMsgpack(dst); err != nil {
+			if dst, err = genimpl.AppendMsgpackList(dst, e); err != nil {
 				return dst, err
 			}
 		}
+	}
+	if dst, err = genimpl.AppendMsgpackMap(append(dst, "\xa7by_name"...), m.ByName); err != nil {
+		return dst, err
 	}
 	if len(m.Deep) != 0 {
 		n++
@@ -545,57 +569,26 @@ func (m *Everything) AppendMsgpack(dst []byte) ([]byte, error) {
 			} else {
 				dst = genimpl.AppendMsgpackArrayLen(dst, len(e))
 				for _, e1 := range e {
-					if e1 == nil {
-						dst = genimpl.AppendMsgpackNil(dst)
-					} else {
-						dst = genimpl.AppendMsgpackMapLen(dst, len(e1))
-						for _, k2 := range genimpl.SortedKeys(e1) {
-							dst = genimpl.AppendMsgpackString(dst, k2)
-							e2 := e1[k2]
-							dst = genimpl.AppendMsgpackString(dst, string(e2))
-						}
-					}
+					dst = genimpl.AppendMsgpackStringMap(dst, e1)
 				}
 			}
 		}
 	}
 	if m.Root != nil {
 		n++
-		dst = append(dst, "\xa4root"...)
-		if dst, err = m.Root.AppendMsgpack(dst); err != nil {
+		if dst, err = m.Root.AppendMsgpack(append(dst, "\xa4root"...)); err != nil {
 			return dst, err
 		}
 	}
 	if len(m.Tags) != 0 {
 		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStrings(append(dst, "\xa4tags"...), m.Tags)
 	}
 	return genimpl.EndMsgpackMap(dst, start, 21, n), nil
 }
 
-// kombugenEverythingType is how Everything is published.
-var kombugenEverythingType = runtime.NewMessageType(
-	"Everything",
-	"events",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("zstd"),
-	runtime.WithDeliveryMode(runtime.Transient),
-	runtime.WithPriority(3),
-	runtime.WithTTL(1500*time.Millisecond),
-	runtime.WithMandatory(true),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:    5,
-		IntervalStart: time.Second,
-		IntervalStep:  500 * time.Millisecond,
-		IntervalMax:   3 * time.Second,
-		Timeout:       10 * time.Second,
-	}),
-)
+// kombugenEverythingType is how Everything is published: kombugenPolicy0.
+var kombugenEverythingType = runtime.NewMessageType("Everything", "events", kombugenPolicy0...)
 
 // EverythingJSON is the message "EverythingJSON", published to exchange
 // "events" with routing key "job.{status}.{shard}.{tenant}".
@@ -680,10 +673,8 @@ func (m *EverythingJSON) Validate() error {
 	if len(m.ByName) == 0 {
 		return genimpl.Invalid("by_name", "is required")
 	}
-	for k, e := range m.ByName {
-		if err := e.Validate(); err != nil {
-			return genimpl.InKey("by_name", k, err)
-		}
+	if err := genimpl.ValidateMap("by_name", m.ByName); err != nil {
+		return err
 	}
 	for k, e := range m.Deep {
 		for i1, e1 := range e {
@@ -716,72 +707,49 @@ func (m *EverythingJSON) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = genimpl.AppendJSONString(dst, m.ID)
+	dst = genimpl.AppendJSONString(append(dst, `,"id":`...), m.ID)
 	if m.S != nil {
-		dst = append(dst, `,"s":`...)
-		dst = genimpl.AppendJSONString(dst, *m.S)
+		dst = genimpl.AppendJSONString(append(dst, `,"s":`...), *m.S)
 	}
-	dst = append(dst, `,"b":`...)
-	dst = strconv.AppendBool(dst, m.B)
+	dst = strconv.AppendBool(append(dst, `,"b":`...), m.B)
 	if m.I != nil {
-		dst = append(dst, `,"i":`...)
-		dst = strconv.AppendInt(dst, int64(*m.I), 10)
+		dst = strconv.AppendInt(append(dst, `,"i":`...), int64(*m.I), 10)
 	}
 	if m.I32 != nil {
-		dst = append(dst, `,"i32":`...)
-		dst = strconv.AppendInt(dst, int64(*m.I32), 10)
+		dst = strconv.AppendInt(append(dst, `,"i32":`...), int64(*m.I32), 10)
 	}
-	dst = append(dst, `,"i64":`...)
-	dst = strconv.AppendInt(dst, m.I64, 10)
+	dst = strconv.AppendInt(append(dst, `,"i64":`...), m.I64, 10)
 	if m.U32 != nil {
-		dst = append(dst, `,"u32":`...)
-		dst = strconv.AppendUint(dst, uint64(*m.U32), 10)
+		dst = strconv.AppendUint(append(dst, `,"u32":`...), uint64(*m.U32), 10)
 	}
-	dst = append(dst, `,"u64":`...)
-	dst = strconv.AppendUint(dst, m.U64, 10)
+	dst = strconv.AppendUint(append(dst, `,"u64":`...), m.U64, 10)
 	if m.F32 != nil {
-		dst = append(dst, `,"f32":`...)
-		if dst, err = genimpl.AppendJSONFloat(dst, float64(*m.F32), 32); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(append(dst, `,"f32":`...), float64(*m.F32), 32); err != nil {
 			return dst, err
 		}
 	}
-	dst = append(dst, `,"f64":`...)
-	if dst, err = genimpl.AppendJSONFloat(dst, m.F64, 64); err != nil {
+	if dst, err = genimpl.AppendJSONFloat(append(dst, `,"f64":`...), m.F64, 64); err != nil {
 		return dst, err
 	}
 	if len(m.Raw) != 0 {
-		dst = append(dst, `,"raw":`...)
-		dst = genimpl.AppendJSONBytes(dst, m.Raw)
+		dst = genimpl.AppendJSONBytes(append(dst, `,"raw":`...), m.Raw)
 	}
 	if m.When != nil {
-		dst = append(dst, `,"when":`...)
-		if dst, err = genimpl.AppendJSONTimePointer(dst, m.When); err != nil {
+		if dst, err = genimpl.AppendJSONTimePointer(append(dst, `,"when":`...), m.When); err != nil {
 			return dst, err
 		}
 	}
 	if m.Anything != nil {
-		dst = append(dst, `,"anything":`...)
-		if dst, err = genimpl.AppendJSONAny(dst, m.Anything); err != nil {
+		if dst, err = genimpl.AppendJSONAny(append(dst, `,"anything":`...), m.Anything); err != nil {
 			return dst, err
 		}
 	}
-	dst = append(dst, `,"status":`...)
-	dst = genimpl.AppendJSONString(dst, string(m.Status))
+	dst = genimpl.AppendJSONString(append(dst, `,"status":`...), string(m.Status))
 	if m.MaybeStatus != nil {
-		dst = append(dst, `,"maybe_status":`...)
-		dst = genimpl.AppendJSONString(dst, string(*m.MaybeStatus))
+		dst = genimpl.AppendJSONString(append(dst, `,"maybe_status":`...), string(*m.MaybeStatus))
 	}
 	if len(m.Statuses) != 0 {
-		dst = append(dst, `,"statuses":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Statuses {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, string(e))
-		}
-		dst = append(dst, ']')
+		dst = genimpl.AppendJSONStrings(append(dst, `,"statuses":`...), m.Statuses)
 	}
 	if len(m.Grid) != 0 {
 		dst = append(dst, `,"grid":`...)
@@ -790,40 +758,14 @@ func (m *EverythingJSON) AppendJSON(dst []byte) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			if e == nil {
-				dst = append(dst, "null"...)
-			} else {
-				dst = append(dst, '[')
-				for i1, e1 := range e {
-					if i1 > 0 {
-						dst = append(dst, ',')
-					}
-					if dst, err = e1.AppendJSON(dst); err != nil {
-						return dst, err
-					}
-				}
-				dst = append(dst, ']')
+			if dst, err = genimpl.AppendJSONList(dst, e); err != nil {
+				return dst, err
 			}
 		}
 		dst = append(dst, ']')
 	}
-	dst = append(dst, `,"by_name":`...)
-	if m.ByName == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '{')
-		for i, k := range genimpl.SortedKeys(m.ByName) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.ByName[k]
-			if dst, err = e.AppendJSON(dst); err != nil {
-				return dst, err
-			}
-		}
-		dst = append(dst, '}')
+	if dst, err = genimpl.AppendJSONMap(append(dst, `,"by_name":`...), m.ByName); err != nil {
+		return dst, err
 	}
 	if len(m.Deep) != 0 {
 		dst = append(dst, `,"deep":`...)
@@ -843,21 +785,7 @@ func (m *EverythingJSON) AppendJSON(dst []byte) ([]byte, error) {
 					if i1 > 0 {
 						dst = append(dst, ',')
 					}
-					if e1 == nil {
-						dst = append(dst, "null"...)
-					} else {
-						dst = append(dst, '{')
-						for i2, k2 := range genimpl.SortedKeys(e1) {
-							if i2 > 0 {
-								dst = append(dst, ',')
-							}
-							dst = genimpl.AppendJSONString(dst, k2)
-							dst = append(dst, ':')
-							e2 := e1[k2]
-							dst = genimpl.AppendJSONString(dst, string(e2))
-						}
-						dst = append(dst, '}')
-					}
+					dst = genimpl.AppendJSONStringMap(dst, e1)
 				}
 				dst = append(dst, ']')
 			}
@@ -865,44 +793,19 @@ func (m *EverythingJSON) AppendJSON(dst []byte) ([]byte, error) {
 		dst = append(dst, '}')
 	}
 	if m.Root != nil {
-		dst = append(dst, `,"root":`...)
-		if dst, err = m.Root.AppendJSON(dst); err != nil {
+		if dst, err = m.Root.AppendJSON(append(dst, `,"root":`...)); err != nil {
 			return dst, err
 		}
 	}
 	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
+		dst = genimpl.AppendJSONStrings(append(dst, `,"tags":`...), m.Tags)
 	}
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenEverythingJSONType is how EverythingJSON is published.
-var kombugenEverythingJSONType = runtime.NewMessageType(
-	"EverythingJSON",
-	"events",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Transient),
-	runtime.WithPriority(3),
-	runtime.WithTTL(1500*time.Millisecond),
-	runtime.WithMandatory(true),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:    5,
-		IntervalStart: time.Second,
-		IntervalStep:  500 * time.Millisecond,
-		IntervalMax:   3 * time.Second,
-		Timeout:       10 * time.Second,
-	}),
-)
+// kombugenEverythingJSONType is how EverythingJSON is published:
+// kombugenPolicy1.
+var kombugenEverythingJSONType = runtime.NewMessageType("EverythingJSON", "events", kombugenPolicy1...)
 
 // Ping is the message "Ping", published to exchange "direct.x" with routing key
 // "ping". Its body is UTF-8 text (serializer text).
@@ -910,49 +813,18 @@ var kombugenEverythingJSONType = runtime.NewMessageType(
 // A heartbeat, as text.
 type Ping string
 
-// kombugenPingType is how Ping is published.
-var kombugenPingType = runtime.NewMessageType(
-	"Ping",
-	"direct.x",
-	runtime.WithSerializer("text"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenPingType is how Ping is published: kombugenPolicy2.
+var kombugenPingType = runtime.NewMessageType("Ping", "direct.x", kombugenPolicy2...)
 
 // Blob is the message "Blob", published to exchange "by-headers" with routing
 // key "". Its body is sent as it is (serializer raw).
 type Blob []byte
 
-// kombugenBlobType is how Blob is published.
-var kombugenBlobType = runtime.NewMessageType(
-	"Blob",
-	"by-headers",
-	runtime.WithSerializer("raw"),
-	runtime.WithCompression("brotli"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-	runtime.WithHeaders(runtime.Table{
-		"kind":   "a",
-		"nested": runtime.Table{"k": "v"},
-	}),
-)
+// kombugenBlobType is how Blob is published: kombugenPolicy3 with its headers.
+var kombugenBlobType = runtime.NewMessageType("Blob", "by-headers", append(slices.Clip(kombugenPolicy3), runtime.WithHeaders(runtime.Table{
+	"kind":   "a",
+	"nested": runtime.Table{"k": "v"},
+}))...)
 
 // Report is the message "Report", published to exchange "events" with routing
 // key "report.v{version}".
@@ -977,23 +849,8 @@ func (m *Report) Validate() error {
 	return nil
 }
 
-// kombugenReportType is how Report is published.
-var kombugenReportType = runtime.NewMessageType(
-	"Report",
-	"events",
-	runtime.WithSerializer("yaml"),
-	runtime.WithCompression("bzip2"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenReportType is how Report is published: kombugenPolicy4.
+var kombugenReportType = runtime.NewMessageType("Report", "events", kombugenPolicy4...)
 
 // JobsProducer publishes the messages of producer "Jobs", by default to
 // exchange "events". Before its first publish on a connection it declares

@@ -4,6 +4,7 @@ package layers
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/kombugen/kombugen/runtime"
@@ -176,6 +177,38 @@ func Topology() runtime.Topology {
 	}
 }
 
+// kombugenPolicy0 is how Order is published.
+var kombugenPolicy0 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy1 is how Note and 1 other message are published.
+var kombugenPolicy1 = []runtime.PublishOption{
+	runtime.WithSerializer("text"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
 // Order is the message "Order", published to exchange "eu" with routing key
 // "order".
 type Order struct {
@@ -198,73 +231,26 @@ func (m *Order) AppendJSON(dst []byte) ([]byte, error) {
 		return append(dst, "null"...), nil
 	}
 	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = genimpl.AppendJSONString(dst, m.ID)
+	dst = genimpl.AppendJSONString(append(dst, `,"id":`...), m.ID)
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenOrderType is how Order is published.
-var kombugenOrderType = runtime.NewMessageType(
-	"Order",
-	"eu",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenOrderType is how Order is published: kombugenPolicy0.
+var kombugenOrderType = runtime.NewMessageType("Order", "eu", kombugenPolicy0...)
 
 // Note is the message "Note", published to exchange "audit" with routing key
 // "note". Its body is UTF-8 text (serializer text).
 type Note string
 
-// kombugenNoteType is how Note is published.
-var kombugenNoteType = runtime.NewMessageType(
-	"Note",
-	"audit",
-	runtime.WithSerializer("text"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-	runtime.WithHeaders(runtime.Table{"kind": "note"}),
-)
+// kombugenNoteType is how Note is published: kombugenPolicy1 with its headers.
+var kombugenNoteType = runtime.NewMessageType("Note", "audit", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"kind": "note"}))...)
 
 // Ping is the message "Ping", published to exchange "loop-a" with routing key
 // "". Its body is UTF-8 text (serializer text).
 type Ping string
 
-// kombugenPingType is how Ping is published.
-var kombugenPingType = runtime.NewMessageType(
-	"Ping",
-	"loop-a",
-	runtime.WithSerializer("text"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenPingType is how Ping is published: kombugenPolicy1.
+var kombugenPingType = runtime.NewMessageType("Ping", "loop-a", kombugenPolicy1...)
 
 // RegionsProducer publishes the messages of producer "Regions", by default to
 // exchange "eu". Before its first publish on a connection it declares

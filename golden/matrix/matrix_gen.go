@@ -45,6 +45,486 @@ func Topology() runtime.Topology {
 	}
 }
 
+// kombugenPolicy0 is how JsonNone is published.
+var kombugenPolicy0 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy1 is how JsonZlib and 1 other message are published.
+var kombugenPolicy1 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("zlib"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy2 is how JsonBzip2 is published.
+var kombugenPolicy2 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("bzip2"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy3 is how JsonLzma and 1 other message are published.
+var kombugenPolicy3 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("lzma"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy4 is how JsonBrotli is published.
+var kombugenPolicy4 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("brotli"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy5 is how JsonZstd is published.
+var kombugenPolicy5 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("zstd"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy6 is how YamlNone is published.
+var kombugenPolicy6 = []runtime.PublishOption{
+	runtime.WithSerializer("yaml"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy7 is how YamlZlib and 1 other message are published.
+var kombugenPolicy7 = []runtime.PublishOption{
+	runtime.WithSerializer("yaml"),
+	runtime.WithCompression("zlib"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy8 is how YamlBzip2 is published.
+var kombugenPolicy8 = []runtime.PublishOption{
+	runtime.WithSerializer("yaml"),
+	runtime.WithCompression("bzip2"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy9 is how YamlLzma and 1 other message are published.
+var kombugenPolicy9 = []runtime.PublishOption{
+	runtime.WithSerializer("yaml"),
+	runtime.WithCompression("lzma"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy10 is how YamlBrotli is published.
+var kombugenPolicy10 = []runtime.PublishOption{
+	runtime.WithSerializer("yaml"),
+	runtime.WithCompression("brotli"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy11 is how YamlZstd is published.
+var kombugenPolicy11 = []runtime.PublishOption{
+	runtime.WithSerializer("yaml"),
+	runtime.WithCompression("zstd"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy12 is how MsgpackNone is published.
+var kombugenPolicy12 = []runtime.PublishOption{
+	runtime.WithSerializer("msgpack"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy13 is how MsgpackZlib and 1 other message are published.
+var kombugenPolicy13 = []runtime.PublishOption{
+	runtime.WithSerializer("msgpack"),
+	runtime.WithCompression("zlib"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy14 is how MsgpackBzip2 is published.
+var kombugenPolicy14 = []runtime.PublishOption{
+	runtime.WithSerializer("msgpack"),
+	runtime.WithCompression("bzip2"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy15 is how MsgpackLzma and 1 other message are published.
+var kombugenPolicy15 = []runtime.PublishOption{
+	runtime.WithSerializer("msgpack"),
+	runtime.WithCompression("lzma"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy16 is how MsgpackBrotli is published.
+var kombugenPolicy16 = []runtime.PublishOption{
+	runtime.WithSerializer("msgpack"),
+	runtime.WithCompression("brotli"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy17 is how MsgpackZstd is published.
+var kombugenPolicy17 = []runtime.PublishOption{
+	runtime.WithSerializer("msgpack"),
+	runtime.WithCompression("zstd"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy18 is how RawNone is published.
+var kombugenPolicy18 = []runtime.PublishOption{
+	runtime.WithSerializer("raw"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy19 is how RawZlib and 1 other message are published.
+var kombugenPolicy19 = []runtime.PublishOption{
+	runtime.WithSerializer("raw"),
+	runtime.WithCompression("zlib"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy20 is how RawBzip2 is published.
+var kombugenPolicy20 = []runtime.PublishOption{
+	runtime.WithSerializer("raw"),
+	runtime.WithCompression("bzip2"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy21 is how RawLzma and 1 other message are published.
+var kombugenPolicy21 = []runtime.PublishOption{
+	runtime.WithSerializer("raw"),
+	runtime.WithCompression("lzma"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy22 is how RawBrotli is published.
+var kombugenPolicy22 = []runtime.PublishOption{
+	runtime.WithSerializer("raw"),
+	runtime.WithCompression("brotli"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy23 is how RawZstd is published.
+var kombugenPolicy23 = []runtime.PublishOption{
+	runtime.WithSerializer("raw"),
+	runtime.WithCompression("zstd"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy24 is how TextNone is published.
+var kombugenPolicy24 = []runtime.PublishOption{
+	runtime.WithSerializer("text"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy25 is how TextZlib and 1 other message are published.
+var kombugenPolicy25 = []runtime.PublishOption{
+	runtime.WithSerializer("text"),
+	runtime.WithCompression("zlib"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy26 is how TextBzip2 is published.
+var kombugenPolicy26 = []runtime.PublishOption{
+	runtime.WithSerializer("text"),
+	runtime.WithCompression("bzip2"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy27 is how TextLzma and 1 other message are published.
+var kombugenPolicy27 = []runtime.PublishOption{
+	runtime.WithSerializer("text"),
+	runtime.WithCompression("lzma"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy28 is how TextBrotli is published.
+var kombugenPolicy28 = []runtime.PublishOption{
+	runtime.WithSerializer("text"),
+	runtime.WithCompression("brotli"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy29 is how TextZstd is published.
+var kombugenPolicy29 = []runtime.PublishOption{
+	runtime.WithSerializer("text"),
+	runtime.WithCompression("zstd"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
 // JSONNone is the message "JsonNone", published to exchange "matrix" with
 // routing key "json.none".
 type JSONNone struct {
@@ -73,63 +553,25 @@ func (m *JSONNone) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = genimpl.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
+	dst = genimpl.AppendJSONString(append(dst, `,"id":`...), m.ID)
+	dst = strconv.AppendInt(append(dst, `,"count":`...), m.Count, 10)
 	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(append(dst, `,"price":`...), *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
 	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
+		dst = genimpl.AppendJSONStrings(append(dst, `,"tags":`...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range genimpl.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
+		dst = genimpl.AppendJSONStringMap(append(dst, `,"attrs":`...), m.Attrs)
 	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
+	dst = strconv.AppendBool(append(dst, `,"ok":`...), m.Ok)
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenJSONNoneType is how JsonNone is published.
-var kombugenJSONNoneType = runtime.NewMessageType(
-	"JsonNone",
-	"matrix",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenJSONNoneType is how JsonNone is published: kombugenPolicy0.
+var kombugenJSONNoneType = runtime.NewMessageType("JsonNone", "matrix", kombugenPolicy0...)
 
 // JSONZlib is the message "JsonZlib", published to exchange "matrix" with
 // routing key "json.zlib".
@@ -159,63 +601,25 @@ func (m *JSONZlib) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = genimpl.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
+	dst = genimpl.AppendJSONString(append(dst, `,"id":`...), m.ID)
+	dst = strconv.AppendInt(append(dst, `,"count":`...), m.Count, 10)
 	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(append(dst, `,"price":`...), *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
 	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
+		dst = genimpl.AppendJSONStrings(append(dst, `,"tags":`...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range genimpl.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
+		dst = genimpl.AppendJSONStringMap(append(dst, `,"attrs":`...), m.Attrs)
 	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
+	dst = strconv.AppendBool(append(dst, `,"ok":`...), m.Ok)
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenJSONZlibType is how JsonZlib is published.
-var kombugenJSONZlibType = runtime.NewMessageType(
-	"JsonZlib",
-	"matrix",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("zlib"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenJSONZlibType is how JsonZlib is published: kombugenPolicy1.
+var kombugenJSONZlibType = runtime.NewMessageType("JsonZlib", "matrix", kombugenPolicy1...)
 
 // JSONGzip is the message "JsonGzip", published to exchange "matrix" with
 // routing key "json.gzip".
@@ -245,63 +649,25 @@ func (m *JSONGzip) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = genimpl.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
+	dst = genimpl.AppendJSONString(append(dst, `,"id":`...), m.ID)
+	dst = strconv.AppendInt(append(dst, `,"count":`...), m.Count, 10)
 	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(append(dst, `,"price":`...), *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
 	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
+		dst = genimpl.AppendJSONStrings(append(dst, `,"tags":`...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range genimpl.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
+		dst = genimpl.AppendJSONStringMap(append(dst, `,"attrs":`...), m.Attrs)
 	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
+	dst = strconv.AppendBool(append(dst, `,"ok":`...), m.Ok)
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenJSONGzipType is how JsonGzip is published.
-var kombugenJSONGzipType = runtime.NewMessageType(
-	"JsonGzip",
-	"matrix",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("zlib"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenJSONGzipType is how JsonGzip is published: kombugenPolicy1.
+var kombugenJSONGzipType = runtime.NewMessageType("JsonGzip", "matrix", kombugenPolicy1...)
 
 // JSONBzip2 is the message "JsonBzip2", published to exchange "matrix" with
 // routing key "json.bzip2".
@@ -331,63 +697,25 @@ func (m *JSONBzip2) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = genimpl.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
+	dst = genimpl.AppendJSONString(append(dst, `,"id":`...), m.ID)
+	dst = strconv.AppendInt(append(dst, `,"count":`...), m.Count, 10)
 	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(append(dst, `,"price":`...), *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
 	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
+		dst = genimpl.AppendJSONStrings(append(dst, `,"tags":`...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range genimpl.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
+		dst = genimpl.AppendJSONStringMap(append(dst, `,"attrs":`...), m.Attrs)
 	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
+	dst = strconv.AppendBool(append(dst, `,"ok":`...), m.Ok)
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenJSONBzip2Type is how JsonBzip2 is published.
-var kombugenJSONBzip2Type = runtime.NewMessageType(
-	"JsonBzip2",
-	"matrix",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("bzip2"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenJSONBzip2Type is how JsonBzip2 is published: kombugenPolicy2.
+var kombugenJSONBzip2Type = runtime.NewMessageType("JsonBzip2", "matrix", kombugenPolicy2...)
 
 // JSONLzma is the message "JsonLzma", published to exchange "matrix" with
 // routing key "json.lzma".
@@ -417,63 +745,25 @@ func (m *JSONLzma) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = genimpl.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
+	dst = genimpl.AppendJSONString(append(dst, `,"id":`...), m.ID)
+	dst = strconv.AppendInt(append(dst, `,"count":`...), m.Count, 10)
 	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(append(dst, `,"price":`...), *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
 	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
+		dst = genimpl.AppendJSONStrings(append(dst, `,"tags":`...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range genimpl.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
+		dst = genimpl.AppendJSONStringMap(append(dst, `,"attrs":`...), m.Attrs)
 	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
+	dst = strconv.AppendBool(append(dst, `,"ok":`...), m.Ok)
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenJSONLzmaType is how JsonLzma is published.
-var kombugenJSONLzmaType = runtime.NewMessageType(
-	"JsonLzma",
-	"matrix",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("lzma"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenJSONLzmaType is how JsonLzma is published: kombugenPolicy3.
+var kombugenJSONLzmaType = runtime.NewMessageType("JsonLzma", "matrix", kombugenPolicy3...)
 
 // JSONXz is the message "JsonXz", published to exchange "matrix" with routing
 // key "json.xz".
@@ -503,63 +793,25 @@ func (m *JSONXz) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = genimpl.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
+	dst = genimpl.AppendJSONString(append(dst, `,"id":`...), m.ID)
+	dst = strconv.AppendInt(append(dst, `,"count":`...), m.Count, 10)
 	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(append(dst, `,"price":`...), *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
 	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
+		dst = genimpl.AppendJSONStrings(append(dst, `,"tags":`...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range genimpl.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
+		dst = genimpl.AppendJSONStringMap(append(dst, `,"attrs":`...), m.Attrs)
 	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
+	dst = strconv.AppendBool(append(dst, `,"ok":`...), m.Ok)
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenJSONXzType is how JsonXz is published.
-var kombugenJSONXzType = runtime.NewMessageType(
-	"JsonXz",
-	"matrix",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("lzma"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenJSONXzType is how JsonXz is published: kombugenPolicy3.
+var kombugenJSONXzType = runtime.NewMessageType("JsonXz", "matrix", kombugenPolicy3...)
 
 // JSONBrotli is the message "JsonBrotli", published to exchange "matrix" with
 // routing key "json.brotli".
@@ -589,63 +841,25 @@ func (m *JSONBrotli) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = genimpl.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
+	dst = genimpl.AppendJSONString(append(dst, `,"id":`...), m.ID)
+	dst = strconv.AppendInt(append(dst, `,"count":`...), m.Count, 10)
 	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(append(dst, `,"price":`...), *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
 	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
+		dst = genimpl.AppendJSONStrings(append(dst, `,"tags":`...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range genimpl.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
+		dst = genimpl.AppendJSONStringMap(append(dst, `,"attrs":`...), m.Attrs)
 	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
+	dst = strconv.AppendBool(append(dst, `,"ok":`...), m.Ok)
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenJSONBrotliType is how JsonBrotli is published.
-var kombugenJSONBrotliType = runtime.NewMessageType(
-	"JsonBrotli",
-	"matrix",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("brotli"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenJSONBrotliType is how JsonBrotli is published: kombugenPolicy4.
+var kombugenJSONBrotliType = runtime.NewMessageType("JsonBrotli", "matrix", kombugenPolicy4...)
 
 // JSONZstd is the message "JsonZstd", published to exchange "matrix" with
 // routing key "json.zstd".
@@ -675,63 +889,25 @@ func (m *JSONZstd) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"id":`...)
-	dst = genimpl.AppendJSONString(dst, m.ID)
-	dst = append(dst, `,"count":`...)
-	dst = strconv.AppendInt(dst, m.Count, 10)
+	dst = genimpl.AppendJSONString(append(dst, `,"id":`...), m.ID)
+	dst = strconv.AppendInt(append(dst, `,"count":`...), m.Count, 10)
 	if m.Price != nil {
-		dst = append(dst, `,"price":`...)
-		if dst, err = genimpl.AppendJSONFloat(dst, *m.Price, 64); err != nil {
+		if dst, err = genimpl.AppendJSONFloat(append(dst, `,"price":`...), *m.Price, 64); err != nil {
 			return dst, err
 		}
 	}
 	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Tags {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, ']')
+		dst = genimpl.AppendJSONStrings(append(dst, `,"tags":`...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
-		dst = append(dst, `,"attrs":`...)
-		dst = append(dst, '{')
-		for i, k := range genimpl.SortedKeys(m.Attrs) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Attrs[k]
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
+		dst = genimpl.AppendJSONStringMap(append(dst, `,"attrs":`...), m.Attrs)
 	}
-	dst = append(dst, `,"ok":`...)
-	dst = strconv.AppendBool(dst, m.Ok)
+	dst = strconv.AppendBool(append(dst, `,"ok":`...), m.Ok)
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenJSONZstdType is how JsonZstd is published.
-var kombugenJSONZstdType = runtime.NewMessageType(
-	"JsonZstd",
-	"matrix",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("zstd"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenJSONZstdType is how JsonZstd is published: kombugenPolicy5.
+var kombugenJSONZstdType = runtime.NewMessageType("JsonZstd", "matrix", kombugenPolicy5...)
 
 // YamlNone is the message "YamlNone", published to exchange "matrix" with
 // routing key "yaml.none".
@@ -753,23 +929,8 @@ func (m *YamlNone) Validate() error {
 	return nil
 }
 
-// kombugenYamlNoneType is how YamlNone is published.
-var kombugenYamlNoneType = runtime.NewMessageType(
-	"YamlNone",
-	"matrix",
-	runtime.WithSerializer("yaml"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenYamlNoneType is how YamlNone is published: kombugenPolicy6.
+var kombugenYamlNoneType = runtime.NewMessageType("YamlNone", "matrix", kombugenPolicy6...)
 
 // YamlZlib is the message "YamlZlib", published to exchange "matrix" with
 // routing key "yaml.zlib".
@@ -791,23 +952,8 @@ func (m *YamlZlib) Validate() error {
 	return nil
 }
 
-// kombugenYamlZlibType is how YamlZlib is published.
-var kombugenYamlZlibType = runtime.NewMessageType(
-	"YamlZlib",
-	"matrix",
-	runtime.WithSerializer("yaml"),
-	runtime.WithCompression("zlib"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenYamlZlibType is how YamlZlib is published: kombugenPolicy7.
+var kombugenYamlZlibType = runtime.NewMessageType("YamlZlib", "matrix", kombugenPolicy7...)
 
 // YamlGzip is the message "YamlGzip", published to exchange "matrix" with
 // routing key "yaml.gzip".
@@ -829,23 +975,8 @@ func (m *YamlGzip) Validate() error {
 	return nil
 }
 
-// kombugenYamlGzipType is how YamlGzip is published.
-var kombugenYamlGzipType = runtime.NewMessageType(
-	"YamlGzip",
-	"matrix",
-	runtime.WithSerializer("yaml"),
-	runtime.WithCompression("zlib"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenYamlGzipType is how YamlGzip is published: kombugenPolicy7.
+var kombugenYamlGzipType = runtime.NewMessageType("YamlGzip", "matrix", kombugenPolicy7...)
 
 // YamlBzip2 is the message "YamlBzip2", published to exchange "matrix" with
 // routing key "yaml.bzip2".
@@ -867,23 +998,8 @@ func (m *YamlBzip2) Validate() error {
 	return nil
 }
 
-// kombugenYamlBzip2Type is how YamlBzip2 is published.
-var kombugenYamlBzip2Type = runtime.NewMessageType(
-	"YamlBzip2",
-	"matrix",
-	runtime.WithSerializer("yaml"),
-	runtime.WithCompression("bzip2"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenYamlBzip2Type is how YamlBzip2 is published: kombugenPolicy8.
+var kombugenYamlBzip2Type = runtime.NewMessageType("YamlBzip2", "matrix", kombugenPolicy8...)
 
 // YamlLzma is the message "YamlLzma", published to exchange "matrix" with
 // routing key "yaml.lzma".
@@ -905,23 +1021,8 @@ func (m *YamlLzma) Validate() error {
 	return nil
 }
 
-// kombugenYamlLzmaType is how YamlLzma is published.
-var kombugenYamlLzmaType = runtime.NewMessageType(
-	"YamlLzma",
-	"matrix",
-	runtime.WithSerializer("yaml"),
-	runtime.WithCompression("lzma"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenYamlLzmaType is how YamlLzma is published: kombugenPolicy9.
+var kombugenYamlLzmaType = runtime.NewMessageType("YamlLzma", "matrix", kombugenPolicy9...)
 
 // YamlXz is the message "YamlXz", published to exchange "matrix" with routing
 // key "yaml.xz".
@@ -943,23 +1044,8 @@ func (m *YamlXz) Validate() error {
 	return nil
 }
 
-// kombugenYamlXzType is how YamlXz is published.
-var kombugenYamlXzType = runtime.NewMessageType(
-	"YamlXz",
-	"matrix",
-	runtime.WithSerializer("yaml"),
-	runtime.WithCompression("lzma"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenYamlXzType is how YamlXz is published: kombugenPolicy9.
+var kombugenYamlXzType = runtime.NewMessageType("YamlXz", "matrix", kombugenPolicy9...)
 
 // YamlBrotli is the message "YamlBrotli", published to exchange "matrix" with
 // routing key "yaml.brotli".
@@ -981,23 +1067,8 @@ func (m *YamlBrotli) Validate() error {
 	return nil
 }
 
-// kombugenYamlBrotliType is how YamlBrotli is published.
-var kombugenYamlBrotliType = runtime.NewMessageType(
-	"YamlBrotli",
-	"matrix",
-	runtime.WithSerializer("yaml"),
-	runtime.WithCompression("brotli"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenYamlBrotliType is how YamlBrotli is published: kombugenPolicy10.
+var kombugenYamlBrotliType = runtime.NewMessageType("YamlBrotli", "matrix", kombugenPolicy10...)
 
 // YamlZstd is the message "YamlZstd", published to exchange "matrix" with
 // routing key "yaml.zstd".
@@ -1019,23 +1090,8 @@ func (m *YamlZstd) Validate() error {
 	return nil
 }
 
-// kombugenYamlZstdType is how YamlZstd is published.
-var kombugenYamlZstdType = runtime.NewMessageType(
-	"YamlZstd",
-	"matrix",
-	runtime.WithSerializer("yaml"),
-	runtime.WithCompression("zstd"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenYamlZstdType is how YamlZstd is published: kombugenPolicy11.
+var kombugenYamlZstdType = runtime.NewMessageType("YamlZstd", "matrix", kombugenPolicy11...)
 
 // MsgpackNone is the message "MsgpackNone", published to exchange "matrix" with
 // routing key "msgpack.none".
@@ -1067,55 +1123,26 @@ func (m *MsgpackNone) AppendMsgpack(dst []byte) ([]byte, error) {
 	start := len(dst)
 	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa2id"...), m.ID)
+	dst = genimpl.AppendMsgpackInt64(append(dst, "\xa5count"...), m.Count)
 	if m.Price != nil {
 		n++
-		dst = append(dst, "\xa5price"...)
-		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(append(dst, "\xa5price"...), *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStrings(append(dst, "\xa4tags"...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
 		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range genimpl.SortedKeys(m.Attrs) {
-			dst = genimpl.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStringMap(append(dst, "\xa5attrs"...), m.Attrs)
 	}
-	dst = append(dst, "\xa2ok"...)
-	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	dst = genimpl.AppendMsgpackBool(append(dst, "\xa2ok"...), m.Ok)
 	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
-// kombugenMsgpackNoneType is how MsgpackNone is published.
-var kombugenMsgpackNoneType = runtime.NewMessageType(
-	"MsgpackNone",
-	"matrix",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenMsgpackNoneType is how MsgpackNone is published: kombugenPolicy12.
+var kombugenMsgpackNoneType = runtime.NewMessageType("MsgpackNone", "matrix", kombugenPolicy12...)
 
 // MsgpackZlib is the message "MsgpackZlib", published to exchange "matrix" with
 // routing key "msgpack.zlib".
@@ -1147,55 +1174,26 @@ func (m *MsgpackZlib) AppendMsgpack(dst []byte) ([]byte, error) {
 	start := len(dst)
 	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa2id"...), m.ID)
+	dst = genimpl.AppendMsgpackInt64(append(dst, "\xa5count"...), m.Count)
 	if m.Price != nil {
 		n++
-		dst = append(dst, "\xa5price"...)
-		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(append(dst, "\xa5price"...), *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStrings(append(dst, "\xa4tags"...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
 		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range genimpl.SortedKeys(m.Attrs) {
-			dst = genimpl.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStringMap(append(dst, "\xa5attrs"...), m.Attrs)
 	}
-	dst = append(dst, "\xa2ok"...)
-	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	dst = genimpl.AppendMsgpackBool(append(dst, "\xa2ok"...), m.Ok)
 	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
-// kombugenMsgpackZlibType is how MsgpackZlib is published.
-var kombugenMsgpackZlibType = runtime.NewMessageType(
-	"MsgpackZlib",
-	"matrix",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("zlib"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenMsgpackZlibType is how MsgpackZlib is published: kombugenPolicy13.
+var kombugenMsgpackZlibType = runtime.NewMessageType("MsgpackZlib", "matrix", kombugenPolicy13...)
 
 // MsgpackGzip is the message "MsgpackGzip", published to exchange "matrix" with
 // routing key "msgpack.gzip".
@@ -1227,55 +1225,26 @@ func (m *MsgpackGzip) AppendMsgpack(dst []byte) ([]byte, error) {
 	start := len(dst)
 	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa2id"...), m.ID)
+	dst = genimpl.AppendMsgpackInt64(append(dst, "\xa5count"...), m.Count)
 	if m.Price != nil {
 		n++
-		dst = append(dst, "\xa5price"...)
-		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(append(dst, "\xa5price"...), *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStrings(append(dst, "\xa4tags"...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
 		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range genimpl.SortedKeys(m.Attrs) {
-			dst = genimpl.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStringMap(append(dst, "\xa5attrs"...), m.Attrs)
 	}
-	dst = append(dst, "\xa2ok"...)
-	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	dst = genimpl.AppendMsgpackBool(append(dst, "\xa2ok"...), m.Ok)
 	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
-// kombugenMsgpackGzipType is how MsgpackGzip is published.
-var kombugenMsgpackGzipType = runtime.NewMessageType(
-	"MsgpackGzip",
-	"matrix",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("zlib"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenMsgpackGzipType is how MsgpackGzip is published: kombugenPolicy13.
+var kombugenMsgpackGzipType = runtime.NewMessageType("MsgpackGzip", "matrix", kombugenPolicy13...)
 
 // MsgpackBzip2 is the message "MsgpackBzip2", published to exchange "matrix"
 // with routing key "msgpack.bzip2".
@@ -1307,55 +1276,26 @@ func (m *MsgpackBzip2) AppendMsgpack(dst []byte) ([]byte, error) {
 	start := len(dst)
 	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa2id"...), m.ID)
+	dst = genimpl.AppendMsgpackInt64(append(dst, "\xa5count"...), m.Count)
 	if m.Price != nil {
 		n++
-		dst = append(dst, "\xa5price"...)
-		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(append(dst, "\xa5price"...), *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStrings(append(dst, "\xa4tags"...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
 		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range genimpl.SortedKeys(m.Attrs) {
-			dst = genimpl.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStringMap(append(dst, "\xa5attrs"...), m.Attrs)
 	}
-	dst = append(dst, "\xa2ok"...)
-	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	dst = genimpl.AppendMsgpackBool(append(dst, "\xa2ok"...), m.Ok)
 	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
-// kombugenMsgpackBzip2Type is how MsgpackBzip2 is published.
-var kombugenMsgpackBzip2Type = runtime.NewMessageType(
-	"MsgpackBzip2",
-	"matrix",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("bzip2"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenMsgpackBzip2Type is how MsgpackBzip2 is published: kombugenPolicy14.
+var kombugenMsgpackBzip2Type = runtime.NewMessageType("MsgpackBzip2", "matrix", kombugenPolicy14...)
 
 // MsgpackLzma is the message "MsgpackLzma", published to exchange "matrix" with
 // routing key "msgpack.lzma".
@@ -1387,55 +1327,26 @@ func (m *MsgpackLzma) AppendMsgpack(dst []byte) ([]byte, error) {
 	start := len(dst)
 	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa2id"...), m.ID)
+	dst = genimpl.AppendMsgpackInt64(append(dst, "\xa5count"...), m.Count)
 	if m.Price != nil {
 		n++
-		dst = append(dst, "\xa5price"...)
-		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(append(dst, "\xa5price"...), *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStrings(append(dst, "\xa4tags"...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
 		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range genimpl.SortedKeys(m.Attrs) {
-			dst = genimpl.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStringMap(append(dst, "\xa5attrs"...), m.Attrs)
 	}
-	dst = append(dst, "\xa2ok"...)
-	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	dst = genimpl.AppendMsgpackBool(append(dst, "\xa2ok"...), m.Ok)
 	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
-// kombugenMsgpackLzmaType is how MsgpackLzma is published.
-var kombugenMsgpackLzmaType = runtime.NewMessageType(
-	"MsgpackLzma",
-	"matrix",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("lzma"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenMsgpackLzmaType is how MsgpackLzma is published: kombugenPolicy15.
+var kombugenMsgpackLzmaType = runtime.NewMessageType("MsgpackLzma", "matrix", kombugenPolicy15...)
 
 // MsgpackXz is the message "MsgpackXz", published to exchange "matrix" with
 // routing key "msgpack.xz".
@@ -1467,55 +1378,26 @@ func (m *MsgpackXz) AppendMsgpack(dst []byte) ([]byte, error) {
 	start := len(dst)
 	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa2id"...), m.ID)
+	dst = genimpl.AppendMsgpackInt64(append(dst, "\xa5count"...), m.Count)
 	if m.Price != nil {
 		n++
-		dst = append(dst, "\xa5price"...)
-		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(append(dst, "\xa5price"...), *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStrings(append(dst, "\xa4tags"...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
 		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range genimpl.SortedKeys(m.Attrs) {
-			dst = genimpl.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStringMap(append(dst, "\xa5attrs"...), m.Attrs)
 	}
-	dst = append(dst, "\xa2ok"...)
-	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	dst = genimpl.AppendMsgpackBool(append(dst, "\xa2ok"...), m.Ok)
 	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
-// kombugenMsgpackXzType is how MsgpackXz is published.
-var kombugenMsgpackXzType = runtime.NewMessageType(
-	"MsgpackXz",
-	"matrix",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("lzma"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenMsgpackXzType is how MsgpackXz is published: kombugenPolicy15.
+var kombugenMsgpackXzType = runtime.NewMessageType("MsgpackXz", "matrix", kombugenPolicy15...)
 
 // MsgpackBrotli is the message "MsgpackBrotli", published to exchange "matrix"
 // with routing key "msgpack.brotli".
@@ -1547,55 +1429,27 @@ func (m *MsgpackBrotli) AppendMsgpack(dst []byte) ([]byte, error) {
 	start := len(dst)
 	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa2id"...), m.ID)
+	dst = genimpl.AppendMsgpackInt64(append(dst, "\xa5count"...), m.Count)
 	if m.Price != nil {
 		n++
-		dst = append(dst, "\xa5price"...)
-		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(append(dst, "\xa5price"...), *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStrings(append(dst, "\xa4tags"...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
 		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range genimpl.SortedKeys(m.Attrs) {
-			dst = genimpl.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStringMap(append(dst, "\xa5attrs"...), m.Attrs)
 	}
-	dst = append(dst, "\xa2ok"...)
-	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	dst = genimpl.AppendMsgpackBool(append(dst, "\xa2ok"...), m.Ok)
 	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
-// kombugenMsgpackBrotliType is how MsgpackBrotli is published.
-var kombugenMsgpackBrotliType = runtime.NewMessageType(
-	"MsgpackBrotli",
-	"matrix",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("brotli"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenMsgpackBrotliType is how MsgpackBrotli is published:
+// kombugenPolicy16.
+var kombugenMsgpackBrotliType = runtime.NewMessageType("MsgpackBrotli", "matrix", kombugenPolicy16...)
 
 // MsgpackZstd is the message "MsgpackZstd", published to exchange "matrix" with
 // routing key "msgpack.zstd".
@@ -1627,407 +1481,138 @@ func (m *MsgpackZstd) AppendMsgpack(dst []byte) ([]byte, error) {
 	start := len(dst)
 	dst = genimpl.BeginMsgpackMap(dst, 6)
 	n := 3
-	dst = append(dst, "\xa2id"...)
-	dst = genimpl.AppendMsgpackString(dst, m.ID)
-	dst = append(dst, "\xa5count"...)
-	dst = genimpl.AppendMsgpackInt64(dst, m.Count)
+	dst = genimpl.AppendMsgpackString(append(dst, "\xa2id"...), m.ID)
+	dst = genimpl.AppendMsgpackInt64(append(dst, "\xa5count"...), m.Count)
 	if m.Price != nil {
 		n++
-		dst = append(dst, "\xa5price"...)
-		dst = genimpl.AppendMsgpackFloat64(dst, *m.Price)
+		dst = genimpl.AppendMsgpackFloat64(append(dst, "\xa5price"...), *m.Price)
 	}
 	if len(m.Tags) != 0 {
 		n++
-		dst = append(dst, "\xa4tags"...)
-		dst = genimpl.AppendMsgpackArrayLen(dst, len(m.Tags))
-		for _, e := range m.Tags {
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStrings(append(dst, "\xa4tags"...), m.Tags)
 	}
 	if len(m.Attrs) != 0 {
 		n++
-		dst = append(dst, "\xa5attrs"...)
-		dst = genimpl.AppendMsgpackMapLen(dst, len(m.Attrs))
-		for _, k := range genimpl.SortedKeys(m.Attrs) {
-			dst = genimpl.AppendMsgpackString(dst, k)
-			e := m.Attrs[k]
-			dst = genimpl.AppendMsgpackString(dst, e)
-		}
+		dst = genimpl.AppendMsgpackStringMap(append(dst, "\xa5attrs"...), m.Attrs)
 	}
-	dst = append(dst, "\xa2ok"...)
-	dst = genimpl.AppendMsgpackBool(dst, m.Ok)
+	dst = genimpl.AppendMsgpackBool(append(dst, "\xa2ok"...), m.Ok)
 	return genimpl.EndMsgpackMap(dst, start, 6, n), nil
 }
 
-// kombugenMsgpackZstdType is how MsgpackZstd is published.
-var kombugenMsgpackZstdType = runtime.NewMessageType(
-	"MsgpackZstd",
-	"matrix",
-	runtime.WithSerializer("msgpack"),
-	runtime.WithCompression("zstd"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenMsgpackZstdType is how MsgpackZstd is published: kombugenPolicy17.
+var kombugenMsgpackZstdType = runtime.NewMessageType("MsgpackZstd", "matrix", kombugenPolicy17...)
 
 // RawNone is the message "RawNone", published to exchange "matrix" with routing
 // key "raw.none". Its body is sent as it is (serializer raw).
 type RawNone []byte
 
-// kombugenRawNoneType is how RawNone is published.
-var kombugenRawNoneType = runtime.NewMessageType(
-	"RawNone",
-	"matrix",
-	runtime.WithSerializer("raw"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenRawNoneType is how RawNone is published: kombugenPolicy18.
+var kombugenRawNoneType = runtime.NewMessageType("RawNone", "matrix", kombugenPolicy18...)
 
 // RawZlib is the message "RawZlib", published to exchange "matrix" with routing
 // key "raw.zlib". Its body is sent as it is (serializer raw).
 type RawZlib []byte
 
-// kombugenRawZlibType is how RawZlib is published.
-var kombugenRawZlibType = runtime.NewMessageType(
-	"RawZlib",
-	"matrix",
-	runtime.WithSerializer("raw"),
-	runtime.WithCompression("zlib"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenRawZlibType is how RawZlib is published: kombugenPolicy19.
+var kombugenRawZlibType = runtime.NewMessageType("RawZlib", "matrix", kombugenPolicy19...)
 
 // RawGzip is the message "RawGzip", published to exchange "matrix" with routing
 // key "raw.gzip". Its body is sent as it is (serializer raw).
 type RawGzip []byte
 
-// kombugenRawGzipType is how RawGzip is published.
-var kombugenRawGzipType = runtime.NewMessageType(
-	"RawGzip",
-	"matrix",
-	runtime.WithSerializer("raw"),
-	runtime.WithCompression("zlib"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenRawGzipType is how RawGzip is published: kombugenPolicy19.
+var kombugenRawGzipType = runtime.NewMessageType("RawGzip", "matrix", kombugenPolicy19...)
 
 // RawBzip2 is the message "RawBzip2", published to exchange "matrix" with
 // routing key "raw.bzip2". Its body is sent as it is (serializer raw).
 type RawBzip2 []byte
 
-// kombugenRawBzip2Type is how RawBzip2 is published.
-var kombugenRawBzip2Type = runtime.NewMessageType(
-	"RawBzip2",
-	"matrix",
-	runtime.WithSerializer("raw"),
-	runtime.WithCompression("bzip2"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenRawBzip2Type is how RawBzip2 is published: kombugenPolicy20.
+var kombugenRawBzip2Type = runtime.NewMessageType("RawBzip2", "matrix", kombugenPolicy20...)
 
 // RawLzma is the message "RawLzma", published to exchange "matrix" with routing
 // key "raw.lzma". Its body is sent as it is (serializer raw).
 type RawLzma []byte
 
-// kombugenRawLzmaType is how RawLzma is published.
-var kombugenRawLzmaType = runtime.NewMessageType(
-	"RawLzma",
-	"matrix",
-	runtime.WithSerializer("raw"),
-	runtime.WithCompression("lzma"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenRawLzmaType is how RawLzma is published: kombugenPolicy21.
+var kombugenRawLzmaType = runtime.NewMessageType("RawLzma", "matrix", kombugenPolicy21...)
 
 // RawXz is the message "RawXz", published to exchange "matrix" with routing key
 // "raw.xz". Its body is sent as it is (serializer raw).
 type RawXz []byte
 
-// kombugenRawXzType is how RawXz is published.
-var kombugenRawXzType = runtime.NewMessageType(
-	"RawXz",
-	"matrix",
-	runtime.WithSerializer("raw"),
-	runtime.WithCompression("lzma"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenRawXzType is how RawXz is published: kombugenPolicy21.
+var kombugenRawXzType = runtime.NewMessageType("RawXz", "matrix", kombugenPolicy21...)
 
 // RawBrotli is the message "RawBrotli", published to exchange "matrix" with
 // routing key "raw.brotli". Its body is sent as it is (serializer raw).
 type RawBrotli []byte
 
-// kombugenRawBrotliType is how RawBrotli is published.
-var kombugenRawBrotliType = runtime.NewMessageType(
-	"RawBrotli",
-	"matrix",
-	runtime.WithSerializer("raw"),
-	runtime.WithCompression("brotli"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenRawBrotliType is how RawBrotli is published: kombugenPolicy22.
+var kombugenRawBrotliType = runtime.NewMessageType("RawBrotli", "matrix", kombugenPolicy22...)
 
 // RawZstd is the message "RawZstd", published to exchange "matrix" with routing
 // key "raw.zstd". Its body is sent as it is (serializer raw).
 type RawZstd []byte
 
-// kombugenRawZstdType is how RawZstd is published.
-var kombugenRawZstdType = runtime.NewMessageType(
-	"RawZstd",
-	"matrix",
-	runtime.WithSerializer("raw"),
-	runtime.WithCompression("zstd"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenRawZstdType is how RawZstd is published: kombugenPolicy23.
+var kombugenRawZstdType = runtime.NewMessageType("RawZstd", "matrix", kombugenPolicy23...)
 
 // TextNone is the message "TextNone", published to exchange "matrix" with
 // routing key "text.none". Its body is UTF-8 text (serializer text).
 type TextNone string
 
-// kombugenTextNoneType is how TextNone is published.
-var kombugenTextNoneType = runtime.NewMessageType(
-	"TextNone",
-	"matrix",
-	runtime.WithSerializer("text"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenTextNoneType is how TextNone is published: kombugenPolicy24.
+var kombugenTextNoneType = runtime.NewMessageType("TextNone", "matrix", kombugenPolicy24...)
 
 // TextZlib is the message "TextZlib", published to exchange "matrix" with
 // routing key "text.zlib". Its body is UTF-8 text (serializer text).
 type TextZlib string
 
-// kombugenTextZlibType is how TextZlib is published.
-var kombugenTextZlibType = runtime.NewMessageType(
-	"TextZlib",
-	"matrix",
-	runtime.WithSerializer("text"),
-	runtime.WithCompression("zlib"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenTextZlibType is how TextZlib is published: kombugenPolicy25.
+var kombugenTextZlibType = runtime.NewMessageType("TextZlib", "matrix", kombugenPolicy25...)
 
 // TextGzip is the message "TextGzip", published to exchange "matrix" with
 // routing key "text.gzip". Its body is UTF-8 text (serializer text).
 type TextGzip string
 
-// kombugenTextGzipType is how TextGzip is published.
-var kombugenTextGzipType = runtime.NewMessageType(
-	"TextGzip",
-	"matrix",
-	runtime.WithSerializer("text"),
-	runtime.WithCompression("zlib"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenTextGzipType is how TextGzip is published: kombugenPolicy25.
+var kombugenTextGzipType = runtime.NewMessageType("TextGzip", "matrix", kombugenPolicy25...)
 
 // TextBzip2 is the message "TextBzip2", published to exchange "matrix" with
 // routing key "text.bzip2". Its body is UTF-8 text (serializer text).
 type TextBzip2 string
 
-// kombugenTextBzip2Type is how TextBzip2 is published.
-var kombugenTextBzip2Type = runtime.NewMessageType(
-	"TextBzip2",
-	"matrix",
-	runtime.WithSerializer("text"),
-	runtime.WithCompression("bzip2"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenTextBzip2Type is how TextBzip2 is published: kombugenPolicy26.
+var kombugenTextBzip2Type = runtime.NewMessageType("TextBzip2", "matrix", kombugenPolicy26...)
 
 // TextLzma is the message "TextLzma", published to exchange "matrix" with
 // routing key "text.lzma". Its body is UTF-8 text (serializer text).
 type TextLzma string
 
-// kombugenTextLzmaType is how TextLzma is published.
-var kombugenTextLzmaType = runtime.NewMessageType(
-	"TextLzma",
-	"matrix",
-	runtime.WithSerializer("text"),
-	runtime.WithCompression("lzma"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenTextLzmaType is how TextLzma is published: kombugenPolicy27.
+var kombugenTextLzmaType = runtime.NewMessageType("TextLzma", "matrix", kombugenPolicy27...)
 
 // TextXz is the message "TextXz", published to exchange "matrix" with routing
 // key "text.xz". Its body is UTF-8 text (serializer text).
 type TextXz string
 
-// kombugenTextXzType is how TextXz is published.
-var kombugenTextXzType = runtime.NewMessageType(
-	"TextXz",
-	"matrix",
-	runtime.WithSerializer("text"),
-	runtime.WithCompression("lzma"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenTextXzType is how TextXz is published: kombugenPolicy27.
+var kombugenTextXzType = runtime.NewMessageType("TextXz", "matrix", kombugenPolicy27...)
 
 // TextBrotli is the message "TextBrotli", published to exchange "matrix" with
 // routing key "text.brotli". Its body is UTF-8 text (serializer text).
 type TextBrotli string
 
-// kombugenTextBrotliType is how TextBrotli is published.
-var kombugenTextBrotliType = runtime.NewMessageType(
-	"TextBrotli",
-	"matrix",
-	runtime.WithSerializer("text"),
-	runtime.WithCompression("brotli"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenTextBrotliType is how TextBrotli is published: kombugenPolicy28.
+var kombugenTextBrotliType = runtime.NewMessageType("TextBrotli", "matrix", kombugenPolicy28...)
 
 // TextZstd is the message "TextZstd", published to exchange "matrix" with
 // routing key "text.zstd". Its body is UTF-8 text (serializer text).
 type TextZstd string
 
-// kombugenTextZstdType is how TextZstd is published.
-var kombugenTextZstdType = runtime.NewMessageType(
-	"TextZstd",
-	"matrix",
-	runtime.WithSerializer("text"),
-	runtime.WithCompression("zstd"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenTextZstdType is how TextZstd is published: kombugenPolicy29.
+var kombugenTextZstdType = runtime.NewMessageType("TextZstd", "matrix", kombugenPolicy29...)
 
 // MatrixProducer publishes the messages of producer "Matrix", by default to
 // exchange "matrix". Before its first publish on a connection it declares

@@ -5,6 +5,7 @@ package orders
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -139,11 +140,9 @@ func (m *LineItem) AppendJSON(dst []byte) ([]byte, error) {
 		return append(dst, "null"...), nil
 	}
 	start := len(dst)
-	dst = append(dst, `,"sku":`...)
-	dst = genimpl.AppendJSONString(dst, m.SKU)
+	dst = genimpl.AppendJSONString(append(dst, `,"sku":`...), m.SKU)
 	if m.Quantity != nil {
-		dst = append(dst, `,"quantity":`...)
-		dst = strconv.AppendInt(dst, int64(*m.Quantity), 10)
+		dst = strconv.AppendInt(append(dst, `,"quantity":`...), int64(*m.Quantity), 10)
 	}
 	return genimpl.CloseJSONObject(dst, start), nil
 }
@@ -170,11 +169,57 @@ func (m *Money) AppendJSON(dst []byte) ([]byte, error) {
 		return append(dst, "null"...), nil
 	}
 	start := len(dst)
-	dst = append(dst, `,"amount":`...)
-	dst = strconv.AppendInt(dst, m.Amount, 10)
-	dst = append(dst, `,"currency":`...)
-	dst = genimpl.AppendJSONString(dst, string(m.Currency))
+	dst = strconv.AppendInt(append(dst, `,"amount":`...), m.Amount, 10)
+	dst = genimpl.AppendJSONString(append(dst, `,"currency":`...), string(m.Currency))
 	return genimpl.CloseJSONObject(dst, start), nil
+}
+
+// kombugenPolicy0 is how OrderCreated is published.
+var kombugenPolicy0 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("zlib"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(24 * time.Hour),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy1 is how AuditBlob is published.
+var kombugenPolicy1 = []runtime.PublishOption{
+	runtime.WithSerializer("raw"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
+}
+
+// kombugenPolicy2 is how LegacyOrder is published.
+var kombugenPolicy2 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:   3,
+		IntervalStep: 200 * time.Millisecond,
+		IntervalMax:  time.Second,
+	}),
 }
 
 // OrderCreated is the message "OrderCreated", published to exchange "orders"
@@ -200,10 +245,8 @@ func (m *OrderCreated) Validate() error {
 	if err := m.Total.Validate(); err != nil {
 		return genimpl.InField("total", err)
 	}
-	for i, e := range m.Items {
-		if err := e.Validate(); err != nil {
-			return genimpl.InElement("items", i, err)
-		}
+	if err := genimpl.ValidateList("items", m.Items); err != nil {
+		return err
 	}
 	if m.PlacedAt.IsZero() {
 		return genimpl.Invalid("placed_at", "is required")
@@ -224,108 +267,40 @@ func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"order_id":`...)
-	dst = genimpl.AppendJSONString(dst, m.OrderID)
-	dst = append(dst, `,"total":`...)
-	if dst, err = m.Total.AppendJSON(dst); err != nil {
+	dst = genimpl.AppendJSONString(append(dst, `,"order_id":`...), m.OrderID)
+	if dst, err = m.Total.AppendJSON(append(dst, `,"total":`...)); err != nil {
 		return dst, err
 	}
 	if len(m.Items) != 0 {
-		dst = append(dst, `,"items":`...)
-		dst = append(dst, '[')
-		for i, e := range m.Items {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			if dst, err = e.AppendJSON(dst); err != nil {
-				return dst, err
-			}
+		if dst, err = genimpl.AppendJSONList(append(dst, `,"items":`...), m.Items); err != nil {
+			return dst, err
 		}
-		dst = append(dst, ']')
 	}
 	if len(m.Tags) != 0 {
-		dst = append(dst, `,"tags":`...)
-		dst = append(dst, '{')
-		for i, k := range genimpl.SortedKeys(m.Tags) {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = genimpl.AppendJSONString(dst, k)
-			dst = append(dst, ':')
-			e := m.Tags[k]
-			dst = genimpl.AppendJSONString(dst, e)
-		}
-		dst = append(dst, '}')
+		dst = genimpl.AppendJSONStringMap(append(dst, `,"tags":`...), m.Tags)
 	}
-	dst = append(dst, `,"placed_at":`...)
-	if dst, err = genimpl.AppendJSONTime(dst, m.PlacedAt); err != nil {
+	if dst, err = genimpl.AppendJSONTime(append(dst, `,"placed_at":`...), m.PlacedAt); err != nil {
 		return dst, err
 	}
 	if m.Note != nil {
-		dst = append(dst, `,"note":`...)
-		dst = genimpl.AppendJSONString(dst, *m.Note)
+		dst = genimpl.AppendJSONString(append(dst, `,"note":`...), *m.Note)
 	}
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenOrderCreatedType is how OrderCreated is published.
-var kombugenOrderCreatedType = runtime.NewMessageType(
-	"OrderCreated",
-	"orders",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("zlib"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(24*time.Hour),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-	runtime.WithHeaders(runtime.Table{"x-event-version": int64(2)}),
-)
+// kombugenOrderCreatedType is how OrderCreated is published: kombugenPolicy0
+// with its headers.
+var kombugenOrderCreatedType = runtime.NewMessageType("OrderCreated", "orders", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-event-version": int64(2)}))...)
 
 // AuditBlob is the message "AuditBlob", published to exchange "audit" with
 // routing key "audit". Its body is sent as it is (serializer raw).
 type AuditBlob []byte
 
-// kombugenAuditBlobType is how AuditBlob is published.
-var kombugenAuditBlobType = runtime.NewMessageType(
-	"AuditBlob",
-	"audit",
-	runtime.WithSerializer("raw"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenAuditBlobType is how AuditBlob is published: kombugenPolicy1.
+var kombugenAuditBlobType = runtime.NewMessageType("AuditBlob", "audit", kombugenPolicy1...)
 
-// kombugenLegacyOrderType is how LegacyOrder is published.
-var kombugenLegacyOrderType = runtime.NewMessageType(
-	"LegacyOrder",
-	"orders",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:   3,
-		IntervalStep: 200 * time.Millisecond,
-		IntervalMax:  time.Second,
-	}),
-)
+// kombugenLegacyOrderType is how LegacyOrder is published: kombugenPolicy2.
+var kombugenLegacyOrderType = runtime.NewMessageType("LegacyOrder", "orders", kombugenPolicy2...)
 
 // OrdersProducer publishes the messages of producer "Orders", by default to
 // exchange "orders". Before its first publish on a connection it declares

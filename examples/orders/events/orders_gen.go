@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -252,10 +253,8 @@ func (m *Money) AppendJSON(dst []byte) ([]byte, error) {
 		return append(dst, "null"...), nil
 	}
 	start := len(dst)
-	dst = append(dst, `,"amount":`...)
-	dst = strconv.AppendInt(dst, m.Amount, 10)
-	dst = append(dst, `,"currency":`...)
-	dst = genimpl.AppendJSONString(dst, string(m.Currency))
+	dst = strconv.AppendInt(append(dst, `,"amount":`...), m.Amount, 10)
+	dst = genimpl.AppendJSONString(append(dst, `,"currency":`...), string(m.Currency))
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
@@ -295,15 +294,63 @@ func (m *LineItem) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"sku":`...)
-	dst = genimpl.AppendJSONString(dst, m.SKU)
-	dst = append(dst, `,"quantity":`...)
-	dst = strconv.AppendInt(dst, int64(m.Quantity), 10)
-	dst = append(dst, `,"unit_price":`...)
-	if dst, err = m.UnitPrice.AppendJSON(dst); err != nil {
+	dst = genimpl.AppendJSONString(append(dst, `,"sku":`...), m.SKU)
+	dst = strconv.AppendInt(append(dst, `,"quantity":`...), int64(m.Quantity), 10)
+	if dst, err = m.UnitPrice.AppendJSON(append(dst, `,"unit_price":`...)); err != nil {
 		return dst, err
 	}
 	return genimpl.CloseJSONObject(dst, start), nil
+}
+
+// kombugenPolicy0 is how OrderCreated and 1 other message are published.
+var kombugenPolicy0 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:    5,
+		IntervalStart: 100 * time.Millisecond,
+		IntervalStep:  200 * time.Millisecond,
+		IntervalMax:   2 * time.Second,
+	}),
+}
+
+// kombugenPolicy1 is how OrderPaid is published.
+var kombugenPolicy1 = []runtime.PublishOption{
+	runtime.WithSerializer("json"),
+	runtime.WithCompression("none"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(5),
+	runtime.WithTTL(24 * time.Hour),
+	runtime.WithMandatory(true),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:    5,
+		IntervalStart: 100 * time.Millisecond,
+		IntervalStep:  200 * time.Millisecond,
+		IntervalMax:   2 * time.Second,
+	}),
+}
+
+// kombugenPolicy2 is how InvoiceDocument is published.
+var kombugenPolicy2 = []runtime.PublishOption{
+	runtime.WithSerializer("raw"),
+	runtime.WithCompression("zstd"),
+	runtime.WithDeliveryMode(runtime.Persistent),
+	runtime.WithPriority(0),
+	runtime.WithTTL(0),
+	runtime.WithMandatory(false),
+	runtime.WithConfirm(true),
+	runtime.WithRetry(runtime.RetryPolicy{
+		MaxRetries:    5,
+		IntervalStart: 100 * time.Millisecond,
+		IntervalStep:  200 * time.Millisecond,
+		IntervalMax:   2 * time.Second,
+	}),
 }
 
 // OrderCreated is the message "OrderCreated", published to exchange "orders"
@@ -338,10 +385,8 @@ func (m *OrderCreated) Validate() error {
 	if n := len(m.Items); n > 100 {
 		return genimpl.Invalid("items", "has %d items, more than the maximum of 100", n)
 	}
-	for i, e := range m.Items {
-		if err := e.Validate(); err != nil {
-			return genimpl.InElement("items", i, err)
-		}
+	if err := genimpl.ValidateList("items", m.Items); err != nil {
+		return err
 	}
 	if err := m.Total.Validate(); err != nil {
 		return genimpl.InField("total", err)
@@ -365,59 +410,26 @@ func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"order_id":`...)
-	dst = genimpl.AppendJSONString(dst, m.OrderID)
-	dst = append(dst, `,"customer_id":`...)
-	dst = genimpl.AppendJSONString(dst, m.CustomerID)
-	dst = append(dst, `,"items":`...)
-	if m.Items == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i, e := range m.Items {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			if dst, err = e.AppendJSON(dst); err != nil {
-				return dst, err
-			}
-		}
-		dst = append(dst, ']')
-	}
-	dst = append(dst, `,"total":`...)
-	if dst, err = m.Total.AppendJSON(dst); err != nil {
+	dst = genimpl.AppendJSONString(append(dst, `,"order_id":`...), m.OrderID)
+	dst = genimpl.AppendJSONString(append(dst, `,"customer_id":`...), m.CustomerID)
+	if dst, err = genimpl.AppendJSONList(append(dst, `,"items":`...), m.Items); err != nil {
 		return dst, err
 	}
-	dst = append(dst, `,"placed_at":`...)
-	if dst, err = genimpl.AppendJSONTime(dst, m.PlacedAt); err != nil {
+	if dst, err = m.Total.AppendJSON(append(dst, `,"total":`...)); err != nil {
+		return dst, err
+	}
+	if dst, err = genimpl.AppendJSONTime(append(dst, `,"placed_at":`...), m.PlacedAt); err != nil {
 		return dst, err
 	}
 	if m.Note != nil {
-		dst = append(dst, `,"note":`...)
-		dst = genimpl.AppendJSONString(dst, *m.Note)
+		dst = genimpl.AppendJSONString(append(dst, `,"note":`...), *m.Note)
 	}
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenOrderCreatedType is how OrderCreated is published.
-var kombugenOrderCreatedType = runtime.NewMessageType(
-	"OrderCreated",
-	"orders",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:    5,
-		IntervalStart: 100 * time.Millisecond,
-		IntervalStep:  200 * time.Millisecond,
-		IntervalMax:   2 * time.Second,
-	}),
-	runtime.WithHeaders(runtime.Table{"x-event-version": int64(2)}),
-)
+// kombugenOrderCreatedType is how OrderCreated is published: kombugenPolicy0
+// with its headers.
+var kombugenOrderCreatedType = runtime.NewMessageType("OrderCreated", "orders", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-event-version": int64(2)}))...)
 
 // OrderPaid is the message "OrderPaid", published to exchange "orders" with
 // routing key "order.{region}.paid".
@@ -452,35 +464,16 @@ func (m *OrderPaid) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	var err error
 	start := len(dst)
-	dst = append(dst, `,"order_id":`...)
-	dst = genimpl.AppendJSONString(dst, m.OrderID)
-	dst = append(dst, `,"amount":`...)
-	if dst, err = m.Amount.AppendJSON(dst); err != nil {
+	dst = genimpl.AppendJSONString(append(dst, `,"order_id":`...), m.OrderID)
+	if dst, err = m.Amount.AppendJSON(append(dst, `,"amount":`...)); err != nil {
 		return dst, err
 	}
-	dst = append(dst, `,"payment_ref":`...)
-	dst = genimpl.AppendJSONString(dst, m.PaymentRef)
+	dst = genimpl.AppendJSONString(append(dst, `,"payment_ref":`...), m.PaymentRef)
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenOrderPaidType is how OrderPaid is published.
-var kombugenOrderPaidType = runtime.NewMessageType(
-	"OrderPaid",
-	"orders",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(5),
-	runtime.WithTTL(24*time.Hour),
-	runtime.WithMandatory(true),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:    5,
-		IntervalStart: 100 * time.Millisecond,
-		IntervalStep:  200 * time.Millisecond,
-		IntervalMax:   2 * time.Second,
-	}),
-)
+// kombugenOrderPaidType is how OrderPaid is published: kombugenPolicy1.
+var kombugenOrderPaidType = runtime.NewMessageType("OrderPaid", "orders", kombugenPolicy1...)
 
 // OrderCancelled is the message "OrderCancelled", published to exchange
 // "orders" with routing key "order.{region}.cancelled".
@@ -510,31 +503,14 @@ func (m *OrderCancelled) AppendJSON(dst []byte) ([]byte, error) {
 		return append(dst, "null"...), nil
 	}
 	start := len(dst)
-	dst = append(dst, `,"order_id":`...)
-	dst = genimpl.AppendJSONString(dst, m.OrderID)
-	dst = append(dst, `,"reason":`...)
-	dst = genimpl.AppendJSONString(dst, string(m.Reason))
+	dst = genimpl.AppendJSONString(append(dst, `,"order_id":`...), m.OrderID)
+	dst = genimpl.AppendJSONString(append(dst, `,"reason":`...), string(m.Reason))
 	return genimpl.CloseJSONObject(dst, start), nil
 }
 
-// kombugenOrderCancelledType is how OrderCancelled is published.
-var kombugenOrderCancelledType = runtime.NewMessageType(
-	"OrderCancelled",
-	"orders",
-	runtime.WithSerializer("json"),
-	runtime.WithCompression("none"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:    5,
-		IntervalStart: 100 * time.Millisecond,
-		IntervalStep:  200 * time.Millisecond,
-		IntervalMax:   2 * time.Second,
-	}),
-)
+// kombugenOrderCancelledType is how OrderCancelled is published:
+// kombugenPolicy0.
+var kombugenOrderCancelledType = runtime.NewMessageType("OrderCancelled", "orders", kombugenPolicy0...)
 
 // InvoiceDocument is the message "InvoiceDocument", published to exchange
 // "documents" with routing key "invoice". Its body is sent as it is (serializer
@@ -543,24 +519,9 @@ var kombugenOrderCancelledType = runtime.NewMessageType(
 // An invoice as a PDF file.
 type InvoiceDocument []byte
 
-// kombugenInvoiceDocumentType is how InvoiceDocument is published.
-var kombugenInvoiceDocumentType = runtime.NewMessageType(
-	"InvoiceDocument",
-	"documents",
-	runtime.WithSerializer("raw"),
-	runtime.WithCompression("zstd"),
-	runtime.WithDeliveryMode(runtime.Persistent),
-	runtime.WithPriority(0),
-	runtime.WithTTL(0),
-	runtime.WithMandatory(false),
-	runtime.WithConfirm(true),
-	runtime.WithRetry(runtime.RetryPolicy{
-		MaxRetries:    5,
-		IntervalStart: 100 * time.Millisecond,
-		IntervalStep:  200 * time.Millisecond,
-		IntervalMax:   2 * time.Second,
-	}),
-)
+// kombugenInvoiceDocumentType is how InvoiceDocument is published:
+// kombugenPolicy2.
+var kombugenInvoiceDocumentType = runtime.NewMessageType("InvoiceDocument", "documents", kombugenPolicy2...)
 
 // OrdersProducer publishes the messages of producer "Orders", by default to
 // exchange "orders". Before its first publish on a connection it declares
