@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/rogpeppe/go-internal/diff"
 )
 
 var generateCmd = &command{
@@ -97,7 +99,7 @@ func checkFile(std stdio, name, display string, src []byte) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		fmt.Fprintf(std.err, "%s: %s does not exist; run %s generate\n", programName, display, programName)
-		fmt.Fprint(std.out, unifiedDiff("/dev/null", diffName("b/", display), nil, src))
+		std.out.Write(diff.Diff("/dev/null", nil, diffName("b/", display), src))
 		return errFailed
 	case err != nil:
 		return err
@@ -105,7 +107,7 @@ func checkFile(std stdio, name, display string, src []byte) error {
 		return nil
 	}
 	fmt.Fprintf(std.err, "%s: %s is not what the schema generates; run %s generate\n", programName, display, programName)
-	fmt.Fprint(std.out, unifiedDiff(diffName("a/", display), diffName("b/", display), old, src))
+	std.out.Write(diff.Diff(diffName("a/", display), old, diffName("b/", display), src))
 	return errFailed
 }
 
