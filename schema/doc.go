@@ -1,6 +1,6 @@
 // Package schema reads a kombugen schema: a YAML file of AMQP exchanges,
-// queues, bindings, message types and publishing policies (SPEC.md section
-// 2). It checks everything, reports every problem of a file at once, and
+// queues, bindings, message types, Celery tasks and publishing policies
+// (SPEC.md sections 2 and 6). It checks everything, reports every problem of a file at once, and
 // resolves the schema into a plain model that the generator turns into Go
 // code without looking at YAML again.
 //
@@ -44,6 +44,20 @@
 // records in Origins where each value came from. Exchanges and queues carry
 // their AMQP declare arguments fully computed.
 //
+// A Task is a Celery task: the name its worker registered it under, where
+// it is sent (a queue through the default exchange, as Celery 5 sends
+// tasks, "celery" by default; or an exchange and routing key), its
+// positional and keyword arguments as Fields, its result's type, and the
+// defaults of its call options. Its Policy starts from the defaults
+// section too, except that a task is sent as json and is mandatory unless
+// it says otherwise; it takes the policy keys serializer (json, msgpack or
+// yaml), compression, priority, mandatory, confirm and retry, and a named
+// policy setting any other is an error. Parse refuses a task name used
+// twice, a required positional argument after an optional one (Python
+// refuses such a function), an argument named twice, a result with
+// ignore_result, and a queue whose Celery declaration would clash with an
+// exchange the schema declares otherwise.
+//
 // # Lint
 //
 // Lint is a second pass over a valid schema, for `kombugen check`: it
@@ -52,15 +66,20 @@
 //
 //   - unroutable: no binding of the message's exchange (or of its
 //     alternate exchanges) can take its routing key, whatever values its
-//     {params} take.
+//     {params} take; or, for a task sent to an exchange, its routing key
+//     and task header.
 //   - no-bindings: the schema declares queues, but none is bound to the
 //     message's exchange (or, for the default exchange, named by its key).
 //     A schema without queues leaves them to its consumers, and is not
 //     warned about.
 //   - mandatory-without-confirm: mandatory publishing without confirms,
 //     so Publish never fails as unroutable.
-//   - priority-above-max: a message's priority above the max_priority of
-//     a classic queue it can reach, or sent to one without max_priority.
+//   - priority-above-max: a message's or task's priority above the
+//     max_priority of a classic queue it can reach, or sent to one without
+//     max_priority (as Celery declares a task queue the schema does not
+//     describe).
+//   - soft-time-limit-too-late: a task's soft_time_limit not below its
+//     time_limit, so the hard limit kills it first.
 //   - stream-ttl: a TTL sent to a stream the message can reach; streams
 //     expire messages by age and size only.
 //   - stream-priority: a priority sent to a stream, which has none.
@@ -85,9 +104,11 @@
 //   - declared-exclusive-queue: a producer declaring an exclusive queue,
 //     which then belongs to the producer's connection.
 //   - unpublished-message: a message no producer publishes.
-//   - unused-type: a type no message uses, directly or through others.
+//   - unsent-task: a task no producer sends.
+//   - unused-type: a type no message or task uses, directly or through
+//     others.
 //   - extension-name: a name beginning with x- where the name of an
-//     exchange, queue, type, message, policy, producer, field or param
+//     exchange, queue, type, message, task, policy, producer, field, kwarg or param
 //     goes: an extension key, so what it seems to declare is not there.
 //
 // Routing is judged generously: a {param} stands for every value the

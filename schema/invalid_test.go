@@ -48,7 +48,7 @@ var invalidTests = []struct {
 	{"unknown key", "version: 1\npackage: p\nexchange: {}\n", []string{
 		`s.yaml:3:1: unknown key "exchange" (did you mean "exchanges"?)`}},
 	{"unknown key far from any", "version: 1\npackage: p\nfrobnicate: {}\n", []string{
-		`s.yaml:3:1: unknown key "frobnicate"; want one of version, package, defaults, policies, exchanges, queues, types, messages, producers`}},
+		`s.yaml:3:1: unknown key "frobnicate"; want one of version, package, defaults, policies, exchanges, queues, types, messages, tasks, producers`}},
 	{"list for mapping", base + "queues:\n  - q1\n", []string{
 		`s.yaml:5:3: queues: want a mapping, got a list`}},
 	{"string for bool", base + "queues:\n  q: {durable: yes}\n", []string{

@@ -36,6 +36,14 @@ func jsonSchemaDefs() []jsDef {
 	policy := policySpec()
 	message := maps.Clone(jsonSchemaKeys["message"])
 	maps.Copy(message, policy)
+	task := maps.Clone(jsonSchemaKeys["task"])
+	for _, k := range taskPolicyKeys {
+		task[k] = policy[k]
+	}
+	task["serializer"] = append(enum(taskSerializers, "How the task message is encoded: as a worker reads protocol 2."), jsField{"default", "json"})
+	task["mandatory"] = boolean("A task no queue takes is an error (ErrUnroutable).", true)
+	arg := maps.Clone(jsonSchemaKeys["field"])
+	arg["name"] = append(str("The argument's name, which names its field in the generated struct."), jsField{"minLength", 1})
 	return []jsDef{
 		{name: "file", desc: "A kombugen schema file.", keys: topKeys, spec: jsonSchemaKeys["file"],
 			extra: jsObject{{"required", []string{"version"}}}},
@@ -57,6 +65,12 @@ func jsonSchemaDefs() []jsDef {
 			extra: jsObject{{"not", jsObject{{"required", []string{"fields", "go_type"}}}}}},
 		{name: "param", desc: "A routing-key parameter, {name} in routing_key; null for a string.", keys: paramKeys,
 			spec: jsonSchemaKeys["param"], nullable: true},
+		{name: "task", desc: "A Celery task (protocol 2) and how it is sent; any of its policy keys overrides its policy.",
+			keys: taskKeys, spec: task, extra: jsObject{{"required", []string{"name"}}, {"not", jsObject{{"required", []string{"queue", "exchange"}}}}}},
+		{name: "arg", desc: "A positional argument of a task.", keys: argKeys, spec: arg,
+			extra: jsObject{{"required", []string{"name", "type"}}}},
+		{name: "result", desc: "What a task returns, which Call<Task> waits for.", keys: resultKeys, spec: jsonSchemaKeys["result"],
+			extra: jsObject{{"required", []string{"type"}}}},
 		{name: "producer", desc: "A generated producer type.", keys: producerKeys, spec: jsonSchemaKeys["producer"], nullable: true},
 	}
 }
@@ -75,7 +89,8 @@ var jsonSchemaKeys = map[string]map[string]jsObject{
 		"queues":    mapOf("queue", "Queues with their bindings, by AMQP name.", amqpName("server-named queues are not supported")),
 		"types":     mapOf("type", "Reusable enums and structs, by name.", typeName()),
 		"messages":  mapOf("message", "Message types, by name.", pattern(goNamePattern)),
-		"producers": mapOf("producer", "Producers; without this section, one named Producer publishes every message.", pattern(goNamePattern)),
+		"tasks":     mapOf("task", "Celery tasks, by name.", pattern(goNamePattern)),
+		"producers": mapOf("producer", "Producers; without this section, one named Producer publishes every message and sends every task.", pattern(goNamePattern)),
 	},
 	"exchange": {
 		"type": {
@@ -168,9 +183,38 @@ var jsonSchemaKeys = map[string]map[string]jsObject{
 		},
 		"description": str("Documentation, copied into generated code."),
 	},
+	"task": {
+		"name":        append(str("The name the worker registered the task under (the task header), such as images.resize."), jsField{"minLength", 1}),
+		"description": str("Documentation, copied into generated code."),
+		"queue": append(str("The queue it is sent to, through the default exchange with the queue's name as routing key, as Celery 5 sends tasks; declared as Celery declares it unless queues describes it."),
+			jsField{"default", DefaultTaskQueue}, jsField{"minLength", 1}, jsField{"maxLength", 255}),
+		"exchange":    str("Instead of queue: the exchange it is published to, with routing_key."),
+		"routing_key": append(str("The routing key it is published with to exchange."), jsField{"maxLength", 255}),
+		"args": {
+			{"description", "The positional arguments, in order; no required one after an optional one."},
+			{"type", []string{"array", "null"}},
+			{"items", jsObject{{"$ref", "#/$defs/arg"}}},
+		},
+		"kwargs":          mapOf("field", "The keyword arguments, by name.", pattern(goNamePattern)),
+		"result":          ref("result", "What the task returns: with it, Call<Task> waits for the result."),
+		"expires":         duration("The default expiry: a worker that gets the task later does not run it (REVOKED), and the broker drops it then; whole milliseconds."),
+		"time_limit":      duration("The default hard time limit: the worker kills the task after it (TimeLimitExceeded)."),
+		"soft_time_limit": duration("The default soft time limit: the worker raises SoftTimeLimitExceeded in the task after it."),
+		"ignore_result":   boolean("The worker sends no result; the task has no result then.", false),
+		"policy":          str("A named policy from policies, of the keys a task takes."),
+	},
+	"result": {
+		"type": {
+			{"description", "A built-in type, a name from types, []T or map[string]T."},
+			{"type", "string"},
+			{"anyOf", []jsObject{{{"enum", scalarNames}}, {{"pattern", fieldTypePattern}}}},
+		},
+		"description": str("Documentation, copied into generated code."),
+	},
 	"producer": {
 		"exchange":    str("The default exchange of its messages."),
 		"messages":    strList("The messages it publishes."),
+		"tasks":       strList("The tasks it sends."),
 		"declare":     strList("Queues it declares, with their bindings, before its first publish."),
 		"description": str("Documentation, copied into generated code."),
 	},

@@ -56,6 +56,7 @@ func TestJSONSchemaMatchesParser(t *testing.T) {
 		"file": topKeys, "policy": policyKeys, "retry": retryKeys, "exchange": exchangeKeys,
 		"queue": queueKeys, "binding": bindingKeys, "type": typeKeys, "field": fieldKeys,
 		"message": messageKeys, "param": paramKeys, "producer": producerKeys,
+		"task": taskKeys, "arg": argKeys, "result": resultKeys,
 	}
 	for def, keys := range tables {
 		if diff := cmp.Diff(keys, []string(doc.Defs[def].Properties)); diff != "" {

@@ -32,6 +32,7 @@ func (w Warning) String() string { return fmt.Sprintf("%s: %s [%s]", w.Pos, w.Ms
 func Lint(s *Schema) []Warning {
 	l := newLinter(s)
 	l.messages()
+	l.tasks()
 	l.queues()
 	l.bindings()
 	l.exchanges()
@@ -52,8 +53,9 @@ type linter struct {
 	bound map[string][]boundQueue
 	// boundExchanges lists the bindings of each exchange to exchanges.
 	boundExchanges map[string][]boundExchange
-	// routes holds where each message can go, by message name.
-	routes map[string]route
+	// routes holds where each message can go, by message name, and
+	// taskRoutes where each task can, by task name.
+	routes, taskRoutes map[string]route
 }
 
 // boundQueue is a binding with the queue it belongs to.
@@ -70,7 +72,7 @@ type boundExchange struct {
 
 func newLinter(s *Schema) *linter {
 	l := &linter{s: s, bound: make(map[string][]boundQueue), boundExchanges: make(map[string][]boundExchange),
-		routes: make(map[string]route)}
+		routes: make(map[string]route), taskRoutes: make(map[string]route)}
 	for _, q := range s.Queues {
 		for _, b := range q.Bindings {
 			l.bound[b.Exchange] = append(l.bound[b.Exchange], boundQueue{q, b})
@@ -83,6 +85,9 @@ func newLinter(s *Schema) *linter {
 	}
 	for _, m := range s.Messages {
 		l.routes[m.Name] = l.route(m)
+	}
+	for _, t := range s.Tasks {
+		l.taskRoutes[t.Name] = l.taskRoute(t)
 	}
 	return l
 }

@@ -31,8 +31,8 @@ func (l *linter) deadLetters(q *Queue) {
 }
 
 // unusedQueue reports a queue that nothing in the schema fills or
-// declares: no bindings, in no producer's declare, and no message sent to
-// it by name through the default exchange.
+// declares: no bindings, in no producer's declare, and no message or task
+// sent to it by name through the default exchange.
 func (l *linter) unusedQueue(q *Queue) {
 	if len(q.Bindings) > 0 {
 		return
@@ -42,12 +42,14 @@ func (l *linter) unusedQueue(q *Queue) {
 			return
 		}
 	}
-	for _, r := range l.routes {
-		for _, bq := range r.reached {
-			if bq.q == q {
-				return
+	for _, routes := range []map[string]route{l.routes, l.taskRoutes} {
+		for _, r := range routes {
+			for _, bq := range r.reached {
+				if bq.q == q {
+					return
+				}
 			}
 		}
 	}
-	l.warn(q.Pos, "unused-queue", "queue %q has no bindings, no producer declares it and no message is routed to it by name", q.Name)
+	l.warn(q.Pos, "unused-queue", "queue %q has no bindings, no producer declares it and no message or task is routed to it by name", q.Name)
 }

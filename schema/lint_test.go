@@ -253,7 +253,7 @@ producers:
   P: {exchange: ev, messages: [A, B], declare: [declared]}
 `,
 		want: []string{
-			`t.yaml:7:3: queue "orphan" has no bindings, no producer declares it and no message is routed to it by name [unused-queue]`,
+			`t.yaml:7:3: queue "orphan" has no bindings, no producer declares it and no message or task is routed to it by name [unused-queue]`,
 		},
 	},
 	{
@@ -405,8 +405,8 @@ messages:
   A: {exchange: ev, routing_key: "{r}", params: {r: {type: Region}}, fields: {total: {type: Money}}}
 `,
 		want: []string{
-			`t.yaml:11:3: type "Orphan" is used by no message, directly or through other types [unused-type]`,
-			`t.yaml:12:3: type "Lonely" is used by no message, directly or through other types [unused-type]`,
+			`t.yaml:11:3: type "Orphan" is used by no message or task, directly or through other types [unused-type]`,
+			`t.yaml:12:3: type "Lonely" is used by no message or task, directly or through other types [unused-type]`,
 		},
 	},
 	{
@@ -504,7 +504,7 @@ func TestLintRulesDocumented(t *testing.T) {
 		documented[m[1]] = true
 	}
 	shown := make(map[string]bool)
-	for _, tt := range lintCases {
+	for _, tt := range append(lintCases, taskLintCases...) {
 		for _, w := range tt.want {
 			shown[w[strings.LastIndex(w, "[")+1:len(w)-1]] = true
 		}
@@ -516,7 +516,7 @@ func TestLintRulesDocumented(t *testing.T) {
 	}
 	for rule := range documented {
 		if !shown[rule] {
-			t.Errorf("rule %q of doc.go has no test case in lintCases", rule)
+			t.Errorf("rule %q of doc.go has no test case in lintCases or taskLintCases", rule)
 		}
 	}
 }

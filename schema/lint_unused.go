@@ -30,6 +30,11 @@ func (l *linter) exchangeUsed(name string) bool {
 			return true
 		}
 	}
+	for _, t := range l.s.Tasks {
+		if t.Exchange == name && t.Queue == "" {
+			return true
+		}
+	}
 	for _, p := range l.s.Producers {
 		if p.Exchange == name {
 			return true
@@ -70,8 +75,8 @@ func (l *linter) producers() {
 	}
 }
 
-// types reports types that no message uses, directly or through other
-// types.
+// types reports types that no message or task uses, directly or through
+// other types.
 func (l *linter) types() {
 	used := make(map[string]bool)
 	var useRef func(t *TypeRef)
@@ -98,9 +103,12 @@ func (l *linter) types() {
 			useRef(p.Type)
 		}
 	}
+	for _, t := range l.s.Tasks {
+		taskUses(t, useRef)
+	}
 	for _, t := range l.s.Types {
 		if !used[t.Name] {
-			l.warn(t.Pos, "unused-type", "type %q is used by no message, directly or through other types", t.Name)
+			l.warn(t.Pos, "unused-type", "type %q is used by no message or task, directly or through other types", t.Name)
 		}
 	}
 }

@@ -27,8 +27,10 @@ type Schema struct {
 	Types []*Type
 	// Messages are the messages, each with its policy fully resolved.
 	Messages []*Message
+	// Tasks are the Celery tasks, each with its policy fully resolved.
+	Tasks []*Task
 	// Producers are the producers; a schema without a producers section has
-	// one, named Producer, holding every message.
+	// one, named Producer, holding every message and task.
 	Producers []*Producer
 	// IgnoredNames are the names beginning with x- that the schema writes
 	// where an entity's name goes, in file order: extension keys, which
@@ -37,13 +39,14 @@ type Schema struct {
 }
 
 // IgnoredName is a name beginning with x- written where the name of an
-// exchange, queue, type, message, policy, producer, field or param goes.
+// exchange, queue, type, message, task, policy, producer, field, kwarg or
+// param goes.
 type IgnoredName struct {
 	Pos Pos
 	// Name is the name as written.
 	Name string
-	// Kind is what it would name: exchange, queue, type, message, policy,
-	// producer, field or param.
+	// Kind is what it would name: exchange, queue, type, message, task,
+	// policy, producer, field, kwarg or param.
 	Kind string
 	// Owner is the entity it is written in, such as message "Created", or
 	// "" for a section of the top level.
@@ -414,6 +417,62 @@ func (g *GoType) String() string {
 	return g.ImportPath + "." + g.Name
 }
 
+// Task is a Celery task (SPEC section 6): a call of the function a worker
+// registered under CeleryName, sent as a message of Celery's task protocol
+// 2.
+type Task struct {
+	// Name is the task's key in the schema, which names what is generated
+	// for it.
+	Name        string
+	Pos         Pos
+	Description string
+	// CeleryName is the name the worker registered the task under
+	// (images.resize): the message's task header.
+	CeleryName string
+	// Queue is the queue the task is sent to through the default exchange
+	// with the queue's name as routing key, as Celery 5 sends tasks; ""
+	// when the task names an exchange instead. It is declared as the
+	// schema describes it under queues, or else as Celery declares it
+	// (durable, bound to a durable direct exchange of its name).
+	Queue string
+	// Exchange and RoutingKey are where the task is published: "" and the
+	// queue's name for a task sent to a queue. ExchangeType is the
+	// exchange's type: direct for the default exchange.
+	Exchange     string
+	ExchangeType string
+	RoutingKey   string
+	// Args are the positional arguments, in order; no required one
+	// follows an optional one.
+	Args []*Field
+	// Kwargs are the keyword arguments, in file order.
+	Kwargs []*Field
+	// Result is what the task returns, or nil when no result is awaited.
+	Result *TaskResult
+	// Expires, TimeLimit and SoftTimeLimit are the defaults of the call
+	// options of the same names, 0 for none. Expires is also the
+	// message's TTL (Policy.TTL).
+	Expires       time.Duration
+	TimeLimit     time.Duration
+	SoftTimeLimit time.Duration
+	// IgnoreResult asks the worker not to send the result.
+	IgnoreResult bool
+	// PolicyName is the named policy the task applies, or "".
+	PolicyName string
+	// Policy is how the task message is published: its serializer (json,
+	// msgpack or yaml), compression, priority, mandatory (true unless
+	// set otherwise), confirm and retry. A task message is always
+	// persistent and without a type property.
+	Policy Policy
+}
+
+// TaskResult is what a task returns, which a Call waits for.
+type TaskResult struct {
+	Pos         Pos
+	Description string
+	// Type is the return value's type; nil when it could not be resolved.
+	Type *TypeRef
+}
+
 // Producer is a generated producer type.
 type Producer struct {
 	Name string
@@ -426,6 +485,8 @@ type Producer struct {
 	Exchange string
 	// Messages are the names of the messages it publishes, in order.
 	Messages []string
+	// Tasks are the names of the tasks it sends, in order.
+	Tasks []string
 	// Declare are the names of the queues it declares, with their bindings,
 	// before its first publish.
 	Declare []string
@@ -491,6 +552,9 @@ const (
 	LayerDefaults
 	LayerPolicy
 	LayerMessage
+	// LayerTask is a task's own keys, which override its named policy as
+	// a message's do.
+	LayerTask
 )
 
 // String returns the layer's name.
@@ -504,6 +568,8 @@ func (l Layer) String() string {
 		return "policy"
 	case LayerMessage:
 		return "message"
+	case LayerTask:
+		return "task"
 	}
 	return "invalid"
 }
@@ -520,6 +586,9 @@ func (s *Schema) Type(name string) *Type { return find(s.Types, name, (*Type).na
 // Message returns the message named name, or nil.
 func (s *Schema) Message(name string) *Message { return find(s.Messages, name, (*Message).name) }
 
+// Task returns the task named name (its key in the schema), or nil.
+func (s *Schema) Task(name string) *Task { return find(s.Tasks, name, (*Task).name) }
+
 // Producer returns the producer named name, or nil.
 func (s *Schema) Producer(name string) *Producer { return find(s.Producers, name, (*Producer).name) }
 
@@ -527,6 +596,7 @@ func (e *Exchange) name() string { return e.Name }
 func (q *Queue) name() string    { return q.Name }
 func (t *Type) name() string     { return t.Name }
 func (m *Message) name() string  { return m.Name }
+func (t *Task) name() string     { return t.Name }
 func (p *Producer) name() string { return p.Name }
 
 func find[T any](list []*T, name string, nameOf func(*T) string) *T {

@@ -203,6 +203,7 @@ type rawFile struct {
 	queues     []*rawQueue
 	types      []*rawType
 	messages   []*rawMessage
+	tasks      []*rawTask
 	// messagesAt and producersAt record where those sections were written.
 	messagesAt  val[bool]
 	producersAt val[bool]
@@ -210,7 +211,7 @@ type rawFile struct {
 }
 
 // topKeys are the keys of a schema, in the order SPEC section 2 lists them.
-var topKeys = []string{"version", "package", "defaults", "policies", "exchanges", "queues", "types", "messages", "producers"}
+var topKeys = []string{"version", "package", "defaults", "policies", "exchanges", "queues", "types", "messages", "tasks", "producers"}
 
 // file1 reads a version 1 schema's top level.
 func (d *decoder) file1(root *yaml.Node) *rawFile {
@@ -235,6 +236,7 @@ func (d *decoder) file1(root *yaml.Node) *rawFile {
 	f.queues = decodeEach(d, k, "queues", "queue", (*decoder).queue)
 	f.types = decodeEach(d, k, "types", "type", (*decoder).typeDecl)
 	f.messages = decodeEach(d, k, "messages", "message", (*decoder).message)
+	f.tasks = decodeEach(d, k, "tasks", "task", (*decoder).task)
 	f.producers = decodeEach(d, k, "producers", "producer", (*decoder).producer)
 	f.messagesAt, f.producersAt = k.at("messages"), k.at("producers")
 	return f

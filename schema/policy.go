@@ -53,6 +53,26 @@ type partialRetry struct {
 	timeout       val[time.Duration]
 }
 
+// keys returns the keys q sets, retry's as "retry".
+func (q partialPolicy) keys() []string {
+	var out []string
+	r := q.retry
+	for _, k := range []struct {
+		key string
+		set bool
+	}{
+		{"serializer", q.serializer.set}, {"compression", q.compression.set}, {"delivery_mode", q.deliveryMode.set},
+		{"priority", q.priority.set}, {"ttl", q.ttl.set}, {"mandatory", q.mandatory.set}, {"confirm", q.confirm.set},
+		{"retry", r.maxRetries.set || r.intervalStart.set || r.intervalStep.set || r.intervalMax.set || r.timeout.set},
+		{"type", q.typ.set},
+	} {
+		if k.set {
+			out = append(out, k.key)
+		}
+	}
+	return out
+}
+
 // rawPolicy is a named policy.
 type rawPolicy struct {
 	name string

@@ -5,7 +5,7 @@ import (
 	"slices"
 )
 
-var producerKeys = []string{"exchange", "messages", "declare", "description"}
+var producerKeys = []string{"exchange", "messages", "tasks", "declare", "description"}
 
 // defaultProducerName names the producer of a schema without a producers
 // section.
@@ -19,6 +19,7 @@ type rawProducer struct {
 	description string
 	exchange    val[string]
 	messages    []val[string]
+	tasks       []val[string]
 	declare     []val[string]
 }
 
@@ -33,6 +34,7 @@ func (d *decoder) producer(e entry) *rawProducer {
 		description: k.str("description").v,
 		exchange:    k.str("exchange"),
 		messages:    k.strList("messages"),
+		tasks:       k.strList("tasks"),
 		declare:     k.strList("declare"),
 	}
 }
@@ -50,6 +52,9 @@ func (r *resolver) resolveProducers() []*Producer {
 		}
 		for _, m := range r.f.messages {
 			p.Messages = append(p.Messages, m.name)
+		}
+		for _, t := range r.f.tasks {
+			p.Tasks = append(p.Tasks, t.name)
 		}
 		return []*Producer{p}
 	}
@@ -72,6 +77,7 @@ func (r *resolver) resolveProducer(rp *rawProducer) *Producer {
 		p.Exchange = rp.exchange.v
 	}
 	p.Messages = r.refList(join(rp.ctx, "messages"), "message", rp.messages, r.messageNames)
+	p.Tasks = r.refList(join(rp.ctx, "tasks"), "task", rp.tasks, r.taskNames)
 	p.Declare = r.refList(join(rp.ctx, "declare"), "queue", rp.declare, r.queueNames)
 	return p
 }

@@ -25,7 +25,7 @@ type resolver struct {
 	producerExchangeSet map[string]bool
 
 	// Names in file order, for suggestions.
-	exchangeNames, queueNames, typeNames, policyNames, messageNames []string
+	exchangeNames, queueNames, typeNames, policyNames, messageNames, taskNames []string
 }
 
 // resolve builds the Schema of a decoded file.
@@ -41,6 +41,7 @@ func resolve(d *decoder, f *rawFile, opts Options) *Schema {
 	for _, m := range f.messages {
 		s.Messages = append(s.Messages, r.resolveMessage(m, producersOf(s.Producers, m.name)))
 	}
+	s.Tasks = r.resolveTasks()
 	r.checkCycles()
 	s.IgnoredNames = ignoredNames(d.ignored)
 	return s
@@ -87,6 +88,9 @@ func newResolver(d *decoder, f *rawFile) *resolver {
 	for _, m := range f.messages {
 		r.messages[m.name] = m
 		r.messageNames = append(r.messageNames, m.name)
+	}
+	for _, t := range f.tasks {
+		r.taskNames = append(r.taskNames, t.name)
 	}
 	return r
 }

@@ -117,26 +117,33 @@ func (d *decoder) enumValues(ctx string, e entry) []val[string] {
 
 // fields reads the fields key of a type or message.
 func (d *decoder) fields(k keys) []*rawField {
-	e, ok := k.get("fields")
+	return d.fieldMap(k, "fields", "field")
+}
+
+// fieldMap reads key of k, a mapping of names to fields (a message's
+// fields, a task's kwargs); noun names one of them in messages.
+func (d *decoder) fieldMap(k keys, key, noun string) []*rawField {
+	e, ok := k.get(key)
 	if !ok {
 		return nil
 	}
-	entries, _ := d.mapping(join(k.ctx, "fields"), e.value, mapOptions{noun: "field", names: true, owner: k.ctx})
+	entries, _ := d.mapping(join(k.ctx, key), e.value, mapOptions{noun: noun, names: true, owner: k.ctx})
 	out := make([]*rawField, 0, len(entries))
 	for _, e := range entries {
-		out = append(out, d.field(k.ctx, e))
+		ctx := fmt.Sprintf("%s: %s %q", k.ctx, noun, e.name)
+		out = append(out, d.field(e.name, e.pos, d.keywords(ctx, e.pos, e.value, fieldKeys...)))
 	}
 	return out
 }
 
-// field reads one field of a type or message.
-func (d *decoder) field(ctx string, e entry) *rawField {
-	ctx = fmt.Sprintf("%s: field %q", ctx, e.name)
-	k := d.keywords(ctx, e.pos, e.value, fieldKeys...)
+// field reads one field of a type or message, or an argument of a task,
+// from its keys.
+func (d *decoder) field(name string, pos Pos, k keys) *rawField {
 	k.require("type", "type: string, int64, time, a name from types, []T or map[string]T")
+	ctx := k.ctx
 	f := &rawField{
-		name:        e.name,
-		pos:         e.pos,
+		name:        name,
+		pos:         pos,
 		ctx:         ctx,
 		typ:         k.str("type"),
 		required:    k.boolean("required").v,
