@@ -221,13 +221,6 @@ func constraints(f *schema.Field) string {
 			out = append(out, "not zero")
 		}
 	}
-	if len(f.Enum) > 0 {
-		vals := make([]string, len(f.Enum))
-		for i, v := range f.Enum {
-			vals[i] = code(v, true)
-		}
-		out = append(out, "one of "+strings.Join(vals, ", "))
-	}
 	if f.MinLength != nil {
 		out = append(out, fmt.Sprintf("length ≥ %d", *f.MinLength))
 	}

@@ -138,7 +138,8 @@ func (w *jsonMethod) value(t *schema.TypeRef, val func() *jen.Statement, depth i
 	case schema.KindString:
 		return set(jen.Qual(genimplPkg, "AppendJSONString").Call(dst, val()))
 	case schema.KindEnum:
-		return set(jen.Qual(genimplPkg, "AppendJSONString").Call(dst, jen.String().Call(val())))
+		base, conv := enumBase(t, val)
+		return w.value(base, conv, depth, mayBeNil, into)
 	case schema.KindBool:
 		return set(jen.Qual("strconv", "AppendBool").Call(dst, val()))
 	case schema.KindInt, schema.KindInt32:

@@ -149,8 +149,11 @@ func msgpackPresent(t *schema.TypeRef, val func() *jen.Statement, pointer bool) 
 	case pointer:
 		return val().Op("!=").Nil()
 	}
+	if t.Kind == schema.KindEnum {
+		t, val = enumBase(t, val)
+	}
 	switch t.Kind {
-	case schema.KindString, schema.KindEnum, schema.KindBytes, schema.KindSlice, schema.KindMap:
+	case schema.KindString, schema.KindBytes, schema.KindSlice, schema.KindMap:
 		return jen.Len(val()).Op("!=").Lit(0)
 	case schema.KindBool:
 		return val()
@@ -210,7 +213,8 @@ func (w *msgpackMethod) value(t *schema.TypeRef, val func() *jen.Statement, dept
 	case schema.KindString:
 		return set("AppendMsgpackString", val())
 	case schema.KindEnum:
-		return set("AppendMsgpackString", jen.String().Call(val()))
+		base, conv := enumBase(t, val)
+		return w.value(base, conv, depth, mayBeNil, into)
 	case schema.KindBool:
 		return set("AppendMsgpackBool", val())
 	case schema.KindInt:

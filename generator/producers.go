@@ -413,8 +413,10 @@ func paramString(p *gomodel.Param) jen.Code {
 	switch {
 	case p.Type.Kind == schema.KindString:
 		return jen.Id(p.VarName)
-	case p.Type.Kind == schema.KindEnum:
+	case p.Type.Kind == schema.KindEnum && p.Type.Base == schema.KindString:
 		return jen.String().Call(jen.Id(p.VarName))
+	case p.Type.Kind == schema.KindEnum:
+		return jen.Qual(gomodel.StrconvPath, "FormatInt").Call(jen.Int64().Call(jen.Id(p.VarName)), jen.Lit(10))
 	case p.Type.Kind == schema.KindUint32 || p.Type.Kind == schema.KindUint64:
 		return jen.Qual(gomodel.StrconvPath, "FormatUint").Call(jen.Uint64().Call(jen.Id(p.VarName)), jen.Lit(10))
 	}

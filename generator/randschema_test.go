@@ -586,7 +586,7 @@ func (b *builder) buildTypes() {
 		if t.enum {
 			continue
 		}
-		s := omap{{"fields", b.fields(t.index, nil)}}
+		s := omap{{"fields", b.fields(t.index, t.goName, nil)}}
 		b.maybeDescribe(&s)
 		b.typesSec[i].v = s
 	}
@@ -755,7 +755,7 @@ func (b *builder) exchangeType(name string) string {
 // buildMessages makes the messages section.
 func (b *builder) buildMessages() {
 	if b.chance(0.2) {
-		b.common = b.fields(-1, nil)
+		b.common = b.fields(-1, "", nil)
 	}
 	for _, m := range b.messages {
 		b.exchangeOf(m)
@@ -799,10 +799,10 @@ func (b *builder) buildMessages() {
 			switch r := b.r.Float64(); {
 			case r < 0.6:
 				if len(b.common) > 0 && b.chance(0.5) {
-					own := b.fields(-1, b.common)
+					own := b.fields(-1, gomodel.GoName(m.name), b.common)
 					e.set("fields", append(omap{{"<<", alias("common")}}, own...))
 				} else {
-					e.set("fields", b.fields(-1, nil))
+					e.set("fields", b.fields(-1, gomodel.GoName(m.name), nil))
 				}
 			case r < 0.75:
 				e.set("go_type", b.goType())
@@ -969,7 +969,10 @@ func (b *builder) paramDecl(topic bool) any {
 
 // fields makes the fields of a struct (owner is its index among the
 // types) or, with owner -1, of a message; merged are fields merged in.
-func (b *builder) fields(owner int, merged omap) omap {
+// ownerGo is the Go name of the type or message whose fields they are, ""
+// for fields an anchor shares, which get no enums of their own (the
+// enum's type would be named after each message that merges them).
+func (b *builder) fields(owner int, ownerGo string, merged omap) omap {
 	names := map[string]bool{}
 	goNames := map[string]bool{"Validate": true, "AppendJSON": true, "AppendMsgpack": true}
 	for _, e := range merged {
@@ -998,13 +1001,14 @@ func (b *builder) fields(owner int, merged omap) omap {
 		if name == "" {
 			continue
 		}
-		out.set(name, b.field(owner))
+		out.set(name, b.field(owner, gomodel.InlineEnumName(ownerGo, name)))
 	}
 	return out
 }
 
-// field makes one field with constraints that fit its type.
-func (b *builder) field(owner int) omap {
+// field makes one field with constraints that fit its type. enumType is
+// the Go name an enum of the field's own would get, "" for none.
+func (b *builder) field(owner int, enumType string) omap {
 	typ, inner := b.typeExpr(0)
 	f := omap{{"type", typ}}
 	required := b.chance(0.35)
@@ -1019,22 +1023,19 @@ func (b *builder) field(owner int) omap {
 		f.set("required", false)
 	}
 	switch {
-	case typ == "string":
-		if b.chance(0.3) {
-			var vals []any
-			for range 1 + b.r.IntN(4) {
-				v := pick(b, []string{"a", "b c", "in-progress", "日本", "", `"q"`, "`t`", "*/", "EU"})
-				if b.bugs && b.chance(0.2) {
-					// bug: inline_enum_percent. Inline enum values go
-					// into a format string unescaped.
-					v = pick(b, []string{"100%", "%d"})
-				}
-				if !slices.Contains(vals, any(v)) {
-					vals = append(vals, v)
-				}
+	case typ == "string" && enumType != "" && b.chance(0.3):
+		b.inlineEnum(&f, enumType, func() any {
+			v := pick(b, []string{"a", "b c", "in-progress", "日本", `"q"`, "`t`", "*/x", "EU", "1"})
+			if b.bugs && b.chance(0.2) {
+				// bug: inline_enum_percent. Inline enum values go
+				// into a format string unescaped.
+				v = pick(b, []string{"100%", "%d"})
 			}
-			f.set("enum", vals)
-		}
+			return v
+		})
+	case typ == "int32" && enumType != "" && b.chance(0.2):
+		b.inlineEnum(&f, enumType, func() any { return pick(b, []int{0, 1, 7, -3, math.MaxInt32}) })
+	case typ == "string":
 		if b.chance(0.3) {
 			f.set("pattern", pick(b, patterns))
 		}
@@ -1048,6 +1049,26 @@ func (b *builder) field(owner int) omap {
 	}
 	b.maybeDescribe(&f)
 	return f
+}
+
+// inlineEnum gives a field an enum of its own, of the type named
+// enumType, with values value makes, when the type's and constants' names
+// are free.
+func (b *builder) inlineEnum(f *omap, enumType string, value func() any) {
+	var vals []any
+	names := []string{enumType}
+	for range 1 + b.r.IntN(4) {
+		v := value()
+		c := gomodel.EnumConstName(enumType, fmt.Sprint(v))
+		if c == "" || slices.Contains(vals, v) || slices.Contains(names, c) {
+			continue
+		}
+		vals = append(vals, v)
+		names = append(names, c)
+	}
+	if len(vals) > 0 && b.claim(names...) {
+		f.set("enum", vals)
+	}
 }
 
 // lengths adds min_length and max_length now and then.

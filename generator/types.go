@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -28,18 +29,30 @@ func (g *gen) genType(t *gomodel.Type) {
 //	)
 //
 //	func (v Region) Valid() bool { ... }
+//
+// An integer enum is of its integer type (int64 for the types section's,
+// the field's type for an enum written on a field), and is sent as a
+// number.
 func (g *gen) genEnum(t *gomodel.Type) {
 	var values []string
 	for _, v := range t.Values {
 		values = append(values, v.Value)
 	}
-	g.f.Add(doc(fmt.Sprintf("%s is the enum %q: one of %s.", t.GoName, t.Name, strings.Join(values, ", ")), t.Description)).
-		Type().Id(t.GoName).String()
+	what := fmt.Sprintf("the enum %q", t.Name)
+	if t.Owner != "" {
+		what = fmt.Sprintf("the enum of field %q of %q", t.Field, t.Owner)
+	}
+	g.f.Add(doc(fmt.Sprintf("%s is %s: one of %s.", t.GoName, what, strings.Join(values, ", ")), t.Description)).
+		Type().Id(t.GoName).Add(scalarType(t.Base))
 	g.f.Line()
 	g.f.Comment(fmt.Sprintf("The values of %s.", t.GoName))
 	var defs, cases []jen.Code
 	for _, v := range t.Values {
-		defs = append(defs, jen.Id(v.GoName).Id(t.GoName).Op("=").Lit(v.Value))
+		var lit jen.Code = jen.Lit(v.Value)
+		if t.Base != schema.KindString {
+			lit = jen.Op(strconv.FormatInt(v.Int, 10)) // an untyped constant
+		}
+		defs = append(defs, jen.Id(v.GoName).Id(t.GoName).Op("=").Add(lit))
 		cases = append(cases, jen.Id(v.GoName))
 	}
 	g.f.Const().Defs(defs...)
@@ -114,9 +127,30 @@ func (g *gen) fieldType(f *gomodel.Field) *jen.Statement {
 	return g.goType(f.Type)
 }
 
+// enumBase returns the type of an enum's values and val converted to it,
+// for the encoders, which write an enum as its base type: a string, or a
+// number.
+func enumBase(t *schema.TypeRef, val func() *jen.Statement) (*schema.TypeRef, func() *jen.Statement) {
+	base := &schema.TypeRef{Kind: t.Base}
+	return base, func() *jen.Statement { return scalarType(t.Base).Call(val()) }
+}
+
 // goType is the Go type of a schema type.
 func (g *gen) goType(t *schema.TypeRef) *jen.Statement {
 	switch t.Kind {
+	case schema.KindEnum, schema.KindStruct:
+		return jen.Id(g.model.Type(t.Name).GoName)
+	case schema.KindSlice:
+		return jen.Index().Add(g.goType(t.Elem))
+	case schema.KindMap:
+		return jen.Map(jen.String()).Add(g.goType(t.Elem))
+	}
+	return scalarType(t.Kind)
+}
+
+// scalarType is the Go type of a built-in type.
+func scalarType(k schema.Kind) *jen.Statement {
+	switch k {
 	case schema.KindString:
 		return jen.String()
 	case schema.KindBool:
@@ -141,12 +175,6 @@ func (g *gen) goType(t *schema.TypeRef) *jen.Statement {
 		return jen.Qual(timePkg, "Time")
 	case schema.KindAny:
 		return jen.Any()
-	case schema.KindEnum, schema.KindStruct:
-		return jen.Id(g.model.Type(t.Name).GoName)
-	case schema.KindSlice:
-		return jen.Index().Add(g.goType(t.Elem))
-	case schema.KindMap:
-		return jen.Map(jen.String()).Add(g.goType(t.Elem))
 	}
-	panic(fmt.Sprintf("generator: type kind %v", t.Kind))
+	panic(fmt.Sprintf("generator: type kind %v", k))
 }

@@ -120,16 +120,6 @@ func (g *gen) valueChecks(f *gomodel.Field, val, addr func() *jen.Statement) []j
 		out = append(out, jen.If(jen.Err().Op(":=").Add(addr()).Dot(g.validateMethod(f.Type.Name)).Call(), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Qual(genimplPkg, "InField").Call(jen.Lit(name), jen.Err()))))
 	}
-	if len(f.Enum) > 0 {
-		var cases []jen.Code
-		for _, v := range f.Enum {
-			cases = append(cases, jen.Lit(v))
-		}
-		out = append(out, jen.Switch(val()).Block(
-			jen.Case(cases...),
-			jen.Default().Block(jen.Return(invalid(name, "%q is not one of "+escapePercent(strings.Join(f.Enum, ", ")), val()))),
-		))
-	}
 	out = append(out, lengthChecks(f, val)...)
 	if f.Pattern != "" {
 		out = append(out, jen.If(jen.Op("!").Id(f.PatternVar).Dot("MatchString").Call(val())).Block(

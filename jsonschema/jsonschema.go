@@ -227,9 +227,6 @@ func (b *builder) field(f *schema.Field) object {
 	if f.Description != "" {
 		v = append(object{{"description", f.Description}}, v...)
 	}
-	if len(f.Enum) > 0 {
-		v = append(v, member{"enum", f.Enum})
-	}
 	if f.Pattern != "" {
 		v = append(v, member{"pattern", f.Pattern})
 	}
@@ -378,17 +375,30 @@ func (b *builder) defs() object {
 			def = append(def, member{"description", t.Description})
 		}
 		if t.Kind == schema.KindEnum {
-			values := make([]string, len(t.Values))
-			for i, v := range t.Values {
-				values[i] = v.Value
-			}
-			def = append(def, member{"type", "string"}, member{"enum", values})
+			def = append(def, enumDef(t)...)
 		} else {
 			def = append(def, b.fields(t.Fields)...)
 		}
 		defs = append(defs, member{t.Name, def})
 	}
 	return defs
+}
+
+// enumDef returns the members of an enum's schema: its values, strings or
+// integers.
+func enumDef(t *schema.Type) object {
+	if t.Base == schema.KindString {
+		values := make([]string, len(t.Values))
+		for i, v := range t.Values {
+			values[i] = v.Value
+		}
+		return object{{"type", "string"}, {"enum", values}}
+	}
+	values := make([]int64, len(t.Values))
+	for i, v := range t.Values {
+		values[i] = v.Int
+	}
+	return object{{"type", "integer"}, {"enum", values}}
 }
 
 // object is a JSON object whose members keep their order.

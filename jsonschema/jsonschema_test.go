@@ -240,7 +240,7 @@ func everything() kitchen.Everything {
 		U32: ptr(uint32(4000000000)), U64: 1<<64 - 1, F32: ptr(float32(0.1)), F64: 2.5,
 		Raw: []byte{0, 1, 0xfe, 'a'}, When: &when, Anything: map[string]any{"k": []any{1, "x"}},
 		Status: kitchen.StatusDone, Statuses: []kitchen.Status{kitchen.StatusJpy},
-		Grid:   [][]kitchen.Point{{{X: ptr(1.0), Label: ptr("origin")}}},
+		Grid:   [][]kitchen.Point{{{X: ptr(1.0), Label: ptr(kitchen.PointLabelOrigin)}}},
 		ByName: map[string]kitchen.Point{"o": {X: ptr(0.5)}}, Root: &kitchen.Node{Name: "r", Children: []kitchen.Node{{Name: "c"}}},
 		Deep: map[string][]map[string]kitchen.Status{"a": {{"b": kitchen.StatusInProgress}}}, Tags: []string{"a", "b"},
 	}

@@ -199,8 +199,21 @@ var invalidTests = []struct {
 		`s.yaml:7:31: type "T": field "n": pattern does not apply to type int; it needs a string: remove it, or change the type`}},
 	{"minimum on a string", base + "types:\n  T:\n    fields:\n      s: {type: string, minimum: 1}\n", []string{
 		`s.yaml:7:34: type "T": field "s": minimum does not apply to type string; it needs a number: remove it, or change the type`}},
-	{"enum on an int", base + "types:\n  T:\n    fields:\n      n: {type: int, enum: [1, 2]}\n", []string{
-		`s.yaml:7:22: type "T": field "n": enum does not apply to type int; it needs a string: remove it, or change the type`}},
+	{"enum on a float", base + "types:\n  T:\n    fields:\n      n: {type: float64, enum: [1, 2]}\n", []string{
+		`s.yaml:7:26: type "T": field "n": enum does not apply to type float64; it needs a string or an integer type: remove it, or change the type`}},
+	{"enum value out of its field's range", base + "types:\n  T:\n    fields:\n      n: {type: uint32, enum: [1, -2]}\n", []string{
+		`s.yaml:7:35: type "T": field "n": enum: want an integer from 0 to 4294967295 for type uint32, got "-2"`}},
+	{"string in an integer field's enum", base + "types:\n  T:\n    fields:\n      n: {type: int32, enum: [1, two]}\n", []string{
+		`s.yaml:7:34: type "T": field "n": enum: want an integer from -2147483648 to 2147483647 for type int32, got "two"`}},
+	{"enum mixing integers and strings", base + "types:\n  Level: {enum: [1, 2, high]}\n", []string{
+		`s.yaml:5:24: type "Level": enum: "high" is a string, where the first value, "1", is an integer; write only integers, or quote the integers to make them strings`}},
+	{"pattern beside enum", base + "types:\n  T:\n    fields:\n      s: {type: string, enum: [a], pattern: \"^a$\"}\n", []string{
+		`s.yaml:7:45: type "T": field "s": pattern does not apply beside enum, whose values are all the field can hold; remove it`}},
+	{"go_name not exported", base + "types:\n  Region: {enum: [{value: eu, go_name: eu}]}\n", []string{
+		`s.yaml:5:40: type "Region": enum: go_name: want letters, digits and underscores starting with an upper-case letter or a digit, which follow the type's name in the constant (RegionEU for EU), got "eu"`}},
+	{"enum value without its value", base + "types:\n  Region: {enum: [{go_name: EU}]}\n", []string{
+		`s.yaml:5:19: type "Region": enum: missing key "value"; want value: the value as sent, with go_name: the constant's name after the type's`}},
+
 	{"min_length above max_length", base + "types:\n  T:\n    fields:\n      s: {type: string, min_length: 5, max_length: 2}\n", []string{
 		`s.yaml:7:37: type "T": field "s": min_length 5 is greater than max_length 2, so no value fits; lower min_length or raise max_length`}},
 	{"minimum above maximum", base + "types:\n  T:\n    fields:\n      n: {type: int32, minimum: 5, maximum: 2}\n", []string{
@@ -213,8 +226,8 @@ var invalidTests = []struct {
 		`s.yaml:7:35: type "T": field "f": maximum: 1e39 is out of range for type float32`}},
 	{"bound not a number", base + "types:\n  T:\n    fields:\n      f: {type: float64, minimum: low}\n", []string{
 		`s.yaml:7:35: type "T": field "f": minimum: want a number, got "low"`}},
-	{"enum value not a scalar", base + "types:\n  T: {enum: [a, {b: 1}]}\n", []string{
-		`s.yaml:5:17: type "T": enum: want a value, got a mapping`}},
+	{"enum value a list", base + "types:\n  T: {enum: [a, [b, c]]}\n", []string{
+		`s.yaml:5:17: type "T": enum: want a value, got a list`}},
 	{"built-in type name", base + "types:\n  string: {enum: [a]}\n", []string{
 		`s.yaml:5:3: type "string": "string" is a built-in type; choose another name`}},
 	{"cycle of required fields", base + "types:\n  A:\n    fields:\n      b: {type: B, required: true}\n  B:\n    fields:\n      a: {type: \"[]A\", required: true}\n", []string{

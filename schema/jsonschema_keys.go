@@ -16,6 +16,9 @@ const (
 	// identPattern is a type or parameter name: a letter, then letters,
 	// digits and underscores (isTypeName, checkParamName).
 	identPattern = `^\p{L}[\p{L}\p{Nd}_]*$`
+	// goConstPattern is a go_name: what follows the type's name in an
+	// enum constant.
+	goConstPattern = `^[\p{Lu}\p{Nd}][\p{L}\p{Nd}_]*$`
 	// goNamePattern is a name the generator makes an identifier of (SPEC
 	// section 4, generator/gomodel.GoName): one with a letter or digit in
 	// it.
@@ -136,11 +139,11 @@ var jsonSchemaKeys = map[string]map[string]jsObject{
 	},
 	"type": {
 		"enum": {
-			{"description", "The values of an enum, each a constant of the generated type."},
+			{"description", "The values of an enum, each a constant of the generated type: all integers (sent as numbers), or strings; {value: V, go_name: NAME} names the constant TypeNAME."},
 			{"type", "array"},
 			{"minItems", 1},
 			{"uniqueItems", true},
-			{"items", scalar()},
+			{"items", enumValue()},
 		},
 		"fields":      mapOf("field", "The fields of a struct, by encoded name.", pattern(goNamePattern)),
 		"description": str("Documentation, copied into generated code."),
@@ -154,10 +157,10 @@ var jsonSchemaKeys = map[string]map[string]jsObject{
 		"required":    boolean("Always encoded, and must not be empty or zero.", false),
 		"description": str("Documentation, copied into generated code."),
 		"enum": {
-			{"description", "The values a string field may take."},
+			{"description", "The values a string or integer field may take, which make a named type of its own (<Message or Type><Field>) with a constant each; {value: V, go_name: NAME} names a constant."},
 			{"type", []string{"array", "null"}},
 			{"uniqueItems", true},
-			{"items", scalar()},
+			{"items", enumValue()},
 		},
 		"min_length": integer(0, math.MaxInt32, "The least length of a string, bytes, slice or map."),
 		"max_length": integer(0, math.MaxInt32, "The greatest length of a string, bytes, slice or map."),
@@ -300,6 +303,23 @@ func table(desc string) jsObject {
 }
 
 // scalar is an enum value: any scalar, taken as written.
+// enumValue describes an enum value: a scalar, or a value with its
+// constant's name.
+func enumValue() jsObject {
+	return jsObject{{"anyOf", []jsObject{
+		scalar(),
+		{
+			{"type", "object"},
+			{"properties", jsObject{
+				{"value", scalar()},
+				{"go_name", jsObject{{"description", "The constant's name after the type's: RegionEU for go_name EU."}, {"type", "string"}, {"pattern", goConstPattern}}},
+			}},
+			{"required", []string{"value"}},
+			{"additionalProperties", false},
+		},
+	}}}
+}
+
 func scalar() jsObject {
 	return jsObject{{"type", []string{"string", "number", "boolean"}}}
 }

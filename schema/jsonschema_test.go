@@ -433,7 +433,7 @@ queues:
 types:
   x-draft: {fields: {a: {type: Nope}}}
   T: {x-t: 1, fields: {<<: *fields, x-skip: {type: Nope}, n: {type: int32, x-f: 1}}}
-  E: {enum: [a, 1, true], x-e: 1}
+  E: {enum: [a, "1", true, {value: b, go_name: B}], x-e: 1}
 messages:
   x-Draft: {exchange: nowhere}
   M:

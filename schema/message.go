@@ -61,7 +61,7 @@ func (d *decoder) message(e entry) *rawMessage {
 		policy:      k.str("policy"),
 		inline:      d.policy(k),
 		headers:     k.table("headers"),
-		fields:      d.fields(k),
+		fields:      d.fields(k, e.name),
 		fieldsAt:    k.at("fields"),
 		goType:      k.str("go_type"),
 		keyMisspelt: k.misspelt["routing_key"],
@@ -407,9 +407,9 @@ func (r *resolver) param(rp *rawParam, exchangeType string) *Param {
 	p.Type = t
 	if t.Kind == KindEnum && exchangeType == "topic" {
 		for _, v := range r.types[t.Name].enum {
-			if i := strings.IndexAny(v.v, ".*#"); i >= 0 {
+			if i := strings.IndexAny(v.text.v, ".*#"); i >= 0 {
 				r.errorf(rp.typ.pos, join(rp.ctx, "type"), "enum %q has value %q holding %q; a topic key parameter fills one word",
-					t.Name, v.v, v.v[i:i+1])
+					t.Name, v.text.v, v.text.v[i:i+1])
 				break
 			}
 		}

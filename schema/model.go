@@ -238,6 +238,9 @@ func (k Kind) IsNumber() bool { return k.IsInteger() || k.IsFloat() }
 // is a slice of a map of the struct Money.
 type TypeRef struct {
 	Kind Kind
+	// Base is what an enum's values are, as Type.Base: KindString or an
+	// integer kind.
+	Base Kind
 	// Name is the schema name of an enum or struct.
 	Name string
 	// Elem is the element type of a slice or map (map keys are strings).
@@ -257,13 +260,25 @@ func (t *TypeRef) String() string {
 	return t.Kind.String()
 }
 
-// Type is a reusable enum or struct from the types section.
+// Type is a reusable enum or struct from the types section, or an enum
+// written on a field.
 type Type struct {
+	// Name is the type's name in the types section; for an enum written
+	// on a field, OWNER.FIELD (OrderCreated.status), which no type of the
+	// section can be named.
 	Name        string
 	Pos         Pos
 	Description string
 	// Kind is KindEnum or KindStruct.
 	Kind Kind
+	// Base is what an enum's values are: KindString, or an integer kind
+	// (KindInt64 for the types section; the field's type for an enum on a
+	// field), whose values are sent as numbers.
+	Base Kind
+	// Owner and Field name the message or type, and its field, that an
+	// enum written on a field belongs to; both are "" for the types
+	// section's.
+	Owner, Field string
 	// Values are an enum's values.
 	Values []*EnumValue
 	// Fields are a struct's fields.
@@ -272,9 +287,15 @@ type Type struct {
 
 // EnumValue is one value of an enum.
 type EnumValue struct {
-	// Value is the value as sent.
+	// Value is the value as written: as sent for a string enum, the
+	// decimal of Int for an integer one.
 	Value string
-	Pos   Pos
+	// Int is the value of an integer enum.
+	Int int64
+	// GoName is the constant's name after the type's, as go_name writes
+	// it, or "" for the name the value gives.
+	GoName string
+	Pos    Pos
 }
 
 // Field is a field of a message or struct.
@@ -283,12 +304,12 @@ type Field struct {
 	Name        string
 	Pos         Pos
 	Description string
-	Type        *TypeRef
+	// Type is the field's type. A field with an enum of its own is of the
+	// enum type that Schema.Types holds for it, named OWNER.FIELD.
+	Type *TypeRef
 	// Required fields are always encoded and must be non-empty (strings,
 	// bytes, slices, maps) or non-zero (times).
 	Required bool
-	// Enum lists the values a string field may take (an inline enum).
-	Enum []string
 	// MinLength and MaxLength bound the length of a string, bytes, slice or
 	// map, when set.
 	MinLength *int

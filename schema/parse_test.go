@@ -64,12 +64,12 @@ func TestLoadOrders(t *testing.T) {
 			Bindings:  []*Binding{{Pos: at(41, 9), Exchange: "orders", RoutingKey: "order.*.created"}},
 		}},
 		Types: []*Type{
-			{Name: "Currency", Pos: at(43, 3), Kind: KindEnum, Values: []*EnumValue{
+			{Name: "Currency", Base: KindString, Pos: at(43, 3), Kind: KindEnum, Values: []*EnumValue{
 				{Value: "EUR", Pos: at(43, 21)},
 				{Value: "USD", Pos: at(43, 26)},
 				{Value: "GBP", Pos: at(43, 31)},
 			}},
-			{Name: "Region", Pos: at(44, 3), Kind: KindEnum, Values: []*EnumValue{
+			{Name: "Region", Base: KindString, Pos: at(44, 3), Kind: KindEnum, Values: []*EnumValue{
 				{Value: "EU", Pos: at(44, 19)},
 				{Value: "US", Pos: at(44, 23)},
 			}},
@@ -81,7 +81,7 @@ func TestLoadOrders(t *testing.T) {
 			{Name: "Money", Pos: at(49, 3), Kind: KindStruct, Fields: []*Field{
 				{Name: "amount", Pos: at(51, 7), Type: &TypeRef{Kind: KindInt64}, Required: true},
 				{Name: "currency", Pos: at(52, 7), Required: true,
-					Type: &TypeRef{Kind: KindEnum, Name: "Currency"}},
+					Type: &TypeRef{Kind: KindEnum, Base: KindString, Name: "Currency"}},
 			}},
 		},
 		Messages: []*Message{
@@ -93,7 +93,7 @@ func TestLoadOrders(t *testing.T) {
 					{Literal: "order."}, {Param: "region"}, {Literal: ".created"},
 				}},
 				Params: []*Param{{Name: "region", Pos: at(58, 14),
-					Type: &TypeRef{Kind: KindEnum, Name: "Region"}}},
+					Type: &TypeRef{Kind: KindEnum, Base: KindString, Name: "Region"}}},
 				PolicyName: "audit",
 				Policy: Policy{Serializer: "json", Compression: "zlib", DeliveryMode: "persistent",
 					TTL: 24 * time.Hour, Confirm: true, Retry: retry},
@@ -499,5 +499,69 @@ exchanges:
 	}
 	if diff := cmp.Diff(want, s.Exchange("out").Bindings); diff != "" {
 		t.Errorf("bindings (-want +got):\n%s", diff)
+	}
+}
+
+// TestEnums checks the kinds of enums: of the types section, string or
+// integer by their values; on a field, a type of its own named
+// OWNER.FIELD, of the field's type; and go_name.
+func TestEnums(t *testing.T) {
+	const src = `version: 1
+package: p
+exchanges: {e: {type: direct}}
+types:
+  Level: {enum: [1, 2, 3]}
+  Region: {enum: [{value: eu, go_name: EU}, us, "1"]}
+  Point:
+    fields:
+      label: {type: string, enum: [origin, other]}
+messages:
+  M:
+    exchange: e
+    fields:
+      status: {type: string, enum: [new, {value: in-progress, go_name: Busy}], required: true}
+      tier: {type: int32, enum: [0, 10]}
+      level: {type: Level}
+`
+	s, err := Parse("e.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type value struct {
+		Value  string
+		Int    int64
+		GoName string
+	}
+	type enum struct {
+		Name, Owner, Field string
+		Base               Kind
+		Values             []value
+	}
+	var got []enum
+	for _, typ := range s.Types {
+		if typ.Kind != KindEnum {
+			continue
+		}
+		e := enum{Name: typ.Name, Owner: typ.Owner, Field: typ.Field, Base: typ.Base}
+		for _, v := range typ.Values {
+			e.Values = append(e.Values, value{v.Value, v.Int, v.GoName})
+		}
+		got = append(got, e)
+	}
+	want := []enum{
+		{Name: "Level", Base: KindInt64, Values: []value{{"1", 1, ""}, {"2", 2, ""}, {"3", 3, ""}}},
+		{Name: "Region", Base: KindString, Values: []value{{"eu", 0, "EU"}, {"us", 0, ""}, {"1", 0, ""}}},
+		{Name: "Point.label", Owner: "Point", Field: "label", Base: KindString, Values: []value{{"origin", 0, ""}, {"other", 0, ""}}},
+		{Name: "M.status", Owner: "M", Field: "status", Base: KindString, Values: []value{{"new", 0, ""}, {"in-progress", 0, "Busy"}}},
+		{Name: "M.tier", Owner: "M", Field: "tier", Base: KindInt32, Values: []value{{"0", 0, ""}, {"10", 10, ""}}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("enums (-want +got):\n%s", diff)
+	}
+	m := s.Message("M")
+	for i, name := range []string{"M.status", "M.tier", "Level"} {
+		if ref := m.Fields[i].Type; ref.Kind != KindEnum || ref.Name != name {
+			t.Errorf("field %s is of type %s, want the enum %s", m.Fields[i].Name, ref, name)
+		}
 	}
 }

@@ -24,6 +24,10 @@ type resolver struct {
 	// included.
 	producerExchangeSet map[string]bool
 
+	// inlineEnums are the enum types of fields with enums of their own,
+	// in file order, which go after the types section's.
+	inlineEnums []*Type
+
 	// Names in file order, for suggestions.
 	exchangeNames, queueNames, typeNames, policyNames, messageNames, taskNames []string
 }
@@ -42,6 +46,7 @@ func resolve(d *decoder, f *rawFile, opts Options) *Schema {
 		s.Messages = append(s.Messages, r.resolveMessage(m, producersOf(s.Producers, m.name)))
 	}
 	s.Tasks = r.resolveTasks()
+	s.Types = append(s.Types, r.inlineEnums...)
 	r.checkCycles()
 	s.IgnoredNames = ignoredNames(d.ignored)
 	return s

@@ -71,7 +71,7 @@ func (d *decoder) task(e entry) *rawTask {
 		queue:       k.str("queue"),
 		exchange:    k.str("exchange"),
 		routingKey:  k.str("routing_key"),
-		kwargs:      d.fieldMap(k, "kwargs", "kwarg"),
+		kwargs:      d.fieldMap(k, "kwargs", "kwarg", e.name),
 		expires:     d.ttl(k, "expires"),
 		timeLimit:   k.duration("time_limit"),
 		softLimit:   k.duration("soft_time_limit"),
@@ -83,8 +83,8 @@ func (d *decoder) task(e entry) *rawTask {
 		d.errorf(t.celeryName.pos, join(ctx, "name"), "want the name the worker registered the task under, got \"\"")
 		t.celeryName.set = false
 	}
-	if e, ok := k.get("args"); ok {
-		t.args = d.args(ctx, e)
+	if a, ok := k.get("args"); ok {
+		t.args = d.args(ctx, a, e.name)
 	}
 	if e, ok := k.get("result"); ok {
 		rctx := join(ctx, "result")
@@ -95,9 +95,9 @@ func (d *decoder) task(e entry) *rawTask {
 	return t
 }
 
-// args reads a task's positional arguments: a list of fields, each with
-// its name.
-func (d *decoder) args(ctx string, e entry) []*rawField {
+// args reads the positional arguments of the task named owner: a list of
+// fields, each with its name.
+func (d *decoder) args(ctx string, e entry, owner string) []*rawField {
 	actx := join(ctx, "args")
 	items, _ := d.list(actx, e.value)
 	var out []*rawField
@@ -111,7 +111,9 @@ func (d *decoder) args(ctx string, e entry) []*rawField {
 			continue
 		}
 		k.ctx = fmt.Sprintf("%s: arg %q", ctx, name.v)
-		out = append(out, d.field(name.v, name.pos, k))
+		f := d.field(name.v, name.pos, k)
+		f.owner = owner
+		out = append(out, f)
 	}
 	return out
 }

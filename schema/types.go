@@ -34,9 +34,19 @@ type rawType struct {
 	name        string
 	pos         Pos
 	description string
-	enum        []val[string]
+	enum        []*rawEnumValue
 	enumAt      val[bool]
 	fields      []*rawField
+}
+
+// rawEnumValue is an enum value as written: a scalar, or a mapping of
+// value and go_name.
+type rawEnumValue struct {
+	// text is the value as written; isInt says it is a YAML integer, int.
+	text   val[string]
+	isInt  bool
+	int    int64
+	goName string
 }
 
 // rawField is a field as written.
@@ -44,11 +54,13 @@ type rawField struct {
 	name        string
 	pos         Pos
 	ctx         string
+	owner       string // the message or type whose field it is
 	typ         val[string]
 	required    bool
 	description string
-	enum        []val[string]
+	enum        []*rawEnumValue
 	enumAt      val[bool]
+	enumWritten int // items of enum, valid or not
 	minLength   val[int64]
 	maxLength   val[int64]
 	pattern     val[string]
@@ -73,13 +85,28 @@ func (d *decoder) typeDecl(e entry) *rawType {
 		d.errorf(e.pos, ctx, "missing key \"enum\" or \"fields\"; want enum: [values] or fields: {name: {type: T}}")
 	}
 	if e, ok := k.get("enum"); ok {
-		t.enum = d.enumValues(ctx, e)
-		if len(t.enum) == 0 {
+		var written int
+		t.enum, written = d.enumValues(ctx, e)
+		if written == 0 {
 			d.errorf(e.pos, join(ctx, "enum"), "want at least one value")
 		}
 	}
-	t.fields = d.fields(k)
+	t.fields = d.fields(k, e.name)
 	return t
+}
+
+// isGoNamePart reports whether s can be an enum value's go_name: the end
+// of an exported identifier.
+func isGoNamePart(s string) bool {
+	for i, r := range s {
+		switch {
+		case i == 0 && !unicode.IsUpper(r) && !unicode.IsDigit(r):
+			return false
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_':
+			return false
+		}
+	}
+	return s != ""
 }
 
 // isTypeName reports whether a type can be named name: a letter, then
@@ -93,36 +120,69 @@ func isTypeName(name string) bool {
 	return name != ""
 }
 
-// enumValues reads a list of enum values, each any scalar as written, and
-// reports repeated ones.
-func (d *decoder) enumValues(ctx string, e entry) []val[string] {
+var enumValueKeys = []string{"value", "go_name"}
+
+// enumValues reads a list of enum values, each a scalar as written or
+// {value: V, go_name: NAME}, and reports repeated ones. written counts the
+// items written, valid or not.
+func (d *decoder) enumValues(ctx string, e entry) (values []*rawEnumValue, written int) {
 	ctx = join(ctx, "enum")
 	items, _ := d.list(ctx, e.value)
 	first := make(map[string]Pos)
-	var out []val[string]
+	var out []*rawEnumValue
 	for _, item := range items {
-		v := d.text(ctx, item, "a value")
-		if !v.set {
+		v := d.enumValue(ctx, item)
+		if v == nil {
 			continue
 		}
-		if p, dup := first[v.v]; dup {
-			d.errorf(v.pos, ctx, "duplicate value %q (first at %s); remove one", v.v, p.lineCol())
+		if p, dup := first[v.text.v]; dup {
+			d.errorf(v.text.pos, ctx, "duplicate value %q (first at %s); remove one", v.text.v, p.lineCol())
 			continue
 		}
-		first[v.v] = v.pos
+		first[v.text.v] = v.text.pos
 		out = append(out, v)
 	}
-	return out
+	return out, len(items)
 }
 
-// fields reads the fields key of a type or message.
-func (d *decoder) fields(k keys) []*rawField {
-	return d.fieldMap(k, "fields", "field")
+// enumValue reads one enum value, or returns nil after reporting why not.
+func (d *decoder) enumValue(ctx string, item *yaml.Node) *rawEnumValue {
+	n := d.deref(item)
+	v := &rawEnumValue{}
+	if n != nil && n.Kind == yaml.MappingNode {
+		k := d.keywords(ctx, d.pos(n), n, enumValueKeys...)
+		k.require("value", "value: the value as sent, with go_name: the constant's name after the type's")
+		if g := k.str("go_name"); g.set {
+			if !isGoNamePart(g.v) {
+				d.errorf(g.pos, join(ctx, "go_name"), "want letters, digits and underscores starting with an upper-case letter or a digit, which follow the type's name in the constant (RegionEU for EU), got %q", g.v)
+			} else {
+				v.goName = g.v
+			}
+		}
+		e, ok := k.get("value")
+		if !ok {
+			return nil
+		}
+		n = d.deref(e.value)
+	}
+	v.text = d.text(ctx, n, "a value")
+	if !v.text.set {
+		return nil
+	}
+	if i, err := parseInt(n); err == nil {
+		v.isInt, v.int = true, i
+	}
+	return v
+}
+
+// fields reads the fields key of the type or message named owner.
+func (d *decoder) fields(k keys, owner string) []*rawField {
+	return d.fieldMap(k, "fields", "field", owner)
 }
 
 // fieldMap reads key of k, a mapping of names to fields (a message's
-// fields, a task's kwargs); noun names one of them in messages.
-func (d *decoder) fieldMap(k keys, key, noun string) []*rawField {
+// fields, a task's kwargs) of owner; noun names one of them in messages.
+func (d *decoder) fieldMap(k keys, key, noun, owner string) []*rawField {
 	e, ok := k.get(key)
 	if !ok {
 		return nil
@@ -131,7 +191,9 @@ func (d *decoder) fieldMap(k keys, key, noun string) []*rawField {
 	out := make([]*rawField, 0, len(entries))
 	for _, e := range entries {
 		ctx := fmt.Sprintf("%s: %s %q", k.ctx, noun, e.name)
-		out = append(out, d.field(e.name, e.pos, d.keywords(ctx, e.pos, e.value, fieldKeys...)))
+		f := d.field(e.name, e.pos, d.keywords(ctx, e.pos, e.value, fieldKeys...))
+		f.owner = owner
+		out = append(out, f)
 	}
 	return out
 }
@@ -156,7 +218,7 @@ func (d *decoder) field(name string, pos Pos, k keys) *rawField {
 		maximum:     d.number(k, "maximum"),
 	}
 	if e, ok := k.get("enum"); ok {
-		f.enum = d.enumValues(ctx, e)
+		f.enum, f.enumWritten = d.enumValues(ctx, e)
 	}
 	if f.minLength.set && f.maxLength.set && f.minLength.v > f.maxLength.v {
 		d.errorf(f.minLength.pos, ctx, "min_length %d is greater than max_length %d, so no value fits; lower min_length or raise max_length", f.minLength.v, f.maxLength.v)
@@ -231,7 +293,10 @@ func (r *resolver) typeString(ctx, s string, pos Pos) *TypeRef {
 	if t, ok := r.types[s]; ok {
 		ref := &TypeRef{Kind: KindStruct, Name: s}
 		if t.enumAt.set {
-			ref.Kind = KindEnum
+			ref.Kind, ref.Base = KindEnum, KindString
+			if len(t.enum) > 0 && t.enum[0].isInt {
+				ref.Base = KindInt64
+			}
 		}
 		return ref
 	}
@@ -280,9 +345,6 @@ func (r *resolver) field(rf *rawField) *Field {
 	if rf.typ.set {
 		f.Type = r.typeExpr(rf.ctx, rf.typ)
 	}
-	for _, v := range rf.enum {
-		f.Enum = append(f.Enum, v.v)
-	}
 	if rf.minLength.set {
 		f.MinLength = ptr(int(rf.minLength.v))
 	}
@@ -291,6 +353,9 @@ func (r *resolver) field(rf *rawField) *Field {
 	}
 	if f.Type != nil {
 		r.constraints(rf, f)
+	}
+	if f.Type != nil && rf.enumAt.set {
+		f.Type = r.inlineEnum(rf, f.Type)
 	}
 	return f
 }
@@ -307,7 +372,6 @@ func (r *resolver) constraints(rf *rawField, f *Field) {
 		fits    bool
 		wantFor string
 	}{
-		{"enum", rf.enumAt, isString, "a string"},
 		{"pattern", written(rf.pattern), isString, "a string"},
 		{"min_length", written(rf.minLength), hasLength, "a string, bytes, slice or map"},
 		{"max_length", written(rf.maxLength), hasLength, "a string, bytes, slice or map"},
@@ -315,11 +379,16 @@ func (r *resolver) constraints(rf *rawField, f *Field) {
 		{"maximum", written(rf.maximum), k.IsNumber(), "a number"},
 	}
 	for _, c := range checks {
-		if c.at.set && !c.fits {
+		switch {
+		case !c.at.set:
+		case rf.enumAt.set:
+			// The enum's values are all a value can be.
+			r.errorf(c.at.pos, rf.ctx, "%s does not apply beside enum, whose values are all the field can hold; remove it", c.key)
+		case !c.fits:
 			r.errorf(c.at.pos, rf.ctx, "%s does not apply to type %s; it needs %s: remove it, or change the type", c.key, f.Type, c.wantFor)
 		}
 	}
-	if !k.IsNumber() {
+	if !k.IsNumber() || rf.enumAt.set {
 		return
 	}
 	f.Minimum = r.bound(rf.ctx, "minimum", rf.minimum, k)
@@ -378,15 +447,82 @@ func (r *resolver) resolveTypes() []*Type {
 		}
 		if rt.enumAt.set {
 			t.Kind = KindEnum
-			for _, v := range rt.enum {
-				t.Values = append(t.Values, &EnumValue{Value: v.v, Pos: v.pos})
-			}
+			t.Base, t.Values = r.enumOfValues(fmt.Sprintf("type %q: enum", rt.name), rt.enum)
 		} else {
 			t.Fields = r.fieldList(rt.fields)
 		}
 		types = append(types, t)
 	}
 	return types
+}
+
+// enumOfValues resolves the values of an enum of the types section: all
+// integers make an integer enum (int64), sent as numbers; anything else a
+// string enum. ctx is the enum's context.
+func (r *resolver) enumOfValues(ctx string, raws []*rawEnumValue) (Kind, []*EnumValue) {
+	base := KindString
+	if len(raws) > 0 && raws[0].isInt {
+		base = KindInt64
+	}
+	for _, v := range raws {
+		if v.isInt != (base == KindInt64) {
+			r.errorf(v.text.pos, ctx, "%q is %s, where the first value, %q, is %s; write only integers, or quote the integers to make them strings",
+				v.text.v, intOrString(v.isInt), raws[0].text.v, intOrString(raws[0].isInt))
+			break
+		}
+	}
+	return base, enumValues(raws)
+}
+
+func intOrString(isInt bool) string {
+	if isInt {
+		return "an integer"
+	}
+	return "a string"
+}
+
+// enumValues returns the model's values of an enum.
+func enumValues(raws []*rawEnumValue) []*EnumValue {
+	values := make([]*EnumValue, 0, len(raws))
+	for _, v := range raws {
+		values = append(values, &EnumValue{Value: v.text.v, Int: v.int, GoName: v.goName, Pos: v.text.pos})
+	}
+	return values
+}
+
+// inlineEnum makes the enum type of a field with an enum of its own, t
+// being the type the field declares: a string, whose values are the
+// values' text, or an integer kind, whose values must be integers in its
+// range. It returns nil after reporting a problem.
+func (r *resolver) inlineEnum(rf *rawField, t *TypeRef) *TypeRef {
+	ctx := join(rf.ctx, "enum")
+	if t.Kind != KindString && !t.Kind.IsInteger() {
+		r.errorf(rf.enumAt.pos, rf.ctx, "enum does not apply to type %s; it needs a string or an integer type: remove it, or change the type", t)
+		return nil
+	}
+	if t.Kind.IsInteger() {
+		rng := intRanges[t.Kind]
+		for _, v := range rf.enum {
+			if !v.isInt || v.int < rng[0] || v.int > rng[1] {
+				r.errorf(v.text.pos, ctx, "want an integer from %d to %d for type %s, got %q", rng[0], rng[1], t.Kind, v.text.v)
+				return nil
+			}
+		}
+	}
+	e := &Type{
+		Name:  rf.owner + "." + rf.name,
+		Pos:   rf.enumAt.pos,
+		Kind:  KindEnum,
+		Base:  t.Kind,
+		Owner: rf.owner, Field: rf.name,
+		Values: enumValues(rf.enum),
+	}
+	if rf.enumWritten == 0 {
+		r.errorf(rf.enumAt.pos, ctx, "want at least one value")
+		return nil
+	}
+	r.inlineEnums = append(r.inlineEnums, e)
+	return &TypeRef{Kind: KindEnum, Base: t.Kind, Name: e.Name}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -169,7 +169,6 @@ func (c *comparer) fieldChanged(s site, o, n *schema.Field) {
 	fs := s.sub(Changed, fmt.Sprintf("field %q", n.Name), n.Pos, o.Pos)
 	c.compareRequired(fs, o, n)
 	c.compareFieldType(fs, o, n)
-	c.compareInlineEnum(fs, o.Enum, n.Enum)
 	c.compareConstraints(fs, o, n)
 	c.describeChange(fs, o.Description, n.Description)
 }
@@ -193,20 +192,5 @@ func (c *comparer) compareFieldType(fs site, o, n *schema.Field) {
 	}
 	if changed, sev, why := c.typeChange(o.Type, n.Type); changed {
 		c.add(fs, Wire, sev, "type %s -> %s: %s", o.Type, n.Type, why)
-	}
-}
-
-// compareInlineEnum reports changes to the values a string field may take.
-func (c *comparer) compareInlineEnum(fs site, old, new []string) {
-	switch {
-	case slices.Equal(old, new):
-	case len(old) == 0:
-		c.add(fs, Policy, Warning, "enum %s added: Validate now rejects other strings, and Publish returns runtime.ErrInvalidMessage for them", quoteList(new))
-	case len(new) == 0:
-		c.add(fs, Wire, Warning, "enum %s removed: any string may now be sent, and consumers that expect one of them may reject others", quoteList(old))
-	default:
-		if changed, sev, why := c.enumChange(old, new); changed && sev != Compatible {
-			c.add(fs, Wire, sev, "enum %s -> %s: %s", quoteList(old), quoteList(new), why)
-		}
 	}
 }

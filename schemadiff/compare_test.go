@@ -230,6 +230,18 @@ var compareCases = []struct {
 		says: []string{"transient -> persistent: messages in durable queues", "1h -> 0s: messages no longer expire"},
 	},
 	{
+		name: "a field's own enum loses a value and gains one",
+		old:  base + "      status: {type: string, enum: [new, paid]}\n",
+		new:  base + "      status: {type: string, enum: [new, shipped]}\n",
+		want: []string{
+			`WIRE breaking removed 11:42 type "Created.status" value "paid"`,
+			`GO_API breaking removed 11:42 type "Created.status" value "paid"`,
+			`WIRE warning added 11:42 type "Created.status" value "shipped"`,
+		},
+		says:     []string{"the constant CreatedStatusPaid is gone", "new value (constant CreatedStatusShipped)"},
+		breaking: true,
+	},
+	{
 		name:     "type property renamed",
 		old:      "defaults: {type: true}\n" + base,
 		new:      "defaults: {type: shop.created.v2}\n" + base,

@@ -91,7 +91,13 @@ func (b *builder) queues() {
 func (b *builder) types() {
 	for _, st := range b.f.Schema.Types {
 		ctx := fmt.Sprintf("type %q", st.Name)
-		t := &Type{Type: st, GoName: b.named(st.Pos, ctx, GoName(st.Name))}
+		goName := GoName(st.Name)
+		if st.Owner != "" {
+			// An enum written on a field: <Message or Type><Field>.
+			ctx = fmt.Sprintf("field %q of %q", st.Field, st.Owner)
+			goName = InlineEnumName(st.Owner, st.Field)
+		}
+		t := &Type{Type: st, GoName: b.named(st.Pos, ctx, goName)}
 		for _, v := range st.Values {
 			t.Values = append(t.Values, &EnumValue{EnumValue: v, GoName: b.enumConst(ctx, t.GoName, v)})
 		}
@@ -102,13 +108,17 @@ func (b *builder) types() {
 }
 
 // enumConst names the constant of an enum value, reporting values that
-// yield none or hold what Go source cannot show as it is.
+// yield none or hold what Go source cannot show as it is. A go_name is
+// the constant's name after the type's.
 func (b *builder) enumConst(ctx, typeName string, v *schema.EnumValue) string {
 	ctx += ": enum"
 	if i := strings.IndexFunc(v.Value, invisible); i >= 0 {
 		r := []rune(v.Value[i:])[0]
 		b.errorf(v.Pos, ctx, "value %q holds %s, which nobody can see in a schema or a consumer's code; remove it", v.Value, runeName(r))
 		return ""
+	}
+	if v.GoName != "" || typeName == "" {
+		return typeName + v.GoName
 	}
 	c := EnumConstName(typeName, v.Value)
 	if c == "" {

@@ -120,6 +120,17 @@ func EnumConstName(typeName, value string) string {
 	return b.String()
 }
 
+// InlineEnumName returns the Go type of an enum written on a field: the
+// Go names of the message or type and of the field (OrderCreated, status
+// => OrderCreatedStatus), as SPEC section 2 says.
+func InlineEnumName(owner, field string) string {
+	o, f := GoName(owner), GoName(field)
+	if o == "" || f == "" {
+		return ""
+	}
+	return o + f
+}
+
 // ProducerName returns the Go type of a producer: its GoName with Producer
 // appended unless it ends so already (Orders => OrdersProducer, Producer =>
 // Producer).

@@ -124,9 +124,9 @@ func (v Status) Valid() bool {
 
 // Point is the type "Point".
 type Point struct {
-	X     *float64 `json:"x,omitempty" msgpack:"x,omitempty" yaml:"x,omitempty"`
-	Y     *float32 `json:"y,omitempty" msgpack:"y,omitempty" yaml:"y,omitempty"`
-	Label *string  `json:"label,omitempty" msgpack:"label,omitempty" yaml:"label,omitempty"`
+	X     *float64    `json:"x,omitempty" msgpack:"x,omitempty" yaml:"x,omitempty"`
+	Y     *float32    `json:"y,omitempty" msgpack:"y,omitempty" yaml:"y,omitempty"`
+	Label *PointLabel `json:"label,omitempty" msgpack:"label,omitempty" yaml:"label,omitempty"`
 	// A colon: the msgpack tag quotes the name.
 	UnitName *string `json:"unit:name,omitempty" msgpack:"'unit:name',omitempty" yaml:"unit:name,omitempty"`
 }
@@ -143,9 +143,7 @@ func (m *Point) Validate() error {
 		}
 	}
 	if x := m.Label; x != nil {
-		switch *x {
-		case "origin", "other":
-		default:
+		if !x.Valid() {
 			return genimpl.Invalid("label", "%q is not one of origin, other", *x)
 		}
 	}
@@ -171,7 +169,7 @@ func (m *Point) AppendJSON(dst []byte) ([]byte, error) {
 		}
 	}
 	if m.Label != nil {
-		dst = genimpl.AppendJSONString(append(dst, `,"label":`...), *m.Label)
+		dst = genimpl.AppendJSONString(append(dst, `,"label":`...), string(*m.Label))
 	}
 	if m.UnitName != nil {
 		dst = genimpl.AppendJSONString(append(dst, `,"unit:name":`...), *m.UnitName)
@@ -199,7 +197,7 @@ func (m *Point) AppendMsgpack(dst []byte) ([]byte, error) {
 	}
 	if m.Label != nil {
 		n++
-		dst = genimpl.AppendMsgpackString(append(dst, "\xa5label"...), *m.Label)
+		dst = genimpl.AppendMsgpackString(append(dst, "\xa5label"...), string(*m.Label))
 	}
 	if m.UnitName != nil {
 		n++
@@ -295,6 +293,24 @@ func (m *Node) AppendMsgpack(dst []byte) ([]byte, error) {
 		}
 	}
 	return genimpl.EndMsgpackMap(dst, start, 3, n), nil
+}
+
+// PointLabel is the enum of field "label" of "Point": one of origin, other.
+type PointLabel string
+
+// The values of PointLabel.
+const (
+	PointLabelOrigin PointLabel = "origin"
+	PointLabelOther  PointLabel = "other"
+)
+
+// Valid reports whether v is one of the values of PointLabel.
+func (v PointLabel) Valid() bool {
+	switch v {
+	case PointLabelOrigin, PointLabelOther:
+		return true
+	}
+	return false
 }
 
 // kombugenPolicy0 is how Everything is published.

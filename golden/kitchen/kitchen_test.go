@@ -94,9 +94,9 @@ func fullEverything() kitchen.Everything {
 		Statuses:    []kitchen.Status{kitchen.StatusInProgress, kitchen.StatusDone, kitchen.StatusJpy},
 		Grid: [][]kitchen.Point{
 			{{X: ptr(-1.5)}, {Y: ptr(float32(99))}},
-			{{X: ptr(1.5), Label: ptr("other")}},
+			{{X: ptr(1.5), Label: ptr(kitchen.PointLabelOther)}},
 		},
-		ByName: map[string]kitchen.Point{"k": {Label: ptr("origin")}, "é": {X: ptr(0.0)}},
+		ByName: map[string]kitchen.Point{"k": {Label: ptr(kitchen.PointLabelOrigin)}, "é": {X: ptr(0.0)}},
 		Deep:   map[string][]map[string]kitchen.Status{"a": {{"b": kitchen.StatusDone}, {}}},
 		Root: &kitchen.Node{
 			Name:     strings.Repeat("日", 20),
@@ -233,7 +233,7 @@ func TestEverythingValidation(t *testing.T) {
 		{"by_name missing", func(m *kitchen.Everything) { m.ByName = nil }, "by_name", "is required"},
 		{"by_name empty", func(m *kitchen.Everything) { m.ByName = map[string]kitchen.Point{} }, "by_name", "is required"},
 		{"by_name label", func(m *kitchen.Everything) {
-			m.ByName = map[string]kitchen.Point{"k": {Label: ptr("nope")}}
+			m.ByName = map[string]kitchen.Point{"k": {Label: ptr(kitchen.PointLabel("nope"))}}
 		}, `by_name["k"].label`, `"nope" is not one of origin, other`},
 		{"by_name key quoted", func(m *kitchen.Everything) {
 			m.ByName = map[string]kitchen.Point{`a"b`: {X: ptr(9.0)}}
