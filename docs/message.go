@@ -73,18 +73,22 @@ func (d *doc) publishers(m *schema.Message) string {
 	return strings.Join(out, ", ")
 }
 
-// params writes the routing key's parameters.
+// params writes the parameters of Publish: the routing key's and the
+// headers'.
 func (d *doc) params(m *schema.Message) {
 	if len(m.Params) == 0 {
 		return
 	}
-	d.line("**Routing-key parameters**, in the order Publish takes them:")
+	d.line("**Parameters**, in the order Publish takes them:")
 	d.line("")
 	var rows [][]string
 	for _, p := range m.Params {
-		values := "any non-empty value"
-		if typ, _ := exchangeType(d.s, m.Exchange); typ == "topic" {
-			values = "one word: not empty, no `.`, `*` or `#`"
+		values := "any value"
+		if p.InKey {
+			values = "any non-empty value"
+			if typ, _ := exchangeType(d.s, m.Exchange); typ == "topic" {
+				values = "one word: not empty, no `.`, `*` or `#`"
+			}
 		}
 		switch {
 		case p.Type.Kind == schema.KindEnum:
@@ -94,9 +98,16 @@ func (d *doc) params(m *schema.Message) {
 		case p.Type.Kind.IsInteger():
 			values = "a decimal integer"
 		}
-		rows = append(rows, []string{code(p.Name, true), d.typeRef(p.Type), values, mdCell(p.Description)})
+		var fills []string
+		if p.InKey {
+			fills = append(fills, "routing key")
+		}
+		for _, h := range p.Headers {
+			fills = append(fills, "header "+code(h, true))
+		}
+		rows = append(rows, []string{code(p.Name, true), strings.Join(fills, ", "), d.typeRef(p.Type), values, mdCell(p.Description)})
 	}
-	d.table([]string{"Parameter", "Type", "Values", "Description"}, rows)
+	d.table([]string{"Parameter", "Fills", "Type", "Values", "Description"}, rows)
 }
 
 // enumValues lists an enum's values in code.

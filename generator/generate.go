@@ -99,8 +99,9 @@ type gen struct {
 	// perChunk is how many messages, or methods of producers, a chunk
 	// holds; inChunk counts those of f.
 	perChunk, inChunk int
-	// keyFuncs records the messages whose routing-key function exists.
-	keyFuncs map[*gomodel.Message]bool
+	// keyFuncs and headersFuncs record the messages whose routing-key and
+	// headers functions exist.
+	keyFuncs, headersFuncs map[*gomodel.Message]bool
 	// inRecursive is set while the Validate of a recursive struct is
 	// written.
 	inRecursive bool

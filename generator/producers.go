@@ -195,12 +195,11 @@ func (g *gen) genPublish(p *gomodel.Producer, pub *gomodel.Publish) {
 	params = append(params, jen.Id(gomodel.Msg).Add(g.bodyType(m)), jen.Id(gomodel.Opts).Op("...").Qual(runtimePkg, "PublishOption"))
 	args = append(args, jen.Id(gomodel.Msg), jen.Id(gomodel.Opts).Op("..."))
 
-	comment := docParagraphs(
-		fmt.Sprintf("%s publishes msg to %s with routing key %q, and waits for the outcome: the broker's confirm, or why the message could not be published (%s(...).Wait(ctx)).%s",
-			pub.Method, exchangeText(m.Exchange), m.RoutingKey.Template, pub.Async, validated),
-		paramsText(m),
-		policyText(m.Message)+" opts override it for this publish.",
-		m.Description)
+	paragraphs := []string{fmt.Sprintf("%s publishes msg to %s with routing key %q, and waits for the outcome: the broker's confirm, or why the message could not be published (%s(...).Wait(ctx)).%s",
+		pub.Method, exchangeText(m.Exchange), m.RoutingKey.Template, pub.Async, validated)}
+	paragraphs = append(paragraphs, paramsText(m)...)
+	paragraphs = append(paragraphs, policyText(m.Message)+" opts override it for this publish.", m.Description)
+	comment := docParagraphs(paragraphs...)
 	g.f.Add(comment).Func().Params(receiver(p)).Id(pub.Method).Params(params...).Error().Block(
 		jen.Return(jen.Id(gomodel.ProducerReceiver).Dot(pub.Async).Call(args...).Dot("Wait").Call(jen.Id(gomodel.Ctx))),
 	)
@@ -208,19 +207,23 @@ func (g *gen) genPublish(p *gomodel.Producer, pub *gomodel.Publish) {
 
 	var body []jen.Code
 	key := jen.Lit(staticKey(m.RoutingKey))
+	failed := jen.If(jen.Id(gomodel.Err).Op("!=").Nil()).Block(
+		jen.Return(jen.Qual(runtimePkg, "Settled").Call(
+			jen.Qual(gomodel.FmtPath, "Errorf").Call(jen.Lit("publish "+escapePercent(m.Name)+": %w"), jen.Id(gomodel.Err)))),
+	)
 	if m.KeyFunc != "" {
-		var keyArgs []jen.Code
-		for _, prm := range m.Params {
-			keyArgs = append(keyArgs, jen.Id(prm.VarName))
-		}
 		body = append(body,
-			jen.List(jen.Id(gomodel.Key), jen.Id(gomodel.Err)).Op(":=").Id(m.KeyFunc).Call(keyArgs...),
-			jen.If(jen.Id(gomodel.Err).Op("!=").Nil()).Block(
-				jen.Return(jen.Qual(runtimePkg, "Settled").Call(
-					jen.Qual(gomodel.FmtPath, "Errorf").Call(jen.Lit("publish "+escapePercent(m.Name)+": %w"), jen.Id(gomodel.Err)))),
-			),
-		)
+			jen.List(jen.Id(gomodel.Key), jen.Id(gomodel.Err)).Op(":=").Id(m.KeyFunc).Call(paramArgs(m, keyParam)...),
+			failed)
 		key = jen.Id(gomodel.Key)
+	}
+	if m.HeadersFunc != "" {
+		body = append(body,
+			jen.List(jen.Id(gomodel.Headers), jen.Id(gomodel.Err)).Op(":=").Id(m.HeadersFunc).Call(paramArgs(m, headerParam)...),
+			failed.Clone(),
+			// Before the caller's options, which may replace them.
+			jen.Id(gomodel.Opts).Op("=").Append(jen.Index().Qual(runtimePkg, "PublishOption").Values(
+				jen.Qual(runtimePkg, "WithHeaders").Call(jen.Id(gomodel.Headers))), jen.Id(gomodel.Opts).Op("...")))
 	}
 	body = append(body, jen.Return(producerField().Dot("PublishAsAsync").Call(
 		jen.Id(gomodel.Ctx), jen.Id(m.TypeVar), key, bodyValue(m), jen.Id(gomodel.Opts).Op("..."))))
@@ -229,23 +232,46 @@ func (g *gen) genPublish(p *gomodel.Producer, pub *gomodel.Publish) {
 	g.f.Add(asyncComment).Func().Params(receiver(p)).Id(pub.Async).Params(params...).Op("*").Qual(runtimePkg, "Confirmation").Block(body...)
 	g.f.Line()
 	g.genKeyFunc(m)
+	g.genHeadersFunc(m)
+}
+
+// keyParam and headerParam select the parameters of the routing key and
+// of headers.
+func keyParam(p *gomodel.Param) bool    { return p.InKey }
+func headerParam(p *gomodel.Param) bool { return len(p.Headers) > 0 }
+
+// paramArgs lists the parameters of m that which selects, as arguments.
+func paramArgs(m *gomodel.Message, which func(*gomodel.Param) bool) []jen.Code {
+	var args []jen.Code
+	for _, p := range m.Params {
+		if which(p) {
+			args = append(args, jen.Id(p.VarName))
+		}
+	}
+	return args
 }
 
 // paramsText describes each parameter of a Publish method, with its
-// description from the schema.
-func paramsText(m *gomodel.Message) string {
-	var b strings.Builder
+// description from the schema, a paragraph each.
+func paramsText(m *gomodel.Message) []string {
+	var out []string
 	for _, p := range m.Params {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
+		var b strings.Builder
+		var fills []string
+		if p.InKey {
+			fills = append(fills, fmt.Sprintf("the routing key's {%s}", p.Name))
 		}
-		fmt.Fprintf(&b, "%s is the routing key's {%s}", p.VarName, p.Name)
+		for _, h := range p.Headers {
+			fills = append(fills, fmt.Sprintf("the header %q", h))
+		}
+		fmt.Fprintf(&b, "%s is %s", p.VarName, strings.Join(fills, " and "))
 		if d := strings.TrimSpace(p.Description); d != "" {
 			b.WriteString(": " + strings.TrimSuffix(d, "."))
 		}
 		b.WriteByte('.')
+		out = append(out, b.String())
 	}
-	return b.String()
+	return out
 }
 
 // policyText states a message's policy in effect, every key, and where it
@@ -376,6 +402,9 @@ func (g *gen) genKeyFunc(m *gomodel.Message) {
 	var params, body []jen.Code
 	byName := map[string]*gomodel.Param{}
 	for _, prm := range m.Params {
+		if !prm.InKey {
+			continue
+		}
 		byName[prm.Name] = prm
 		params = append(params, jen.Id(prm.VarName).Add(g.goType(prm.Type)))
 		switch prm.Type.Kind {
@@ -406,6 +435,60 @@ func (g *gen) genKeyFunc(m *gomodel.Message) {
 	g.f.Add(doc(fmt.Sprintf("%s checks the parameters of %s's routing key %q and fills them in.", m.KeyFunc, m.Name, m.RoutingKey.Template), "")).
 		Func().Id(m.KeyFunc).Params(params...).Params(jen.String(), jen.Error()).Block(body...)
 	g.f.Line()
+}
+
+// genHeadersFunc emits, once per message whose headers take parameters,
+// the function that checks those parameters (enums are one of their
+// values; the key's were checked before) and makes the headers:
+//
+//	func kombugenOrderCreatedHeaders(tenant string, tier Tier) (runtime.Table, error) {
+//		if !tier.Valid() {
+//			return nil, genimpl.Invalid("header parameter tier", ...)
+//		}
+//		return runtime.Table{"x-tenant": tenant, "x-tier": string(tier)}, nil
+//	}
+func (g *gen) genHeadersFunc(m *gomodel.Message) {
+	if m.HeadersFunc == "" || g.headersFuncs[m] {
+		return
+	}
+	if g.headersFuncs == nil {
+		g.headersFuncs = map[*gomodel.Message]bool{}
+	}
+	g.headersFuncs[m] = true
+	var params, body []jen.Code
+	byName := map[string]*gomodel.Param{}
+	for _, prm := range m.Params {
+		if len(prm.Headers) == 0 {
+			continue
+		}
+		byName[prm.Name] = prm
+		params = append(params, jen.Id(prm.VarName).Add(g.goType(prm.Type)))
+		if prm.Type.Kind == schema.KindEnum && !prm.InKey {
+			body = append(body, jen.If(jen.Op("!").Id(prm.VarName).Dot("Valid").Call()).Block(
+				jen.Return(jen.Nil(), jen.Qual(genimplPkg, "Invalid").Call(
+					jen.Lit("header parameter "+prm.Name), jen.Lit("%v is not one of "+enumList(g.model.Type(prm.Type.Name))), jen.Id(prm.VarName)))))
+		}
+	}
+	d := jen.Dict{}
+	for _, h := range m.HeaderParams {
+		d[jen.Lit(h.Key)] = headerValue(byName[h.Param])
+	}
+	body = append(body, jen.Return(jen.Qual(runtimePkg, "Table").Values(d), jen.Nil()))
+	g.f.Add(doc(fmt.Sprintf("%s checks the parameters of %s's headers and makes them.", m.HeadersFunc, m.Name), "")).
+		Func().Id(m.HeadersFunc).Params(params...).Params(jen.Qual(runtimePkg, "Table"), jen.Error()).Block(body...)
+	g.f.Line()
+}
+
+// headerValue converts a parameter to the value of its header: a string,
+// or an int64 for an integer, as the schema's own headers hold them.
+func headerValue(p *gomodel.Param) jen.Code {
+	switch {
+	case p.Type.Kind == schema.KindString:
+		return jen.Id(p.VarName)
+	case p.Type.Kind == schema.KindEnum && p.Type.Base == schema.KindString:
+		return jen.String().Call(jen.Id(p.VarName))
+	}
+	return jen.Int64().Call(jen.Id(p.VarName))
 }
 
 // paramString converts a parameter to its text in the key.

@@ -158,9 +158,9 @@ var invalidTests = []struct {
 	{"invalid param name", base + "messages:\n  M: {exchange: e, routing_key: \"order.{1st}\"}\n", []string{
 		`s.yaml:5:40: message "M": routing_key: invalid parameter name "1st"; want a letter followed by letters, digits and underscores`}},
 	{"unknown param", base + "messages:\n  M:\n    exchange: e\n    routing_key: \"order.{regin}\"\n    params: {region: {}}\n", []string{
-		`s.yaml:7:25: message "M": routing_key: unknown parameter "regin" (did you mean "region"?): params declares "region", which the key does not use`}},
+		`s.yaml:7:25: message "M": routing_key: unknown parameter "regin" (did you mean "region"?): params declares "region", which nothing uses`}},
 	{"unused param", base + "messages:\n  M:\n    exchange: e\n    routing_key: order\n    params: {region: {}}\n", []string{
-		`s.yaml:8:14: message "M": param "region": not used in routing_key "order"; remove it, or use it in the key as {region}`}},
+		`s.yaml:8:14: message "M": param "region": not used in routing_key "order"; remove it, or use it in the key as {region}, or in a header as "{region}"`}},
 	{"float param", base + "messages:\n  M:\n    exchange: e\n    routing_key: \"a.{x}\"\n    params: {x: {type: float64}}\n", []string{
 		`s.yaml:8:24: message "M": param "x": type: a routing-key parameter cannot be float64; want string, an integer type or an enum`}},
 	{"wildcard in topic key", base + "messages:\n  M: {exchange: e, routing_key: \"order.*\"}\n", []string{

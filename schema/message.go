@@ -33,9 +33,11 @@ type rawMessage struct {
 	policy      val[string]
 	inline      partialPolicy
 	headers     Table
-	fields      []*rawField
-	fieldsAt    val[bool]
-	goType      val[string]
+	// headerParams are the headers whose values are written "{name}".
+	headerParams []HeaderParam
+	fields       []*rawField
+	fieldsAt     val[bool]
+	goType       val[string]
 }
 
 // rawParam is a routing-key parameter as declared under params.
@@ -66,6 +68,7 @@ func (d *decoder) message(e entry) *rawMessage {
 		goType:      k.str("go_type"),
 		keyMisspelt: k.misspelt["routing_key"],
 	}
+	m.headers, m.headerParams = d.headerParams(join(ctx, "headers"), m.headers)
 	d.headerIntegers(join(ctx, "headers"), m.headers)
 	if m.routingKey.set {
 		m.keyNode = d.deref(k.m["routing_key"].value)
@@ -77,6 +80,37 @@ func (d *decoder) message(e entry) *rawMessage {
 		d.errorf(m.goType.pos, join(ctx, "go_type"), "want fields or go_type, not both")
 	}
 	return m
+}
+
+// headerParams splits a message's headers into the constant ones and
+// those whose value a parameter gives, written "{name}" (quoted: {name}
+// alone is a YAML mapping, which is reported).
+func (d *decoder) headerParams(ctx string, headers Table) (Table, []HeaderParam) {
+	var constant Table
+	var params []HeaderParam
+	for _, e := range headers {
+		hctx := join(ctx, strconv.Quote(e.Key))
+		switch v := e.Value.(type) {
+		case string:
+			if len(v) < 2 || v[0] != '{' || v[len(v)-1] != '}' || strings.ContainsAny(v[1:len(v)-1], "{}") {
+				break
+			}
+			name := v[1 : len(v)-1]
+			if msg := checkParamName(name); msg != "" {
+				d.errorf(e.Pos, hctx, "%s", msg)
+				continue
+			}
+			params = append(params, HeaderParam{Key: e.Key, Param: name, Pos: e.Pos})
+			continue
+		case Table:
+			if len(v) == 1 && v[0].Value == nil && checkParamName(v[0].Key) == "" {
+				d.errorf(e.Pos, hctx, "{%s} is a YAML mapping here; write \"{%s}\", in quotes, for the value of parameter %s", v[0].Key, v[0].Key, v[0].Key)
+				continue
+			}
+		}
+		constant = append(constant, e)
+	}
+	return constant, params
 }
 
 // headerIntegers reports the integers in headers, nested ones too, that
@@ -130,10 +164,11 @@ func (d *decoder) params(ctx string, e entry) []*rawParam {
 // publish it.
 func (r *resolver) resolveMessage(m *rawMessage, inProducers []*Producer) *Message {
 	msg := &Message{
-		Name:        m.name,
-		Pos:         m.pos,
-		Description: m.description,
-		Headers:     m.headers,
+		Name:         m.name,
+		Pos:          m.pos,
+		Description:  m.description,
+		Headers:      m.headers,
+		HeaderParams: m.headerParams,
 	}
 	msg.Policy = r.s.Defaults
 	if m.policy.set {
@@ -325,15 +360,18 @@ func (r *resolver) params(m *rawMessage, msg *Message, keyParsed bool) []*Param 
 		declared[p.name] = p
 		names = append(names, p.name)
 	}
-	inKey := make(map[string]bool)
+	inKeyOrHeader := make(map[string]bool)
 	for _, part := range msg.RoutingKey.Parts {
-		inKey[part.Param] = true
+		inKeyOrHeader[part.Param] = true
 	}
-	// A declared param the key does not use, for a name in the key that is
-	// not declared to be a misspelling of.
+	for _, h := range m.headerParams {
+		inKeyOrHeader[h.Param] = true
+	}
+	// A declared param the key and headers do not use, for a name in them
+	// that is not declared to be a misspelling of.
 	var unused []string
 	for _, name := range names {
-		if !inKey[name] {
+		if !inKeyOrHeader[name] {
 			unused = append(unused, name)
 		}
 	}
@@ -344,31 +382,69 @@ func (r *resolver) params(m *rawMessage, msg *Message, keyParsed bool) []*Param 
 			continue
 		}
 		used[part.Param] = true
-		rp, ok := declared[part.Param]
-		if ok {
-			params = append(params, r.param(rp, msg.ExchangeType))
-			continue
-		}
 		pos := r.posIn(m.keyNode, partOffset(msg.RoutingKey.Parts, i))
-		if meant := suggest(part.Param, unused); meant != "" {
-			r.errorf(pos, join(m.ctx, "routing_key"), "unknown parameter %q (did you mean %q?): params declares %q, which the key does not use",
-				part.Param, meant, meant)
-			used[meant] = true // its misspelling is reported
-			continue
+		if p := r.declaredParam(m, part.Param, pos, declared, unused, used, join(m.ctx, "routing_key"), msg.ExchangeType); p != nil {
+			p.InKey = true
+			params = append(params, p)
 		}
-		// Not under params: a string parameter.
-		params = append(params, &Param{Name: part.Param, Pos: pos, Type: &TypeRef{Kind: KindString}})
+	}
+	// Then the headers', in the order written; a param of the key may fill
+	// headers too.
+	byName := make(map[string]*Param, len(params))
+	for _, p := range params {
+		byName[p.Name] = p
+	}
+	for _, h := range m.headerParams {
+		p := byName[h.Param]
+		if p == nil && !used[h.Param] {
+			used[h.Param] = true
+			p = r.declaredParam(m, h.Param, h.Pos, declared, unused, used, join(m.ctx, fmt.Sprintf("headers: %q", h.Key)), "")
+			if p != nil {
+				params = append(params, p)
+				byName[p.Name] = p
+			}
+		}
+		if p != nil {
+			p.Headers = append(p.Headers, h.Key)
+			r.headerParamType(m, p, h)
+		}
 	}
 	for _, p := range m.params {
 		switch {
 		case used[p.name] || !keyParsed:
 		case !m.routingKey.set:
-			r.errorf(p.pos, p.ctx, "not used: the message has no routing_key; write one with {%s} in it, or remove the param", p.name)
+			r.errorf(p.pos, p.ctx, "not used: the message has no routing_key; write one with {%s} in it, or a header \"{%s}\", or remove the param", p.name, p.name)
 		default:
-			r.errorf(p.pos, p.ctx, "not used in routing_key %q; remove it, or use it in the key as {%s}", m.routingKey.v, p.name)
+			r.errorf(p.pos, p.ctx, "not used in routing_key %q; remove it, or use it in the key as {%s}, or in a header as \"{%s}\"", m.routingKey.v, p.name, p.name)
 		}
 	}
 	return params
+}
+
+// declaredParam returns the parameter name of m, which the routing key or
+// a header at pos (ctx) uses: the one params declares, else a string
+// parameter; or nil, after reporting it, when name is a misspelling of a
+// declared param that nothing uses.
+func (r *resolver) declaredParam(m *rawMessage, name string, pos Pos, declared map[string]*rawParam, unused []string, used map[string]bool, ctx, exchangeType string) *Param {
+	if rp, ok := declared[name]; ok {
+		return r.param(rp, exchangeType)
+	}
+	if meant := suggest(name, unused); meant != "" {
+		r.errorf(pos, ctx, "unknown parameter %q (did you mean %q?): params declares %q, which nothing uses", name, meant, meant)
+		used[meant] = true // its misspelling is reported
+		return nil
+	}
+	// Not under params: a string parameter.
+	return &Param{Name: name, Pos: pos, Type: &TypeRef{Kind: KindString}}
+}
+
+// headerParamType checks that a parameter can be a header's value: a
+// string, an enum or an integer that fits a signed 64-bit header, which
+// uint64 may not.
+func (r *resolver) headerParamType(m *rawMessage, p *Param, h HeaderParam) {
+	if p.Type.Kind == KindUint64 {
+		r.errorf(h.Pos, join(m.ctx, fmt.Sprintf("headers: %q", h.Key)), "parameter %s is uint64, which a header cannot carry above 2^63; want string, an enum or another integer type", p.Name)
+	}
 }
 
 // partOffset returns the byte offset of parts[i] in the template.

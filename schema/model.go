@@ -328,14 +328,28 @@ type Number struct {
 	Float float64
 }
 
-// Param is a typed parameter of a routing key.
+// Param is a typed parameter of Publish: it fills a {name} of the routing
+// key, headers written "{name}", or both.
 type Param struct {
-	// Name is the parameter's name in the routing key ({region}).
+	// Name is the parameter's name, as {name} writes it.
 	Name        string
 	Pos         Pos
 	Description string
 	// Type is a string, integer or enum type.
 	Type *TypeRef
+	// InKey says the routing key holds {name}; Headers are the headers
+	// whose value it is, in the order written.
+	InKey   bool
+	Headers []string
+}
+
+// HeaderParam is a header whose value a parameter gives: a header value
+// written "{name}".
+type HeaderParam struct {
+	// Key is the header; Param is the parameter's name.
+	Key, Param string
+	// Pos is where the value is written.
+	Pos Pos
 }
 
 // RoutingKey is a message's routing key: literal text and {param}s.
@@ -406,15 +420,19 @@ type Message struct {
 	// ExchangeType is that exchange's type.
 	ExchangeType string
 	RoutingKey   RoutingKey
-	// Params are the routing key's parameters in the order they first
-	// appear in it, the order Publish takes them.
+	// Params are the parameters of Publish, in the order it takes them:
+	// the routing key's, in the order they first appear in it, then the
+	// headers', in the order the headers are written.
 	Params []*Param
 	// PolicyName is the named policy the message applies, or "".
 	PolicyName string
 	// Policy is the resolved publishing policy.
 	Policy Policy
-	// Headers are sent with every publish.
+	// Headers are the constant headers sent with every publish.
 	Headers Table
+	// HeaderParams are the headers whose values are parameters, in the
+	// order written.
+	HeaderParams []HeaderParam
 	// Body is the shape of the body; Fields and GoType go with it.
 	Body   BodyKind
 	Fields []*Field

@@ -92,7 +92,7 @@ func TestLoadOrders(t *testing.T) {
 				RoutingKey: RoutingKey{Template: "order.{region}.created", Pos: at(57, 18), Parts: []KeyPart{
 					{Literal: "order."}, {Param: "region"}, {Literal: ".created"},
 				}},
-				Params: []*Param{{Name: "region", Pos: at(58, 14),
+				Params: []*Param{{Name: "region", InKey: true, Pos: at(58, 14),
 					Type: &TypeRef{Kind: KindEnum, Base: KindString, Name: "Region"}}},
 				PolicyName: "audit",
 				Policy: Policy{Serializer: "json", Compression: "zlib", DeliveryMode: "persistent",
@@ -563,5 +563,54 @@ messages:
 		if ref := m.Fields[i].Type; ref.Kind != KindEnum || ref.Name != name {
 			t.Errorf("field %s is of type %s, want the enum %s", m.Fields[i].Name, ref, name)
 		}
+	}
+}
+
+// TestHeaderParams checks headers written "{name}": parameters after the
+// routing key's, in the order of the headers, typed by params; one of the
+// key may fill a header too; the constant headers stay apart.
+func TestHeaderParams(t *testing.T) {
+	const src = `version: 1
+package: p
+exchanges: {e: {type: topic}}
+messages:
+  M:
+    exchange: e
+    routing_key: "a.{region}"
+    params: {version: {type: int32}}
+    headers: {x-source: shop, x-version: "{version}", x-tenant: "{tenant}", x-region: "{region}", x-literal: "{not a param"}
+`
+	s, err := Parse("h.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Message("M")
+	type param struct {
+		Name    string
+		Kind    Kind
+		InKey   bool
+		Headers []string
+	}
+	var got []param
+	for _, p := range m.Params {
+		got = append(got, param{p.Name, p.Type.Kind, p.InKey, p.Headers})
+	}
+	want := []param{
+		{"region", KindString, true, []string{"x-region"}},
+		{"version", KindInt32, false, []string{"x-version"}},
+		{"tenant", KindString, false, []string{"x-tenant"}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("params (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]any{"x-source": "shop", "x-literal": "{not a param"}, m.Headers.Map()); diff != "" {
+		t.Errorf("constant headers (-want +got):\n%s", diff)
+	}
+	var keys []string
+	for _, h := range m.HeaderParams {
+		keys = append(keys, h.Key+"="+h.Param)
+	}
+	if strings.Join(keys, " ") != "x-version=version x-tenant=tenant x-region=region" {
+		t.Errorf("header params %v", keys)
 	}
 }

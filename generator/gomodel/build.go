@@ -214,6 +214,9 @@ func (b *builder) messages() {
 			if !sm.RoutingKey.IsStatic() {
 				m.KeyFunc = "kombugen" + m.GoName + "Key"
 			}
+			if len(sm.HeaderParams) > 0 {
+				m.HeadersFunc = "kombugen" + m.GoName + "Headers"
+			}
 		}
 		if sm.Body == schema.BodyFields {
 			m.Fields = b.fields(ctx, sm.Fields)
@@ -460,7 +463,7 @@ func (b *builder) params() {
 		taken[name] = true
 	}
 	for _, m := range b.f.Messages {
-		taken[m.TypeVar], taken[m.KeyFunc] = true, true
+		taken[m.TypeVar], taken[m.KeyFunc], taken[m.HeadersFunc] = true, true, true
 	}
 	for _, p := range b.f.Patterns {
 		taken[p.Var] = true

@@ -41,13 +41,14 @@ const (
 	Msg              = "msg"
 	Opts             = "opts"
 	Key              = "key"
+	Headers          = "headers"
 	Err              = "err"
 )
 
 // publishLocals are the names a Publish method or key function declares
 // or refers to besides its parameters; a parameter may take none of
 // them.
-var publishLocals = []string{ProducerReceiver, Ctx, Msg, Opts, Key, Err}
+var publishLocals = []string{ProducerReceiver, Ctx, Msg, Opts, Key, Headers, Err}
 
 // The locals of the methods of generated types: Valid on an enum,
 // Validate, AppendJSON and AppendMsgpack on a struct.

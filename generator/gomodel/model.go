@@ -117,6 +117,10 @@ type Message struct {
 	// fills them in (kombugenOrderCreatedKey), or "" for a key without
 	// parameters.
 	KeyFunc string
+	// HeadersFunc is the function that checks the parameters headers take
+	// and makes those headers (kombugenOrderCreatedHeaders), or "" for a
+	// message whose headers are all constant.
+	HeadersFunc string
 	// Fields are the body's fields, for a message with fields.
 	Fields []*Field
 	// Params are the routing key's parameters, in the order Publish takes

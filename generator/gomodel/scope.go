@@ -70,7 +70,7 @@ func (b *builder) ownNames() map[string]bool {
 		names[n] = true
 	}
 	for _, m := range b.f.Messages {
-		names[m.TypeVar], names[m.KeyFunc] = true, true
+		names[m.TypeVar], names[m.KeyFunc], names[m.HeadersFunc] = true, true, true
 	}
 	for _, p := range b.f.Patterns {
 		names[p.Var] = true

@@ -892,7 +892,10 @@ func NewJobsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *JobsP
 // confirm, or why the message could not be published
 // (PublishEverythingAsync(...).Wait(ctx)). msg is validated first.
 //
-// status is the routing key's {status}. shard is the routing key's {shard}.
+// status is the routing key's {status}.
+//
+// shard is the routing key's {shard}.
+//
 // tenant is the routing key's {tenant}.
 //
 // Its policy, from kombugen's defaults and its own keys: serializer msgpack,
@@ -932,7 +935,10 @@ func kombugenEverythingKey(status Status, shard uint32, tenant string) (string, 
 // confirm, or why the message could not be published
 // (PublishEverythingJSONAsync(...).Wait(ctx)). msg is validated first.
 //
-// status is the routing key's {status}. shard is the routing key's {shard}.
+// status is the routing key's {status}.
+//
+// shard is the routing key's {shard}.
+//
 // tenant is the routing key's {tenant}.
 //
 // Its policy, from kombugen's defaults and its own keys: serializer json, no
