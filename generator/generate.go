@@ -46,14 +46,9 @@ func Generate(s *schema.Schema, opts Options) ([]byte, error) {
 	if opts.SchemaPath == "" {
 		opts.SchemaPath = s.File
 	}
-	model, err := gomodel.Build(s)
+	model, err := check(s, opts)
 	if err != nil {
 		return nil, err
-	}
-	if opts.Dir != "" {
-		if err := checkGoTypes(s, opts.Dir); err != nil {
-			return nil, err
-		}
 	}
 	perChunk := opts.perChunk
 	if perChunk == 0 {
@@ -70,6 +65,28 @@ func Generate(s *schema.Schema, opts Options) ([]byte, error) {
 		return nil, fmt.Errorf("generate %s: rendering Go source: %w", opts.SchemaPath, err)
 	}
 	return code, nil
+}
+
+// Check reports what Generate would report, without writing any code: the
+// problems of the schema's Go model, and, with opts.Dir, go_type
+// references that do not resolve. Writing the code never fails on a
+// schema Check passes.
+func Check(s *schema.Schema, opts Options) error {
+	_, err := check(s, opts)
+	return err
+}
+
+func check(s *schema.Schema, opts Options) (*gomodel.File, error) {
+	model, err := gomodel.Build(s)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Dir != "" {
+		if err := checkGoTypes(s, opts.Dir); err != nil {
+			return nil, err
+		}
+	}
+	return model, nil
 }
 
 // generateInChunks builds the file in chunks of perChunk messages or

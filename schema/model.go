@@ -1,6 +1,9 @@
 package schema
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // The model is a tree of plain data: entities refer to each other by name,
 // never by pointer, and every list is in file order. It holds the AMQP side
@@ -36,6 +39,21 @@ type Schema struct {
 	// where an entity's name goes, in file order: extension keys, which
 	// are not read. Lint warns about each.
 	IgnoredNames []IgnoredName
+
+	// byName finds entities by name for the lookup methods, built at the
+	// first lookup: a Schema is not changed once Parse returns it.
+	byName entityIndex
+}
+
+// entityIndex holds the entities of a Schema by name.
+type entityIndex struct {
+	once      sync.Once
+	exchanges map[string]*Exchange
+	queues    map[string]*Queue
+	types     map[string]*Type
+	messages  map[string]*Message
+	tasks     map[string]*Task
+	producers map[string]*Producer
 }
 
 // IgnoredName is a name beginning with x- written where the name of an
@@ -614,35 +632,47 @@ func (l Layer) String() string {
 }
 
 // Exchange returns the exchange the schema declares under name, or nil.
-func (s *Schema) Exchange(name string) *Exchange { return find(s.Exchanges, name, (*Exchange).name) }
+func (s *Schema) Exchange(name string) *Exchange { return s.index().exchanges[name] }
 
 // Queue returns the queue named name, or nil.
-func (s *Schema) Queue(name string) *Queue { return find(s.Queues, name, (*Queue).name) }
+func (s *Schema) Queue(name string) *Queue { return s.index().queues[name] }
 
 // Type returns the type named name, or nil.
-func (s *Schema) Type(name string) *Type { return find(s.Types, name, (*Type).name) }
+func (s *Schema) Type(name string) *Type { return s.index().types[name] }
 
 // Message returns the message named name, or nil.
-func (s *Schema) Message(name string) *Message { return find(s.Messages, name, (*Message).name) }
+func (s *Schema) Message(name string) *Message { return s.index().messages[name] }
 
 // Task returns the task named name (its key in the schema), or nil.
-func (s *Schema) Task(name string) *Task { return find(s.Tasks, name, (*Task).name) }
+func (s *Schema) Task(name string) *Task { return s.index().tasks[name] }
 
 // Producer returns the producer named name, or nil.
-func (s *Schema) Producer(name string) *Producer { return find(s.Producers, name, (*Producer).name) }
+func (s *Schema) Producer(name string) *Producer { return s.index().producers[name] }
 
-func (e *Exchange) name() string { return e.Name }
-func (q *Queue) name() string    { return q.Name }
-func (t *Type) name() string     { return t.Name }
-func (m *Message) name() string  { return m.Name }
-func (t *Task) name() string     { return t.Name }
-func (p *Producer) name() string { return p.Name }
+// index returns s.byName, built once, so that each lookup takes constant
+// time: linters, docs and diff look up every message's exchange, type and
+// producer.
+func (s *Schema) index() *entityIndex {
+	x := &s.byName
+	x.once.Do(func() {
+		x.exchanges = byName(s.Exchanges, func(e *Exchange) string { return e.Name })
+		x.queues = byName(s.Queues, func(q *Queue) string { return q.Name })
+		x.types = byName(s.Types, func(t *Type) string { return t.Name })
+		x.messages = byName(s.Messages, func(m *Message) string { return m.Name })
+		x.tasks = byName(s.Tasks, func(t *Task) string { return t.Name })
+		x.producers = byName(s.Producers, func(p *Producer) string { return p.Name })
+	})
+	return x
+}
 
-func find[T any](list []*T, name string, nameOf func(*T) string) *T {
+// byName maps each entity of list by its name; of two of one name (in a
+// schema Parse found wrong), the first.
+func byName[T any](list []*T, nameOf func(*T) string) map[string]*T {
+	m := make(map[string]*T, len(list))
 	for _, x := range list {
-		if nameOf(x) == name {
-			return x
+		if _, dup := m[nameOf(x)]; !dup {
+			m[nameOf(x)] = x
 		}
 	}
-	return nil
+	return m
 }

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"slices"
 )
 
 var producerKeys = []string{"exchange", "messages", "tasks", "declare", "description"}
@@ -76,15 +75,16 @@ func (r *resolver) resolveProducer(rp *rawProducer) *Producer {
 		r.exchangeType(join(rp.ctx, "exchange"), rp.exchange)
 		p.Exchange = rp.exchange.v
 	}
-	p.Messages = r.refList(join(rp.ctx, "messages"), "message", rp.messages, r.messageNames)
-	p.Tasks = r.refList(join(rp.ctx, "tasks"), "task", rp.tasks, r.taskNames)
-	p.Declare = r.refList(join(rp.ctx, "declare"), "queue", rp.declare, r.queueNames)
+	p.Messages = r.refList(join(rp.ctx, "messages"), "message", rp.messages, func(n string) bool { return r.messages[n] != nil }, r.messageNames)
+	p.Tasks = r.refList(join(rp.ctx, "tasks"), "task", rp.tasks, func(n string) bool { return r.tasks[n] }, r.taskNames)
+	p.Declare = r.refList(join(rp.ctx, "declare"), "queue", rp.declare, func(n string) bool { return r.queues[n] }, r.queueNames)
 	return p
 }
 
 // refList resolves a list of names of one kind of entity, reporting unknown
-// and repeated ones.
-func (r *resolver) refList(ctx, noun string, refs []val[string], known []string) []string {
+// and repeated ones. isKnown says whether a name is there; known lists
+// them all, for suggestions.
+func (r *resolver) refList(ctx, noun string, refs []val[string], isKnown func(string) bool, known []string) []string {
 	var out []string
 	first := make(map[string]Pos)
 	for _, ref := range refs {
@@ -93,7 +93,7 @@ func (r *resolver) refList(ctx, noun string, refs []val[string], known []string)
 			continue
 		}
 		first[ref.v] = ref.pos
-		if !slices.Contains(known, ref.v) {
+		if !isKnown(ref.v) {
 			r.errorf(ref.pos, ctx, "unknown %s %q%s", noun, ref.v, unknownHint(ref.v, known, ""))
 			continue
 		}

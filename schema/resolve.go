@@ -19,6 +19,8 @@ type resolver struct {
 	types     map[string]*rawType
 	policies  map[string]*rawPolicy
 	messages  map[string]*rawMessage
+	queues    map[string]bool
+	tasks     map[string]bool
 
 	// producerExchangeSet records the producers that name an exchange, ""
 	// included.
@@ -42,8 +44,9 @@ func resolve(d *decoder, f *rawFile, opts Options) *Schema {
 	s.Queues = r.resolveQueues()
 	s.Types = r.resolveTypes()
 	s.Producers = r.resolveProducers()
+	byMessage := producersByMessage(s.Producers)
 	for _, m := range f.messages {
-		s.Messages = append(s.Messages, r.resolveMessage(m, producersOf(s.Producers, m.name)))
+		s.Messages = append(s.Messages, r.resolveMessage(m, byMessage[m.name]))
 	}
 	s.Tasks = r.resolveTasks()
 	s.Types = append(s.Types, r.inlineEnums...)
@@ -69,6 +72,8 @@ func newResolver(d *decoder, f *rawFile) *resolver {
 		types:     make(map[string]*rawType),
 		policies:  make(map[string]*rawPolicy),
 		messages:  make(map[string]*rawMessage),
+		queues:    make(map[string]bool),
+		tasks:     make(map[string]bool),
 
 		producerExchangeSet: make(map[string]bool),
 	}
@@ -81,6 +86,7 @@ func newResolver(d *decoder, f *rawFile) *resolver {
 	}
 	for _, q := range f.queues {
 		r.queueNames = append(r.queueNames, q.q.Name)
+		r.queues[q.q.Name] = true
 	}
 	for _, t := range f.types {
 		r.types[t.name] = t
@@ -96,6 +102,7 @@ func newResolver(d *decoder, f *rawFile) *resolver {
 	}
 	for _, t := range f.tasks {
 		r.taskNames = append(r.taskNames, t.name)
+		r.tasks[t.name] = true
 	}
 	return r
 }
@@ -207,12 +214,13 @@ func (r *resolver) exchangeType(ctx string, ex val[string]) (string, bool) {
 	return "", false
 }
 
-// producersOf returns the producers that publish the message named name.
-func producersOf(producers []*Producer, name string) []*Producer {
-	var out []*Producer
+// producersByMessage returns the producers that publish each message, by
+// the message's name.
+func producersByMessage(producers []*Producer) map[string][]*Producer {
+	out := make(map[string][]*Producer)
 	for _, p := range producers {
-		if slices.Contains(p.Messages, name) {
-			out = append(out, p)
+		for _, name := range p.Messages {
+			out[name] = append(out[name], p)
 		}
 	}
 	return out

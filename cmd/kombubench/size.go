@@ -26,8 +26,9 @@ type sizeRow struct {
 	messages    int
 	lines       int
 	outputBytes int
-	check       time.Duration // median
-	generate    time.Duration // median
+	// The medians of kombugen check and generate, wall and CPU time.
+	check, checkCPU       time.Duration
+	generate, generateCPU time.Duration
 	// The build, when measured: median wall and CPU time, and the peak
 	// resident memory of the largest process (the compiler), its median.
 	build, buildCPU time.Duration
@@ -93,20 +94,21 @@ func sizeOne(ctx context.Context, cfg *config, bin, dir string, n int) (sizeRow,
 		return sizeRow{}, err
 	}
 	row := sizeRow{messages: n}
-	var checks, gens []time.Duration
+	var checks, checkCPUs, gens, genCPUs []time.Duration
 	for range cfg.scaleRounds {
 		u, err := measure(ctx, pkg, nil, bin, "check", schemaName)
 		if err != nil {
 			return row, err
 		}
-		checks = append(checks, u.wall)
+		checks, checkCPUs = append(checks, u.wall), append(checkCPUs, u.cpu)
 		os.Remove(filepath.Join(pkg, outName))
 		if u, err = measure(ctx, pkg, nil, bin, "generate", schemaName); err != nil {
 			return row, err
 		}
-		gens = append(gens, u.wall)
+		gens, genCPUs = append(gens, u.wall), append(genCPUs, u.cpu)
 	}
-	row.check, row.generate = medianDuration(checks), medianDuration(gens)
+	row.check, row.checkCPU = medianDuration(checks), medianDuration(checkCPUs)
+	row.generate, row.generateCPU = medianDuration(gens), medianDuration(genCPUs)
 	code, err := os.ReadFile(filepath.Join(pkg, outName))
 	if err != nil {
 		return row, err
@@ -172,25 +174,27 @@ func measure(ctx context.Context, dir string, env []string, name string, args ..
 func (r *sizeResult) table() table {
 	t := table{
 		title:  fmt.Sprintf("Generated code: bench.SizeSchema (ten fields a message, json, one topic exchange), median of %s each", count(r.rounds, "run")),
-		header: []string{"messages", "lines", "output KiB", "kombugen check", "kombugen generate", "check growth"},
+		header: []string{"messages", "lines", "output KiB", "check", "check CPU", "generate", "generate CPU", "check growth", "generate growth"},
 	}
 	if r.build {
 		t.header = append(t.header, "go build", "go build CPU", "go build peak MB")
 	}
 	for i, row := range r.rows {
-		exp := "-"
+		checkGrowth, genGrowth := "-", "-"
 		if i > 0 {
-			exp = fmt.Sprintf("%.2f", float64(row.check)/float64(r.rows[i-1].check))
+			prev := r.rows[i-1]
+			checkGrowth = fmt.Sprintf("%.2f (CPU %.2f)", float64(row.check)/float64(prev.check), float64(row.checkCPU)/float64(prev.checkCPU))
+			genGrowth = fmt.Sprintf("%.2f (CPU %.2f)", float64(row.generate)/float64(prev.generate), float64(row.generateCPU)/float64(prev.generateCPU))
 		}
 		cells := []string{thousands(row.messages), thousands(row.lines), fmt.Sprintf("%.0f", float64(row.outputBytes)/1024),
-			formatDuration(row.check), formatDuration(row.generate), exp}
+			formatDuration(row.check), formatDuration(row.checkCPU), formatDuration(row.generate), formatDuration(row.generateCPU), checkGrowth, genGrowth}
 		if r.build {
 			cells = append(cells, formatDuration(row.build), formatDuration(row.buildCPU), thousands(int(row.buildPeak>>20)))
 		}
 		t.rows = append(t.rows, cells)
 	}
 	t.notes = append(t.notes,
-		"check growth: check's time over the row above's (messages x4 gives 4 when linear).",
+		"growth: the time over the row above's, wall and CPU (as many times the messages gives as many times the time when linear).",
 		"go build: of the generated package alone, its dependencies built; CPU and peak memory of the go command and its compiler, as /usr/bin/time -v reports them.")
 	return t
 }

@@ -22,8 +22,9 @@ type target struct {
 
 // build loads the schema at path, as given on the command line, and
 // returns it with the Go file generated from it for t. Its error is a
-// schema.ErrorList when the schema (or a go_type in it) is wrong.
-func build(path string, t target) (*schema.Schema, []byte, error) {
+// schema.ErrorList when the schema (or a go_type in it) is wrong. Without
+// emit it checks what generating would, and writes no code.
+func build(path string, t target, emit bool) (*schema.Schema, []byte, error) {
 	s, err := load(path, schema.Options{
 		Package:        t.pkg,
 		DefaultPackage: defaultPackage(t.out, t.cwd, t.goPackage),
@@ -32,12 +33,16 @@ func build(path string, t target) (*schema.Schema, []byte, error) {
 		return nil, nil, err
 	}
 	dir := filepath.Dir(t.out)
-	code, err := generator.Generate(s, generator.Options{
+	opts := generator.Options{
 		SchemaPath: headerPath(path, t.cwd, dir),
 		// go_type packages are resolved where the generated code is
 		// compiled, so that they are found with that module's go.mod.
 		Dir: dir,
-	})
+	}
+	if !emit {
+		return s, nil, generator.Check(s, opts)
+	}
+	code, err := generator.Generate(s, opts)
 	return s, code, err
 }
 

@@ -48,7 +48,7 @@ func runCheck(std stdio, args []string, strict bool) error {
 		out, err := filepath.Abs(outputName(path))
 		var s *schema.Schema
 		if err == nil {
-			s, _, err = build(path, target{out: out, cwd: cwd, goPackage: os.Getenv("GOPACKAGE")})
+			s, _, err = build(path, target{out: out, cwd: cwd, goPackage: os.Getenv("GOPACKAGE")}, false)
 		}
 		if err != nil {
 			report(std.err, err)

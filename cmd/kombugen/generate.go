@@ -77,7 +77,7 @@ func (g *generateFlags) run(std stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, src, err := build(path, target{out: abs, pkg: g.pkg, cwd: cwd, goPackage: os.Getenv("GOPACKAGE")})
+	s, src, err := build(path, target{out: abs, pkg: g.pkg, cwd: cwd, goPackage: os.Getenv("GOPACKAGE")}, true)
 	if err != nil {
 		return err
 	}
