@@ -9,6 +9,7 @@
 //	kombugen diff [-format text|markdown|json] OLD NEW
 //	kombugen diff [-format text|markdown|json] -against GITREV SCHEMA
 //	kombugen docs [-o FILE] SCHEMA
+//	kombugen jsonschema [-message NAME] [-serializer NAME] [-o FILE] SCHEMA
 //	kombugen definitions [-vhost NAME] [-o FILE] SCHEMA
 //	kombugen version
 //
