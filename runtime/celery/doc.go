@@ -90,7 +90,11 @@ as Celery 5 sends it, and is mandatory: a task no queue takes is an error
 matching runtime.ErrUnroutable, never lost in silence. Before the first task
 to a queue on a connection, the queue is declared as Celery declares it
 (Declaration: durable, bound to a durable direct exchange of the same name),
-unless WithDeclare names other entities.
+unless WithDeclare names other entities. WithRoute sends a task to an
+exchange with a routing key instead, as apply_async's exchange and
+routing_key do; WithMandatory(false) lets the broker drop a task no queue
+takes; WithConfirm and WithRetry override the producer's confirms and
+retry policy for the call.
 
 # Only messages a worker can run
 

@@ -20,7 +20,8 @@ import (
 type message struct {
 	id          TaskID
 	name        string
-	queue       string
+	exchange    string
+	routingKey  string
 	headers     runtime.Table
 	body        taskBody
 	replyTo     string
@@ -29,6 +30,9 @@ type message struct {
 	serializer  string
 	compression string
 	declare     []runtime.Entity
+	mandatory   bool
+	confirm     *bool
+	retry       *runtime.RetryPolicy
 }
 
 // taskBody is protocol 2's body, [args, kwargs, embed]: an array, so it has
@@ -61,7 +65,7 @@ const (
 // send_task does at now. awaited says a result will be waited for; the
 // caller then sets the message's replyTo.
 func build(task Task, opts []Option, now time.Time, awaited bool) (*message, error) {
-	c := call{queue: DefaultQueue, serializer: defaultSerializer, compression: noCompression}
+	c := call{queue: DefaultQueue, serializer: defaultSerializer, compression: noCompression, mandatory: true}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -74,13 +78,19 @@ func build(task Task, opts []Option, now time.Time, awaited bool) (*message, err
 	m := &message{
 		id:          c.id,
 		name:        task.Name,
-		queue:       c.queue,
+		routingKey:  c.queue,
 		priority:    c.priority,
 		serializer:  c.serializer,
 		compression: c.compression,
 		declare:     c.declare,
+		mandatory:   c.mandatory,
+		confirm:     c.confirm,
+		retry:       c.retry,
 	}
-	if !c.declareGiven {
+	switch {
+	case c.routed:
+		m.exchange, m.routingKey = c.exchange, c.routingKey
+	case !c.declareGiven:
 		m.declare = Declaration(c.queue)
 	}
 
@@ -159,8 +169,10 @@ func (c *call) check(task Task, awaited bool) error {
 		return fmt.Errorf("a task needs a name")
 	case c.id == "":
 		return fmt.Errorf("a task id must not be empty")
-	case c.queue == "":
+	case !c.routed && c.queue == "":
 		return fmt.Errorf("a queue name must not be empty")
+	case c.routed && c.exchange == "" && c.routingKey == "":
+		return fmt.Errorf("the default exchange with an empty routing key reaches no queue: name a queue")
 	case !serializers[c.serializer]:
 		return fmt.Errorf("serializer %q: a task is sent as json, msgpack or yaml", c.serializer)
 	case c.countdown < 0:
@@ -175,7 +187,8 @@ func (c *call) check(task Task, awaited bool) error {
 		return fmt.Errorf("a task called with ignore_result sends no result to wait for")
 	}
 	for _, s := range [...]struct{ what, v string }{
-		{"name", task.Name}, {"id", string(c.id)}, {"queue", c.queue}, {"shadow", c.shadow},
+		{"name", task.Name}, {"id", string(c.id)}, {"queue", c.queue}, {"exchange", c.exchange},
+		{"routing key", c.routingKey}, {"shadow", c.shadow},
 		{"parent id", string(c.parentID)}, {"root id", string(c.rootID)},
 	} {
 		if !utf8.ValidString(s.v) {
@@ -202,9 +215,9 @@ func Declaration(queue string) []runtime.Entity {
 // cleared (the serializer sets it), and the headers layer comes last, so
 // its keys win.
 func (m *message) publishOptions() []runtime.PublishOption {
-	return []runtime.PublishOption{
-		runtime.WithExchangeName(""),
-		runtime.WithRoutingKey(m.queue),
+	opts := []runtime.PublishOption{
+		runtime.WithExchangeName(m.exchange),
+		runtime.WithRoutingKey(m.routingKey),
 		runtime.WithContentType(""),
 		runtime.WithContentEncoding(""),
 		runtime.WithSerializer(m.serializer),
@@ -214,10 +227,17 @@ func (m *message) publishOptions() []runtime.PublishOption {
 		runtime.WithPriority(int(m.priority)),
 		runtime.WithDeliveryMode(runtime.Persistent),
 		runtime.WithTTL(m.ttl),
-		runtime.WithMandatory(true),
+		runtime.WithMandatory(m.mandatory),
 		runtime.WithDeclare(m.declare...),
 		runtime.WithHeaders(m.headers),
 	}
+	if m.confirm != nil {
+		opts = append(opts, runtime.WithConfirm(*m.confirm))
+	}
+	if m.retry != nil {
+		opts = append(opts, runtime.WithRetry(*m.retry))
+	}
+	return opts
 }
 
 // isoformat writes t as Python's datetime.isoformat writes an aware UTC

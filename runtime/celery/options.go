@@ -21,6 +21,10 @@ type call struct {
 	id      TaskID
 	idGiven bool
 	queue   string
+	// exchange and routingKey route the task when routed is set (WithRoute)
+	// instead of queue.
+	exchange, routingKey string
+	routed               bool
 	// declare is what is declared before publishing, once per connection;
 	// declareGiven says WithDeclare replaced Celery's default.
 	declare      []runtime.Entity
@@ -40,6 +44,10 @@ type call struct {
 	rootID        TaskID
 	serializer    string
 	compression   string
+	// mandatory, confirm and retry are how the message is published.
+	mandatory bool
+	confirm   *bool
+	retry     *runtime.RetryPolicy
 }
 
 // WithTaskID gives the call its id instead of a random one. The id must not
@@ -51,9 +59,36 @@ func WithTaskID(id TaskID) Option {
 // WithQueue sends the task to the named queue (DefaultQueue otherwise),
 // through the default exchange with the queue's name as routing key, as
 // Celery 5 does. Unless WithDeclare says otherwise the queue is declared
-// first as Celery declares it: see Declaration.
+// first as Celery declares it: see Declaration. It replaces WithRoute.
 func WithQueue(name string) Option {
-	return func(c *call) { c.queue = name }
+	return func(c *call) { c.queue, c.routed = name, false }
+}
+
+// WithRoute publishes the task to exchange with routingKey, as the
+// exchange and routing_key keywords of Celery's apply_async do, instead of
+// to a queue. Nothing is declared for it unless WithDeclare says so. It
+// replaces WithQueue.
+func WithRoute(exchange, routingKey string) Option {
+	return func(c *call) { c.exchange, c.routingKey, c.routed = exchange, routingKey, true }
+}
+
+// WithMandatory says whether a task that no queue takes is an error
+// (runtime.ErrUnroutable), as it is by default, or dropped by the broker.
+func WithMandatory(mandatory bool) Option {
+	return func(c *call) { c.mandatory = mandatory }
+}
+
+// WithConfirm says whether sending waits for the broker's publisher
+// confirm; by default the producer's setting applies (on, unless it was
+// turned off).
+func WithConfirm(confirm bool) Option {
+	return func(c *call) { c.confirm = &confirm }
+}
+
+// WithRetry sets how sending is retried after a connection failure; by
+// default the producer's retry policy applies.
+func WithRetry(p runtime.RetryPolicy) Option {
+	return func(c *call) { c.retry = &p }
 }
 
 // WithDeclare replaces what is declared (once per connection) before the

@@ -228,3 +228,62 @@ func TestCheckWellFormedCatchesPoison(t *testing.T) {
 		}
 	}
 }
+
+// TestPublishingOptions: where a task goes and how it is published, as
+// the options say, and what is declared for it.
+func TestPublishingOptions(t *testing.T) {
+	add := Task{Name: "kg.add", Args: []any{1, 2}}
+	noRetry := runtime.NoRetry
+	for _, c := range []struct {
+		name               string
+		opts               []Option
+		exchange, key      string
+		mandatory, confirm bool
+		declared           int
+	}{
+		{"default", nil, "", DefaultQueue, true, true, 2},
+		{"queue", []Option{WithQueue("images")}, "", "images", true, true, 2},
+		{"route", []Option{WithRoute("media", "thumb.small")}, "media", "thumb.small", true, true, 0},
+		{"route then queue", []Option{WithRoute("media", "k"), WithQueue("q")}, "", "q", true, true, 2},
+		{"not mandatory", []Option{WithMandatory(false)}, "", DefaultQueue, false, true, 2},
+		{"no confirm, no retry", []Option{WithConfirm(false), WithRetry(noRetry)}, "", DefaultQueue, true, false, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sent, err := sendRecorded(add, nil, c.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := sent[0]
+			if p.Exchange != c.exchange || p.RoutingKey != c.key || p.Mandatory != c.mandatory || p.Confirm != c.confirm || len(p.Declare) != c.declared {
+				t.Errorf("published to %q with key %q, mandatory %v, confirm %v, %d declared; want %q %q %v %v %d",
+					p.Exchange, p.RoutingKey, p.Mandatory, p.Confirm, len(p.Declare), c.exchange, c.key, c.mandatory, c.confirm, c.declared)
+			}
+			if err := checkWellFormed(&p); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	if _, err := sendRecorded(add, nil, WithRoute("", "")); !errors.Is(err, runtime.ErrInvalidMessage) {
+		t.Errorf("a route to nowhere = %v, want ErrInvalidMessage", err)
+	}
+}
+
+// TestRetryOption: WithRetry replaces the producer's retry policy.
+func TestRetryOption(t *testing.T) {
+	for _, c := range []struct {
+		opts     []Option
+		attempts int
+	}{
+		{nil, 2},
+		{[]Option{WithRetry(runtime.NoRetry)}, 1},
+	} {
+		b := &tape{err: runtime.ErrConnectionLost}
+		p := runtime.NewProducer(b, runtime.WithRetry(runtime.RetryPolicy{MaxRetries: 1}))
+		if _, err := Send(context.Background(), p, Task{Name: "kg.add"}, c.opts...); !errors.Is(err, runtime.ErrConnectionLost) {
+			t.Fatalf("Send = %v", err)
+		}
+		if n := len(b.Published()); n != c.attempts {
+			t.Errorf("options %d: %d attempts, want %d", len(c.opts), n, c.attempts)
+		}
+	}
+}
