@@ -180,11 +180,32 @@ func build(s *schema.Schema, vhost string) (document, []Skip, error) {
 			})
 		}
 	}
+	celeryQueues(&doc, s, vhost)
 	if len(errs) > 0 {
 		slices.SortStableFunc(errs, func(a, b *schema.Error) int { return comparePos(a.Pos, b.Pos) })
 		return document{}, nil, errs
 	}
 	return doc, skips, nil
+}
+
+// celeryQueues adds the queues tasks are sent to that the schema does not
+// describe, as Celery declares them: durable, bound with its name as key
+// to a durable direct exchange of the same name.
+func celeryQueues(doc *document, s *schema.Schema, vhost string) {
+	seen := map[string]bool{}
+	for _, t := range s.Tasks {
+		name := t.Queue
+		if name == "" || seen[name] || s.Queue(name) != nil {
+			continue
+		}
+		seen[name] = true
+		if s.Exchange(name) == nil {
+			doc.Exchanges = append(doc.Exchanges, exchange{Name: name, VHost: vhost, Type: "direct", Durable: true, Arguments: table{}})
+		}
+		doc.Queues = append(doc.Queues, queue{Name: name, VHost: vhost, Durable: true, Arguments: table{}})
+		doc.Bindings = append(doc.Bindings, binding{Source: name, VHost: vhost, Destination: name, DestinationType: "queue",
+			RoutingKey: name, Arguments: table{}})
+	}
 }
 
 // exclusiveSkip says why an exclusive queue is left out.

@@ -24,6 +24,11 @@
 // Arguments keep the schema's order. Output is indented by two spaces and
 // ends with a newline: the same schema gives the same bytes.
 //
+// The queues tasks are sent to that the schema does not describe come
+// last, as Celery declares them (and as the generated senders do): each
+// durable with no arguments, bound with its name as routing key to a
+// durable direct exchange of the same name.
+//
 // Every entity names the virtual host "/" unless the VHost option says
 // otherwise, and the vhosts list names it, so importing the file into a
 // virtual host that does not exist yet creates it; one that exists is

@@ -125,7 +125,7 @@ type gen struct {
 }
 
 // file emits everything, in the order a reader meets it: the version
-// guard, the topology, the types, the messages, the producers.
+// guard, the topology, the types, the messages, the tasks, the producers.
 func (g *gen) file() {
 	g.genVersionGuard()
 	g.genTopology()
@@ -137,8 +137,12 @@ func (g *gen) file() {
 		g.fill(1)
 		g.genMessage(m)
 	}
+	for _, t := range g.model.Tasks {
+		g.fill(1)
+		g.genTask(t)
+	}
 	for _, p := range g.model.Producers {
-		g.fill(len(p.Publishes))
+		g.fill(len(p.Publishes) + len(p.Sends))
 		g.genProducer(p)
 	}
 	g.genPatterns()
@@ -154,6 +158,7 @@ func (g *gen) newFile() *jen.File {
 	f := jen.NewFile(g.model.Package)
 	f.ImportName(runtimePkg, "runtime")
 	f.ImportName(genimplPkg, "genimpl")
+	f.ImportName(celeryPkg, "celery")
 	return f
 }
 

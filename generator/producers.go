@@ -24,11 +24,22 @@ import (
 //	func (p *OrdersProducer) Declare(ctx context.Context) error
 func (g *gen) genProducer(p *gomodel.Producer) {
 	declares := g.producerDeclares(p)
+	fields := []jen.Code{jen.Id(gomodel.ProducerField).Op("*").Qual(runtimePkg, "Producer")}
+	values := jen.Dict{
+		jen.Id(gomodel.ProducerField): jen.Qual(runtimePkg, "NewProducer").Call(jen.Id(gomodel.Transport), jen.Append(jen.Id(gomodel.BaseOptions), jen.Id(gomodel.Opts).Op("...")).Op("...")),
+	}
+	var replies []jen.Code
+	if p.AwaitsResults() {
+		fields = append(fields, jen.Comment("replies receives task results; nil when the transport cannot consume them.").Line().
+			Id(gomodel.RepliesField).Qual(celeryPkg, "ReplyConsumer"))
+		values[jen.Id(gomodel.RepliesField)] = jen.Id(gomodel.Replies)
+		replies = append(replies, jen.List(jen.Id(gomodel.Replies), jen.Id("_")).Op(":=").Id(gomodel.Transport).Assert(jen.Qual(celeryPkg, "ReplyConsumer")))
+	}
 	g.f.Add(doc(g.producerSummary(p, declares), p.Description)).
-		Type().Id(p.GoName).Struct(jen.Id(gomodel.ProducerField).Op("*").Qual(runtimePkg, "Producer"))
+		Type().Id(p.GoName).Struct(fields...)
 	g.f.Line()
 
-	constructorDoc := doc(fmt.Sprintf("%s returns %s %s publishing through t. Options given here apply to every message, over the schema's policies.", p.Constructor, article(p.GoName), p.GoName), "")
+	constructorDoc := doc(fmt.Sprintf("%s returns %s %s publishing through t. Options given here apply to every message and task, over the schema's policies.", p.Constructor, article(p.GoName), p.GoName), "")
 	base := []jen.Code{}
 	if p.Exchange != "" {
 		base = append(base, jen.Qual(runtimePkg, "WithExchange").Call(g.producerExchange(p.Exchange)))
@@ -43,7 +54,7 @@ func (g *gen) genProducer(p *gomodel.Producer) {
 	g.f.Add(constructorDoc).Func().Id(p.Constructor).Params(
 		jen.Id(gomodel.Transport).Qual(runtimePkg, "Transport"),
 		jen.Id(gomodel.Opts).Op("...").Qual(runtimePkg, "ProducerOption"),
-	).Op("*").Id(p.GoName).Block(
+	).Op("*").Id(p.GoName).Block(append([]jen.Code{
 		jen.Id(gomodel.BaseOptions).Op(":=").Index().Qual(runtimePkg, "ProducerOption").ValuesFunc(func(gr *jen.Group) {
 			for _, b := range base {
 				gr.Line().Add(b)
@@ -51,14 +62,15 @@ func (g *gen) genProducer(p *gomodel.Producer) {
 			if len(base) > 0 {
 				gr.Line()
 			}
-		}),
-		jen.Return(jen.Op("&").Id(p.GoName).Values(jen.Dict{
-			jen.Id(gomodel.ProducerField): jen.Qual(runtimePkg, "NewProducer").Call(jen.Id(gomodel.Transport), jen.Append(jen.Id(gomodel.BaseOptions), jen.Id(gomodel.Opts).Op("...")).Op("...")),
-		})),
-	)
+		})}, append(replies,
+		jen.Return(jen.Op("&").Id(p.GoName).Values(values)),
+	)...)...)
 	g.f.Line()
 	for _, pub := range p.Publishes {
 		g.genPublish(p, pub)
+	}
+	for _, s := range p.Sends {
+		g.genSend(p, s)
 	}
 	g.f.Comment("Declare declares the producer's exchanges and queues now, even when they were")
 	g.f.Comment("declared on this connection before (kombu's Producer.declare).")
@@ -147,7 +159,14 @@ func predeclared(name string) bool {
 }
 
 func (g *gen) producerSummary(p *gomodel.Producer, declares []string) string {
-	s := fmt.Sprintf("%s publishes the messages of producer %q", p.GoName, p.Name)
+	what := "publishes the messages"
+	switch {
+	case len(p.Sends) > 0 && len(p.Publishes) > 0:
+		what = "publishes the messages and sends the Celery tasks"
+	case len(p.Sends) > 0:
+		what = "sends the Celery tasks"
+	}
+	s := fmt.Sprintf("%s %s of producer %q", p.GoName, what, p.Name)
 	if p.Exchange != "" {
 		s += fmt.Sprintf(", by default to exchange %q", p.Exchange)
 	}
@@ -295,15 +314,19 @@ func policyText(m *schema.Message) string {
 	if p.Type != "" {
 		keys = append(keys, fmt.Sprintf("type property %q", p.Type))
 	}
-	switch p.Retry.MaxRetries {
-	case 0:
-		keys = append(keys, "no retries")
-	case 1:
-		keys = append(keys, "up to 1 retry")
-	default:
-		keys = append(keys, fmt.Sprintf("up to %d retries", p.Retry.MaxRetries))
-	}
+	keys = append(keys, retriesText(p.Retry.MaxRetries))
 	return fmt.Sprintf("Its policy, from %s: %s.", policySources(m), strings.Join(keys, ", "))
+}
+
+// retriesText states how often a publish is retried.
+func retriesText(n int) string {
+	switch n {
+	case 0:
+		return "no retries"
+	case 1:
+		return "up to 1 retry"
+	}
+	return fmt.Sprintf("up to %d retries", n)
 }
 
 // policySources says which layers a message's policy takes keys from.

@@ -75,7 +75,7 @@ func (g *gen) genStruct(goName, first, description string, fields []*gomodel.Fie
 	}
 	g.f.Add(doc(first, description)).Type().Id(goName).Struct(decls...)
 	g.f.Line()
-	g.genValidate(goName, fields, recursive)
+	g.genValidate(goName, fields, recursive, "Publish")
 	if e.JSON {
 		g.genAppendJSON(goName, fields)
 	}

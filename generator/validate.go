@@ -33,17 +33,21 @@ import (
 //		}
 //		return m.validate()
 //	}
-func (g *gen) genValidate(goName string, fields []*gomodel.Field, recursive bool) {
+//
+// extra are checks of the whole value, made after the fields'; caller names
+// the generated method that calls Validate.
+func (g *gen) genValidate(goName string, fields []*gomodel.Field, recursive bool, caller string, extra ...jen.Code) {
 	g.inRecursive = recursive
 	defer func() { g.inRecursive = false }()
 	var body []jen.Code
 	for _, f := range fields {
 		body = append(body, g.fieldChecks(f)...)
 	}
+	body = append(body, extra...)
 	body = append(body, jen.Return(jen.Nil()))
 	receiver := jen.Id(gomodel.Receiver).Op("*").Id(goName)
 	g.f.Comment("Validate reports the first field that breaks the schema's constraints, as a")
-	g.f.Comment("*runtime.FieldError matching runtime.ErrInvalidMessage. Publish calls it.")
+	g.f.Comment(fmt.Sprintf("*runtime.FieldError matching runtime.ErrInvalidMessage. %s calls it.", caller))
 	if !recursive {
 		g.f.Func().Params(receiver).Id(gomodel.ValidateMethod).Params().Error().Block(body...)
 		g.f.Line()

@@ -31,12 +31,14 @@ func Build(s *schema.Schema) (*File, error) {
 		queues:    make(map[string]*Queue, len(s.Queues)),
 		types:     make(map[string]*Type, len(s.Types)),
 		messages:  make(map[string]*Message, len(s.Messages)),
+		tasks:     make(map[string]*Task, len(s.Tasks)),
 		producers: make(map[string]*Producer, len(s.Producers)),
 	}, patterns: map[string]*Pattern{}, policies: map[string]*Policy{}}
 	b.exchanges()
 	b.queues()
 	b.types()
 	b.messages()
+	b.tasks()
 	b.producers()
 	b.encoders()
 	b.recursion()
@@ -230,6 +232,21 @@ func (b *builder) messages() {
 	}
 }
 
+func (b *builder) tasks() {
+	for _, st := range b.f.Schema.Tasks {
+		ctx := fmt.Sprintf("task %q", st.Name)
+		t := &Task{Task: st, GoName: b.named(st.Pos, ctx, GoName(st.Name))}
+		if t.GoName != "" {
+			t.CallFunc = "kombugen" + t.GoName + "Call"
+			t.OptionsVar = "kombugen" + t.GoName + "Options"
+		}
+		t.Args = b.fields(ctx, st.Args)
+		t.Kwargs = b.fields(ctx, st.Kwargs)
+		b.f.Tasks = append(b.f.Tasks, t)
+		b.f.tasks[st.Name] = t
+	}
+}
+
 func (b *builder) producers() {
 	for _, sp := range b.f.Schema.Producers {
 		p := &Producer{Producer: sp, GoName: b.named(sp.Pos, fmt.Sprintf("producer %q", sp.Name), ProducerName(sp.Name))}
@@ -252,6 +269,19 @@ func (b *builder) producers() {
 				methods[method] = m
 			}
 			p.Publishes = append(p.Publishes, pub)
+		}
+		for _, name := range sp.Tasks {
+			t := b.f.tasks[name]
+			if t == nil || t.GoName == "" {
+				continue
+			}
+			send := &Send{Method: "Send" + t.GoName, Task: t}
+			if t.Result != nil {
+				send.Call = "Call" + t.GoName
+			}
+			// Methods are Publish..., Send... or Call...: a task's cannot be
+			// a message's, and two tasks of one Go name clash as types.
+			p.Sends = append(p.Sends, send)
 		}
 		b.f.Producers = append(b.f.Producers, p)
 		b.f.producers[sp.Name] = p
@@ -355,16 +385,22 @@ func (b *builder) structOf(t *schema.TypeRef) *Type {
 }
 
 // codecs lists the packages of the serializers and compressions the
-// messages use, in the order of the codec table.
+// messages and tasks use, in the order of the codec table.
 func (b *builder) codecs() {
 	used := map[string]bool{}
-	for _, m := range b.f.Messages {
-		if s, ok := codecs.LookupSerializer(m.Policy.Serializer); ok {
+	use := func(p schema.Policy) {
+		if s, ok := codecs.LookupSerializer(p.Serializer); ok {
 			used[s.Package] = true
 		}
-		if c, ok := codecs.LookupCompression(m.Policy.Compression); ok {
+		if c, ok := codecs.LookupCompression(p.Compression); ok {
 			used[c.Package] = true
 		}
+	}
+	for _, m := range b.f.Messages {
+		use(m.Policy)
+	}
+	for _, t := range b.f.Tasks {
+		use(t.Policy)
 	}
 	for _, s := range codecs.Serializers {
 		if used[s.Package] && s.Package != codecs.RuntimePath {
@@ -416,14 +452,17 @@ func (e Encoders) Methods() []string {
 	return methods
 }
 
-// structMethods checks that the fields of each struct and message body
-// differ in Go, and from the struct's methods.
+// structMethods checks that the fields of each struct, message body and
+// task differ in Go, and from the struct's methods.
 func (b *builder) structMethods() {
 	for _, t := range b.f.Types {
 		b.checkFields(fmt.Sprintf("type %q", t.Name), t.Fields, t.Encoders)
 	}
 	for _, m := range b.f.Messages {
 		b.checkFields(fmt.Sprintf("message %q", m.Name), m.Fields, m.Encoders)
+	}
+	for _, t := range b.f.Tasks {
+		b.checkFields(fmt.Sprintf("task %q", t.Name), t.Fields(), Encoders{})
 	}
 }
 
@@ -464,6 +503,9 @@ func (b *builder) params() {
 	}
 	for _, m := range b.f.Messages {
 		taken[m.TypeVar], taken[m.KeyFunc], taken[m.HeadersFunc] = true, true, true
+	}
+	for _, t := range b.f.Tasks {
+		taken[t.CallFunc], taken[t.OptionsVar] = true, true
 	}
 	for _, p := range b.f.Patterns {
 		taken[p.Var] = true

@@ -93,6 +93,16 @@ var invalidTests = []struct {
 		`s.yaml:5:14: type "E": enum: value "\ufeffok" holds a byte order mark (U+FEFF), which nobody can see in a schema or a consumer's code; remove it`}},
 	{"param named like the key function", base + "messages:\n  M:\n    exchange: e\n    routing_key: \"{kombugen_m_key}.{kombugenMKey_}\"\n    params: {kombugen_m_key: {}, kombugenMKey_: {}}\n", []string{
 		`s.yaml:8:34: message "M": param "kombugenMKey_": Go name "kombugenMKey_" is already used by param "kombugen_m_key" at 8:14; rename one of them`}},
+	{"task and message clash", base + "messages:\n  Resize: {exchange: e}\ntasks:\n  Resize: {name: images.resize}\n", []string{
+		`s.yaml:7:3: task "Resize": Go name "Resize" is already used by message "Resize" at 5:3; rename one of them`}},
+	{"task and type clash", base + "types:\n  Resize: {enum: [a]}\ntasks:\n  Resize: {name: images.resize}\n", []string{
+		`s.yaml:7:3: task "Resize": Go name "Resize" is already used by type "Resize" at 5:3; rename one of them`}},
+	{"argument names clash", base + "tasks:\n  T:\n    name: t\n    args: [{name: image_url, type: string}]\n    kwargs: {imageURL: {type: string}}\n", []string{
+		`s.yaml:8:14: task "T": field "imageURL": Go name "ImageURL" is already used by field "image_url" at 7:19; rename one of them`}},
+	{"argument named validate", base + "tasks:\n  T: {name: t, kwargs: {validate: {type: bool}}}\n", []string{
+		`s.yaml:5:25: task "T": field "validate": Go name "Validate" is taken by the generated Validate method; rename the field`}},
+	{"task name without identifier", base + "tasks:\n  \"-\": {name: t}\n", []string{
+		`s.yaml:5:3: task "-": the name yields no Go identifier; want a letter or digit in it`}},
 	{"schema and Go problems in one run", base + "messages:\n  M:\n    exchange: ee\n    fields:\n      order_id: {type: string}\n      orderId: {type: strin}\n", []string{
 		`s.yaml:6:15: message "M": exchange: unknown exchange "ee" (did you mean "e"?)`,
 		`s.yaml:9:7: message "M": field "orderId": Go name "OrderID" is already used by field "order_id" at 8:7; rename one of them`,

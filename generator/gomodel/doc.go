@@ -3,12 +3,14 @@
 // names, and checked before anything is emitted.
 //
 // Build takes a resolved schema.Schema and returns a File: each exchange,
-// queue, type, enum value, field, message, parameter and producer of the
-// schema with its Go name beside it (OrdersExchange, RegionEU, OrderID,
-// PublishOrderCreated, NewOrdersProducer), the unexported helpers the file
+// queue, type, enum value, field, message, parameter, task, argument and
+// producer of the schema with its Go name beside it (OrdersExchange,
+// RegionEU, OrderID, PublishOrderCreated, ResizeImage, SendResizeImage,
+// CallResizeImage, NewOrdersProducer), the unexported helpers the file
 // declares (kombugenOrderCreatedType, kombugenOrderCreatedKey,
-// kombugenPattern0), and which encoder methods each struct gets (only
-// those of the serializers that publish it). The generator emits from the
+// kombugenPattern0, kombugenResizeImageCall, kombugenResizeImageOptions),
+// and which encoder methods each struct gets (only those of the
+// serializers that publish it). The generator emits from the
 // File and never makes up a name; docs and schemadiff read the same names.
 //
 // # Names

@@ -11,6 +11,7 @@ import "strconv"
 const (
 	RuntimePath = "github.com/kombugen/kombugen/runtime"
 	GenimplPath = "github.com/kombugen/kombugen/runtime/genimpl"
+	CeleryPath  = "github.com/kombugen/kombugen/runtime/celery"
 	ContextPath = "context"
 	FmtPath     = "fmt"
 	RegexpPath  = "regexp"
@@ -21,7 +22,7 @@ const (
 )
 
 // importNames are the names those packages are known by in the file.
-var importNames = []string{"runtime", "genimpl", "context", "fmt", "regexp", "slices", "strconv", "time", "utf8"}
+var importNames = []string{"runtime", "genimpl", "celery", "context", "fmt", "regexp", "slices", "strconv", "time", "utf8"}
 
 // The locals of a producer's constructor, Publish methods and key
 // functions:
@@ -31,10 +32,20 @@ var importNames = []string{"runtime", "genimpl", "context", "fmt", "regexp", "sl
 //	func (p *OrdersProducer) PublishOrderCreated(ctx context.Context, region Region, msg OrderCreated, opts ...runtime.PublishOption) error {
 //		key, err := kombugenOrderCreatedKey(region)
 //
-// and the field a producer keeps its runtime.Producer in.
+// and the fields a producer keeps its runtime.Producer and the transport
+// it receives task results through in.
+//
+//	func (p *ImagesProducer) CallResizeImage(ctx context.Context, task ResizeImage, opts ...celery.Option) (*celery.Result[ImageInfo], error) {
+//		call, err := kombugenResizeImageCall(&task)
 const (
 	ProducerReceiver = "p"
 	ProducerField    = "producer"
+	RepliesField     = "replies"
+	Replies          = "replies"
+	TaskArg          = "task"
+	Call             = "call"
+	Args             = "args"
+	Kwargs           = "kwargs"
 	Transport        = "t"
 	BaseOptions      = "base"
 	Ctx              = "ctx"

@@ -16,6 +16,7 @@ type File struct {
 	Queues    []*Queue
 	Types     []*Type
 	Messages  []*Message
+	Tasks     []*Task
 	Producers []*Producer
 	// Patterns are the distinct patterns of the schema's fields, each
 	// compiled once into a package variable, in the order first used.
@@ -24,14 +25,15 @@ type File struct {
 	// spelled out once in a package variable, in the order first used.
 	Policies []*Policy
 	// Codecs are the import paths of the serializer and compression
-	// packages the schema's messages use, which the file imports for
-	// their registration; json, raw and text are the runtime's own.
+	// packages the schema's messages and tasks use, which the file imports
+	// for their registration; json, raw and text are the runtime's own.
 	Codecs []string
 
 	exchanges map[string]*Exchange
 	queues    map[string]*Queue
 	types     map[string]*Type
 	messages  map[string]*Message
+	tasks     map[string]*Task
 	producers map[string]*Producer
 }
 
@@ -47,6 +49,9 @@ func (f *File) Type(name string) *Type { return f.types[name] }
 
 // Message returns the message named name, or nil.
 func (f *File) Message(name string) *Message { return f.messages[name] }
+
+// Task returns the task named name, or nil.
+func (f *File) Task(name string) *Task { return f.tasks[name] }
 
 // Producer returns the producer named name, or nil.
 func (f *File) Producer(name string) *Producer { return f.producers[name] }
@@ -139,6 +144,30 @@ type Param struct {
 	VarName string
 }
 
+// Task is a Celery task with the Go names of its arguments and of what
+// sends it.
+type Task struct {
+	*schema.Task
+	// GoName names the struct of its arguments and its Send and Call
+	// methods (ResizeImage).
+	GoName string
+	// Args and Kwargs are the struct's fields, the positional arguments
+	// first.
+	Args, Kwargs []*Field
+	// CallFunc validates a value of the struct and makes the call of the
+	// task from it (kombugenResizeImageCall).
+	CallFunc string
+	// OptionsVar is the package variable holding how the task is sent:
+	// its route, its policy and its call defaults
+	// (kombugenResizeImageOptions).
+	OptionsVar string
+}
+
+// Fields returns the struct's fields: Args, then Kwargs.
+func (t *Task) Fields() []*Field {
+	return append(t.Args[:len(t.Args):len(t.Args)], t.Kwargs...)
+}
+
 // Producer is a producer type.
 type Producer struct {
 	*schema.Producer
@@ -149,6 +178,30 @@ type Producer struct {
 	// Publishes are its Publish methods, one per message, in the order of
 	// its messages.
 	Publishes []*Publish
+	// Sends are its Send and Call methods, one pair per task, in the
+	// order of its tasks.
+	Sends []*Send
+}
+
+// AwaitsResults reports whether a producer has a Call method, so keeps
+// the transport it receives results through.
+func (p *Producer) AwaitsResults() bool {
+	for _, s := range p.Sends {
+		if s.Call != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Send is a task's Send method, and its Call method when the task has a
+// result.
+type Send struct {
+	// Method sends the task and returns its id (SendResizeImage).
+	Method string
+	// Call sends it and returns its Result (CallResizeImage), or "".
+	Call string
+	Task *Task
 }
 
 // Publish is a message's pair of Publish methods on a producer.

@@ -72,6 +72,9 @@ func (b *builder) ownNames() map[string]bool {
 	for _, m := range b.f.Messages {
 		names[m.TypeVar], names[m.KeyFunc], names[m.HeadersFunc] = true, true, true
 	}
+	for _, t := range b.f.Tasks {
+		names[t.CallFunc], names[t.OptionsVar] = true, true
+	}
 	for _, p := range b.f.Patterns {
 		names[p.Var] = true
 	}
@@ -102,6 +105,10 @@ func (b *builder) idents() []ident {
 			ids = append(ids, ident{name: g.Name, pos: g.Pos, ctx: what + ": go_type",
 				desc: fmt.Sprintf("go_type %q of %s", g.Name, what), goType: true})
 		}
+	}
+	for _, t := range b.f.Tasks {
+		what := fmt.Sprintf("task %q", t.Name)
+		add(t.GoName, t.Pos, what, what)
 	}
 	for _, p := range b.f.Producers {
 		what := fmt.Sprintf("producer %q", p.Name)

@@ -878,7 +878,7 @@ type JobsProducer struct {
 }
 
 // NewJobsProducer returns a JobsProducer publishing through t. Options given
-// here apply to every message, over the schema's policies.
+// here apply to every message and task, over the schema's policies.
 func NewJobsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *JobsProducer {
 	base := []runtime.ProducerOption{
 		runtime.WithExchange(EventsExchange()),
@@ -1028,7 +1028,7 @@ type MiscProducer struct {
 }
 
 // NewMiscProducer returns a MiscProducer publishing through t. Options given
-// here apply to every message, over the schema's policies.
+// here apply to every message and task, over the schema's policies.
 func NewMiscProducer(t runtime.Transport, opts ...runtime.ProducerOption) *MiscProducer {
 	base := []runtime.ProducerOption{
 		runtime.WithExchange(&runtime.Exchange{

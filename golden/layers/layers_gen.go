@@ -260,7 +260,7 @@ type RegionsProducer struct {
 }
 
 // NewRegionsProducer returns a RegionsProducer publishing through t. Options
-// given here apply to every message, over the schema's policies.
+// given here apply to every message and task, over the schema's policies.
 func NewRegionsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *RegionsProducer {
 	base := []runtime.ProducerOption{
 		runtime.WithExchange(EuExchange()),
@@ -310,7 +310,7 @@ type AuditProducer struct {
 }
 
 // NewAuditProducer returns an AuditProducer publishing through t. Options given
-// here apply to every message, over the schema's policies.
+// here apply to every message and task, over the schema's policies.
 func NewAuditProducer(t runtime.Transport, opts ...runtime.ProducerOption) *AuditProducer {
 	base := []runtime.ProducerOption{
 		runtime.WithExchange(&runtime.Exchange{
@@ -363,7 +363,7 @@ type LoopsProducer struct {
 }
 
 // NewLoopsProducer returns a LoopsProducer publishing through t. Options given
-// here apply to every message, over the schema's policies.
+// here apply to every message and task, over the schema's policies.
 func NewLoopsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *LoopsProducer {
 	base := []runtime.ProducerOption{
 		runtime.WithExchange(&runtime.Exchange{

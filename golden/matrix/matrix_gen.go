@@ -1622,7 +1622,7 @@ type MatrixProducer struct {
 }
 
 // NewMatrixProducer returns a MatrixProducer publishing through t. Options
-// given here apply to every message, over the schema's policies.
+// given here apply to every message and task, over the schema's policies.
 func NewMatrixProducer(t runtime.Transport, opts ...runtime.ProducerOption) *MatrixProducer {
 	base := []runtime.ProducerOption{
 		runtime.WithExchange(MatrixExchange()),

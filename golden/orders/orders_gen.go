@@ -310,7 +310,7 @@ type OrdersProducer struct {
 }
 
 // NewOrdersProducer returns an OrdersProducer publishing through t. Options
-// given here apply to every message, over the schema's policies.
+// given here apply to every message and task, over the schema's policies.
 func NewOrdersProducer(t runtime.Transport, opts ...runtime.ProducerOption) *OrdersProducer {
 	base := []runtime.ProducerOption{
 		runtime.WithExchange(OrdersExchange()),

@@ -39,15 +39,21 @@ type Worker struct {
 	producer *runtime.Producer
 }
 
-// Serve declares queue as Celery declares a task queue and consumes it
-// until ctx ends or b closes; the channel returned is closed then.
-func (w *Worker) Serve(ctx context.Context, b Broker, queue string) (<-chan struct{}, error) {
+// Serve declares entities and consumes the last, a queue, until ctx ends
+// or b closes; the channel returned is closed then. celery.Declaration(q)
+// are the entities of a queue as Celery declares it.
+func (w *Worker) Serve(ctx context.Context, b Broker, entities ...runtime.Entity) (<-chan struct{}, error) {
 	w.producer = runtime.NewProducer(b)
-	decl := celery.Declaration(queue)
-	if err := b.Declare(ctx, decl[0]); err != nil {
-		return nil, err
+	q, ok := entities[len(entities)-1].(*runtime.Queue)
+	if !ok {
+		return nil, fmt.Errorf("fake worker: the last entity must be the queue to consume, not %T", entities[len(entities)-1])
 	}
-	return b.Consume(ctx, decl[1].(*runtime.Queue), func(p runtime.Properties, body []byte) {
+	for _, e := range entities[:len(entities)-1] {
+		if err := b.Declare(ctx, e); err != nil {
+			return nil, err
+		}
+	}
+	return b.Consume(ctx, q, func(p runtime.Properties, body []byte) {
 		w.run(ctx, p, body)
 	})
 }

@@ -30,7 +30,7 @@ func adder(t *testing.T, b *memory.Broker, release <-chan struct{}) {
 			return task.Args[0].(float64) + task.Args[1].(float64), nil
 		},
 	}}
-	if _, err := w.Serve(context.Background(), b, celery.DefaultQueue); err != nil {
+	if _, err := w.Serve(context.Background(), b, celery.Declaration(celery.DefaultQueue)...); err != nil {
 		t.Fatal(err)
 	}
 }
