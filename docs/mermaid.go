@@ -76,6 +76,7 @@ func (d *diagram) id(kind, name string) string {
 // Mermaid would read as the end of an arrow (--o, --x).
 const (
 	kindMessage  = "msg"
+	kindTask     = "task"
 	kindExchange = "ex"
 	kindQueue    = "q"
 )
@@ -94,6 +95,9 @@ func (d *diagram) collectExchanges() {
 	}
 	for _, m := range d.s.Messages {
 		add(m.Exchange)
+	}
+	for _, t := range d.s.Tasks {
+		add(t.Exchange)
 	}
 	for _, q := range d.s.Queues {
 		for _, b := range q.Bindings {
@@ -122,6 +126,9 @@ func (d *diagram) nodes(b *strings.Builder) {
 	for _, m := range d.s.Messages {
 		fmt.Fprintf(b, "  %s>\"%s\"]\n", d.id(kindMessage, m.Name), mermaidText(m.Name))
 	}
+	for _, t := range d.s.Tasks {
+		fmt.Fprintf(b, "  %s>\"%s\"]\n", d.id(kindTask, t.Name), lines([]string{t.Name, "task " + t.CeleryName}))
+	}
 	for _, name := range d.exchanges {
 		id := d.id(kindExchange, name)
 		fmt.Fprintf(b, "  %s{{\"%s\"}}\n", id, lines(exchangeLabel(d.s, name)))
@@ -132,6 +139,23 @@ func (d *diagram) nodes(b *strings.Builder) {
 	for _, q := range d.s.Queues {
 		fmt.Fprintf(b, "  %s[(\"%s\")]\n", d.id(kindQueue, q.Name), lines(queueLabel(q)))
 	}
+	for _, name := range celeryQueues(d.s) {
+		fmt.Fprintf(b, "  %s[(\"%s\")]\n", d.id(kindQueue, name), lines([]string{name, "classic, declared as Celery declares it"}))
+	}
+}
+
+// celeryQueues are the queues tasks go to that the schema does not
+// describe, which their senders declare as Celery does, each once.
+func celeryQueues(s *schema.Schema) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range s.Tasks {
+		if t.Queue != "" && s.Queue(t.Queue) == nil && !seen[t.Queue] {
+			seen[t.Queue] = true
+			out = append(out, t.Queue)
+		}
+	}
+	return out
 }
 
 // edges writes the arrows: publishing, bindings (the default exchange's
@@ -154,10 +178,25 @@ func (d *diagram) edges(b *strings.Builder) {
 			}
 		}
 	}
+	for _, t := range d.s.Tasks {
+		arrow(d.id(kindTask, t.Name), "-->", mermaidText(t.RoutingKey), d.id(kindExchange, t.Exchange))
+		if t.Queue != "" {
+			implicit[t.Queue] = true
+			continue
+		}
+		for _, dl := range route(d.s, t.RoutedAs()).deliveries {
+			if dl.binding == nil {
+				implicit[dl.queue] = true
+			}
+		}
+	}
 	for _, q := range d.s.Queues {
 		if implicit[q.Name] {
 			arrow(d.id(kindExchange, ""), "-->", "by queue name", d.id(kindQueue, q.Name))
 		}
+	}
+	for _, name := range celeryQueues(d.s) {
+		arrow(d.id(kindExchange, ""), "-->", "by queue name", d.id(kindQueue, name))
 	}
 	for _, q := range d.s.Queues {
 		for _, bd := range q.Bindings {

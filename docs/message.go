@@ -129,7 +129,12 @@ var policyKeys = []string{"serializer", "compression", "delivery_mode", "priorit
 
 // policy writes the policy in effect and where each value comes from.
 func (d *doc) policy(m *schema.Message) {
-	p := m.Policy
+	d.policyTable(m.Policy, m.PolicyName, policyKeys)
+}
+
+// policyTable writes the keys of policy p, with policy name applied (or
+// ""), and where each value comes from.
+func (d *doc) policyTable(p schema.Policy, name string, keys []string) {
 	vals := map[string]string{
 		"serializer":           p.Serializer,
 		"compression":          p.Compression,
@@ -145,14 +150,14 @@ func (d *doc) policy(m *schema.Message) {
 		"retry.timeout":        orNone(p.Retry.Timeout == 0, duration(p.Retry.Timeout)),
 		"type":                 orNone(p.Type == "", p.Type),
 	}
-	if m.PolicyName != "" {
-		d.line("**Policy** in effect, with policy " + code(m.PolicyName, false) + " applied:")
+	if name != "" {
+		d.line("**Policy** in effect, with policy " + code(name, false) + " applied:")
 	} else {
 		d.line("**Policy** in effect:")
 	}
 	d.line("")
 	var rows [][]string
-	for _, k := range policyKeys {
+	for _, k := range keys {
 		rows = append(rows, []string{code(k, true), mdCell(vals[k]), origin(p.Origins[k])})
 	}
 	d.table([]string{"Setting", "Value", "From"}, rows)
@@ -196,6 +201,11 @@ func (d *doc) headers(m *schema.Message) {
 
 // fields writes a table of fields.
 func (d *doc) fields(fields []*schema.Field) {
+	d.fieldTable("Field", fields)
+}
+
+// fieldTable writes a table of fields, each called what head says.
+func (d *doc) fieldTable(head string, fields []*schema.Field) {
 	var rows [][]string
 	for _, f := range fields {
 		req := ""
@@ -204,7 +214,7 @@ func (d *doc) fields(fields []*schema.Field) {
 		}
 		rows = append(rows, []string{code(f.Name, true), d.typeRef(f.Type), req, constraints(f), mdCell(f.Description)})
 	}
-	d.table([]string{"Field", "Type", "Required", "Constraints", "Description"}, rows)
+	d.table([]string{head, "Type", "Required", "Constraints", "Description"}, rows)
 }
 
 // typeRef writes a type as the schema does, enums and structs linked to

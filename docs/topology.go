@@ -132,6 +132,13 @@ func (d *doc) producers() {
 			msgs = append(msgs, d.link("message", m))
 		}
 		d.line("- Publishes: " + orNone(len(msgs) == 0, strings.Join(msgs, ", ")))
+		if len(p.Tasks) > 0 {
+			var tasks []string
+			for _, t := range p.Tasks {
+				tasks = append(tasks, d.link("task", t))
+			}
+			d.line("- Sends the tasks: " + strings.Join(tasks, ", "))
+		}
 		d.line("- Declares before its first publish on a connection: " + orNone(len(d.declares(p)) == 0, strings.Join(d.declares(p), ", ")))
 		d.line("")
 	}

@@ -10,7 +10,12 @@ import (
 // receivers writes who receives the message and what becomes of it when
 // no binding takes it.
 func (d *doc) receivers(m *schema.Message) {
-	r := d.routes[m.Name]
+	d.receiversOf(d.routes[m.Name], m.Policy.Mandatory)
+}
+
+// receiversOf writes who receives what r routes, and what becomes of it
+// when no binding takes it.
+func (d *doc) receiversOf(r routes, mandatory bool) {
 	d.line("**Who receives it**")
 	d.line("")
 	if len(r.deliveries) > 0 {
@@ -20,7 +25,7 @@ func (d *doc) receivers(m *schema.Message) {
 		}
 		d.table([]string{"Queue", "Through", "When"}, rows)
 	}
-	if s := ending(r, m.Policy.Mandatory); s != "" {
+	if s := ending(r, mandatory); s != "" {
 		d.line(s)
 		d.line("")
 	}

@@ -39,22 +39,7 @@ func (l *linter) taskRoute(t *Task) route {
 		}
 		return r
 	}
-	return l.route(taskMessage(t))
-}
-
-// taskMessage is a task as the routing rules see a message: its exchange,
-// its routing key, and the headers every task message carries that a
-// headers binding can test.
-func taskMessage(t *Task) *Message {
-	return &Message{
-		Name:         t.Name,
-		Pos:          t.Pos,
-		Exchange:     t.Exchange,
-		ExchangeType: t.ExchangeType,
-		RoutingKey:   RoutingKey{Template: t.RoutingKey, Pos: t.Pos, Parts: []KeyPart{{Literal: t.RoutingKey}}},
-		Headers:      Table{{Key: "lang", Value: "py"}, {Key: "task", Value: t.CeleryName}},
-		Policy:       t.Policy,
-	}
+	return l.route(t.RoutedAs())
 }
 
 // taskRouting reports a task sent to an exchange that no binding takes.

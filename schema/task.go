@@ -286,3 +286,21 @@ func (r *resolver) taskPolicy(rt *rawTask, t *Task) Policy {
 	}
 	return p
 }
+
+// RoutedAs returns the task as the message it is published as, for what
+// works out where messages go: its exchange and routing key (the default
+// exchange and its queue's name for a task sent to a queue), the headers
+// every task message carries that a headers binding can test (lang and
+// task), and its policy. The message has no fields and no parameters.
+func (t *Task) RoutedAs() *Message {
+	return &Message{
+		Name:         t.Name,
+		Pos:          t.Pos,
+		Exchange:     t.Exchange,
+		ExchangeType: t.ExchangeType,
+		RoutingKey:   RoutingKey{Template: t.RoutingKey, Pos: t.Pos, Parts: []KeyPart{{Literal: t.RoutingKey}}},
+		Headers:      Table{{Key: "lang", Value: "py"}, {Key: "task", Value: t.CeleryName}},
+		PolicyName:   t.PolicyName,
+		Policy:       t.Policy,
+	}
+}

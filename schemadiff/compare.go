@@ -19,6 +19,7 @@ func Compare(old, new *schema.Schema) *Report {
 	c.compareQueues()
 	c.compareTypes()
 	c.compareMessages()
+	c.compareTasks()
 	c.compareProducers()
 	r := &Report{OldFile: c.old.File, NewFile: c.new.File, Changes: c.changes}
 	if r.Changes == nil {

@@ -35,6 +35,7 @@ func (c *comparer) producerChanged(o, n *schema.Producer) {
 			o.Exchange, n.Exchange)
 	}
 	c.compareProducerMessages(s, o, n)
+	c.compareProducerTasks(s, o, n)
 	c.compareProducerDeclares(s, o, n)
 	c.describeChange(s, o.Description, n.Description)
 }

@@ -103,6 +103,20 @@
 //	constraint tightened, pattern changed           POLICY    warning     Publish may reject what it accepted
 //	inline enum added                               POLICY    warning     Publish may reject what it accepted
 //	the opposite policy changes, retry intervals    POLICY    compatible  safer or neutral
+//	task's Celery name changed                      WIRE      breaking    workers run tasks by name: NotRegistered
+//	task's queue, exchange or routing key changed   ROUTING   breaking    workers consuming the old queue lose it
+//	positional argument removed, moved, retyped     WIRE      breaking    workers take positional arguments by place
+//	required argument added (positional or kw)      WIRE      breaking    old workers' functions refuse it (TypeError)
+//	optional argument added                         WIRE      warning     calls that set it fail on old workers
+//	keyword argument removed, or made optional      WIRE      breaking    queued tasks carry it; functions may need it
+//	task removed                                    ROUTING   warning     its queue stops receiving it (and GO_API)
+//	task or result removed, task off a producer     GO_API    breaking    its type, Send or Call method is gone
+//	result type changed                             GO_API    breaking    Call returns another Result type (and WIRE)
+//	time_limit or soft_time_limit lowered           POLICY    warning     the worker stops the task sooner
+//	ignore_result changed                           POLICY    warning     the worker sends, or stops sending, results
+//
+// A task's policy and expires (its message's TTL) are compared as a
+// message's are.
 //
 // Policies are compared per message as resolved, so a change to defaults
 // or to a named policy is reported for each message it reaches, at the key

@@ -14,7 +14,8 @@ import (
 // their entities, by entity.
 type goNames struct {
 	// names holds the Go name of each exchange, queue, type, enum value,
-	// field, message and producer, and each parameter's Go parameter.
+	// field, message, task, task argument and producer, and each
+	// parameter's Go parameter.
 	names map[any]string
 	// constructors holds each producer's constructor.
 	constructors map[*schema.Producer]string
@@ -45,6 +46,11 @@ func newGoNames(schemas ...*schema.Schema) *goNames {
 			for _, p := range m.Params {
 				g.names[p.Param] = p.VarName
 			}
+		}
+		for _, t := range f.Tasks {
+			g.names[t.Task] = t.GoName
+			g.fields(t.Args)
+			g.fields(t.Kwargs)
 		}
 		for _, p := range f.Producers {
 			g.names[p.Producer] = p.GoName
