@@ -30,6 +30,7 @@ import (
 // never meet each other or anything else on the broker.
 
 func TestImportIntoRabbitMQ(t *testing.T) {
+	brokertest.Integration(t)
 	t.Parallel()
 	ctl := requireRabbitmqctl(t)
 	suffix := randomSuffix(t)
@@ -73,6 +74,7 @@ func TestImportIntoRabbitMQ(t *testing.T) {
 // TestImportIntoVHost imports into a vhost of its own that does not exist
 // yet: the import creates it, and deleting it cleans up.
 func TestImportIntoVHost(t *testing.T) {
+	brokertest.Integration(t)
 	t.Parallel()
 	ctl := requireRabbitmqctl(t)
 	vhost := "kombugen-test-" + randomSuffix(t)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kombugen/kombugen/generator/gomodel"
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -22,6 +23,7 @@ import (
 // byte for byte (msgpack's map entries in any order), errors included.
 // With -short it builds 5 schemas.
 func TestEncodersRandomSchemas(t *testing.T) {
+	brokertest.Integration(t)
 	t.Parallel() // it mostly waits for the go command
 	start := time.Now()
 	root := propRoot(t, "_propjson")

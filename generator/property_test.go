@@ -24,6 +24,7 @@ import (
 
 	"github.com/kombugen/kombugen/generator"
 	"github.com/kombugen/kombugen/generator/gomodel"
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -95,6 +96,7 @@ func propRoot(t *testing.T, prefix string) string {
 // exported identifiers. The regressionCases of fixed bugs go along. With
 // -short it builds 10 schemas.
 func TestGeneratedCodeCompiles(t *testing.T) {
+	brokertest.Integration(t)
 	t.Parallel() // it mostly waits for the go command
 	start := time.Now()
 	root := propRoot(t, "_prop")

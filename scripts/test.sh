@@ -66,8 +66,8 @@ find examples -name '*.kombugen.yaml' | sort | while read -r schema; do
 	"${TMPDIR:-/tmp}/kombugen-ci" generate -check "$schema"
 done
 
-log "go test -race (with the Celery worker tests)"
-KOMBUGEN_CELERY_TESTS=1 go test -race -count=1 -timeout 15m ./...
+log "go test -race (the unit, integration and Celery worker tests)"
+KOMBUGEN_INTEGRATION_TESTS=1 KOMBUGEN_CELERY_TESTS=1 go test -race -count=1 -timeout 15m ./...
 
 # The tracing example is a module of its own, so that kombugen does not
 # depend on OpenTelemetry.

@@ -279,6 +279,7 @@ func TestQuickLatency(t *testing.T) {
 // TestQuickInProcessAndScale runs the sections that need no broker, with
 // -quick and a reduced matrix, and checks their tables are complete.
 func TestQuickInProcessAndScale(t *testing.T) {
+	brokertest.Integration(t)
 	if testing.Short() {
 		t.Skip("builds kombugen")
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/kombugen/kombugen/internal/brokertest"
 )
 
 var updateScripts = flag.Bool("update", false, "rewrite the cmp files of failing scripts with what kombugen printed")
@@ -28,6 +30,9 @@ func TestMain(m *testing.M) {
 //   - $KOMBUGEN_ROOT, the repository, for a replace directive;
 //   - the condition [go], true when the go command can be used (its
 //     absence fails the scripts when $CI is true, rather than skipping);
+//   - the condition [integration], true when the integration tests are
+//     asked for (brokertest.Integration): the scripts that build modules
+//     with the go command are of them;
 //   - backdate FILE... and stat FILE (see cmdBackdate and cmdStat).
 //
 // Scripts that run go get the module and build caches of the go command
@@ -52,6 +57,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
+			if cond == "integration" {
+				return brokertest.Integrated(), nil
+			}
 			if cond != "go" {
 				return false, fmt.Errorf("unknown condition %q", cond)
 			}

@@ -249,9 +249,11 @@ func Available() error {
 	return available.err
 }
 
-// Require skips t, or fails it when $CI is set, unless the suite can run.
+// Require skips t unless the integration tests were asked for; then it
+// skips t, or fails it when $CI is set, unless the suite can run.
 func Require(t testing.TB) {
 	t.Helper()
+	brokertest.Integration(t)
 	err := Available()
 	if err == nil {
 		return

@@ -93,6 +93,7 @@ func TestScriptPath(t *testing.T) {
 }
 
 func TestCheckBrokerUnreachable(t *testing.T) {
+	brokertest.Integration(t)
 	Require(t)
 	path := filepath.Join(t.TempDir(), "m.json")
 	if err := WriteManifest(path, nil); err != nil {
@@ -112,6 +113,7 @@ func TestCheckBrokerUnreachable(t *testing.T) {
 }
 
 func TestCheckPublishError(t *testing.T) {
+	brokertest.Integration(t)
 	Require(t)
 	path := filepath.Join(t.TempDir(), "m.json")
 	if err := WriteManifest(path, nil); err != nil {
