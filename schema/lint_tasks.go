@@ -21,8 +21,8 @@ func (l *linter) tasks() {
 		}
 		if t.TimeLimit > 0 && t.SoftTimeLimit >= t.TimeLimit {
 			l.warn(t.Pos, "soft-time-limit-too-late",
-				"task %q: soft_time_limit %s is not below time_limit %s: the worker kills the task at the hard limit before SoftTimeLimitExceeded can let it clean up",
-				t.Name, t.SoftTimeLimit, t.TimeLimit)
+				"task %q: soft_time_limit %s is not below time_limit %s: a prefork worker starts counting the hard limit only when the soft one fires, so the task runs for %s whatever time_limit says; make soft_time_limit the shorter",
+				t.Name, t.SoftTimeLimit, t.TimeLimit, t.SoftTimeLimit)
 		}
 	}
 }

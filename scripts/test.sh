@@ -36,7 +36,8 @@ ensure_kombu() {
 	apt_install python3-kombu python3-msgpack python3-yaml python3-brotli python3-zstandard
 }
 
-# Debian's Celery, for the Celery worker tests (runtime/celery).
+# Debian's Celery, for the Celery worker tests (runtime/celery, golden/tasks,
+# examples/imaging).
 ensure_celery() {
 	if /usr/bin/python3 -c 'import celery' 2>/dev/null; then
 		return

@@ -229,3 +229,58 @@ func TestCall(t *testing.T) {
 		t.Errorf("an expired task: %v, want ErrRevoked", err)
 	}
 }
+
+// TestNoPoisonThroughTheAPI tries to make, through the generated sender,
+// the task messages that harm Celery workers (runtime/celery's
+// testdata/README.md): without an id header, without a content type, with
+// a body that is not three elements, with a timelimit that is not
+// numbers. Options that would are refused and send nothing; producer
+// defaults that would are overridden.
+func TestNoPoisonThroughTheAPI(t *testing.T) {
+	ctx := context.Background()
+	for name, opt := range map[string]celery.Option{
+		"empty task id":       celery.WithTaskID(""),
+		"no serializer":       celery.WithSerializer(""),
+		"raw serializer":      celery.WithSerializer("raw"),
+		"text serializer":     celery.WithSerializer("text"),
+		"pickle":              celery.WithSerializer("pickle"),
+		"negative time limit": celery.WithTimeLimit(-time.Second),
+		"negative soft limit": celery.WithSoftTimeLimit(-time.Second),
+		"unknown compression": celery.WithCompression("snappy"),
+	} {
+		b := memory.New()
+		p := tasks.NewWorkerProducer(b)
+		if _, err := p.SendAdd(ctx, tasks.Add{X: 1, Y: 2}, opt); !errors.Is(err, runtime.ErrInvalidMessage) {
+			t.Errorf("%s: SendAdd = %v, want ErrInvalidMessage", name, err)
+		}
+		if _, err := p.CallAdd(ctx, tasks.Add{X: 1, Y: 2}, opt); !errors.Is(err, runtime.ErrInvalidMessage) {
+			t.Errorf("%s: CallAdd = %v, want ErrInvalidMessage", name, err)
+		}
+		if n := b.Len("kg.tasks"); n != 0 {
+			t.Errorf("%s: %d tasks sent", name, n)
+		}
+		b.Close()
+	}
+
+	hostile := []runtime.ProducerOption{
+		runtime.WithHeaders(runtime.Table{"id": nil, "task": "", "timelimit": "soon", "root_id": nil, "lang": nil}),
+		runtime.WithContentType("text/plain"), runtime.WithContentEncoding("binary"),
+		runtime.WithSerializer(runtime.SerializerRaw), runtime.WithCompression("bzip2"),
+		runtime.WithCorrelationID("other"),
+	}
+	b := memory.New()
+	defer b.Close()
+	p := tasks.NewWorkerProducer(b, hostile...)
+	id, err := p.SendAdd(ctx, tasks.Add{X: 1, Y: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, task := only(t, b, "kg.tasks")
+	if task.ID != id || m.CorrelationID != string(id) || m.Headers["id"] != string(id) || m.ContentType != "application/json" ||
+		m.Headers["compression"] != nil || fmt.Sprint(task.Args) != "[1 2]" || task.Name != "kg.add" {
+		t.Errorf("producer defaults changed the task message: %+v %+v", m.Properties, task)
+	}
+	if tl, ok := m.Headers["timelimit"].([]any); !ok || len(tl) != 2 || tl[0] != nil || tl[1] != nil {
+		t.Errorf("timelimit %#v, want [null, null]", m.Headers["timelimit"])
+	}
+}

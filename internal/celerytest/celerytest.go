@@ -16,12 +16,16 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/kombugen/kombugen/internal/brokertest"
 )
@@ -194,4 +198,39 @@ func RunPython(ctx context.Context, dir string, stdin string, args ...string) (s
 		return string(out), fmt.Errorf("%s %s: %w\n%s", Python, strings.Join(args, " "), err, out)
 	}
 	return string(out), nil
+}
+
+// TasksDir is the directory of the task module the tests' workers run,
+// runtime/celery/testdata/kgtasks.py, with capture.py beside it.
+func TasksDir(tb testing.TB) string {
+	tb.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		tb.Fatal("celerytest: cannot tell where its source is")
+	}
+	return filepath.Join(filepath.Dir(file), "..", "..", "runtime", "celery", "testdata")
+}
+
+// DeleteQueues deletes each queue and the exchange of its name (Celery
+// declares both for a task queue), now and again when tb ends, so that a
+// test starts from what it declares itself.
+func DeleteQueues(tb testing.TB, names ...string) {
+	tb.Helper()
+	del := func() {
+		conn, err := amqp.Dial(brokertest.URL())
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		ch, err := conn.Channel()
+		if err != nil {
+			return
+		}
+		for _, name := range names {
+			ch.QueueDelete(name, false, false, false)
+			ch.ExchangeDelete(name, false, false)
+		}
+	}
+	del()
+	tb.Cleanup(del)
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kombugen/kombugen/internal/celerytest"
 	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/runtime/consume"
 )
@@ -105,7 +106,7 @@ func (c capturedCall) task(t *testing.T) (Task, []Option) {
 		var moment time.Time
 		if m, ok := v.(map[string]any); ok {
 			var err error
-			if moment, err = parseISO(m["datetime"].(string)); err != nil {
+			if moment, err = celerytest.ParseISO(m["datetime"].(string)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -207,7 +208,7 @@ func plainNumbers(v any) any {
 
 // sentMessage publishes m through a producer on a recording broker and
 // returns it as a consumer sees it.
-func sentMessage(t *testing.T, m *message) wireMessage {
+func sentMessage(t *testing.T, m *message) celerytest.WireMessage {
 	t.Helper()
 	b := &tape{}
 	p := runtime.NewProducer(b)
@@ -221,7 +222,7 @@ func sentMessage(t *testing.T, m *message) wireMessage {
 	return publishingMessage(t, &sent[0])
 }
 
-func publishingMessage(t *testing.T, p *runtime.Publishing) wireMessage {
+func publishingMessage(t *testing.T, p *runtime.Publishing) celerytest.WireMessage {
 	t.Helper()
 	var body any
 	if err := consume.Decode(p.Properties, p.Body, &body); err != nil {
@@ -240,7 +241,7 @@ func publishingMessage(t *testing.T, p *runtime.Publishing) wireMessage {
 	if p.Expiration != "" {
 		props["expiration"] = p.Expiration
 	}
-	return wireMessage{Exchange: p.Exchange, RoutingKey: p.RoutingKey, Properties: props, Headers: p.Headers, Body: body}
+	return celerytest.WireMessage{Exchange: p.Exchange, RoutingKey: p.RoutingKey, Properties: props, Headers: p.Headers, Body: body}
 }
 
 // TestCapturedTasks sends every call captured from Celery 5.2 to 5.6 with
@@ -255,8 +256,8 @@ func TestCapturedTasks(t *testing.T) {
 				continue
 			}
 			t.Run(version+"/"+c.Case, func(t *testing.T) {
-				sentAt, err1 := parseISO(c.SentBetween[0])
-				until, err2 := parseISO(c.SentBetween[1])
+				sentAt, err1 := celerytest.ParseISO(c.SentBetween[0])
+				until, err2 := celerytest.ParseISO(c.SentBetween[1])
 				if err1 != nil || err2 != nil {
 					t.Fatal(err1, err2)
 				}
@@ -274,12 +275,12 @@ func TestCapturedTasks(t *testing.T) {
 					t.Fatal(err)
 				}
 				got := sentMessage(t, m)
-				want := wireMessage{Exchange: c.Exchange, RoutingKey: c.RoutingKey, Properties: c.Properties, Headers: c.Headers, Body: c.Body}
+				want := celerytest.WireMessage{Exchange: c.Exchange, RoutingKey: c.RoutingKey, Properties: c.Properties, Headers: c.Headers, Body: c.Body}
 				if replyTo == "" {
 					delete(want.Properties, "reply_to")
 				}
 				slack := until.Sub(sentAt) + time.Millisecond
-				for _, d := range diffTask(want, got, compareOptions{timeSlack: slack, expirationSlack: slack}) {
+				for _, d := range celerytest.DiffTask(want, got, celerytest.CompareOptions{TimeSlack: slack, ExpirationSlack: slack}) {
 					t.Error(d)
 				}
 				// A moment given is written exactly as Celery writes it.
@@ -292,8 +293,8 @@ func TestCapturedTasks(t *testing.T) {
 					checkJSONBody(t, c.BodyBase64, m)
 				}
 				// Celery 5.3.5 and later send exactly our headers.
-				if _, ok := c.Headers["replaced_task_nesting"]; ok && sortedKeys(c.Headers) != sortedKeys(got.Headers) {
-					t.Errorf("header names\n got %s\nwant %s", sortedKeys(got.Headers), sortedKeys(c.Headers))
+				if _, ok := c.Headers["replaced_task_nesting"]; ok && celerytest.SortedKeys(c.Headers) != celerytest.SortedKeys(got.Headers) {
+					t.Errorf("header names\n got %s\nwant %s", celerytest.SortedKeys(got.Headers), celerytest.SortedKeys(c.Headers))
 				}
 			})
 		}

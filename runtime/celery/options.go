@@ -135,7 +135,9 @@ func WithPriority(p uint8) Option {
 
 // WithTimeLimit sets the hard time limit: a worker's prefork pool kills the
 // task's process after d and the task fails with TimeLimitExceeded. Zero
-// means the worker's default.
+// means the worker's default. With a soft limit that is not shorter, the
+// pool starts counting the hard limit only when the soft one fires
+// (measured on Celery 5.2's prefork pool), so the soft limit decides.
 func WithTimeLimit(d time.Duration) Option {
 	return func(c *call) { c.timeLimit = d }
 }

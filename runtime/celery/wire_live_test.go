@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +11,6 @@ import (
 
 	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/celerytest"
-	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // TestWireSameAsSendTask sends every captured call twice, with no worker
@@ -87,92 +84,21 @@ func TestWireSameAsSendTask(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.Case, func(t *testing.T) {
-			want, wantTypes := getTask(t, ch, theirs)
-			got, gotTypes := getTask(t, ch, ours)
+			want, wantTypes := celerytest.GetTask(t, ch, theirs)
+			got, gotTypes := celerytest.GetTask(t, ch, ours)
 			want.RoutingKey = ours
 			if ignore, _ := c.Headers["ignore_result"].(bool); ignore {
 				delete(want.Properties, "reply_to")
 			}
-			for _, d := range diffTask(want, got, compareOptions{timeSlack: slack, expirationSlack: slack}) {
+			for _, d := range celerytest.DiffTask(want, got, celerytest.CompareOptions{TimeSlack: slack, ExpirationSlack: slack}) {
 				t.Error(d)
 			}
-			for _, k := range celery53Headers {
+			for _, k := range celerytest.Celery53Headers {
 				delete(gotTypes, k)
 			}
-			if w, g := fieldTypes(wantTypes), fieldTypes(gotTypes); w != g {
+			if w, g := celerytest.FieldTypes(wantTypes), celerytest.FieldTypes(gotTypes); w != g {
 				t.Errorf("AMQP header types\n got %s\nwant %s", g, w)
 			}
 		})
 	}
-}
-
-// getTask takes the next message from queue.
-func getTask(t *testing.T, ch *amqp.Channel, queue string) (wireMessage, amqp.Table) {
-	t.Helper()
-	d, ok, err := ch.Get(queue, true)
-	if err != nil || !ok {
-		t.Fatalf("get from %s: %v (a message: %v)", queue, err, ok)
-	}
-	props := consume.Properties(&d)
-	var body any
-	if err := consume.Decode(props, d.Body, &body); err != nil {
-		t.Fatalf("decode: %v", err)
-	}
-	m := wireMessage{
-		Exchange:   d.Exchange,
-		RoutingKey: d.RoutingKey,
-		Properties: map[string]any{
-			"content_type":     d.ContentType,
-			"content_encoding": d.ContentEncoding,
-			"delivery_mode":    int(d.DeliveryMode),
-			"priority":         int(d.Priority),
-			"correlation_id":   d.CorrelationId,
-		},
-		Headers: props.Headers,
-		Body:    body,
-	}
-	for k, v := range map[string]string{"reply_to": d.ReplyTo, "expiration": d.Expiration, "message_id": d.MessageId,
-		"type": d.Type, "app_id": d.AppId, "user_id": d.UserId} {
-		if v != "" {
-			m.Properties[k] = v
-		}
-	}
-	if !d.Timestamp.IsZero() {
-		m.Properties["timestamp"] = d.Timestamp.Unix()
-	}
-	return m, d.Headers
-}
-
-// fieldTypes lists the Go types amqp091-go decoded each header into, which
-// name the AMQP field types on the wire (int32 for a signed 32-bit integer,
-// float64 for a double, nil for void...).
-func fieldTypes(h amqp.Table) string {
-	var b strings.Builder
-	var walk func(path string, v any)
-	walk = func(path string, v any) {
-		fmt.Fprintf(&b, "%s:%T ", path, v)
-		switch v := v.(type) {
-		case []any:
-			for i, e := range v {
-				walk(fmt.Sprintf("%s[%d]", path, i), e)
-			}
-		case amqp.Table:
-			for _, k := range sortedTableKeys(v) {
-				walk(path+"."+k, v[k])
-			}
-		}
-	}
-	for _, k := range sortedTableKeys(h) {
-		walk(k, h[k])
-	}
-	return b.String()
-}
-
-func sortedTableKeys(t amqp.Table) []string {
-	keys := make([]string, 0, len(t))
-	for k := range t {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

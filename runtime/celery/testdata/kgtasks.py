@@ -78,3 +78,21 @@ def retry_once(self):
     if self.request.retries == 0:
         raise self.retry(exc=RuntimeError('once more'), countdown=0, max_retries=1)
     return 'retried'
+
+
+# The tasks of the generated package golden/tasks that the ones above do
+# not play.
+
+@app.task(bind=True, name='kg.ranked')
+def ranked(self, *args, **kwargs):
+    return {'args': list(args), 'kwargs': kwargs, 'request': _seen(self.request)}
+
+
+@app.task(bind=True, name='kg.routed')
+def routed(self, *args, **kwargs):
+    return {'args': list(args), 'kwargs': kwargs, 'request': _seen(self.request)}
+
+
+@app.task(name='kg.forget')
+def forget():
+    return 'forgotten'

@@ -1,4 +1,4 @@
-package celery
+package celerytest
 
 import (
 	"bytes"
@@ -7,15 +7,22 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	amqp "github.com/rabbitmq/amqp091-go"
+
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
-// wireMessage is a task message as a consumer sees it, in JSON's terms, for
+// The comparison of task messages as Celery and kombugen send them, for
+// the tests that hold one against the other.
+
+// WireMessage is a task message as a consumer sees it, in JSON's terms, for
 // comparing what Celery sent with what this package sends: properties and
 // headers by name, and the body decoded.
-type wireMessage struct {
+type WireMessage struct {
 	Exchange   string
 	RoutingKey string
 	Properties map[string]any
@@ -25,29 +32,29 @@ type wireMessage struct {
 
 // 5.3+ headers: Celery 5.3 added stamped_headers and stamps, 5.3.5
 // replaced_task_nesting. This package sends them; 5.2 does not.
-var celery53Headers = []string{"replaced_task_nesting", "stamped_headers", "stamps"}
+var Celery53Headers = []string{"replaced_task_nesting", "stamped_headers", "stamps"}
 
 // isoTime is how Celery writes eta and expires: datetime.isoformat() of an
 // aware UTC datetime.
 var isoTime = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$`)
 
-// compareOptions says what a comparison leaves aside: the values that
+// CompareOptions says what a comparison leaves aside: the values that
 // differ between two sends of the same call.
-type compareOptions struct {
-	// timeSlack is how far eta and expires may be apart (two sends are not
+type CompareOptions struct {
+	// TimeSlack is how far eta and expires may be apart (two sends are not
 	// at the same moment); 0 means only their format is compared.
-	timeSlack time.Duration
-	// expirationSlack is how far the expiration property may be apart, for
+	TimeSlack time.Duration
+	// ExpirationSlack is how far the expiration property may be apart, for
 	// an expires given as a moment (the TTL then depends on when it was
 	// sent).
-	expirationSlack time.Duration
+	ExpirationSlack time.Duration
 }
 
-// diffTask returns how got differs from want, ids, origin, the reply queue
+// DiffTask returns how got differs from want, ids, origin, the reply queue
 // and times aside: each message's correlation_id must be its id header,
 // and its root_id too unless the call gave one. want may lack the headers
 // Celery 5.3 added.
-func diffTask(want, got wireMessage, o compareOptions) []string {
+func DiffTask(want, got WireMessage, o CompareOptions) []string {
 	var diffs []string
 	add := func(format string, args ...any) { diffs = append(diffs, fmt.Sprintf(format, args...)) }
 	if want.Exchange != got.Exchange || want.RoutingKey != got.RoutingKey {
@@ -84,10 +91,10 @@ func diffTask(want, got wireMessage, o compareOptions) []string {
 		switch {
 		case wok != gok:
 			add("header %s: got %v, want %v", k, gh[k], wh[k])
-		case wok && o.timeSlack == 0 && w != g && isoTime.MatchString(w) && isoTime.MatchString(g) && !sameInstant(w, g):
+		case wok && o.TimeSlack == 0 && w != g && isoTime.MatchString(w) && isoTime.MatchString(g) && !sameInstant(w, g):
 			add("header %s: got %s, want %s", k, g, w)
-		case wok && o.timeSlack > 0 && !within(w, g, o.timeSlack):
-			add("header %s: got %s, want %s (±%s)", k, g, w, o.timeSlack)
+		case wok && o.TimeSlack > 0 && !within(w, g, o.TimeSlack):
+			add("header %s: got %s, want %s (±%s)", k, g, w, o.TimeSlack)
 		}
 	}
 	if (wp["reply_to"] != nil) != (gp["reply_to"] != nil) {
@@ -98,7 +105,7 @@ func diffTask(want, got wireMessage, o compareOptions) []string {
 	} else if w != nil && w != g {
 		wd, _ := time.ParseDuration(fmt.Sprint(w) + "ms")
 		gd, _ := time.ParseDuration(fmt.Sprint(g) + "ms")
-		if d := wd - gd; d > o.expirationSlack || -d > o.expirationSlack {
+		if d := wd - gd; d > o.ExpirationSlack || -d > o.ExpirationSlack {
 			add("expiration: got %v, want %v", g, w)
 		}
 	}
@@ -110,7 +117,7 @@ func diffTask(want, got wireMessage, o compareOptions) []string {
 		delete(wh, k)
 		delete(gh, k)
 	}
-	for _, k := range celery53Headers {
+	for _, k := range Celery53Headers {
 		if _, ok := wh[k]; !ok {
 			delete(gh, k)
 		}
@@ -144,29 +151,100 @@ func normalize[T any](v T) T {
 	return out
 }
 
-func parseISO(s string) (time.Time, error) {
+func ParseISO(s string) (time.Time, error) {
 	return time.Parse("2006-01-02T15:04:05.999999-07:00", s)
 }
 
 func sameInstant(a, b string) bool {
-	ta, err1 := parseISO(a)
-	tb, err2 := parseISO(b)
+	ta, err1 := ParseISO(a)
+	tb, err2 := ParseISO(b)
 	return err1 == nil && err2 == nil && ta.Equal(tb)
 }
 
 func within(a, b string, slack time.Duration) bool {
-	ta, err1 := parseISO(a)
-	tb, err2 := parseISO(b)
+	ta, err1 := ParseISO(a)
+	tb, err2 := ParseISO(b)
 	d := ta.Sub(tb)
 	return err1 == nil && err2 == nil && d <= slack && -d <= slack
 }
 
-// sortedKeys lists m's keys in order, for messages.
-func sortedKeys[V any](m map[string]V) string {
+// SortedKeys lists m's keys in order, for messages.
+func SortedKeys[V any](m map[string]V) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	return strings.Join(keys, " ")
+}
+
+// GetTask takes the next message from queue.
+func GetTask(t *testing.T, ch *amqp.Channel, queue string) (WireMessage, amqp.Table) {
+	t.Helper()
+	d, ok, err := ch.Get(queue, true)
+	if err != nil || !ok {
+		t.Fatalf("get from %s: %v (a message: %v)", queue, err, ok)
+	}
+	props := consume.Properties(&d)
+	var body any
+	if err := consume.Decode(props, d.Body, &body); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	m := WireMessage{
+		Exchange:   d.Exchange,
+		RoutingKey: d.RoutingKey,
+		Properties: map[string]any{
+			"content_type":     d.ContentType,
+			"content_encoding": d.ContentEncoding,
+			"delivery_mode":    int(d.DeliveryMode),
+			"priority":         int(d.Priority),
+			"correlation_id":   d.CorrelationId,
+		},
+		Headers: props.Headers,
+		Body:    body,
+	}
+	for k, v := range map[string]string{"reply_to": d.ReplyTo, "expiration": d.Expiration, "message_id": d.MessageId,
+		"type": d.Type, "app_id": d.AppId, "user_id": d.UserId} {
+		if v != "" {
+			m.Properties[k] = v
+		}
+	}
+	if !d.Timestamp.IsZero() {
+		m.Properties["timestamp"] = d.Timestamp.Unix()
+	}
+	return m, d.Headers
+}
+
+// FieldTypes lists the Go types amqp091-go decoded each header into, which
+// name the AMQP field types on the wire (int32 for a signed 32-bit integer,
+// float64 for a double, nil for void...).
+func FieldTypes(h amqp.Table) string {
+	var b strings.Builder
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		fmt.Fprintf(&b, "%s:%T ", path, v)
+		switch v := v.(type) {
+		case []any:
+			for i, e := range v {
+				walk(fmt.Sprintf("%s[%d]", path, i), e)
+			}
+		case amqp.Table:
+			for _, k := range sortedTableKeys(v) {
+				walk(path+"."+k, v[k])
+			}
+		}
+	}
+	for _, k := range sortedTableKeys(h) {
+		walk(k, h[k])
+	}
+	return b.String()
+}
+
+func sortedTableKeys(t amqp.Table) []string {
+	keys := make([]string, 0, len(t))
+	for k := range t {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
