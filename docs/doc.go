@@ -7,14 +7,18 @@
 //
 // # The document
 //
-// A title (the package) and a summary table of messages and who receives
-// them; the topology as a Mermaid flowchart (Diagram), which GitHub draws;
-// a section per message: its description, exchange, routing key and
-// parameters, the publishing policy in effect with where each value comes
-// from (built-in, defaults, a named policy or the message), its constant
-// headers, its fields with types and constraints, and who receives it;
-// then the types, the exchanges and queues with their arguments, and the
-// producers with what they publish and declare.
+// A title (the package) and summary tables of messages and Celery tasks
+// and who receives them; the topology as a Mermaid flowchart (Diagram),
+// which GitHub draws, tasks and the queues Celery declares for them
+// included; a section per message: its description, exchange, routing key
+// and parameters, the publishing policy in effect with where each value
+// comes from (built-in, defaults, a named policy or the message), its
+// constant headers, its fields with types and constraints, and who
+// receives it; a section per task: its Celery name, where it is sent and
+// what is declared for it, its positional and keyword arguments, its
+// result, call defaults and policy, and who receives it; then the types,
+// the exchanges and queues with their arguments, and the producers with
+// what they publish, send and declare.
 //
 // # Who receives a message
 //

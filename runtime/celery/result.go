@@ -45,7 +45,10 @@ func (r *Result[R]) Done() <-chan struct{} { return r.w.done }
 // that raised is a *TaskError; one that was revoked (expired, say) is a
 // *TaskError matching ErrRevoked; a result that can no longer arrive (the
 // transport was closed) is an error matching ErrResultLost. When ctx ends
-// first Wait returns ctx's error, and may be called again.
+// first Wait returns ctx's error, and may be called again. When the
+// connection is lost, the transport consumes the reply queue again on the
+// next one, as Celery's rpc:// backend does, and results published in
+// between are lost with the old queue: give ctx a deadline.
 func (r *Result[R]) Wait(ctx context.Context) (R, error) {
 	select {
 	case <-r.w.done:
