@@ -217,8 +217,29 @@ func expected(s *schema.Schema) state {
 				Destination: q.Name, Arguments: b.Arguments.Map()})
 		}
 	}
+	// The queues tasks go to that the schema does not describe, as
+	// Celery declares them.
+	for _, name := range celeryQueues(s) {
+		if s.Exchange(name) == nil {
+			st.Exchanges = append(st.Exchanges, entity{Name: name, Type: "direct", Durable: true, Arguments: map[string]any{}})
+		}
+		st.Queues = append(st.Queues, entity{Name: name, Type: "classic", Durable: true, Arguments: map[string]any{}})
+		st.Bindings = append(st.Bindings, entity{Name: bindingName(name, name, name), Destination: name, Arguments: map[string]any{}})
+	}
 	st.sort()
 	return st
+}
+
+// celeryQueues lists, once each, the queues the tasks of s go to that s
+// does not describe.
+func celeryQueues(s *schema.Schema) []string {
+	var out []string
+	for _, t := range s.Tasks {
+		if t.Queue != "" && s.Queue(t.Queue) == nil && !slices.Contains(out, t.Queue) {
+			out = append(out, t.Queue)
+		}
+	}
+	return out
 }
 
 func bindingName(source, destination, key string) string {
@@ -357,7 +378,7 @@ func (c rabbitmqctl) listRows(vhost string, args ...string) ([]row, error) {
 // once, as each call takes seconds), exchanges over AMQP, as rabbitmqctl
 // has no command for that.
 func deleteAll(t *testing.T, ctl rabbitmqctl, s *schema.Schema) {
-	var queues []string
+	queues := celeryQueues(s)
 	for _, q := range s.Queues {
 		if !q.Exclusive {
 			queues = append(queues, q.Name)
@@ -380,6 +401,11 @@ func deleteAll(t *testing.T, ctl rabbitmqctl, s *schema.Schema) {
 	for _, x := range s.Exchanges {
 		if err := ch.ExchangeDelete(x.Name, false, false); err != nil {
 			t.Errorf("cleanup: deleting exchange %q: %v", x.Name, err)
+		}
+	}
+	for _, name := range celeryQueues(s) {
+		if err := ch.ExchangeDelete(name, false, false); err != nil {
+			t.Errorf("cleanup: deleting exchange %q: %v", name, err)
 		}
 	}
 }
@@ -433,6 +459,15 @@ func rename(s *schema.Schema, suffix string) *schema.Schema {
 			if n, ok := renamed[b.Exchange]; ok {
 				b.Exchange = n
 			}
+		}
+	}
+	for _, t := range s.Tasks {
+		if t.Queue != "" {
+			t.Queue += ".kgtest-" + suffix
+			t.RoutingKey = t.Queue
+		}
+		if n, ok := renamed[t.Exchange]; ok {
+			t.Exchange = n
 		}
 	}
 	return s
