@@ -281,7 +281,8 @@ wait. Every goroutine has one owner and one job:
     settled.
   - Each Consume has a goroutine (subscription.run) that owns the channel
     it consumes on: it declares the queue, consumes and delivers, and on
-    each new connection does so again, until its ctx ends.
+    each new connection does so again (for a queue that outlives its
+    connection), until its ctx ends.
   - The callback goroutine (dispatcher) runs WithOnReturn callbacks in
     order, so that a slow callback never holds up the reading of confirms.
   - The wire shim's writer (internal/amqpwire) owns the socket's writes;

@@ -14,11 +14,14 @@ import (
 // acknowledgements (the broker forgets a message once it sent it): for
 // replies, such as Celery's results. It returns once the broker confirmed
 // the consumer, or with the error that stopped it: the queue's declare, or
-// ctx's end. Consuming goes on, across lost connections (on each new one q
-// is declared again, and the consumer made again), until ctx ends or the
-// Conn closes; the channel returned is closed then, once deliver will not
-// be called again. deliver must not block for long: the messages after
-// wait for it.
+// ctx's end. Consuming goes on until ctx ends or the Conn closes, across
+// lost connections (on each new one q is declared again, and the consumer
+// made again) when q outlives its connection; a queue that does not
+// (auto-delete, exclusive, or with x-expires: not Cacheable) went with the
+// connection, and what was sent to it meanwhile with it, so consuming it
+// ends with the connection. The channel returned is closed when consuming
+// ended, once deliver will not be called again. deliver must not block for
+// long: the messages after wait for it.
 func (c *Conn) Consume(ctx context.Context, q *Queue, deliver func(Properties, []byte)) (<-chan struct{}, error) {
 	sub := &subscription{c: c, q: q, deliver: deliver, ready: make(chan error, 1), done: make(chan struct{})}
 	if !c.goroutines.Go(func() { sub.run(ctx) }) {
@@ -74,6 +77,11 @@ func (sub *subscription) run(ctx context.Context) {
 			sub.ready <- err
 			return
 		case ctx.Err() != nil || c.life.Err() != nil:
+			return
+		case !sub.q.Cacheable():
+			// The queue, and what was sent to it meanwhile, went with the
+			// connection: consuming a new one would hide the loss.
+			c.cfg.logger.Warn("kombugen: consumer lost with its connection", "queue", sub.q.Name, "error", err)
 			return
 		}
 		c.cfg.logger.Warn("kombugen: consumer lost, consuming again", "queue", sub.q.Name, "error", err)

@@ -59,7 +59,7 @@ func deliver(b *fakebroker.Broker, i int, tag, id string) {
 		Content: fakebroker.NewContent(fakebroker.Properties{CorrelationID: id}, []byte("r"))})
 }
 
-// TestConsumeAcrossReconnects consumes a reply queue: messages come in
+// TestConsumeAcrossReconnects consumes a durable queue: messages come in
 // order, the queue is declared and consumed again on a new connection
 // after the first was lost, and consuming ends when ctx ends.
 func TestConsumeAcrossReconnects(t *testing.T) {
@@ -68,7 +68,7 @@ func TestConsumeAcrossReconnects(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	col := newCollector()
-	done, err := c.Consume(ctx, &Queue{Name: "replies", AutoDelete: true}, col.deliver)
+	done, err := c.Consume(ctx, &Queue{Name: "replies", Durable: true}, col.deliver)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,6 +93,32 @@ func TestConsumeAcrossReconnects(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("consuming did not end with its ctx")
+	}
+}
+
+// TestConsumeEndsWithItsQueue loses the connection under a consumer of an
+// auto-delete queue: the queue and what was sent to it went with the
+// connection, so consuming ends, and nothing is consumed on the next
+// connection.
+func TestConsumeEndsWithItsQueue(t *testing.T) {
+	b := fakebroker.New(t, fakebroker.Options{})
+	c := dialFake(t, b)
+	done, err := c.Consume(context.Background(), &Queue{Name: "replies", AutoDelete: true}, func(Properties, []byte) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	consumerOn(t, b, 0)
+	lose(t, b, c, 0)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("consuming an auto-delete queue goes on after its connection was lost")
+	}
+	if err := c.Declare(context.Background(), &Exchange{Name: "x", Type: "direct"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(fakebroker.Filter(b.Received(), fakebroker.All(fakebroker.OnConn(1), fakebroker.Is[*fakebroker.BasicConsume]()))); n != 0 {
+		t.Errorf("%d consumers made on the new connection", n)
 	}
 }
 
