@@ -28,7 +28,8 @@ type ReplyConsumer interface {
 
 // ErrResultLost is matched (errors.Is) by the error of a call whose result
 // can no longer arrive: the reply queue it was to come to stopped being
-// consumed, because its transport was closed.
+// consumed, because its transport closed or lost the connection the queue
+// (auto-delete, as Celery's) went with, and the result with it.
 var ErrResultLost = errors.New("result lost")
 
 // replyQueueExpires is the x-expires of the reply queue in milliseconds:
@@ -154,7 +155,7 @@ func (b *backend) run() {
 	close(b.started)
 	<-done
 	backends.CompareAndDelete(b.rc, b)
-	b.end(fmt.Errorf("%w: reply queue %q is no longer consumed (its transport was closed)", ErrResultLost, b.queue.Name))
+	b.end(fmt.Errorf("%w: reply queue %q is no longer consumed (its transport closed, or lost the connection the queue went with)", ErrResultLost, b.queue.Name))
 }
 
 // end marks b ended and fails the calls waiting with err.

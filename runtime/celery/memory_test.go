@@ -106,22 +106,32 @@ func TestCloseLosesResults(t *testing.T) {
 	}
 }
 
-// TestCallAcrossDisconnect: the reply queue is declared again on the new
-// connection, so a result published after it is received.
+// TestCallAcrossDisconnect: the reply queue goes with the connection, and
+// the result with it: a call waiting then fails at once with
+// ErrResultLost, and the next call gets a reply queue of its own and its
+// result.
 func TestCallAcrossDisconnect(t *testing.T) {
 	b := memory.New()
 	defer b.Close()
 	release := make(chan struct{})
 	adder(t, b, release)
 	ctx := waitCtx(t)
-	res, err := celery.Call[int](ctx, runtime.NewProducer(b), b, celery.Task{Name: "kg.add", Args: []any{1, 2}})
+	p := runtime.NewProducer(b)
+	res, err := celery.Call[int](ctx, p, b, celery.Task{Name: "kg.add", Args: []any{1, 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.Disconnect()
+	if _, err := res.Wait(ctx); !errors.Is(err, celery.ErrResultLost) {
+		t.Errorf("Wait = %v, want ErrResultLost", err)
+	}
 	close(release)
-	if v, err := res.Wait(ctx); v != 3 || err != nil {
-		t.Errorf("Wait = %v, %v; want 3", v, err)
+	again, err := celery.Call[int](ctx, p, b, celery.Task{Name: "kg.add", Args: []any{1, 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := again.Wait(ctx); v != 3 || err != nil {
+		t.Errorf("Wait after Disconnect = %v, %v; want 3", v, err)
 	}
 }
 

@@ -19,7 +19,9 @@ type consumer struct {
 	deliver func(runtime.Properties, []byte)
 	// wake holds a token when a message may be waiting in the queue.
 	wake chan struct{}
-	done chan struct{}
+	// dropped is closed when a Disconnect took the consumer's queue along.
+	dropped chan struct{}
+	done    chan struct{}
 }
 
 // Consume declares q and calls deliver with each message routed to it, one
@@ -27,10 +29,13 @@ type consumer struct {
 // without acknowledgements, as runtime.Conn's Consume does: a message
 // leaves the queue as the consumer takes it. It returns once the consumer
 // is registered, so that a message published after it returns is
-// delivered. Consuming goes on across Disconnect (q is declared again, as
-// runtime.Conn declares it on a new connection) until ctx ends or the
-// broker closes; the channel returned is closed then, once deliver will not
-// be called again. When the last consumer of an auto-delete queue stops,
+// delivered. Consuming goes on until ctx ends or the broker closes, across
+// Disconnect (q is declared again, as runtime.Conn declares it on a new
+// connection) when q outlives its connection; consuming a queue that does
+// not (not Cacheable: auto-delete, exclusive or with x-expires) ends with
+// Disconnect, as runtime.Conn's does with the connection. The channel
+// returned is closed when consuming ended, once deliver will not be called
+// again. When the last consumer of an auto-delete queue stops,
 // the queue is deleted, as RabbitMQ deletes it.
 //
 // deliver must not block for long (the messages after wait for it) and
@@ -47,7 +52,8 @@ func (b *Broker) Consume(ctx context.Context, q *runtime.Queue, deliver func(run
 	if err != nil {
 		return nil, fmt.Errorf("consume queue %q: %w", q.Name, err)
 	}
-	c := &consumer{decl: q, name: name, deliver: deliver, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	c := &consumer{decl: q, name: name, deliver: deliver, wake: make(chan struct{}, 1),
+		dropped: make(chan struct{}), done: make(chan struct{})}
 	b.consumers[name] = append(b.consumers[name], c)
 	c.wakeUp() // the queue may hold messages already
 	b.goroutines.Add(1)
@@ -81,6 +87,8 @@ func (c *consumer) run(ctx context.Context, b *Broker) {
 			return
 		case <-b.life.Done():
 			return
+		case <-c.dropped:
+			return
 		case <-c.wake:
 		}
 		for ctx.Err() == nil && b.life.Err() == nil {
@@ -108,6 +116,9 @@ func (b *Broker) unregister(c *consumer) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.tick()
+	if !slices.Contains(b.consumers[c.name], c) {
+		return // dropped by a Disconnect, with its queue
+	}
 	rest := slices.DeleteFunc(b.consumers[c.name], func(o *consumer) bool { return o == c })
 	if len(rest) > 0 {
 		b.consumers[c.name] = rest
@@ -140,9 +151,10 @@ func (b *Broker) consumed(name string) bool {
 // reconsume does for the consumers what a transport does on a new
 // connection: the queues that went with the old one (auto-delete queues
 // whose consumers it took along; exclusive ones are gone already) are
-// deleted, and each consumer declares its queue again and goes on
-// consuming it. A declare that fails leaves the consumer waiting for a
-// queue of its queue's name to be declared.
+// deleted, each consumer of a queue that outlives its connection declares
+// it again and goes on consuming it, and the others stop. A declare that
+// fails leaves the consumer waiting for a queue of its queue's name to be
+// declared.
 func (b *Broker) reconsume() {
 	old := b.consumers
 	b.consumers = make(map[string][]*consumer, len(old))
@@ -153,6 +165,10 @@ func (b *Broker) reconsume() {
 	}
 	for _, cs := range old {
 		for _, c := range cs {
+			if !c.decl.Cacheable() {
+				close(c.dropped)
+				continue
+			}
 			if name, err := b.declareConsumed(c.decl); err == nil {
 				c.name = name
 			}

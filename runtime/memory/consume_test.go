@@ -138,12 +138,11 @@ func TestConsumeAutoDelete(t *testing.T) {
 	}
 }
 
-// TestConsumeAcrossDisconnect: after a lost connection the consumer
-// declares its queue again and goes on consuming; the auto-delete queue
-// it consumed went with the old connection, with what it held.
+// TestConsumeAcrossDisconnect: after a lost connection the consumer of a
+// durable queue declares it again and goes on consuming.
 func TestConsumeAcrossDisconnect(t *testing.T) {
 	b := newBroker(t)
-	q := &runtime.Queue{Name: "replies", AutoDelete: true, Arguments: runtime.Table{"x-expires": int32(86400000)}}
+	q := &runtime.Queue{Name: "replies", Durable: true}
 	r, _ := startConsumer(t, b, context.Background(), q)
 	publish(t, b, "", "replies", "before")
 	r.await(t, 1)
@@ -154,6 +153,21 @@ func TestConsumeAcrossDisconnect(t *testing.T) {
 	publish(t, b, "", "replies", "after")
 	if got := r.await(t, 2); got[1] != "after" {
 		t.Errorf("delivered %v", got)
+	}
+}
+
+// TestConsumeEndsWithItsQueue: an auto-delete queue goes with the
+// connection, with what it held, and consuming it ends.
+func TestConsumeEndsWithItsQueue(t *testing.T) {
+	b := newBroker(t)
+	q := &runtime.Queue{Name: "replies", AutoDelete: true, Arguments: runtime.Table{"x-expires": int32(86400000)}}
+	r, done := startConsumer(t, b, context.Background(), q)
+	publish(t, b, "", "replies", "before")
+	r.await(t, 1)
+	b.Disconnect()
+	awaitDone(t, done, "with its queue")
+	if qs := b.Queues(); len(qs) != 0 {
+		t.Errorf("queues %+v after Disconnect, want the auto-delete one gone", qs)
 	}
 }
 
