@@ -6,6 +6,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/kombugen/kombugen/generator/gomodel"
+	"github.com/kombugen/kombugen/internal/amqptable"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -126,7 +127,9 @@ func table(t schema.Table) jen.Code {
 	return jen.Qual(runtimePkg, "Table").Values(d)
 }
 
-// value emits a table value as a Go literal of the type the runtime sends.
+// value emits a table value as a Go literal of the type the runtime sends:
+// an integer in its wire width, so that the table goes to amqp091-go as it
+// is, without a conversion on every publish.
 func value(v any) jen.Code {
 	switch v := v.(type) {
 	case nil:
@@ -136,7 +139,7 @@ func value(v any) jen.Code {
 	case bool:
 		return jen.Lit(v)
 	case int64:
-		return jen.Lit(v)
+		return jen.Lit(amqptable.WireInteger(v))
 	case float64:
 		return jen.Lit(v)
 	case []byte:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -467,5 +468,26 @@ func TestStalledConnectionDetected(t *testing.T) {
 	}
 	if b.Dials() != 2 {
 		t.Errorf("%d dials, want 2", b.Dials())
+	}
+}
+
+// TestMiddlewareHeadersChecked has middleware add a header value AMQP
+// cannot carry after the message was checked: the Conn refuses it before
+// the wire, as it would have refused it from the caller.
+func TestMiddlewareHeadersChecked(t *testing.T) {
+	b := fakebroker.New(t, fakebroker.Options{})
+	c := dialFake(t, b)
+	nan := func(next PublishFunc) PublishFunc {
+		return func(ctx context.Context, msg *Publishing) *Confirmation {
+			msg.Headers["f"] = math.NaN()
+			return next(ctx, msg)
+		}
+	}
+	p := NewProducer(c, WithRoutingKey("q"), WithMiddleware(nan))
+	if err := p.Publish(context.Background(), "m"); !errors.Is(err, ErrInvalidMessage) {
+		t.Fatalf("Publish = %v, want ErrInvalidMessage", err)
+	}
+	if n := len(fakebroker.Filter(b.Received(), fakebroker.Is[*fakebroker.BasicPublish]())); n != 0 {
+		t.Errorf("%d publishes reached the broker", n)
 	}
 }

@@ -31,7 +31,7 @@ func defaultDialConfig() dialConfig {
 	return dialConfig{
 		heartbeat:       10 * time.Second,
 		connectTimeout:  10 * time.Second,
-		confirmWindow:   256,
+		confirmWindow:   1024,
 		publishChannels: 2,
 		logger:          slog.New(slog.DiscardHandler),
 		dial:            netDial,
@@ -62,7 +62,7 @@ func WithConnectTimeout(d time.Duration) DialOption {
 }
 
 // WithConfirmWindow sets how many publishes may be on their way on one
-// channel at once, queued or awaiting their confirm (default 256). More
+// channel at once, queued or awaiting their confirm (default 1024). More
 // let more messages pipeline; each waits longer to be acked when the
 // broker is slow. PublishAsync blocks while the window is full.
 func WithConfirmWindow(n int) DialOption {

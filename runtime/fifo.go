@@ -19,13 +19,12 @@ func (f *fifo) push(o *outgoing) {
 	f.n++
 }
 
-func (f *fifo) pushFront(o *outgoing) {
-	if f.n == len(f.buf) {
-		f.grow()
+// peek returns the oldest message, or nil.
+func (f *fifo) peek() *outgoing {
+	if f.n == 0 {
+		return nil
 	}
-	f.head = (f.head - 1 + len(f.buf)) % len(f.buf)
-	f.buf[f.head] = o
-	f.n++
+	return f.buf[f.head]
 }
 
 // pop removes and returns the oldest message, or nil.

@@ -12,8 +12,9 @@ import (
 // lane's window and put their message in its mailbox; the owner goroutine
 // (run) writes the messages in order, opening the channel again when the
 // broker closed it. On a confirm-mode lane a second goroutine, the
-// listener (listen), reads the channel's confirms and returns and settles
-// each written message; a slot is given back when its message is settled.
+// listener (listen), waits for each written message's confirm, in order,
+// reads the channel's returns and settles each message; a slot is given
+// back when its message is settled.
 //
 // The owner decides what goes on the wire and when; the listener only
 // settles. They share the pending messages under mu.
@@ -26,15 +27,18 @@ type lane struct {
 	// The owner's alone.
 	ch       *amqp.Channel
 	listener chan struct{}   // closed when the current channel's listener ended
-	nextTag  uint64          // the delivery tag of the next publish
 	verified map[string]bool // exchanges a publish on this channel reached
 
 	// Shared by the owner and the listener.
 	mu        sync.Mutex
-	pending   fifo                   // written, not settled, in tag order
+	pending   fifo                   // written or being written, not settled, in publish order
 	mandatory map[uint64][]*outgoing // pending mandatory messages by fingerprint
 	resend    []*outgoing            // to write again, isolated, after an ambiguous refusal
 	drained   chan struct{}          // closed when pending empties, while the owner waits for that
+	// idle is set while the listener waits for the oldest pending
+	// message's confirmation to exist, and progress wakes it.
+	idle     bool
+	progress chan struct{}
 }
 
 // testHookBeforeWrite, when set by a test, is called by the owner as it
@@ -47,14 +51,15 @@ type outgoing struct {
 	ctx context.Context
 	msg *Publishing
 	pub amqp.Publishing // msg as amqp091-go takes it
-	tag uint64
-	fp  uint64 // fingerprint, for mandatory messages
+	fp  uint64          // fingerprint, for mandatory messages
 
 	// Set by the owner before writing; read by the listener.
 	isolate bool // write it only when nothing else is pending on the channel
 	resent  bool // written once before, on a channel a refusal closed
 
-	// Set under mu by the listener.
+	// Set under mu: by the owner once written, the broker's confirmation
+	// to come (amqp091-go's); by the listener, the rest.
+	dc       *amqp.DeferredConfirmation
 	returned *Return
 	reached  bool // the broker answered for it: the exchange exists
 }
@@ -66,6 +71,7 @@ func newLane(s *session, confirm bool) *lane {
 		window:    make(chan struct{}, s.cfg.confirmWindow),
 		box:       newMailbox[*outgoing](),
 		mandatory: map[uint64][]*outgoing{},
+		progress:  make(chan struct{}, 1),
 	}
 }
 
@@ -190,17 +196,19 @@ func (l *lane) ready() error {
 			ch.Close()
 			return l.openError(err)
 		}
-		confirms := ch.NotifyPublish(make(chan amqp.Confirmation, cap(l.window)))
+		// Confirms are read through each publish's DeferredConfirmation,
+		// which amqp091-go keeps anyway, not NotifyPublish, which would
+		// have its reader hand over every confirm a second time.
 		returns := ch.NotifyReturn(make(chan amqp.Return, cap(l.window)))
 		closes := ch.NotifyClose(make(chan *amqp.Error, 1))
 		done := make(chan struct{})
-		if !s.c.goroutines.Go(func() { l.listen(confirms, returns, closes, done) }) {
+		if !s.c.goroutines.Go(func() { l.listen(ch, returns, closes, done) }) {
 			ch.Close()
 			return ErrClosed
 		}
 		l.listener = done
 	}
-	l.ch, l.nextTag, l.verified = ch, 1, map[string]bool{}
+	l.ch, l.verified = ch, map[string]bool{}
 	return nil
 }
 
@@ -223,7 +231,9 @@ func (l *lane) openError(err error) error {
 // be closed and o must be tried on a new one. Any other failure settles o.
 func (l *lane) write(o *outgoing) bool {
 	if l.confirm {
-		o.tag = l.nextTag
+		// Pending before it is written: a return may come before the
+		// owner is back from writing, and the listener, seeing the
+		// channel close, must count it.
 		l.mu.Lock()
 		l.pending.push(o)
 		if o.msg.Mandatory {
@@ -234,10 +244,10 @@ func (l *lane) write(o *outgoing) bool {
 	if testHookBeforeWrite != nil {
 		testHookBeforeWrite(o.msg)
 	}
-	err := l.ch.Publish(o.msg.Exchange, o.msg.RoutingKey, o.msg.Mandatory, false, o.pub)
+	dc, err := l.ch.PublishWithDeferredConfirm(o.msg.Exchange, o.msg.RoutingKey, o.msg.Mandatory, false, o.pub)
 	if err == nil {
 		if l.confirm {
-			l.nextTag++
+			l.written(o, dc)
 		}
 		if !o.msg.Confirm {
 			// Written is all that was asked for; a mandatory message stays
@@ -257,6 +267,7 @@ func (l *lane) write(o *outgoing) bool {
 		if mine && o.msg.Mandatory {
 			l.unindex(o)
 		}
+		l.popped()
 		l.mu.Unlock()
 		if !mine {
 			return true
@@ -273,6 +284,27 @@ func (l *lane) write(o *outgoing) bool {
 	// itself (its header table check).
 	l.settle(o, invalidWrap(err))
 	return true
+}
+
+// written hands the listener o's confirmation to come.
+func (l *lane) written(o *outgoing, dc *amqp.DeferredConfirmation) {
+	l.mu.Lock()
+	o.dc = dc
+	l.wakeListener()
+	l.mu.Unlock()
+}
+
+// wakeListener wakes the listener if it waits for the oldest message's
+// confirmation to exist; mu is held.
+func (l *lane) wakeListener() {
+	if !l.idle {
+		return
+	}
+	l.idle = false
+	select {
+	case l.progress <- struct{}{}:
+	default:
+	}
 }
 
 // settle gives o its outcome and its window slot back.
@@ -350,4 +382,5 @@ func (l *lane) popped() {
 		close(l.drained)
 		l.drained = nil
 	}
+	l.wakeListener() // the oldest message may be another now
 }

@@ -8,30 +8,46 @@ import (
 )
 
 // listen is a confirm-mode lane's listener: it settles the messages written
-// on one channel from the broker's confirms and returns, until the channel
-// closes. amqp091-go hands it confirms in delivery-tag order (it
-// resequences them), and hands over each basic.return before the ack that
-// follows it, which RabbitMQ sends after the return of the same message;
-// so draining the returns before each confirm pairs every return with its
-// message before that message is settled.
-func (l *lane) listen(confirms chan amqp.Confirmation, returns chan amqp.Return, closes chan *amqp.Error, done chan struct{}) {
+// on ch, in publish order, from their confirms and the channel's returns,
+// until the channel closes. Each written message has amqp091-go's
+// DeferredConfirmation, done when the broker acks or nacks it; the
+// listener waits on the oldest one's. amqp091-go hands over each
+// basic.return, which RabbitMQ sends before the ack of the same message,
+// before it reads that ack; so draining the returns before settling a
+// confirmed message pairs every return with its message first.
+func (l *lane) listen(ch *amqp.Channel, returns chan amqp.Return, closes chan *amqp.Error, done chan struct{}) {
 	defer close(done)
 	for {
+		l.mu.Lock()
+		oldest := l.pending.peek()
+		var confirmed <-chan struct{}
+		if oldest != nil && oldest.dc != nil {
+			confirmed = oldest.dc.Done()
+		} else {
+			l.idle = true // written lets it know
+		}
+		l.mu.Unlock()
 		select {
+		case <-confirmed:
+			l.drainReturns(returns)
+			if !oldest.dc.Acked() && ch.IsClosed() {
+				// amqp091-go settles every pending confirmation as a
+				// nack when the channel closes: the close says why.
+				l.channelClosed(<-closes)
+				return
+			}
+			l.resolve(oldest)
 		case r, ok := <-returns:
 			if !ok {
 				returns = nil
 				continue
 			}
 			l.matchReturn(&r)
-		case c, ok := <-confirms:
-			if !ok {
-				l.drainReturns(returns)
-				l.channelClosed(<-closes)
-				return
-			}
+		case err := <-closes:
 			l.drainReturns(returns)
-			l.resolve(c)
+			l.channelClosed(err)
+			return
+		case <-l.progress:
 		}
 	}
 }
@@ -70,22 +86,15 @@ func (l *lane) matchReturn(r *amqp.Return) {
 	l.s.cfg.logger.Debug("kombugen: a returned message matches no pending publish", "exchange", r.Exchange, "routing_key", r.RoutingKey)
 }
 
-// resolve settles the message a confirm is for: the oldest pending one.
-func (l *lane) resolve(c amqp.Confirmation) {
+// resolve settles the oldest pending message, o, which the broker acked
+// or nacked.
+func (l *lane) resolve(o *outgoing) {
 	l.mu.Lock()
-	o := l.pending.pop()
-	if o != nil && o.tag != c.DeliveryTag {
-		// Never seen: amqp091-go numbers publishes as we do. Put it back
-		// rather than settle the wrong message.
-		l.pending.pushFront(o)
+	if l.pending.peek() != o {
 		l.mu.Unlock()
-		l.s.cfg.logger.Error("kombugen: a confirm for an unknown delivery tag", "tag", c.DeliveryTag)
-		return
+		return // settled already: the owner took it back
 	}
-	if o == nil {
-		l.mu.Unlock()
-		return
-	}
+	l.pending.pop()
 	if o.msg.Mandatory {
 		l.unindex(o)
 	}
@@ -94,7 +103,7 @@ func (l *lane) resolve(c amqp.Confirmation) {
 	l.mu.Unlock()
 	var err error
 	switch {
-	case !c.Ack:
+	case !o.dc.Acked():
 		err = ErrNacked
 	case o.returned != nil:
 		err = &ReturnError{Return: *o.returned}

@@ -31,6 +31,9 @@ type Producer struct {
 	// own is the producer's exchange (unless predeclared) and declare
 	// list.
 	own []Entity
+	// middleware says the producer has some, which may change a
+	// message's headers after they were checked.
+	middleware bool
 }
 
 // NewProducer returns a producer publishing through t. By default it
@@ -55,6 +58,7 @@ func NewProducer(t Transport, opts ...ProducerOption) *Producer {
 		o.applyProducer(p)
 	}
 	p.send = chain(p.publishWithRetry, middleware)
+	p.middleware = len(middleware) > 0
 	p.own = p.entities()
 	return p
 }
@@ -166,6 +170,7 @@ func (p *Producer) publish(ctx context.Context, s *settings, name string, body a
 	}
 	msg.retry = s.retry
 	msg.Declare = p.needs(s.declare)
+	msg.checked = !p.middleware
 	return p.send(ctx, msg)
 }
 
@@ -189,7 +194,8 @@ func (p *Producer) needs(extra []Entity) []Entity {
 // its outcome before it is done (Confirmation.intercept), so a failure that
 // is retried never shows, and the common publish costs one confirmation.
 func (p *Producer) publishWithRetry(ctx context.Context, msg *Publishing) *Confirmation {
-	a := &attempt{p: p, ctx: ctx, msg: msg}
+	a := &msg.attempt
+	*a = attempt{p: p, ctx: ctx, msg: msg}
 	if msg.retry.Timeout > 0 {
 		a.deadline = time.Now().Add(msg.retry.Timeout)
 	}

@@ -263,8 +263,10 @@ func (s *session) check(msg *Publishing) (amqp.Publishing, error) {
 	if msg.UserID != "" && s.url.user != "" && msg.UserID != s.url.user {
 		return amqp.Publishing{}, invalidf("user id %q is not the user %q the connection authenticated as, which RabbitMQ refuses", msg.UserID, s.url.user)
 	}
-	if err := checkTable("headers", msg.Headers); err != nil {
-		return amqp.Publishing{}, err
+	if !msg.checked {
+		if err := checkTable("headers", msg.Headers); err != nil {
+			return amqp.Publishing{}, err
+		}
 	}
 	pub := toAMQPPublishing(msg)
 	if _, err := amqpwire.HeaderFrameSize(&pub, s.frameMax); err != nil {

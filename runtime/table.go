@@ -28,7 +28,7 @@ type tableWalk struct {
 }
 
 func (w *tableWalk) table(path string, t Table) error {
-	if len(t) == 0 {
+	if len(t) == 0 || w.flat(path, t) {
 		return nil
 	}
 	if err := w.enter(path, reflect.ValueOf(t).Pointer(), len(t)); err != nil {
@@ -47,6 +47,19 @@ func (w *tableWalk) table(path string, t Table) error {
 		}
 	}
 	return nil
+}
+
+// flat reports whether t holds only scalars AMQP carries as they are, which
+// the check of every publish sees without walking further; keys are
+// checked on the way.
+func (w *tableWalk) flat(path string, t Table) bool {
+	for k, v := range t {
+		if len(k) > maxShortString || !fieldOK(v) {
+			return false
+		}
+	}
+	w.values += len(t)
+	return w.values <= maxTableValues
 }
 
 func (w *tableWalk) enter(path string, p uintptr, n int) error {

@@ -88,8 +88,14 @@ type Publishing struct {
 	// on the connection the message goes out on, before it.
 	Declare []Entity
 
-	// retry is the producer's business: how to retry the publish.
-	retry RetryPolicy
+	// retry is the producer's business: how to retry the publish; attempt
+	// is its state while it runs, kept here to cost no allocation of its
+	// own.
+	retry   RetryPolicy
+	attempt attempt
+	// checked says the headers passed checkTable as they are: prepare
+	// checked them and no middleware had them since.
+	checked bool
 }
 
 // Return is a mandatory message the broker sent back, with its reason.

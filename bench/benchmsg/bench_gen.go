@@ -349,7 +349,7 @@ func (m *Tick) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenTickType is how Tick is published: kombugenPolicy0 with its headers.
-var kombugenTickType = runtime.NewMessageType("Tick", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}))...)
+var kombugenTickType = runtime.NewMessageType("Tick", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
 
 // Order is the message "Order", published to exchange "kombubench" with routing
 // key "bench".
@@ -424,7 +424,7 @@ func (m *Order) AppendJSON(dst []byte) ([]byte, error) {
 
 // kombugenOrderType is how Order is published: kombugenPolicy0 with its
 // headers.
-var kombugenOrderType = runtime.NewMessageType("Order", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}))...)
+var kombugenOrderType = runtime.NewMessageType("Order", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
 
 // Batch is the message "Batch", published to exchange "kombubench" with routing
 // key "bench".
@@ -472,7 +472,7 @@ func (m *Batch) AppendJSON(dst []byte) ([]byte, error) {
 
 // kombugenBatchType is how Batch is published: kombugenPolicy0 with its
 // headers.
-var kombugenBatchType = runtime.NewMessageType("Batch", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}))...)
+var kombugenBatchType = runtime.NewMessageType("Batch", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
 
 // TickMsgpack is the message "TickMsgpack", published to exchange "kombubench"
 // with routing key "bench".
@@ -519,7 +519,7 @@ func (m *TickMsgpack) AppendMsgpack(dst []byte) ([]byte, error) {
 
 // kombugenTickMsgpackType is how TickMsgpack is published: kombugenPolicy1 with
 // its headers.
-var kombugenTickMsgpackType = runtime.NewMessageType("TickMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}))...)
+var kombugenTickMsgpackType = runtime.NewMessageType("TickMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
 
 // OrderMsgpack is the message "OrderMsgpack", published to exchange
 // "kombubench" with routing key "bench".
@@ -597,7 +597,7 @@ func (m *OrderMsgpack) AppendMsgpack(dst []byte) ([]byte, error) {
 
 // kombugenOrderMsgpackType is how OrderMsgpack is published: kombugenPolicy1
 // with its headers.
-var kombugenOrderMsgpackType = runtime.NewMessageType("OrderMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}))...)
+var kombugenOrderMsgpackType = runtime.NewMessageType("OrderMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
 
 // BatchMsgpack is the message "BatchMsgpack", published to exchange
 // "kombubench" with routing key "bench".
@@ -646,7 +646,7 @@ func (m *BatchMsgpack) AppendMsgpack(dst []byte) ([]byte, error) {
 
 // kombugenBatchMsgpackType is how BatchMsgpack is published: kombugenPolicy1
 // with its headers.
-var kombugenBatchMsgpackType = runtime.NewMessageType("BatchMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int64(1)}))...)
+var kombugenBatchMsgpackType = runtime.NewMessageType("BatchMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
 
 // BenchProducer publishes the messages of producer "Bench", by default to
 // exchange "kombubench". Before its first publish on a connection it declares
@@ -656,7 +656,7 @@ type BenchProducer struct {
 }
 
 // NewBenchProducer returns a BenchProducer publishing through t. Options given
-// here apply to every message, over the schema's policies.
+// here apply to every message and task, over the schema's policies.
 func NewBenchProducer(t runtime.Transport, opts ...runtime.ProducerOption) *BenchProducer {
 	base := []runtime.ProducerOption{
 		runtime.WithExchange(KombubenchExchange()),

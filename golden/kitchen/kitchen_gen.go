@@ -56,7 +56,7 @@ func DirectXExchange() *runtime.Exchange {
 		Name:      "direct.x",
 		Type:      "direct",
 		Durable:   true,
-		Arguments: runtime.Table{"x-custom": []any{int64(1), "two", true}},
+		Arguments: runtime.Table{"x-custom": []any{int32(1), "two", true}},
 	}
 }
 
@@ -66,7 +66,7 @@ func InboxQueue() *runtime.Queue {
 	return &runtime.Queue{
 		Name:      "inbox",
 		Durable:   true,
-		Arguments: runtime.Table{"x-max-priority": int64(5)},
+		Arguments: runtime.Table{"x-max-priority": int32(5)},
 		Bindings: []runtime.Binding{{
 			Exchange:   "events",
 			RoutingKey: "#",
@@ -88,7 +88,7 @@ func TempQueue() *runtime.Queue {
 		Durable:    true,
 		Exclusive:  true,
 		AutoDelete: true,
-		Arguments:  runtime.Table{"x-expires": int64(60000)},
+		Arguments:  runtime.Table{"x-expires": int32(60000)},
 	}
 }
 

@@ -55,9 +55,9 @@ func BillingOrderEventsQueue() *runtime.Queue {
 		Arguments: runtime.Table{
 			"x-dead-letter-exchange":    "orders.dlx",
 			"x-dead-letter-routing-key": "dead",
-			"x-max-length":              int64(100000),
-			"x-max-priority":            int64(10),
-			"x-message-ttl":             int64(3600000),
+			"x-max-length":              int32(100000),
+			"x-max-priority":            int32(10),
+			"x-message-ttl":             int32(3600000),
 			"x-queue-type":              "classic",
 		},
 		Bindings: []runtime.Binding{{
@@ -290,7 +290,7 @@ func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
 
 // kombugenOrderCreatedType is how OrderCreated is published: kombugenPolicy0
 // with its headers.
-var kombugenOrderCreatedType = runtime.NewMessageType("OrderCreated", "orders", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-event-version": int64(2)}))...)
+var kombugenOrderCreatedType = runtime.NewMessageType("OrderCreated", "orders", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-event-version": int32(2)}))...)
 
 // AuditBlob is the message "AuditBlob", published to exchange "audit" with
 // routing key "audit". Its body is sent as it is (serializer raw).

@@ -43,7 +43,7 @@ func KgPriorityQueue() *runtime.Queue {
 	return &runtime.Queue{
 		Name:      "kg.priority",
 		Durable:   true,
-		Arguments: runtime.Table{"x-max-priority": int64(10)},
+		Arguments: runtime.Table{"x-max-priority": int32(10)},
 	}
 }
 

@@ -102,8 +102,8 @@ func ShippingOrderEventsQueue() *runtime.Queue {
 		Name:    "shipping.order-events",
 		Durable: true,
 		Arguments: runtime.Table{
-			"x-max-priority": int64(10),
-			"x-message-ttl":  int64(259200000),
+			"x-max-priority": int32(10),
+			"x-message-ttl":  int32(259200000),
 		},
 		Bindings: []runtime.Binding{{
 			Exchange:   "orders",
@@ -429,7 +429,7 @@ func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
 
 // kombugenOrderCreatedType is how OrderCreated is published: kombugenPolicy0
 // with its headers.
-var kombugenOrderCreatedType = runtime.NewMessageType("OrderCreated", "orders", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-event-version": int64(2)}))...)
+var kombugenOrderCreatedType = runtime.NewMessageType("OrderCreated", "orders", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-event-version": int32(2)}))...)
 
 // OrderPaid is the message "OrderPaid", published to exchange "orders" with
 // routing key "order.{region}.paid".
@@ -533,7 +533,7 @@ type OrdersProducer struct {
 }
 
 // NewOrdersProducer returns an OrdersProducer publishing through t. Options
-// given here apply to every message, over the schema's policies.
+// given here apply to every message and task, over the schema's policies.
 func NewOrdersProducer(t runtime.Transport, opts ...runtime.ProducerOption) *OrdersProducer {
 	base := []runtime.ProducerOption{
 		runtime.WithExchange(OrdersExchange()),
@@ -677,7 +677,8 @@ type DocumentsProducer struct {
 }
 
 // NewDocumentsProducer returns a DocumentsProducer publishing through t.
-// Options given here apply to every message, over the schema's policies.
+// Options given here apply to every message and task, over the schema's
+// policies.
 func NewDocumentsProducer(t runtime.Transport, opts ...runtime.ProducerOption) *DocumentsProducer {
 	base := []runtime.ProducerOption{
 		runtime.WithExchange(DocumentsExchange()),
