@@ -31,7 +31,7 @@ func toAMQPPublishing(msg *Publishing) amqp.Publishing {
 // is the only map type amqp091-go encodes. An empty table is nil: the
 // wire shim (internal/amqpwire) puts an empty headers table in every message, as kombu
 // always sends one.
-func toAMQPTable(t Table) amqp.Table { return amqptable.AMQP(t) }
+func toAMQPTable(t Table) amqp.Table { return amqptable.AMQP[amqp.Table](t) }
 
 // integerValue returns v as an int64 when it is one of the integer types a
 // Table may hold.

@@ -8,8 +8,6 @@ package amqptable
 import (
 	"math"
 	"time"
-
-	amqp "github.com/rabbitmq/amqp091-go"
 )
 
 // Integer returns v as an int64 when it is one of the integer types a
@@ -88,20 +86,22 @@ func ReceivedTable(t map[string]any) map[string]any {
 }
 
 // AMQP converts t to what runtime.Conn hands amqp091-go: integers in
-// their wire width, nested tables as amqp.Table, the only map type
-// amqp091-go encodes. An empty table is nil.
-func AMQP(t map[string]any) amqp.Table {
+// their wire width, nested tables as T, amqp091-go's amqp.Table, the only
+// map type it encodes (amqptable.AMQP[amqp.Table](t): the package itself
+// does not depend on amqp091-go, so that the generator, which asks it for
+// wire widths, does not either). An empty table is nil.
+func AMQP[T ~map[string]any](t map[string]any) T {
 	if len(t) == 0 {
 		return nil
 	}
 	if wireReady(t) {
 		// The common case, on every publish: nothing to convert, and
 		// amqp091-go only reads the table.
-		return amqp.Table(t)
+		return T(t)
 	}
-	out := make(amqp.Table, len(t))
+	out := make(T, len(t))
 	for k, v := range t {
-		out[k] = amqpValue(v)
+		out[k] = amqpValue[T](v)
 	}
 	return out
 }
@@ -123,42 +123,42 @@ func wireReady(t map[string]any) bool {
 	return true
 }
 
-func amqpValue(v any) any {
+func amqpValue[T ~map[string]any](v any) any {
 	if n, ok := Integer(v); ok {
 		return WireInteger(n)
 	}
 	switch v := v.(type) {
 	case map[string]any:
-		return AMQP(v)
+		return AMQP[T](v)
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
-			out[i] = amqpValue(e)
+			out[i] = amqpValue[T](e)
 		}
 		return out
 	}
 	return v
 }
 
-// Plain converts a table amqp091-go received back to what a
-// runtime.Table holds: nested tables as plain maps, in arrays too. It is
-// never nil.
-func Plain(t amqp.Table) map[string]any {
+// Plain converts a table amqp091-go received, whose nested tables are of
+// its type T (amqp.Table), back to what a runtime.Table holds: nested
+// tables as plain maps, in arrays too. It is never nil.
+func Plain[T ~map[string]any](t T) map[string]any {
 	out := make(map[string]any, len(t))
 	for k, v := range t {
-		out[k] = plainValue(v)
+		out[k] = plainValue[T](v)
 	}
 	return out
 }
 
-func plainValue(v any) any {
+func plainValue[T ~map[string]any](v any) any {
 	switch v := v.(type) {
-	case amqp.Table:
+	case T:
 		return Plain(v)
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
-			out[i] = plainValue(e)
+			out[i] = plainValue[T](e)
 		}
 		return out
 	}

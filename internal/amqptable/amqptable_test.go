@@ -54,12 +54,12 @@ func TestReceived(t *testing.T) {
 
 func TestAMQP(t *testing.T) {
 	in := map[string]any{"n": 1, "t": map[string]any{"l": []any{int64(2), map[string]any{"b": uint8(3)}}}}
-	got := AMQP(in)
+	got := AMQP[amqp.Table](in)
 	want := amqp.Table{"n": int32(1), "t": amqp.Table{"l": []any{int32(2), amqp.Table{"b": int32(3)}}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("AMQP = %#v\nwant %#v", got, want)
 	}
-	if AMQP(map[string]any{}) != nil {
+	if AMQP[amqp.Table](map[string]any{}) != nil {
 		t.Error("AMQP of an empty table is not nil")
 	}
 }
@@ -69,17 +69,32 @@ func TestAMQP(t *testing.T) {
 // convert is copied, the original left alone.
 func TestAMQPSharesAReadyTable(t *testing.T) {
 	ready := map[string]any{"s": "v", "n": int32(1), "big": int64(1) << 40, "f": 1.5, "b": []byte("x"), "t": time.Unix(1, 0), "nil": nil, "ok": true}
-	if got := AMQP(ready); reflect.ValueOf(got).Pointer() != reflect.ValueOf(ready).Pointer() {
+	if got := AMQP[amqp.Table](ready); reflect.ValueOf(got).Pointer() != reflect.ValueOf(ready).Pointer() {
 		t.Error("a ready table was copied")
 	}
 	for name, v := range map[string]any{"int": 1, "small int64": int64(1), "nested": map[string]any{"a": "b"}, "list": []any{"a"}} {
 		in := map[string]any{"v": v}
-		got := AMQP(in)
+		got := AMQP[amqp.Table](in)
 		if reflect.ValueOf(got).Pointer() == reflect.ValueOf(in).Pointer() {
 			t.Errorf("%s: the table was shared, not converted", name)
 		}
 		if !reflect.DeepEqual(in["v"], v) {
 			t.Errorf("%s: the original changed", name)
 		}
+	}
+}
+
+func TestPlain(t *testing.T) {
+	in := amqp.Table{"n": int32(1), "t": amqp.Table{"l": []any{amqp.Table{"b": "x"}}}}
+	got := Plain(in)
+	inner, ok := got["t"].(map[string]any)
+	if !ok {
+		t.Fatalf("nested table %T, want map[string]any", got["t"])
+	}
+	if l, ok := inner["l"].([]any); !ok || l[0].(map[string]any)["b"] != "x" {
+		t.Errorf("table in an array: %#v", inner["l"])
+	}
+	if Plain(amqp.Table(nil)) == nil {
+		t.Error("Plain(nil) is nil; want an empty table")
 	}
 }

@@ -97,23 +97,23 @@ func (r *rabbit) run(o *observer, step Step) error {
 	}
 	switch st := step.(type) {
 	case DeclareExchange:
-		err := ch.ExchangeDeclare(st.Name, st.Type, st.Durable, st.AutoDelete, st.Internal, false, amqptable.AMQP(st.Args))
+		err := ch.ExchangeDeclare(st.Name, st.Type, st.Durable, st.AutoDelete, st.Internal, false, amqptable.AMQP[amqp.Table](st.Args))
 		for _, bd := range st.Bindings {
 			if err != nil {
 				break
 			}
-			err = ch.ExchangeBind(st.Name, bd.Key, bd.Exchange, false, amqptable.AMQP(bd.Args))
+			err = ch.ExchangeBind(st.Name, bd.Key, bd.Exchange, false, amqptable.AMQP[amqp.Table](bd.Args))
 		}
 		out, err := r.outcome(err)
 		o.add("declare exchange %s: %s", st.Name, out)
 		return err
 	case DeclareQueue:
-		_, err := ch.QueueDeclare(st.Name, st.Durable, st.AutoDelete, st.Exclusive, false, amqptable.AMQP(st.Args))
+		_, err := ch.QueueDeclare(st.Name, st.Durable, st.AutoDelete, st.Exclusive, false, amqptable.AMQP[amqp.Table](st.Args))
 		for _, bd := range st.Bindings {
 			if err != nil {
 				break
 			}
-			err = ch.QueueBind(st.Name, bd.Key, bd.Exchange, false, amqptable.AMQP(bd.Args))
+			err = ch.QueueBind(st.Name, bd.Key, bd.Exchange, false, amqptable.AMQP[amqp.Table](bd.Args))
 		}
 		out, err := r.outcome(err)
 		o.add("declare queue %s: %s", st.Name, out)
@@ -172,7 +172,7 @@ func (r *rabbit) run(o *observer, step Step) error {
 // or the channel's closing.
 func (r *rabbit) publish(o *observer, ch *amqp.Channel, p Publish) error {
 	msg := amqp.Publishing{
-		Headers:         amqptable.AMQP(p.Props.Headers),
+		Headers:         amqptable.AMQP[amqp.Table](p.Props.Headers),
 		ContentType:     p.Props.ContentType,
 		ContentEncoding: p.Props.ContentEncoding,
 		DeliveryMode:    uint8(p.Props.DeliveryMode),
