@@ -180,3 +180,29 @@ func TestCloseWhilePublishing(t *testing.T) {
 		}
 	}
 }
+
+// TestUnconfirmedHandedToTheConnection publishes without confirms while the
+// broker does not read: Publish returns once the message is queued for the
+// connection, and the message is written when the broker reads again,
+// whatever became of the publisher's ctx.
+func TestUnconfirmedHandedToTheConnection(t *testing.T) {
+	b := fakebroker.New(t, fakebroker.Options{})
+	c := dialFake(t, b)
+	p := NewProducer(c, WithRoutingKey("q"), WithConfirm(false))
+	if err := p.Publish(context.Background(), "warm-up"); err != nil {
+		t.Fatal(err)
+	}
+	b.Await(publishOf("warm-up"))
+	b.Conn(0).StopReading()
+	ctx, cancel := context.WithCancel(context.Background())
+	for i := range 3 {
+		if err := p.Publish(ctx, fmt.Sprint("m", i)); err != nil {
+			t.Fatalf("Publish = %v", err)
+		}
+	}
+	cancel()
+	b.Conn(0).ResumeReading()
+	for i := range 3 {
+		b.Await(publishOf(fmt.Sprint("m", i)))
+	}
+}

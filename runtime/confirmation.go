@@ -61,7 +61,7 @@ func failed(err error) *Confirmation { return Settled(err) }
 func (c *Confirmation) Done() <-chan struct{} { return c.done }
 
 // Err returns the publish's outcome once Done is closed: nil when the broker
-// confirmed the message (or, without confirms, when it was written), else
+// confirmed the message (or, without confirms, once it was handed to the connection), else
 // why it failed. Before that it returns nil.
 func (c *Confirmation) Err() error {
 	c.mu.Lock()

@@ -274,11 +274,11 @@ wait. Every goroutine has one owner and one job:
     waiting; a declare whose caller gave up before it started is dropped.
   - Each publishing channel's owner (lane.run) writes the messages of its
     mailbox in order and opens the channel again when the broker closed
-    it; a message whose ctx ended before it was written is dropped. A
-    confirm-mode channel also has a listener (lane.listen), which reads the
-    channel's confirms and returns and settles each message; callers hold
-    a slot of the channel's window from submitting a message until it is
-    settled.
+    it; a confirmed message whose ctx ended before it was written is
+    dropped. A confirm-mode channel also has a listener (lane.listen),
+    which waits for each message's confirm, reads the channel's returns
+    and settles each message; callers hold a slot of the channel's window
+    from submitting a message until it is settled.
   - Each Consume has a goroutine (subscription.run) that owns the channel
     it consumes on: it declares the queue, consumes and delivers, and on
     each new connection does so again (for a queue that outlives its

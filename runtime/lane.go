@@ -91,6 +91,14 @@ func (l *lane) submit(ctx context.Context, msg *Publishing, pub amqp.Publishing)
 	}
 	o := &outgoing{ctx: ctx, msg: msg, pub: pub}
 	o.done = make(chan struct{})
+	if !l.confirm {
+		// Unconfirmed: the publish is done once the message is queued for
+		// the connection, which writes it whatever becomes of the
+		// caller's ctx; a connection lost before or after the write loses
+		// it without a word, as it would any unconfirmed message.
+		o.ctx = context.Background()
+		o.complete(nil)
+	}
 	if !l.box.put(o) {
 		<-l.window
 		return nil, l.s.notSent()
@@ -310,6 +318,9 @@ func (l *lane) wakeListener() {
 // settle gives o its outcome and its window slot back.
 func (l *lane) settle(o *outgoing, err error) {
 	<-l.window
+	if !l.confirm && err != nil {
+		l.s.cfg.logger.Warn("kombugen: an unconfirmed message was not written", "exchange", o.msg.Exchange, "routing_key", o.msg.RoutingKey, "error", err)
+	}
 	l.finish(o, err)
 }
 

@@ -94,7 +94,10 @@ func WithMandatory(mandatory bool) PublishOption {
 }
 
 // WithConfirm makes Publish wait for the broker's publisher confirm (the
-// default) or, with false, return once the message is written.
+// default) or, with false, return once the message is handed to the
+// connection, which writes it whatever becomes of the caller's ctx: an
+// unconfirmed message the connection loses is lost without a word, as in
+// kombu without confirm_publish.
 func WithConfirm(confirm bool) PublishOption {
 	return setting(func(s *settings) { s.confirm = confirm })
 }

@@ -11,7 +11,7 @@ import (
 type Transport interface {
 	// Publish sends msg and returns its confirmation, which is done when
 	// the broker confirmed the message (nil; without msg.Confirm, when it
-	// was written), or with an error matching ErrNacked on a nack,
+	// was handed to the connection), or with an error matching ErrNacked on a nack,
 	// ErrUnroutable when a mandatory message came back, ErrConfirmLost
 	// when the channel closed first. A returned mandatory message is
 	// passed to msg.OnReturn, if set, whether or not Confirm is, before
