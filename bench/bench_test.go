@@ -13,6 +13,7 @@ import (
 	"github.com/kombugen/kombugen/bench/benchmsg"
 	"github.com/kombugen/kombugen/generator"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -187,7 +188,7 @@ func TestSameWork(t *testing.T) {
 
 func decode(t *testing.T, body []byte, compression string) []byte {
 	t.Helper()
-	cmp, err := runtime.LookupCompressor(compression)
+	cmp, err := consume.Compressor(compression)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/kombugen/kombugen/bench/benchmsg"
-	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 )
 
 // The in-process benchmark bodies. bench_test.go runs them under go test
@@ -58,12 +58,12 @@ func PublishHandwritten(b *testing.B, pl *Payload, compression string) {
 // name (json, yaml, msgpack), as Publish does; msgpack encodes the
 // message's msgpack twin, which encodes itself for it.
 func Serializer(b *testing.B, pl *Payload, name string) {
-	ser, err := runtime.LookupSerializer(name)
+	ser, err := consume.Serializer(name)
 	if err != nil {
 		b.Fatal(err)
 	}
 	v := pl.Value
-	if name == runtime.SerializerMsgpack {
+	if name == "msgpack" {
 		v = pl.Msgpack
 	}
 	b.SetBytes(int64(len(pl.JSON())))
@@ -97,7 +97,7 @@ func EncodingJSON(b *testing.B, pl *Payload) {
 // compressor name (zlib, bzip2, lzma, brotli, zstd). It reports the
 // compressed size over the original as the metric "ratio".
 func Compressor(b *testing.B, pl *Payload, name string) {
-	c, err := runtime.LookupCompressor(name)
+	c, err := consume.Compressor(name)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -21,7 +21,7 @@ const (
 // runtime accepts it between genimpl.MinVersion and genimpl.MaxVersion.
 // Version 2 calls the helpers of runtime/genimpl and imports the codecs it
 // uses.
-const GeneratedVersion = 2
+const GeneratedVersion = 3
 
 // Options are what the generated file depends on besides the schema.
 type Options struct {

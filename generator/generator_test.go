@@ -436,7 +436,7 @@ func TestDurations(t *testing.T) {
 	for _, tt := range tests {
 		got := policyExprs(f, tt.message)
 		if got == nil {
-			t.Errorf("%s: no runtime.NewMessageType call", tt.message)
+			t.Errorf("%s: no genimpl.NewMessageType call", tt.message)
 			continue
 		}
 		for key, want := range tt.want {
@@ -447,7 +447,7 @@ func TestDurations(t *testing.T) {
 	}
 }
 
-// policyExprs finds the runtime.NewMessageType call of a message and the
+// policyExprs finds the genimpl.NewMessageType call of a message and the
 // policy variable it names, and returns the argument of each runtime.WithX
 // option of the two by X, and the fields of its RetryPolicy by name, as Go
 // expressions.
@@ -456,7 +456,7 @@ func policyExprs(f *ast.File, message string) map[string]string {
 	var policy string
 	ast.Inspect(f, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
-		if !ok || types.ExprString(call.Fun) != "runtime.NewMessageType" || len(call.Args) == 0 ||
+		if !ok || types.ExprString(call.Fun) != "genimpl.NewMessageType" || len(call.Args) == 0 ||
 			types.ExprString(call.Args[0]) != fmt.Sprintf("%q", message) {
 			return true
 		}

@@ -88,7 +88,7 @@ func isAre(n int) string {
 // genMessageType emits the message's runtime.MessageType, of its policy
 // and its constant headers:
 //
-//	var kombugenOrderCreatedType = runtime.NewMessageType("OrderCreated", "orders", kombugenPolicy0...)
+//	var kombugenOrderCreatedType = genimpl.NewMessageType("OrderCreated", "orders", kombugenPolicy0...)
 func (g *gen) genMessageType(m *gomodel.Message) {
 	opts := jen.Id(m.PolicyVar)
 	if len(m.Headers) > 0 {
@@ -96,7 +96,7 @@ func (g *gen) genMessageType(m *gomodel.Message) {
 		opts = jen.Append(jen.Qual(gomodel.SlicesPath, "Clip").Call(jen.Id(m.PolicyVar)), option("WithHeaders", table(m.Headers)))
 	}
 	g.f.Add(doc(fmt.Sprintf("%s is how %s is published: %s%s.", m.TypeVar, m.Name, m.PolicyVar, headersText(m)), "")).
-		Var().Id(m.TypeVar).Op("=").Qual(runtimePkg, "NewMessageType").Call(jen.Lit(m.Name), jen.Lit(m.Exchange), opts.Op("..."))
+		Var().Id(m.TypeVar).Op("=").Qual(genimplPkg, "NewMessageType").Call(jen.Lit(m.Name), jen.Lit(m.Exchange), opts.Op("..."))
 	g.f.Line()
 }
 

@@ -197,7 +197,7 @@ func (g *gen) producerSummary(p *gomodel.Producer, declares []string) string {
 //		if err != nil {
 //			return runtime.Settled(fmt.Errorf("publish OrderCreated: %w", err))
 //		}
-//		return p.producer.PublishAsAsync(ctx, kombugenOrderCreatedType, key, &msg, opts...)
+//		return genimpl.Publish(ctx, p.producer, kombugenOrderCreatedType, key, &msg, opts...)
 //	}
 func (g *gen) genPublish(p *gomodel.Producer, pub *gomodel.Publish) {
 	m := pub.Message
@@ -244,8 +244,8 @@ func (g *gen) genPublish(p *gomodel.Producer, pub *gomodel.Publish) {
 			jen.Id(gomodel.Opts).Op("=").Append(jen.Index().Qual(runtimePkg, "PublishOption").Values(
 				jen.Qual(runtimePkg, "WithHeaders").Call(jen.Id(gomodel.Headers))), jen.Id(gomodel.Opts).Op("...")))
 	}
-	body = append(body, jen.Return(producerField().Dot("PublishAsAsync").Call(
-		jen.Id(gomodel.Ctx), jen.Id(m.TypeVar), key, bodyValue(m), jen.Id(gomodel.Opts).Op("..."))))
+	body = append(body, jen.Return(jen.Qual(genimplPkg, "Publish").Call(
+		jen.Id(gomodel.Ctx), producerField(), jen.Id(m.TypeVar), key, bodyValue(m), jen.Id(gomodel.Opts).Op("..."))))
 	asyncComment := doc(fmt.Sprintf("%s publishes msg as %s does, with the same parameters and policy, and returns once the message is on its way, with the confirmation of the outcome; it blocks only while the connection's confirm window is full, and while connecting and declaring before the first publish on a connection. ctx bounds the whole publish, retries included.",
 		pub.Async, pub.Method), "")
 	g.f.Add(asyncComment).Func().Params(receiver(p)).Id(pub.Async).Params(params...).Op("*").Qual(runtimePkg, "Confirmation").Block(body...)

@@ -21,17 +21,6 @@ type Compressor interface {
 	Decompress(body []byte) ([]byte, error)
 }
 
-// The compression names kombu uses (internal/codecs). Each is also known
-// by kombu's alias (gzip, bzip, xz, zstandard) and by its content type.
-const (
-	CompressionNone   = "none"
-	CompressionZlib   = "zlib"
-	CompressionBzip2  = "bzip2"
-	CompressionLZMA   = "lzma"
-	CompressionBrotli = "brotli"
-	CompressionZstd   = "zstd"
-)
-
 var compressors = struct {
 	sync.RWMutex
 	byName map[string]registeredCompressor
@@ -55,17 +44,18 @@ func RegisterCompressor(name string, c Compressor, aliases ...string) {
 	}
 }
 
-// LookupCompressor returns the compressor registered under name, an alias or
-// a content type. "" and "none" mean no compression: a nil Compressor. The
-// error matches ErrNotRegistered and ErrInvalidMessage; for one of kombu's
-// compressions, it names the package to import.
-func LookupCompressor(name string) (Compressor, error) {
+// lookupCompression returns the compressor registered under name, an
+// alias or a content type, lent to package consume. "" and "none" mean no
+// compression: a nil Compressor. The error matches ErrNotRegistered and
+// ErrInvalidMessage; for one of kombu's compressions, it names the package
+// to import.
+func lookupCompression(name string) (Compressor, error) {
 	r, err := lookupCompressor(name)
 	return r.c, err
 }
 
 func lookupCompressor(name string) (registeredCompressor, error) {
-	if name == "" || name == CompressionNone {
+	if name == "" || name == codecs.NoCompression {
 		return registeredCompressor{}, nil
 	}
 	compressors.RLock()

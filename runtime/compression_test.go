@@ -125,7 +125,7 @@ func zstdFrameContentSize(b []byte) (uint64, bool) {
 
 func TestCompressionNone(t *testing.T) {
 	for _, name := range []string{"", "none"} {
-		c, err := runtime.LookupCompressor(name)
+		c, err := consume.Compressor(name)
 		if c != nil || err != nil {
 			t.Errorf("LookupCompressor(%q) = %v, %v; want nil, nil", name, c, err)
 		}
@@ -150,7 +150,7 @@ func TestCompressionUnknown(t *testing.T) {
 
 func TestCompressionCorruptBody(t *testing.T) {
 	for _, name := range []string{"zlib", "bzip2", "lzma", "brotli", "zstd"} {
-		c, err := runtime.LookupCompressor(name)
+		c, err := consume.Compressor(name)
 		if err != nil {
 			t.Fatal(err)
 		}

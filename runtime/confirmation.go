@@ -33,14 +33,6 @@ type judge interface {
 	verdict(err error) (final error, done bool)
 }
 
-// NewConfirmation returns a pending Confirmation and the function that
-// completes it with the publish's outcome, for a Transport whose Publish
-// learns the outcome later. Completing it again does nothing.
-func NewConfirmation() (*Confirmation, func(err error)) {
-	c := newConfirmation()
-	return c, c.complete
-}
-
 // Settled returns a Confirmation that is done already, with err as its
 // outcome (nil for success): what a Transport that knows the outcome at
 // once returns, and what a publish that cannot start returns.

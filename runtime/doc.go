@@ -80,9 +80,19 @@ serializers and what they send:
 	raw         application/data       binary
 	text        text/plain             utf-8
 
+json, raw and text are built in. yaml and msgpack, and every compression,
+are packages that register themselves when imported, so a program links
+only the codecs it uses; generated code imports those its schema names:
+
+	import _ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
+	import _ "github.com/kombugen/kombugen/runtime/compression/zstd"
+
+A codec that is not imported is an error matching ErrNotRegistered (and
+ErrInvalidMessage) that names the import to add.
+
 JSON is compact and does not escape HTML (<, >, & go as they are), as
 encoding/json writes it with SetEscapeHTML(false). Generated types encode
-themselves without reflection (JSONAppender) to exactly those bytes.
+themselves without reflection to exactly those bytes.
 
 WithContentType sends a string or []byte body as it is, with that content
 type and an encoding of utf-8 for a string, binary for bytes, or the one
@@ -100,8 +110,8 @@ content type:
 	brotli            application/x-brotli  brotli stream
 	zstd (zstandard)  application/zstd      one zstd frame with its content size
 
-RegisterSerializer and RegisterCompressor add more; Decode and Decompress
-read a message back as a kombu consumer does.
+RegisterSerializer and RegisterCompressor add more. Package
+runtime/consume reads a message back as a kombu consumer does.
 
 Every message carries delivery_mode (2, persistent, unless WithDeliveryMode
 says 1, transient), a priority (0 unless set; 0..255), a headers table
@@ -132,7 +142,7 @@ the amq.* exchanges are the broker's own and are never declared.
 The producer lists what a message needs in Publishing.Declare, and the
 transport declares it on the connection the message goes out on, before
 the message: each entity at most once per connection, keyed by kind and
-name (DeclareCache), except entities that may vanish on their own:
+name, except entities that may vanish on their own:
 auto-delete exchanges, and auto-delete or exclusive queues and queues with
 an x-expires argument, which are declared before every publish (kombu's
 can_cache_declaration). The memory goes with the connection: after a

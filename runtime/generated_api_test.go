@@ -9,19 +9,20 @@ import (
 	"time"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/genimpl"
 	"github.com/kombugen/kombugen/runtime/memory"
 )
 
 // TestPublishAsLayers checks the order generated publishes apply settings
 // in: the message type, then the producer's options, then the publish's.
 func TestPublishAsLayers(t *testing.T) {
-	mt := runtime.NewMessageType("OrderCreated", "orders",
+	mt := genimpl.NewMessageType("OrderCreated", "orders",
 		runtime.WithSerializer("yaml"), runtime.WithPriority(3), runtime.WithTTL(time.Second),
 		runtime.WithHeaders(runtime.Table{"x-event-version": 2, "kept": "type"}))
 	f := newFakeTransport()
 	p := runtime.NewProducer(f, runtime.WithAutoDeclare(false), runtime.WithPriority(5), runtime.WithConfirm(false))
-	err := p.PublishAs(context.Background(), mt, "order.eu.created", map[string]int{"n": 1},
-		runtime.WithTTL(2*time.Second), runtime.WithHeaders(runtime.Table{"x-event-version": 3}))
+	err := genimpl.Publish(context.Background(), p, mt, "order.eu.created", map[string]int{"n": 1},
+		runtime.WithTTL(2*time.Second), runtime.WithHeaders(runtime.Table{"x-event-version": 3})).Err()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -151,10 +151,10 @@ func (s *settings) encode(body any, props *Properties) ([]byte, error) {
 		return b, nil
 	}
 	name := s.serializer
-	if name == SerializerAuto {
+	if name == serializerAuto {
 		name = autoSerializer(body)
 	}
-	ser, err := LookupSerializer(name)
+	ser, err := lookupSerializer(name)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func (s *settings) encode(body any, props *Properties) ([]byte, error) {
 		return nil, invalidf("serializer %s: %v", name, err)
 	}
 	props.ContentType, props.ContentEncoding = ser.ContentType(), ser.ContentEncoding()
-	if chooser, ok := ser.(EncodingChooser); ok {
+	if chooser, ok := ser.(encodingChooser); ok {
 		props.ContentEncoding = chooser.ContentEncodingFor(body)
 	}
 	return b, nil

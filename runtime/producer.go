@@ -102,22 +102,16 @@ func (p *Producer) PublishAsync(ctx context.Context, body any, opts ...PublishOp
 	return p.publish(ctx, s, "", body)
 }
 
-// PublishAs publishes body as a message of type mt with routing key
-// routingKey, and waits for the outcome: mt's settings, then the producer's
-// Options, then opts. It is what generated producers call.
-func (p *Producer) PublishAs(ctx context.Context, mt *MessageType, routingKey string, body any, opts ...PublishOption) error {
-	return waitPublished(ctx, p.PublishAsAsync(ctx, mt, routingKey, body, opts...))
-}
-
-// PublishAsAsync is PublishAs without the wait for the outcome, as
-// PublishAsync is Publish's. It is what generated producers call.
-func (p *Producer) PublishAsAsync(ctx context.Context, mt *MessageType, routingKey string, body any, opts ...PublishOption) *Confirmation {
+// publishAs publishes body as a message of type mt with routing key key:
+// mt's settings, then the producer's own, then opts. It is what generated
+// producers call, through genimpl.
+func (p *Producer) publishAs(ctx context.Context, mt *messageType, key string, body any, opts []PublishOption) *Confirmation {
 	s := getSettings(&mt.settings)
 	defer putSettings(s)
 	for _, o := range p.overrides {
 		o(s)
 	}
-	s.routingKey = routingKey
+	s.routingKey = key
 	for _, o := range opts {
 		o.applyPublish(s)
 	}

@@ -31,25 +31,16 @@ type Serializer interface {
 	Unmarshal(body []byte, v any) error
 }
 
-// EncodingChooser is implemented by a Serializer whose content encoding
+// encodingChooser is implemented by a Serializer whose content encoding
 // depends on the value, as kombu's raw does: utf-8 for text, binary for
 // bytes. Publish asks it instead of ContentEncoding.
-type EncodingChooser interface {
+type encodingChooser interface {
 	ContentEncodingFor(v any) string
 }
 
-// The serializer names kombu uses (internal/codecs); SerializerAuto picks
-// one from the value.
-const (
-	SerializerJSON    = "json"
-	SerializerYAML    = "yaml"
-	SerializerMsgpack = "msgpack"
-	SerializerRaw     = "raw"
-	SerializerText    = "text"
-	// SerializerAuto is kombu's default: []byte bodies go raw, strings as
-	// text and anything else as json.
-	SerializerAuto = ""
-)
+// serializerAuto is kombu's default: []byte bodies go raw, strings as text
+// and anything else as json.
+const serializerAuto = ""
 
 var serializers = struct {
 	sync.RWMutex
@@ -66,11 +57,12 @@ func RegisterSerializer(name string, s Serializer) {
 	serializers.byContentType[s.ContentType()] = s
 }
 
-// LookupSerializer returns the serializer registered under name, or the
-// one that produces the content type name, as a consumer looks it up. The
-// error matches ErrNotRegistered and ErrInvalidMessage; for one of kombu's
-// serializers that is not built in, it names the package to import.
-func LookupSerializer(name string) (Serializer, error) {
+// lookupSerializer returns the serializer registered under name, or the
+// one that produces the content type name, as a consumer looks it up (lent
+// to package consume). The error matches ErrNotRegistered and
+// ErrInvalidMessage; for one of kombu's serializers that is not built in,
+// it names the package to import.
+func lookupSerializer(name string) (Serializer, error) {
 	serializers.RLock()
 	s, ok := serializers.byName[name]
 	if !ok {
@@ -111,17 +103,17 @@ func registeredNames[T any](mu *sync.RWMutex, m map[string]T) string {
 func autoSerializer(body any) string {
 	switch body.(type) {
 	case []byte:
-		return SerializerRaw
+		return codecs.Raw.Name
 	case string:
-		return SerializerText
+		return codecs.Text.Name
 	}
-	return SerializerJSON
+	return codecs.JSON.Name
 }
 
 func init() {
-	RegisterSerializer(SerializerJSON, jsonSerializer{})
-	RegisterSerializer(SerializerRaw, rawSerializer{})
-	RegisterSerializer(SerializerText, textSerializer{})
+	RegisterSerializer(codecs.JSON.Name, jsonSerializer{})
+	RegisterSerializer(codecs.Raw.Name, rawSerializer{})
+	RegisterSerializer(codecs.Text.Name, textSerializer{})
 }
 
 // jsonSerializer writes compact JSON without HTML escaping, which every JSON

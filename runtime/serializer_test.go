@@ -22,12 +22,12 @@ func TestSerializerWireFormat(t *testing.T) {
 		body                        any
 		wantBody                    string
 	}{
-		{runtime.SerializerJSON, "application/json", "utf-8", body, `{"id":"A1"}`},
-		{runtime.SerializerYAML, "application/x-yaml", "utf-8", body, "id: A1\n"},
+		{"json", "application/json", "utf-8", body, `{"id":"A1"}`},
+		{"yaml", "application/x-yaml", "utf-8", body, "id: A1\n"},
 		// fixmap of 1, fixstr "id", fixstr "A1".
-		{runtime.SerializerMsgpack, "application/x-msgpack", "binary", body, "\x81\xa2id\xa2A1"},
-		{runtime.SerializerRaw, "application/data", "binary", []byte{0, 0xff}, "\x00\xff"},
-		{runtime.SerializerText, "text/plain", "utf-8", "héllo", "héllo"},
+		{"msgpack", "application/x-msgpack", "binary", body, "\x81\xa2id\xa2A1"},
+		{"raw", "application/data", "binary", []byte{0, 0xff}, "\x00\xff"},
+		{"text", "text/plain", "utf-8", "héllo", "héllo"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,14 +38,14 @@ func TestSerializerWireFormat(t *testing.T) {
 			if string(msg.Body) != tt.wantBody {
 				t.Errorf("body = %q, want %q", msg.Body, tt.wantBody)
 			}
-			s, err := runtime.LookupSerializer(tt.name)
+			s, err := consume.Serializer(tt.name)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if s.ContentType() != tt.contentType || s.ContentEncoding() != tt.encoding {
 				t.Errorf("LookupSerializer(%q) = %q, %q", tt.name, s.ContentType(), s.ContentEncoding())
 			}
-			byType, err := runtime.LookupSerializer(tt.contentType)
+			byType, err := consume.Serializer(tt.contentType)
 			if err != nil || byType.ContentType() != tt.contentType {
 				t.Errorf("SerializerForContentType(%q) = %v, %v", tt.contentType, byType, err)
 			}
@@ -59,21 +59,21 @@ func TestSerializerWireFormat(t *testing.T) {
 func TestSerializerKombuEdges(t *testing.T) {
 	type note string
 	for _, body := range []any{"héllo", note("héllo")} {
-		msg := publishOne(t, body, runtime.WithSerializer(runtime.SerializerRaw))
+		msg := publishOne(t, body, runtime.WithSerializer("raw"))
 		if msg.ContentEncoding != "utf-8" || string(msg.Body) != "héllo" {
 			t.Errorf("raw %T: encoding %q body %q, want utf-8 and the text", body, msg.ContentEncoding, msg.Body)
 		}
 	}
-	if msg := publishOne(t, "\xff\xfe", runtime.WithSerializer(runtime.SerializerRaw)); msg.ContentEncoding != "binary" {
+	if msg := publishOne(t, "\xff\xfe", runtime.WithSerializer("raw")); msg.ContentEncoding != "binary" {
 		t.Errorf("raw string that is not UTF-8: encoding %q, want binary", msg.ContentEncoding)
 	}
 	f := newFakeTransport()
-	err := runtime.NewProducer(f).Publish(context.Background(), "\xff\xfe", runtime.WithSerializer(runtime.SerializerText))
+	err := runtime.NewProducer(f).Publish(context.Background(), "\xff\xfe", runtime.WithSerializer("text"))
 	if !errors.Is(err, runtime.ErrInvalidMessage) || !strings.Contains(err.Error(), "not valid UTF-8") {
 		t.Errorf("text that is not UTF-8: %v, want ErrInvalidMessage", err)
 	}
 	f.requireUntouched(t)
-	msg := publishOne(t, map[string]string{"op": "=", "eq": "a=b"}, runtime.WithSerializer(runtime.SerializerYAML))
+	msg := publishOne(t, map[string]string{"op": "=", "eq": "a=b"}, runtime.WithSerializer("yaml"))
 	if want := "eq: a=b\nop: \"=\"\n"; string(msg.Body) != want {
 		t.Errorf("yaml body %q, want %q", msg.Body, want)
 	}
@@ -132,11 +132,11 @@ func TestSerializerUnknown(t *testing.T) {
 		}
 	}
 
-	_, err = runtime.LookupSerializer("pickle")
+	_, err = consume.Serializer("pickle")
 	if !errors.Is(err, runtime.ErrNotRegistered) || !errors.Is(err, runtime.ErrInvalidMessage) {
 		t.Errorf("LookupSerializer error %v, want ErrNotRegistered and ErrInvalidMessage", err)
 	}
-	_, err = runtime.LookupSerializer("application/x-python-serialize")
+	_, err = consume.Serializer("application/x-python-serialize")
 	if !errors.Is(err, runtime.ErrNotRegistered) || !strings.Contains(err.Error(), "application/x-python-serialize") {
 		t.Errorf("SerializerForContentType error %v, want ErrNotRegistered naming the type", err)
 	}
@@ -210,11 +210,11 @@ func TestSerializerRegistered(t *testing.T) {
 	if err := consume.Decode(msg.Properties, msg.Body, &got); err != nil || got != 7 {
 		t.Errorf("Decode by content type = %d, %v; want 7", got, err)
 	}
-	if _, err := runtime.LookupSerializer(c.name); err != nil {
+	if _, err := consume.Serializer(c.name); err != nil {
 		t.Errorf("LookupSerializer(%q): %v", c.name, err)
 	}
 	// The registered name is listed for the next unknown one.
-	_, err := runtime.LookupSerializer("nope")
+	_, err := consume.Serializer("nope")
 	if err == nil || !strings.Contains(err.Error(), c.name) {
 		t.Errorf("error %v does not list %q", err, c.name)
 	}

@@ -14,13 +14,13 @@ import (
 	_ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
 )
 
-// This file was generated for version 2 of the kombugen runtime's generated-code
+// This file was generated for version 3 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
 // genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
-	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
+	_ = genimpl.EnforceVersion(3 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 3)
 )
 
 // KombubenchExchange returns the direct exchange "kombubench".
@@ -349,7 +349,7 @@ func (m *Tick) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenTickType is how Tick is published: kombugenPolicy0 with its headers.
-var kombugenTickType = runtime.NewMessageType("Tick", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
+var kombugenTickType = genimpl.NewMessageType("Tick", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
 
 // Order is the message "Order", published to exchange "kombubench" with routing
 // key "bench".
@@ -424,7 +424,7 @@ func (m *Order) AppendJSON(dst []byte) ([]byte, error) {
 
 // kombugenOrderType is how Order is published: kombugenPolicy0 with its
 // headers.
-var kombugenOrderType = runtime.NewMessageType("Order", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
+var kombugenOrderType = genimpl.NewMessageType("Order", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
 
 // Batch is the message "Batch", published to exchange "kombubench" with routing
 // key "bench".
@@ -472,7 +472,7 @@ func (m *Batch) AppendJSON(dst []byte) ([]byte, error) {
 
 // kombugenBatchType is how Batch is published: kombugenPolicy0 with its
 // headers.
-var kombugenBatchType = runtime.NewMessageType("Batch", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
+var kombugenBatchType = genimpl.NewMessageType("Batch", "kombubench", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
 
 // TickMsgpack is the message "TickMsgpack", published to exchange "kombubench"
 // with routing key "bench".
@@ -519,7 +519,7 @@ func (m *TickMsgpack) AppendMsgpack(dst []byte) ([]byte, error) {
 
 // kombugenTickMsgpackType is how TickMsgpack is published: kombugenPolicy1 with
 // its headers.
-var kombugenTickMsgpackType = runtime.NewMessageType("TickMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
+var kombugenTickMsgpackType = genimpl.NewMessageType("TickMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
 
 // OrderMsgpack is the message "OrderMsgpack", published to exchange
 // "kombubench" with routing key "bench".
@@ -597,7 +597,7 @@ func (m *OrderMsgpack) AppendMsgpack(dst []byte) ([]byte, error) {
 
 // kombugenOrderMsgpackType is how OrderMsgpack is published: kombugenPolicy1
 // with its headers.
-var kombugenOrderMsgpackType = runtime.NewMessageType("OrderMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
+var kombugenOrderMsgpackType = genimpl.NewMessageType("OrderMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
 
 // BatchMsgpack is the message "BatchMsgpack", published to exchange
 // "kombubench" with routing key "bench".
@@ -646,7 +646,7 @@ func (m *BatchMsgpack) AppendMsgpack(dst []byte) ([]byte, error) {
 
 // kombugenBatchMsgpackType is how BatchMsgpack is published: kombugenPolicy1
 // with its headers.
-var kombugenBatchMsgpackType = runtime.NewMessageType("BatchMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
+var kombugenBatchMsgpackType = genimpl.NewMessageType("BatchMsgpack", "kombubench", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"x-schema-version": int32(1)}))...)
 
 // BenchProducer publishes the messages of producer "Bench", by default to
 // exchange "kombubench". Before its first publish on a connection it declares
@@ -684,7 +684,7 @@ func (p *BenchProducer) PublishTick(ctx context.Context, msg Tick, opts ...runti
 // and while connecting and declaring before the first publish on a connection.
 // ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishTickAsync(ctx context.Context, msg Tick, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenTickType, "bench", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenTickType, "bench", &msg, opts...)
 }
 
 // PublishOrder publishes msg to exchange "kombubench" with routing key "bench",
@@ -706,7 +706,7 @@ func (p *BenchProducer) PublishOrder(ctx context.Context, msg Order, opts ...run
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishOrderAsync(ctx context.Context, msg Order, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenOrderType, "bench", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenOrderType, "bench", &msg, opts...)
 }
 
 // PublishBatch publishes msg to exchange "kombubench" with routing key "bench",
@@ -728,7 +728,7 @@ func (p *BenchProducer) PublishBatch(ctx context.Context, msg Batch, opts ...run
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishBatchAsync(ctx context.Context, msg Batch, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenBatchType, "bench", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenBatchType, "bench", &msg, opts...)
 }
 
 // PublishTickMsgpack publishes msg to exchange "kombubench" with routing key
@@ -752,7 +752,7 @@ func (p *BenchProducer) PublishTickMsgpack(ctx context.Context, msg TickMsgpack,
 // confirm window is full, and while connecting and declaring before the first
 // publish on a connection. ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishTickMsgpackAsync(ctx context.Context, msg TickMsgpack, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenTickMsgpackType, "bench", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenTickMsgpackType, "bench", &msg, opts...)
 }
 
 // PublishOrderMsgpack publishes msg to exchange "kombubench" with routing key
@@ -776,7 +776,7 @@ func (p *BenchProducer) PublishOrderMsgpack(ctx context.Context, msg OrderMsgpac
 // confirm window is full, and while connecting and declaring before the first
 // publish on a connection. ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishOrderMsgpackAsync(ctx context.Context, msg OrderMsgpack, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenOrderMsgpackType, "bench", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenOrderMsgpackType, "bench", &msg, opts...)
 }
 
 // PublishBatchMsgpack publishes msg to exchange "kombubench" with routing key
@@ -800,7 +800,7 @@ func (p *BenchProducer) PublishBatchMsgpack(ctx context.Context, msg BatchMsgpac
 // confirm window is full, and while connecting and declaring before the first
 // publish on a connection. ctx bounds the whole publish, retries included.
 func (p *BenchProducer) PublishBatchMsgpackAsync(ctx context.Context, msg BatchMsgpack, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenBatchMsgpackType, "bench", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenBatchMsgpackType, "bench", &msg, opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were

@@ -291,7 +291,7 @@ func (r *inProcessResult) tables() []table {
 			fmt.Sprint(row.gen.AllocsPerOp()), fmt.Sprint(row.hand.AllocsPerOp()), allocs})
 	}
 	ser := table{
-		title:  "Serializers (runtime.LookupSerializer(name).Marshal; encoding/json is json.Marshal)",
+		title:  "Serializers (consume.Serializer(name).Marshal; encoding/json is json.Marshal)",
 		header: []string{"serializer", "size", "ns/op", "MB/s", "B/op", "allocs/op"},
 	}
 	for _, row := range r.serializers {
@@ -304,7 +304,7 @@ func (r *inProcessResult) tables() []table {
 		}
 	}
 	comp := table{
-		title:  "Compressors (runtime.LookupCompressor(name).Compress of the JSON body)",
+		title:  "Compressors (consume.Compressor(name).Compress of the JSON body)",
 		header: []string{"compressor", "size", "ns/op", "MB/s", "B/op", "allocs/op", "compressed/original"},
 	}
 	for _, row := range r.compressors {

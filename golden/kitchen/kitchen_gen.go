@@ -20,13 +20,13 @@ import (
 	_ "github.com/kombugen/kombugen/runtime/serializer/yaml"
 )
 
-// This file was generated for version 2 of the kombugen runtime's generated-code
+// This file was generated for version 3 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
 // genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
-	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
+	_ = genimpl.EnforceVersion(3 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 3)
 )
 
 // EventsExchange returns the topic exchange "events".
@@ -604,7 +604,7 @@ func (m *Everything) AppendMsgpack(dst []byte) ([]byte, error) {
 }
 
 // kombugenEverythingType is how Everything is published: kombugenPolicy0.
-var kombugenEverythingType = runtime.NewMessageType("Everything", "events", kombugenPolicy0...)
+var kombugenEverythingType = genimpl.NewMessageType("Everything", "events", kombugenPolicy0...)
 
 // EverythingJSON is the message "EverythingJSON", published to exchange
 // "events" with routing key "job.{status}.{shard}.{tenant}".
@@ -821,7 +821,7 @@ func (m *EverythingJSON) AppendJSON(dst []byte) ([]byte, error) {
 
 // kombugenEverythingJSONType is how EverythingJSON is published:
 // kombugenPolicy1.
-var kombugenEverythingJSONType = runtime.NewMessageType("EverythingJSON", "events", kombugenPolicy1...)
+var kombugenEverythingJSONType = genimpl.NewMessageType("EverythingJSON", "events", kombugenPolicy1...)
 
 // Ping is the message "Ping", published to exchange "direct.x" with routing key
 // "ping". Its body is UTF-8 text (serializer text).
@@ -830,14 +830,14 @@ var kombugenEverythingJSONType = runtime.NewMessageType("EverythingJSON", "event
 type Ping string
 
 // kombugenPingType is how Ping is published: kombugenPolicy2.
-var kombugenPingType = runtime.NewMessageType("Ping", "direct.x", kombugenPolicy2...)
+var kombugenPingType = genimpl.NewMessageType("Ping", "direct.x", kombugenPolicy2...)
 
 // Blob is the message "Blob", published to exchange "by-headers" with routing
 // key "". Its body is sent as it is (serializer raw).
 type Blob []byte
 
 // kombugenBlobType is how Blob is published: kombugenPolicy3 with its headers.
-var kombugenBlobType = runtime.NewMessageType("Blob", "by-headers", append(slices.Clip(kombugenPolicy3), runtime.WithHeaders(runtime.Table{
+var kombugenBlobType = genimpl.NewMessageType("Blob", "by-headers", append(slices.Clip(kombugenPolicy3), runtime.WithHeaders(runtime.Table{
 	"kind":   "a",
 	"nested": runtime.Table{"k": "v"},
 }))...)
@@ -866,7 +866,7 @@ func (m *Report) Validate() error {
 }
 
 // kombugenReportType is how Report is published: kombugenPolicy4.
-var kombugenReportType = runtime.NewMessageType("Report", "events", kombugenPolicy4...)
+var kombugenReportType = genimpl.NewMessageType("Report", "events", kombugenPolicy4...)
 
 // JobsProducer publishes the messages of producer "Jobs", by default to
 // exchange "events". Before its first publish on a connection it declares
@@ -915,7 +915,7 @@ func (p *JobsProducer) PublishEverythingAsync(ctx context.Context, status Status
 	if err != nil {
 		return runtime.Settled(fmt.Errorf("publish Everything: %w", err))
 	}
-	return p.producer.PublishAsAsync(ctx, kombugenEverythingType, key, &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenEverythingType, key, &msg, opts...)
 }
 
 // kombugenEverythingKey checks the parameters of Everything's routing key
@@ -960,7 +960,7 @@ func (p *JobsProducer) PublishEverythingJSONAsync(ctx context.Context, status St
 	if err != nil {
 		return runtime.Settled(fmt.Errorf("publish EverythingJSON: %w", err))
 	}
-	return p.producer.PublishAsAsync(ctx, kombugenEverythingJSONType, key, &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenEverythingJSONType, key, &msg, opts...)
 }
 
 // kombugenEverythingJSONKey checks the parameters of EverythingJSON's routing
@@ -999,7 +999,7 @@ func (p *JobsProducer) PublishReportAsync(ctx context.Context, version int64, ms
 	if err != nil {
 		return runtime.Settled(fmt.Errorf("publish Report: %w", err))
 	}
-	return p.producer.PublishAsAsync(ctx, kombugenReportType, key, &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenReportType, key, &msg, opts...)
 }
 
 // kombugenReportKey checks the parameters of Report's routing key
@@ -1059,7 +1059,7 @@ func (p *MiscProducer) PublishPing(ctx context.Context, msg Ping, opts ...runtim
 // and while connecting and declaring before the first publish on a connection.
 // ctx bounds the whole publish, retries included.
 func (p *MiscProducer) PublishPingAsync(ctx context.Context, msg Ping, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenPingType, "ping", string(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenPingType, "ping", string(msg), opts...)
 }
 
 // PublishBlob publishes msg to exchange "by-headers" with routing key "", and
@@ -1079,7 +1079,7 @@ func (p *MiscProducer) PublishBlob(ctx context.Context, msg Blob, opts ...runtim
 // and while connecting and declaring before the first publish on a connection.
 // ctx bounds the whole publish, retries included.
 func (p *MiscProducer) PublishBlobAsync(ctx context.Context, msg Blob, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenBlobType, "", []byte(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenBlobType, "", []byte(msg), opts...)
 }
 
 // PublishReport publishes msg to exchange "events" with routing key
@@ -1106,7 +1106,7 @@ func (p *MiscProducer) PublishReportAsync(ctx context.Context, version int64, ms
 	if err != nil {
 		return runtime.Settled(fmt.Errorf("publish Report: %w", err))
 	}
-	return p.producer.PublishAsAsync(ctx, kombugenReportType, key, &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenReportType, key, &msg, opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were

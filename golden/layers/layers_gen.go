@@ -11,13 +11,13 @@ import (
 	"github.com/kombugen/kombugen/runtime/genimpl"
 )
 
-// This file was generated for version 2 of the kombugen runtime's generated-code
+// This file was generated for version 3 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
 // genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
-	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
+	_ = genimpl.EnforceVersion(3 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 3)
 )
 
 // EuExchange returns the direct exchange "eu".
@@ -236,21 +236,21 @@ func (m *Order) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenOrderType is how Order is published: kombugenPolicy0.
-var kombugenOrderType = runtime.NewMessageType("Order", "eu", kombugenPolicy0...)
+var kombugenOrderType = genimpl.NewMessageType("Order", "eu", kombugenPolicy0...)
 
 // Note is the message "Note", published to exchange "audit" with routing key
 // "note". Its body is UTF-8 text (serializer text).
 type Note string
 
 // kombugenNoteType is how Note is published: kombugenPolicy1 with its headers.
-var kombugenNoteType = runtime.NewMessageType("Note", "audit", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"kind": "note"}))...)
+var kombugenNoteType = genimpl.NewMessageType("Note", "audit", append(slices.Clip(kombugenPolicy1), runtime.WithHeaders(runtime.Table{"kind": "note"}))...)
 
 // Ping is the message "Ping", published to exchange "loop-a" with routing key
 // "". Its body is UTF-8 text (serializer text).
 type Ping string
 
 // kombugenPingType is how Ping is published: kombugenPolicy1.
-var kombugenPingType = runtime.NewMessageType("Ping", "loop-a", kombugenPolicy1...)
+var kombugenPingType = genimpl.NewMessageType("Ping", "loop-a", kombugenPolicy1...)
 
 // RegionsProducer publishes the messages of producer "Regions", by default to
 // exchange "eu". Before its first publish on a connection it declares
@@ -286,7 +286,7 @@ func (p *RegionsProducer) PublishOrder(ctx context.Context, msg Order, opts ...r
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *RegionsProducer) PublishOrderAsync(ctx context.Context, msg Order, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenOrderType, "order", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenOrderType, "order", &msg, opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were
@@ -340,7 +340,7 @@ func (p *AuditProducer) PublishNote(ctx context.Context, msg Note, opts ...runti
 // and while connecting and declaring before the first publish on a connection.
 // ctx bounds the whole publish, retries included.
 func (p *AuditProducer) PublishNoteAsync(ctx context.Context, msg Note, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenNoteType, "note", string(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenNoteType, "note", string(msg), opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were
@@ -393,7 +393,7 @@ func (p *LoopsProducer) PublishPing(ctx context.Context, msg Ping, opts ...runti
 // and while connecting and declaring before the first publish on a connection.
 // ctx bounds the whole publish, retries included.
 func (p *LoopsProducer) PublishPingAsync(ctx context.Context, msg Ping, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenPingType, "", string(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenPingType, "", string(msg), opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were

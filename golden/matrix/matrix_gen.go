@@ -18,13 +18,13 @@ import (
 	_ "github.com/kombugen/kombugen/runtime/serializer/yaml"
 )
 
-// This file was generated for version 2 of the kombugen runtime's generated-code
+// This file was generated for version 3 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
 // genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
-	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
+	_ = genimpl.EnforceVersion(3 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 3)
 )
 
 // MatrixExchange returns the direct exchange "matrix".
@@ -571,7 +571,7 @@ func (m *JSONNone) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenJSONNoneType is how JsonNone is published: kombugenPolicy0.
-var kombugenJSONNoneType = runtime.NewMessageType("JsonNone", "matrix", kombugenPolicy0...)
+var kombugenJSONNoneType = genimpl.NewMessageType("JsonNone", "matrix", kombugenPolicy0...)
 
 // JSONZlib is the message "JsonZlib", published to exchange "matrix" with
 // routing key "json.zlib".
@@ -619,7 +619,7 @@ func (m *JSONZlib) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenJSONZlibType is how JsonZlib is published: kombugenPolicy1.
-var kombugenJSONZlibType = runtime.NewMessageType("JsonZlib", "matrix", kombugenPolicy1...)
+var kombugenJSONZlibType = genimpl.NewMessageType("JsonZlib", "matrix", kombugenPolicy1...)
 
 // JSONGzip is the message "JsonGzip", published to exchange "matrix" with
 // routing key "json.gzip".
@@ -667,7 +667,7 @@ func (m *JSONGzip) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenJSONGzipType is how JsonGzip is published: kombugenPolicy1.
-var kombugenJSONGzipType = runtime.NewMessageType("JsonGzip", "matrix", kombugenPolicy1...)
+var kombugenJSONGzipType = genimpl.NewMessageType("JsonGzip", "matrix", kombugenPolicy1...)
 
 // JSONBzip2 is the message "JsonBzip2", published to exchange "matrix" with
 // routing key "json.bzip2".
@@ -715,7 +715,7 @@ func (m *JSONBzip2) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenJSONBzip2Type is how JsonBzip2 is published: kombugenPolicy2.
-var kombugenJSONBzip2Type = runtime.NewMessageType("JsonBzip2", "matrix", kombugenPolicy2...)
+var kombugenJSONBzip2Type = genimpl.NewMessageType("JsonBzip2", "matrix", kombugenPolicy2...)
 
 // JSONLzma is the message "JsonLzma", published to exchange "matrix" with
 // routing key "json.lzma".
@@ -763,7 +763,7 @@ func (m *JSONLzma) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenJSONLzmaType is how JsonLzma is published: kombugenPolicy3.
-var kombugenJSONLzmaType = runtime.NewMessageType("JsonLzma", "matrix", kombugenPolicy3...)
+var kombugenJSONLzmaType = genimpl.NewMessageType("JsonLzma", "matrix", kombugenPolicy3...)
 
 // JSONXz is the message "JsonXz", published to exchange "matrix" with routing
 // key "json.xz".
@@ -811,7 +811,7 @@ func (m *JSONXz) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenJSONXzType is how JsonXz is published: kombugenPolicy3.
-var kombugenJSONXzType = runtime.NewMessageType("JsonXz", "matrix", kombugenPolicy3...)
+var kombugenJSONXzType = genimpl.NewMessageType("JsonXz", "matrix", kombugenPolicy3...)
 
 // JSONBrotli is the message "JsonBrotli", published to exchange "matrix" with
 // routing key "json.brotli".
@@ -859,7 +859,7 @@ func (m *JSONBrotli) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenJSONBrotliType is how JsonBrotli is published: kombugenPolicy4.
-var kombugenJSONBrotliType = runtime.NewMessageType("JsonBrotli", "matrix", kombugenPolicy4...)
+var kombugenJSONBrotliType = genimpl.NewMessageType("JsonBrotli", "matrix", kombugenPolicy4...)
 
 // JSONZstd is the message "JsonZstd", published to exchange "matrix" with
 // routing key "json.zstd".
@@ -907,7 +907,7 @@ func (m *JSONZstd) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenJSONZstdType is how JsonZstd is published: kombugenPolicy5.
-var kombugenJSONZstdType = runtime.NewMessageType("JsonZstd", "matrix", kombugenPolicy5...)
+var kombugenJSONZstdType = genimpl.NewMessageType("JsonZstd", "matrix", kombugenPolicy5...)
 
 // YamlNone is the message "YamlNone", published to exchange "matrix" with
 // routing key "yaml.none".
@@ -930,7 +930,7 @@ func (m *YamlNone) Validate() error {
 }
 
 // kombugenYamlNoneType is how YamlNone is published: kombugenPolicy6.
-var kombugenYamlNoneType = runtime.NewMessageType("YamlNone", "matrix", kombugenPolicy6...)
+var kombugenYamlNoneType = genimpl.NewMessageType("YamlNone", "matrix", kombugenPolicy6...)
 
 // YamlZlib is the message "YamlZlib", published to exchange "matrix" with
 // routing key "yaml.zlib".
@@ -953,7 +953,7 @@ func (m *YamlZlib) Validate() error {
 }
 
 // kombugenYamlZlibType is how YamlZlib is published: kombugenPolicy7.
-var kombugenYamlZlibType = runtime.NewMessageType("YamlZlib", "matrix", kombugenPolicy7...)
+var kombugenYamlZlibType = genimpl.NewMessageType("YamlZlib", "matrix", kombugenPolicy7...)
 
 // YamlGzip is the message "YamlGzip", published to exchange "matrix" with
 // routing key "yaml.gzip".
@@ -976,7 +976,7 @@ func (m *YamlGzip) Validate() error {
 }
 
 // kombugenYamlGzipType is how YamlGzip is published: kombugenPolicy7.
-var kombugenYamlGzipType = runtime.NewMessageType("YamlGzip", "matrix", kombugenPolicy7...)
+var kombugenYamlGzipType = genimpl.NewMessageType("YamlGzip", "matrix", kombugenPolicy7...)
 
 // YamlBzip2 is the message "YamlBzip2", published to exchange "matrix" with
 // routing key "yaml.bzip2".
@@ -999,7 +999,7 @@ func (m *YamlBzip2) Validate() error {
 }
 
 // kombugenYamlBzip2Type is how YamlBzip2 is published: kombugenPolicy8.
-var kombugenYamlBzip2Type = runtime.NewMessageType("YamlBzip2", "matrix", kombugenPolicy8...)
+var kombugenYamlBzip2Type = genimpl.NewMessageType("YamlBzip2", "matrix", kombugenPolicy8...)
 
 // YamlLzma is the message "YamlLzma", published to exchange "matrix" with
 // routing key "yaml.lzma".
@@ -1022,7 +1022,7 @@ func (m *YamlLzma) Validate() error {
 }
 
 // kombugenYamlLzmaType is how YamlLzma is published: kombugenPolicy9.
-var kombugenYamlLzmaType = runtime.NewMessageType("YamlLzma", "matrix", kombugenPolicy9...)
+var kombugenYamlLzmaType = genimpl.NewMessageType("YamlLzma", "matrix", kombugenPolicy9...)
 
 // YamlXz is the message "YamlXz", published to exchange "matrix" with routing
 // key "yaml.xz".
@@ -1045,7 +1045,7 @@ func (m *YamlXz) Validate() error {
 }
 
 // kombugenYamlXzType is how YamlXz is published: kombugenPolicy9.
-var kombugenYamlXzType = runtime.NewMessageType("YamlXz", "matrix", kombugenPolicy9...)
+var kombugenYamlXzType = genimpl.NewMessageType("YamlXz", "matrix", kombugenPolicy9...)
 
 // YamlBrotli is the message "YamlBrotli", published to exchange "matrix" with
 // routing key "yaml.brotli".
@@ -1068,7 +1068,7 @@ func (m *YamlBrotli) Validate() error {
 }
 
 // kombugenYamlBrotliType is how YamlBrotli is published: kombugenPolicy10.
-var kombugenYamlBrotliType = runtime.NewMessageType("YamlBrotli", "matrix", kombugenPolicy10...)
+var kombugenYamlBrotliType = genimpl.NewMessageType("YamlBrotli", "matrix", kombugenPolicy10...)
 
 // YamlZstd is the message "YamlZstd", published to exchange "matrix" with
 // routing key "yaml.zstd".
@@ -1091,7 +1091,7 @@ func (m *YamlZstd) Validate() error {
 }
 
 // kombugenYamlZstdType is how YamlZstd is published: kombugenPolicy11.
-var kombugenYamlZstdType = runtime.NewMessageType("YamlZstd", "matrix", kombugenPolicy11...)
+var kombugenYamlZstdType = genimpl.NewMessageType("YamlZstd", "matrix", kombugenPolicy11...)
 
 // MsgpackNone is the message "MsgpackNone", published to exchange "matrix" with
 // routing key "msgpack.none".
@@ -1142,7 +1142,7 @@ func (m *MsgpackNone) AppendMsgpack(dst []byte) ([]byte, error) {
 }
 
 // kombugenMsgpackNoneType is how MsgpackNone is published: kombugenPolicy12.
-var kombugenMsgpackNoneType = runtime.NewMessageType("MsgpackNone", "matrix", kombugenPolicy12...)
+var kombugenMsgpackNoneType = genimpl.NewMessageType("MsgpackNone", "matrix", kombugenPolicy12...)
 
 // MsgpackZlib is the message "MsgpackZlib", published to exchange "matrix" with
 // routing key "msgpack.zlib".
@@ -1193,7 +1193,7 @@ func (m *MsgpackZlib) AppendMsgpack(dst []byte) ([]byte, error) {
 }
 
 // kombugenMsgpackZlibType is how MsgpackZlib is published: kombugenPolicy13.
-var kombugenMsgpackZlibType = runtime.NewMessageType("MsgpackZlib", "matrix", kombugenPolicy13...)
+var kombugenMsgpackZlibType = genimpl.NewMessageType("MsgpackZlib", "matrix", kombugenPolicy13...)
 
 // MsgpackGzip is the message "MsgpackGzip", published to exchange "matrix" with
 // routing key "msgpack.gzip".
@@ -1244,7 +1244,7 @@ func (m *MsgpackGzip) AppendMsgpack(dst []byte) ([]byte, error) {
 }
 
 // kombugenMsgpackGzipType is how MsgpackGzip is published: kombugenPolicy13.
-var kombugenMsgpackGzipType = runtime.NewMessageType("MsgpackGzip", "matrix", kombugenPolicy13...)
+var kombugenMsgpackGzipType = genimpl.NewMessageType("MsgpackGzip", "matrix", kombugenPolicy13...)
 
 // MsgpackBzip2 is the message "MsgpackBzip2", published to exchange "matrix"
 // with routing key "msgpack.bzip2".
@@ -1295,7 +1295,7 @@ func (m *MsgpackBzip2) AppendMsgpack(dst []byte) ([]byte, error) {
 }
 
 // kombugenMsgpackBzip2Type is how MsgpackBzip2 is published: kombugenPolicy14.
-var kombugenMsgpackBzip2Type = runtime.NewMessageType("MsgpackBzip2", "matrix", kombugenPolicy14...)
+var kombugenMsgpackBzip2Type = genimpl.NewMessageType("MsgpackBzip2", "matrix", kombugenPolicy14...)
 
 // MsgpackLzma is the message "MsgpackLzma", published to exchange "matrix" with
 // routing key "msgpack.lzma".
@@ -1346,7 +1346,7 @@ func (m *MsgpackLzma) AppendMsgpack(dst []byte) ([]byte, error) {
 }
 
 // kombugenMsgpackLzmaType is how MsgpackLzma is published: kombugenPolicy15.
-var kombugenMsgpackLzmaType = runtime.NewMessageType("MsgpackLzma", "matrix", kombugenPolicy15...)
+var kombugenMsgpackLzmaType = genimpl.NewMessageType("MsgpackLzma", "matrix", kombugenPolicy15...)
 
 // MsgpackXz is the message "MsgpackXz", published to exchange "matrix" with
 // routing key "msgpack.xz".
@@ -1397,7 +1397,7 @@ func (m *MsgpackXz) AppendMsgpack(dst []byte) ([]byte, error) {
 }
 
 // kombugenMsgpackXzType is how MsgpackXz is published: kombugenPolicy15.
-var kombugenMsgpackXzType = runtime.NewMessageType("MsgpackXz", "matrix", kombugenPolicy15...)
+var kombugenMsgpackXzType = genimpl.NewMessageType("MsgpackXz", "matrix", kombugenPolicy15...)
 
 // MsgpackBrotli is the message "MsgpackBrotli", published to exchange "matrix"
 // with routing key "msgpack.brotli".
@@ -1449,7 +1449,7 @@ func (m *MsgpackBrotli) AppendMsgpack(dst []byte) ([]byte, error) {
 
 // kombugenMsgpackBrotliType is how MsgpackBrotli is published:
 // kombugenPolicy16.
-var kombugenMsgpackBrotliType = runtime.NewMessageType("MsgpackBrotli", "matrix", kombugenPolicy16...)
+var kombugenMsgpackBrotliType = genimpl.NewMessageType("MsgpackBrotli", "matrix", kombugenPolicy16...)
 
 // MsgpackZstd is the message "MsgpackZstd", published to exchange "matrix" with
 // routing key "msgpack.zstd".
@@ -1500,119 +1500,119 @@ func (m *MsgpackZstd) AppendMsgpack(dst []byte) ([]byte, error) {
 }
 
 // kombugenMsgpackZstdType is how MsgpackZstd is published: kombugenPolicy17.
-var kombugenMsgpackZstdType = runtime.NewMessageType("MsgpackZstd", "matrix", kombugenPolicy17...)
+var kombugenMsgpackZstdType = genimpl.NewMessageType("MsgpackZstd", "matrix", kombugenPolicy17...)
 
 // RawNone is the message "RawNone", published to exchange "matrix" with routing
 // key "raw.none". Its body is sent as it is (serializer raw).
 type RawNone []byte
 
 // kombugenRawNoneType is how RawNone is published: kombugenPolicy18.
-var kombugenRawNoneType = runtime.NewMessageType("RawNone", "matrix", kombugenPolicy18...)
+var kombugenRawNoneType = genimpl.NewMessageType("RawNone", "matrix", kombugenPolicy18...)
 
 // RawZlib is the message "RawZlib", published to exchange "matrix" with routing
 // key "raw.zlib". Its body is sent as it is (serializer raw).
 type RawZlib []byte
 
 // kombugenRawZlibType is how RawZlib is published: kombugenPolicy19.
-var kombugenRawZlibType = runtime.NewMessageType("RawZlib", "matrix", kombugenPolicy19...)
+var kombugenRawZlibType = genimpl.NewMessageType("RawZlib", "matrix", kombugenPolicy19...)
 
 // RawGzip is the message "RawGzip", published to exchange "matrix" with routing
 // key "raw.gzip". Its body is sent as it is (serializer raw).
 type RawGzip []byte
 
 // kombugenRawGzipType is how RawGzip is published: kombugenPolicy19.
-var kombugenRawGzipType = runtime.NewMessageType("RawGzip", "matrix", kombugenPolicy19...)
+var kombugenRawGzipType = genimpl.NewMessageType("RawGzip", "matrix", kombugenPolicy19...)
 
 // RawBzip2 is the message "RawBzip2", published to exchange "matrix" with
 // routing key "raw.bzip2". Its body is sent as it is (serializer raw).
 type RawBzip2 []byte
 
 // kombugenRawBzip2Type is how RawBzip2 is published: kombugenPolicy20.
-var kombugenRawBzip2Type = runtime.NewMessageType("RawBzip2", "matrix", kombugenPolicy20...)
+var kombugenRawBzip2Type = genimpl.NewMessageType("RawBzip2", "matrix", kombugenPolicy20...)
 
 // RawLzma is the message "RawLzma", published to exchange "matrix" with routing
 // key "raw.lzma". Its body is sent as it is (serializer raw).
 type RawLzma []byte
 
 // kombugenRawLzmaType is how RawLzma is published: kombugenPolicy21.
-var kombugenRawLzmaType = runtime.NewMessageType("RawLzma", "matrix", kombugenPolicy21...)
+var kombugenRawLzmaType = genimpl.NewMessageType("RawLzma", "matrix", kombugenPolicy21...)
 
 // RawXz is the message "RawXz", published to exchange "matrix" with routing key
 // "raw.xz". Its body is sent as it is (serializer raw).
 type RawXz []byte
 
 // kombugenRawXzType is how RawXz is published: kombugenPolicy21.
-var kombugenRawXzType = runtime.NewMessageType("RawXz", "matrix", kombugenPolicy21...)
+var kombugenRawXzType = genimpl.NewMessageType("RawXz", "matrix", kombugenPolicy21...)
 
 // RawBrotli is the message "RawBrotli", published to exchange "matrix" with
 // routing key "raw.brotli". Its body is sent as it is (serializer raw).
 type RawBrotli []byte
 
 // kombugenRawBrotliType is how RawBrotli is published: kombugenPolicy22.
-var kombugenRawBrotliType = runtime.NewMessageType("RawBrotli", "matrix", kombugenPolicy22...)
+var kombugenRawBrotliType = genimpl.NewMessageType("RawBrotli", "matrix", kombugenPolicy22...)
 
 // RawZstd is the message "RawZstd", published to exchange "matrix" with routing
 // key "raw.zstd". Its body is sent as it is (serializer raw).
 type RawZstd []byte
 
 // kombugenRawZstdType is how RawZstd is published: kombugenPolicy23.
-var kombugenRawZstdType = runtime.NewMessageType("RawZstd", "matrix", kombugenPolicy23...)
+var kombugenRawZstdType = genimpl.NewMessageType("RawZstd", "matrix", kombugenPolicy23...)
 
 // TextNone is the message "TextNone", published to exchange "matrix" with
 // routing key "text.none". Its body is UTF-8 text (serializer text).
 type TextNone string
 
 // kombugenTextNoneType is how TextNone is published: kombugenPolicy24.
-var kombugenTextNoneType = runtime.NewMessageType("TextNone", "matrix", kombugenPolicy24...)
+var kombugenTextNoneType = genimpl.NewMessageType("TextNone", "matrix", kombugenPolicy24...)
 
 // TextZlib is the message "TextZlib", published to exchange "matrix" with
 // routing key "text.zlib". Its body is UTF-8 text (serializer text).
 type TextZlib string
 
 // kombugenTextZlibType is how TextZlib is published: kombugenPolicy25.
-var kombugenTextZlibType = runtime.NewMessageType("TextZlib", "matrix", kombugenPolicy25...)
+var kombugenTextZlibType = genimpl.NewMessageType("TextZlib", "matrix", kombugenPolicy25...)
 
 // TextGzip is the message "TextGzip", published to exchange "matrix" with
 // routing key "text.gzip". Its body is UTF-8 text (serializer text).
 type TextGzip string
 
 // kombugenTextGzipType is how TextGzip is published: kombugenPolicy25.
-var kombugenTextGzipType = runtime.NewMessageType("TextGzip", "matrix", kombugenPolicy25...)
+var kombugenTextGzipType = genimpl.NewMessageType("TextGzip", "matrix", kombugenPolicy25...)
 
 // TextBzip2 is the message "TextBzip2", published to exchange "matrix" with
 // routing key "text.bzip2". Its body is UTF-8 text (serializer text).
 type TextBzip2 string
 
 // kombugenTextBzip2Type is how TextBzip2 is published: kombugenPolicy26.
-var kombugenTextBzip2Type = runtime.NewMessageType("TextBzip2", "matrix", kombugenPolicy26...)
+var kombugenTextBzip2Type = genimpl.NewMessageType("TextBzip2", "matrix", kombugenPolicy26...)
 
 // TextLzma is the message "TextLzma", published to exchange "matrix" with
 // routing key "text.lzma". Its body is UTF-8 text (serializer text).
 type TextLzma string
 
 // kombugenTextLzmaType is how TextLzma is published: kombugenPolicy27.
-var kombugenTextLzmaType = runtime.NewMessageType("TextLzma", "matrix", kombugenPolicy27...)
+var kombugenTextLzmaType = genimpl.NewMessageType("TextLzma", "matrix", kombugenPolicy27...)
 
 // TextXz is the message "TextXz", published to exchange "matrix" with routing
 // key "text.xz". Its body is UTF-8 text (serializer text).
 type TextXz string
 
 // kombugenTextXzType is how TextXz is published: kombugenPolicy27.
-var kombugenTextXzType = runtime.NewMessageType("TextXz", "matrix", kombugenPolicy27...)
+var kombugenTextXzType = genimpl.NewMessageType("TextXz", "matrix", kombugenPolicy27...)
 
 // TextBrotli is the message "TextBrotli", published to exchange "matrix" with
 // routing key "text.brotli". Its body is UTF-8 text (serializer text).
 type TextBrotli string
 
 // kombugenTextBrotliType is how TextBrotli is published: kombugenPolicy28.
-var kombugenTextBrotliType = runtime.NewMessageType("TextBrotli", "matrix", kombugenPolicy28...)
+var kombugenTextBrotliType = genimpl.NewMessageType("TextBrotli", "matrix", kombugenPolicy28...)
 
 // TextZstd is the message "TextZstd", published to exchange "matrix" with
 // routing key "text.zstd". Its body is UTF-8 text (serializer text).
 type TextZstd string
 
 // kombugenTextZstdType is how TextZstd is published: kombugenPolicy29.
-var kombugenTextZstdType = runtime.NewMessageType("TextZstd", "matrix", kombugenPolicy29...)
+var kombugenTextZstdType = genimpl.NewMessageType("TextZstd", "matrix", kombugenPolicy29...)
 
 // MatrixProducer publishes the messages of producer "Matrix", by default to
 // exchange "matrix". Before its first publish on a connection it declares
@@ -1648,7 +1648,7 @@ func (p *MatrixProducer) PublishJSONNone(ctx context.Context, msg JSONNone, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishJSONNoneAsync(ctx context.Context, msg JSONNone, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenJSONNoneType, "json.none", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenJSONNoneType, "json.none", &msg, opts...)
 }
 
 // PublishJSONZlib publishes msg to exchange "matrix" with routing key
@@ -1669,7 +1669,7 @@ func (p *MatrixProducer) PublishJSONZlib(ctx context.Context, msg JSONZlib, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishJSONZlibAsync(ctx context.Context, msg JSONZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenJSONZlibType, "json.zlib", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenJSONZlibType, "json.zlib", &msg, opts...)
 }
 
 // PublishJSONGzip publishes msg to exchange "matrix" with routing key
@@ -1690,7 +1690,7 @@ func (p *MatrixProducer) PublishJSONGzip(ctx context.Context, msg JSONGzip, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishJSONGzipAsync(ctx context.Context, msg JSONGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenJSONGzipType, "json.gzip", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenJSONGzipType, "json.gzip", &msg, opts...)
 }
 
 // PublishJSONBzip2 publishes msg to exchange "matrix" with routing key
@@ -1711,7 +1711,7 @@ func (p *MatrixProducer) PublishJSONBzip2(ctx context.Context, msg JSONBzip2, op
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishJSONBzip2Async(ctx context.Context, msg JSONBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenJSONBzip2Type, "json.bzip2", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenJSONBzip2Type, "json.bzip2", &msg, opts...)
 }
 
 // PublishJSONLzma publishes msg to exchange "matrix" with routing key
@@ -1732,7 +1732,7 @@ func (p *MatrixProducer) PublishJSONLzma(ctx context.Context, msg JSONLzma, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishJSONLzmaAsync(ctx context.Context, msg JSONLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenJSONLzmaType, "json.lzma", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenJSONLzmaType, "json.lzma", &msg, opts...)
 }
 
 // PublishJSONXz publishes msg to exchange "matrix" with routing key "json.xz",
@@ -1752,7 +1752,7 @@ func (p *MatrixProducer) PublishJSONXz(ctx context.Context, msg JSONXz, opts ...
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishJSONXzAsync(ctx context.Context, msg JSONXz, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenJSONXzType, "json.xz", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenJSONXzType, "json.xz", &msg, opts...)
 }
 
 // PublishJSONBrotli publishes msg to exchange "matrix" with routing key
@@ -1773,7 +1773,7 @@ func (p *MatrixProducer) PublishJSONBrotli(ctx context.Context, msg JSONBrotli, 
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishJSONBrotliAsync(ctx context.Context, msg JSONBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenJSONBrotliType, "json.brotli", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenJSONBrotliType, "json.brotli", &msg, opts...)
 }
 
 // PublishJSONZstd publishes msg to exchange "matrix" with routing key
@@ -1794,7 +1794,7 @@ func (p *MatrixProducer) PublishJSONZstd(ctx context.Context, msg JSONZstd, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishJSONZstdAsync(ctx context.Context, msg JSONZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenJSONZstdType, "json.zstd", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenJSONZstdType, "json.zstd", &msg, opts...)
 }
 
 // PublishYamlNone publishes msg to exchange "matrix" with routing key
@@ -1815,7 +1815,7 @@ func (p *MatrixProducer) PublishYamlNone(ctx context.Context, msg YamlNone, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishYamlNoneAsync(ctx context.Context, msg YamlNone, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenYamlNoneType, "yaml.none", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenYamlNoneType, "yaml.none", &msg, opts...)
 }
 
 // PublishYamlZlib publishes msg to exchange "matrix" with routing key
@@ -1836,7 +1836,7 @@ func (p *MatrixProducer) PublishYamlZlib(ctx context.Context, msg YamlZlib, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishYamlZlibAsync(ctx context.Context, msg YamlZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenYamlZlibType, "yaml.zlib", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenYamlZlibType, "yaml.zlib", &msg, opts...)
 }
 
 // PublishYamlGzip publishes msg to exchange "matrix" with routing key
@@ -1857,7 +1857,7 @@ func (p *MatrixProducer) PublishYamlGzip(ctx context.Context, msg YamlGzip, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishYamlGzipAsync(ctx context.Context, msg YamlGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenYamlGzipType, "yaml.gzip", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenYamlGzipType, "yaml.gzip", &msg, opts...)
 }
 
 // PublishYamlBzip2 publishes msg to exchange "matrix" with routing key
@@ -1878,7 +1878,7 @@ func (p *MatrixProducer) PublishYamlBzip2(ctx context.Context, msg YamlBzip2, op
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishYamlBzip2Async(ctx context.Context, msg YamlBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenYamlBzip2Type, "yaml.bzip2", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenYamlBzip2Type, "yaml.bzip2", &msg, opts...)
 }
 
 // PublishYamlLzma publishes msg to exchange "matrix" with routing key
@@ -1899,7 +1899,7 @@ func (p *MatrixProducer) PublishYamlLzma(ctx context.Context, msg YamlLzma, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishYamlLzmaAsync(ctx context.Context, msg YamlLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenYamlLzmaType, "yaml.lzma", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenYamlLzmaType, "yaml.lzma", &msg, opts...)
 }
 
 // PublishYamlXz publishes msg to exchange "matrix" with routing key "yaml.xz",
@@ -1919,7 +1919,7 @@ func (p *MatrixProducer) PublishYamlXz(ctx context.Context, msg YamlXz, opts ...
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishYamlXzAsync(ctx context.Context, msg YamlXz, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenYamlXzType, "yaml.xz", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenYamlXzType, "yaml.xz", &msg, opts...)
 }
 
 // PublishYamlBrotli publishes msg to exchange "matrix" with routing key
@@ -1940,7 +1940,7 @@ func (p *MatrixProducer) PublishYamlBrotli(ctx context.Context, msg YamlBrotli, 
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishYamlBrotliAsync(ctx context.Context, msg YamlBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenYamlBrotliType, "yaml.brotli", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenYamlBrotliType, "yaml.brotli", &msg, opts...)
 }
 
 // PublishYamlZstd publishes msg to exchange "matrix" with routing key
@@ -1961,7 +1961,7 @@ func (p *MatrixProducer) PublishYamlZstd(ctx context.Context, msg YamlZstd, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishYamlZstdAsync(ctx context.Context, msg YamlZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenYamlZstdType, "yaml.zstd", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenYamlZstdType, "yaml.zstd", &msg, opts...)
 }
 
 // PublishMsgpackNone publishes msg to exchange "matrix" with routing key
@@ -1982,7 +1982,7 @@ func (p *MatrixProducer) PublishMsgpackNone(ctx context.Context, msg MsgpackNone
 // confirm window is full, and while connecting and declaring before the first
 // publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackNoneAsync(ctx context.Context, msg MsgpackNone, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenMsgpackNoneType, "msgpack.none", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenMsgpackNoneType, "msgpack.none", &msg, opts...)
 }
 
 // PublishMsgpackZlib publishes msg to exchange "matrix" with routing key
@@ -2003,7 +2003,7 @@ func (p *MatrixProducer) PublishMsgpackZlib(ctx context.Context, msg MsgpackZlib
 // confirm window is full, and while connecting and declaring before the first
 // publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackZlibAsync(ctx context.Context, msg MsgpackZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenMsgpackZlibType, "msgpack.zlib", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenMsgpackZlibType, "msgpack.zlib", &msg, opts...)
 }
 
 // PublishMsgpackGzip publishes msg to exchange "matrix" with routing key
@@ -2024,7 +2024,7 @@ func (p *MatrixProducer) PublishMsgpackGzip(ctx context.Context, msg MsgpackGzip
 // confirm window is full, and while connecting and declaring before the first
 // publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackGzipAsync(ctx context.Context, msg MsgpackGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenMsgpackGzipType, "msgpack.gzip", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenMsgpackGzipType, "msgpack.gzip", &msg, opts...)
 }
 
 // PublishMsgpackBzip2 publishes msg to exchange "matrix" with routing key
@@ -2045,7 +2045,7 @@ func (p *MatrixProducer) PublishMsgpackBzip2(ctx context.Context, msg MsgpackBzi
 // confirm window is full, and while connecting and declaring before the first
 // publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackBzip2Async(ctx context.Context, msg MsgpackBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenMsgpackBzip2Type, "msgpack.bzip2", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenMsgpackBzip2Type, "msgpack.bzip2", &msg, opts...)
 }
 
 // PublishMsgpackLzma publishes msg to exchange "matrix" with routing key
@@ -2066,7 +2066,7 @@ func (p *MatrixProducer) PublishMsgpackLzma(ctx context.Context, msg MsgpackLzma
 // confirm window is full, and while connecting and declaring before the first
 // publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackLzmaAsync(ctx context.Context, msg MsgpackLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenMsgpackLzmaType, "msgpack.lzma", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenMsgpackLzmaType, "msgpack.lzma", &msg, opts...)
 }
 
 // PublishMsgpackXz publishes msg to exchange "matrix" with routing key
@@ -2087,7 +2087,7 @@ func (p *MatrixProducer) PublishMsgpackXz(ctx context.Context, msg MsgpackXz, op
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackXzAsync(ctx context.Context, msg MsgpackXz, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenMsgpackXzType, "msgpack.xz", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenMsgpackXzType, "msgpack.xz", &msg, opts...)
 }
 
 // PublishMsgpackBrotli publishes msg to exchange "matrix" with routing key
@@ -2108,7 +2108,7 @@ func (p *MatrixProducer) PublishMsgpackBrotli(ctx context.Context, msg MsgpackBr
 // confirm window is full, and while connecting and declaring before the first
 // publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackBrotliAsync(ctx context.Context, msg MsgpackBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenMsgpackBrotliType, "msgpack.brotli", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenMsgpackBrotliType, "msgpack.brotli", &msg, opts...)
 }
 
 // PublishMsgpackZstd publishes msg to exchange "matrix" with routing key
@@ -2129,7 +2129,7 @@ func (p *MatrixProducer) PublishMsgpackZstd(ctx context.Context, msg MsgpackZstd
 // confirm window is full, and while connecting and declaring before the first
 // publish on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishMsgpackZstdAsync(ctx context.Context, msg MsgpackZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenMsgpackZstdType, "msgpack.zstd", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenMsgpackZstdType, "msgpack.zstd", &msg, opts...)
 }
 
 // PublishRawNone publishes msg to exchange "matrix" with routing key
@@ -2149,7 +2149,7 @@ func (p *MatrixProducer) PublishRawNone(ctx context.Context, msg RawNone, opts .
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawNoneAsync(ctx context.Context, msg RawNone, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenRawNoneType, "raw.none", []byte(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenRawNoneType, "raw.none", []byte(msg), opts...)
 }
 
 // PublishRawZlib publishes msg to exchange "matrix" with routing key
@@ -2169,7 +2169,7 @@ func (p *MatrixProducer) PublishRawZlib(ctx context.Context, msg RawZlib, opts .
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawZlibAsync(ctx context.Context, msg RawZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenRawZlibType, "raw.zlib", []byte(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenRawZlibType, "raw.zlib", []byte(msg), opts...)
 }
 
 // PublishRawGzip publishes msg to exchange "matrix" with routing key
@@ -2189,7 +2189,7 @@ func (p *MatrixProducer) PublishRawGzip(ctx context.Context, msg RawGzip, opts .
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawGzipAsync(ctx context.Context, msg RawGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenRawGzipType, "raw.gzip", []byte(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenRawGzipType, "raw.gzip", []byte(msg), opts...)
 }
 
 // PublishRawBzip2 publishes msg to exchange "matrix" with routing key
@@ -2209,7 +2209,7 @@ func (p *MatrixProducer) PublishRawBzip2(ctx context.Context, msg RawBzip2, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawBzip2Async(ctx context.Context, msg RawBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenRawBzip2Type, "raw.bzip2", []byte(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenRawBzip2Type, "raw.bzip2", []byte(msg), opts...)
 }
 
 // PublishRawLzma publishes msg to exchange "matrix" with routing key
@@ -2229,7 +2229,7 @@ func (p *MatrixProducer) PublishRawLzma(ctx context.Context, msg RawLzma, opts .
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawLzmaAsync(ctx context.Context, msg RawLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenRawLzmaType, "raw.lzma", []byte(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenRawLzmaType, "raw.lzma", []byte(msg), opts...)
 }
 
 // PublishRawXz publishes msg to exchange "matrix" with routing key "raw.xz",
@@ -2249,7 +2249,7 @@ func (p *MatrixProducer) PublishRawXz(ctx context.Context, msg RawXz, opts ...ru
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawXzAsync(ctx context.Context, msg RawXz, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenRawXzType, "raw.xz", []byte(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenRawXzType, "raw.xz", []byte(msg), opts...)
 }
 
 // PublishRawBrotli publishes msg to exchange "matrix" with routing key
@@ -2269,7 +2269,7 @@ func (p *MatrixProducer) PublishRawBrotli(ctx context.Context, msg RawBrotli, op
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawBrotliAsync(ctx context.Context, msg RawBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenRawBrotliType, "raw.brotli", []byte(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenRawBrotliType, "raw.brotli", []byte(msg), opts...)
 }
 
 // PublishRawZstd publishes msg to exchange "matrix" with routing key
@@ -2289,7 +2289,7 @@ func (p *MatrixProducer) PublishRawZstd(ctx context.Context, msg RawZstd, opts .
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishRawZstdAsync(ctx context.Context, msg RawZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenRawZstdType, "raw.zstd", []byte(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenRawZstdType, "raw.zstd", []byte(msg), opts...)
 }
 
 // PublishTextNone publishes msg to exchange "matrix" with routing key
@@ -2309,7 +2309,7 @@ func (p *MatrixProducer) PublishTextNone(ctx context.Context, msg TextNone, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextNoneAsync(ctx context.Context, msg TextNone, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenTextNoneType, "text.none", string(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenTextNoneType, "text.none", string(msg), opts...)
 }
 
 // PublishTextZlib publishes msg to exchange "matrix" with routing key
@@ -2329,7 +2329,7 @@ func (p *MatrixProducer) PublishTextZlib(ctx context.Context, msg TextZlib, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextZlibAsync(ctx context.Context, msg TextZlib, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenTextZlibType, "text.zlib", string(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenTextZlibType, "text.zlib", string(msg), opts...)
 }
 
 // PublishTextGzip publishes msg to exchange "matrix" with routing key
@@ -2349,7 +2349,7 @@ func (p *MatrixProducer) PublishTextGzip(ctx context.Context, msg TextGzip, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextGzipAsync(ctx context.Context, msg TextGzip, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenTextGzipType, "text.gzip", string(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenTextGzipType, "text.gzip", string(msg), opts...)
 }
 
 // PublishTextBzip2 publishes msg to exchange "matrix" with routing key
@@ -2369,7 +2369,7 @@ func (p *MatrixProducer) PublishTextBzip2(ctx context.Context, msg TextBzip2, op
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextBzip2Async(ctx context.Context, msg TextBzip2, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenTextBzip2Type, "text.bzip2", string(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenTextBzip2Type, "text.bzip2", string(msg), opts...)
 }
 
 // PublishTextLzma publishes msg to exchange "matrix" with routing key
@@ -2389,7 +2389,7 @@ func (p *MatrixProducer) PublishTextLzma(ctx context.Context, msg TextLzma, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextLzmaAsync(ctx context.Context, msg TextLzma, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenTextLzmaType, "text.lzma", string(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenTextLzmaType, "text.lzma", string(msg), opts...)
 }
 
 // PublishTextXz publishes msg to exchange "matrix" with routing key "text.xz",
@@ -2409,7 +2409,7 @@ func (p *MatrixProducer) PublishTextXz(ctx context.Context, msg TextXz, opts ...
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextXzAsync(ctx context.Context, msg TextXz, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenTextXzType, "text.xz", string(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenTextXzType, "text.xz", string(msg), opts...)
 }
 
 // PublishTextBrotli publishes msg to exchange "matrix" with routing key
@@ -2429,7 +2429,7 @@ func (p *MatrixProducer) PublishTextBrotli(ctx context.Context, msg TextBrotli, 
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextBrotliAsync(ctx context.Context, msg TextBrotli, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenTextBrotliType, "text.brotli", string(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenTextBrotliType, "text.brotli", string(msg), opts...)
 }
 
 // PublishTextZstd publishes msg to exchange "matrix" with routing key
@@ -2449,7 +2449,7 @@ func (p *MatrixProducer) PublishTextZstd(ctx context.Context, msg TextZstd, opts
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *MatrixProducer) PublishTextZstdAsync(ctx context.Context, msg TextZstd, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenTextZstdType, "text.zstd", string(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenTextZstdType, "text.zstd", string(msg), opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were

@@ -16,13 +16,13 @@ import (
 	"github.com/kombugen/kombugen/runtime/genimpl"
 )
 
-// This file was generated for version 2 of the kombugen runtime's generated-code
+// This file was generated for version 3 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
 // genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
-	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
+	_ = genimpl.EnforceVersion(3 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 3)
 )
 
 // OrdersExchange returns the topic exchange "orders".
@@ -290,17 +290,17 @@ func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
 
 // kombugenOrderCreatedType is how OrderCreated is published: kombugenPolicy0
 // with its headers.
-var kombugenOrderCreatedType = runtime.NewMessageType("OrderCreated", "orders", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-event-version": int32(2)}))...)
+var kombugenOrderCreatedType = genimpl.NewMessageType("OrderCreated", "orders", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-event-version": int32(2)}))...)
 
 // AuditBlob is the message "AuditBlob", published to exchange "audit" with
 // routing key "audit". Its body is sent as it is (serializer raw).
 type AuditBlob []byte
 
 // kombugenAuditBlobType is how AuditBlob is published: kombugenPolicy1.
-var kombugenAuditBlobType = runtime.NewMessageType("AuditBlob", "audit", kombugenPolicy1...)
+var kombugenAuditBlobType = genimpl.NewMessageType("AuditBlob", "audit", kombugenPolicy1...)
 
 // kombugenLegacyOrderType is how LegacyOrder is published: kombugenPolicy2.
-var kombugenLegacyOrderType = runtime.NewMessageType("LegacyOrder", "orders", kombugenPolicy2...)
+var kombugenLegacyOrderType = genimpl.NewMessageType("LegacyOrder", "orders", kombugenPolicy2...)
 
 // OrdersProducer publishes the messages of producer "Orders", by default to
 // exchange "orders". Before its first publish on a connection it declares
@@ -345,7 +345,7 @@ func (p *OrdersProducer) PublishOrderCreatedAsync(ctx context.Context, region Re
 	if err != nil {
 		return runtime.Settled(fmt.Errorf("publish OrderCreated: %w", err))
 	}
-	return p.producer.PublishAsAsync(ctx, kombugenOrderCreatedType, key, &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenOrderCreatedType, key, &msg, opts...)
 }
 
 // kombugenOrderCreatedKey checks the parameters of OrderCreated's routing key
@@ -374,7 +374,7 @@ func (p *OrdersProducer) PublishAuditBlob(ctx context.Context, msg AuditBlob, op
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *OrdersProducer) PublishAuditBlobAsync(ctx context.Context, msg AuditBlob, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenAuditBlobType, "audit", []byte(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenAuditBlobType, "audit", []byte(msg), opts...)
 }
 
 // PublishLegacyOrder publishes msg to exchange "orders" with routing key
@@ -395,7 +395,7 @@ func (p *OrdersProducer) PublishLegacyOrder(ctx context.Context, msg testmodel.O
 // confirm window is full, and while connecting and declaring before the first
 // publish on a connection. ctx bounds the whole publish, retries included.
 func (p *OrdersProducer) PublishLegacyOrderAsync(ctx context.Context, msg testmodel.Order, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenLegacyOrderType, "legacy", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenLegacyOrderType, "legacy", &msg, opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were

@@ -16,13 +16,13 @@ import (
 	_ "github.com/kombugen/kombugen/runtime/serializer/yaml"
 )
 
-// This file was generated for version 2 of the kombugen runtime's generated-code
+// This file was generated for version 3 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
 // genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
-	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
+	_ = genimpl.EnforceVersion(3 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 3)
 )
 
 // KgDirectExchange returns the direct exchange "kg.direct".
@@ -173,7 +173,7 @@ func (m *Started) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenStartedType is how Started is published: kombugenPolicy0.
-var kombugenStartedType = runtime.NewMessageType("Started", "kg.direct", kombugenPolicy0...)
+var kombugenStartedType = genimpl.NewMessageType("Started", "kg.direct", kombugenPolicy0...)
 
 // Add holds the arguments of a call of the Celery task "kg.add", sent to queue
 // "kg.tasks". X, Y are its positional arguments, in order. Z is its keyword
@@ -590,7 +590,7 @@ func (p *WorkerProducer) PublishStarted(ctx context.Context, msg Started, opts .
 // window is full, and while connecting and declaring before the first publish
 // on a connection. ctx bounds the whole publish, retries included.
 func (p *WorkerProducer) PublishStartedAsync(ctx context.Context, msg Started, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenStartedType, "routed", &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenStartedType, "routed", &msg, opts...)
 }
 
 // SendAdd sends the Celery task "kg.add" to queue "kg.tasks" with the arguments

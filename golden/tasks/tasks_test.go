@@ -265,7 +265,7 @@ func TestNoPoisonThroughTheAPI(t *testing.T) {
 	hostile := []runtime.ProducerOption{
 		runtime.WithHeaders(runtime.Table{"id": nil, "task": "", "timelimit": "soon", "root_id": nil, "lang": nil}),
 		runtime.WithContentType("text/plain"), runtime.WithContentEncoding("binary"),
-		runtime.WithSerializer(runtime.SerializerRaw), runtime.WithCompression("bzip2"),
+		runtime.WithSerializer("raw"), runtime.WithCompression("bzip2"),
 		runtime.WithCorrelationID("other"),
 	}
 	b := memory.New()

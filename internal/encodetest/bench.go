@@ -5,7 +5,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
-	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 	"github.com/kombugen/kombugen/runtime/genimpl"
 )
 
@@ -15,7 +15,7 @@ import (
 // copied out); AppendJSON alone appends into one reused buffer.
 func BenchmarkJSON(b *testing.B, v genimpl.JSONAppender) {
 	b.Run("encoding-json", func(b *testing.B) { benchMarshal(b, func() ([]byte, error) { return StdJSON(v) }) })
-	benchSerializer(b, runtime.SerializerJSON, v)
+	benchSerializer(b, "json", v)
 	b.Run("AppendJSON", func(b *testing.B) { benchAppend(b, v.AppendJSON) })
 }
 
@@ -25,12 +25,12 @@ func BenchmarkJSON(b *testing.B, v genimpl.JSONAppender) {
 // appends into one reused buffer.
 func BenchmarkMsgpack(b *testing.B, v genimpl.MsgpackAppender) {
 	b.Run("vmihailenco-msgpack", func(b *testing.B) { benchMarshal(b, func() ([]byte, error) { return msgpack.Marshal(v) }) })
-	benchSerializer(b, runtime.SerializerMsgpack, v)
+	benchSerializer(b, "msgpack", v)
 	b.Run("AppendMsgpack", func(b *testing.B) { benchAppend(b, v.AppendMsgpack) })
 }
 
 func benchSerializer(b *testing.B, name string, v any) {
-	s, err := runtime.LookupSerializer(name)
+	s, err := consume.Serializer(name)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
-	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 	"github.com/kombugen/kombugen/runtime/genimpl"
 	_ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
 )
@@ -75,7 +75,7 @@ func CheckJSON(t testing.TB, v Value) bool {
 	if !same(t, "AppendJSON", v, got, gotErr, []byte(prefix), want, wantErr, nil) {
 		return false
 	}
-	return sameFromSerializer(t, runtime.SerializerJSON, v, want, wantErr, nil)
+	return sameFromSerializer(t, "json", v, want, wantErr, nil)
 }
 
 // CheckMsgpack fails t unless v.AppendMsgpack, appending to a non-empty
@@ -103,14 +103,14 @@ func CheckMsgpack(t testing.TB, v Value) bool {
 			return false
 		}
 	}
-	return sameFromSerializer(t, runtime.SerializerMsgpack, v, want, wantErr, CanonicalMsgpack)
+	return sameFromSerializer(t, "msgpack", v, want, wantErr, CanonicalMsgpack)
 }
 
 // sameFromSerializer compares what the serializer writes for v, and for
 // the value v points to, with want.
 func sameFromSerializer(t testing.TB, name string, v any, want []byte, wantErr error, canon func([]byte) ([]byte, error)) bool {
 	t.Helper()
-	s, err := runtime.LookupSerializer(name)
+	s, err := consume.Serializer(name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,9 +109,9 @@ func exception(typ, module, message string) map[string]any {
 func serializerOf(contentType string) string {
 	switch contentType {
 	case "application/x-msgpack":
-		return runtime.SerializerMsgpack
+		return "msgpack"
 	case "application/x-yaml":
-		return runtime.SerializerYAML
+		return "yaml"
 	}
-	return runtime.SerializerJSON
+	return "json"
 }

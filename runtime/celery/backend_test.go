@@ -334,7 +334,7 @@ func (w *fakeWorker) run(f *fakeReplies, n int) {
 }
 
 func TestRepliesInEverySerializer(t *testing.T) {
-	for _, ser := range []string{runtime.SerializerJSON, runtime.SerializerMsgpack, runtime.SerializerYAML} {
+	for _, ser := range []string{"json", "msgpack", "yaml"} {
 		t.Run(ser, func(t *testing.T) {
 			p, f, _ := newCaller(t)
 			type info struct {
@@ -349,7 +349,7 @@ func TestRepliesInEverySerializer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := runtime.LookupSerializer(ser)
+			s, err := consume.Serializer(ser)
 			if err != nil {
 				t.Fatal(err)
 			}

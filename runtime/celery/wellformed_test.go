@@ -105,8 +105,8 @@ func TestRefusedCalls(t *testing.T) {
 		{"no name", Task{Args: []any{1}}, nil},
 		{"empty task id", add, []Option{WithTaskID("")}},
 		{"empty queue", add, []Option{WithQueue("")}},
-		{"raw serializer", add, []Option{WithSerializer(runtime.SerializerRaw)}},
-		{"text serializer", add, []Option{WithSerializer(runtime.SerializerText)}},
+		{"raw serializer", add, []Option{WithSerializer("raw")}},
+		{"text serializer", add, []Option{WithSerializer("text")}},
 		{"no serializer", add, []Option{WithSerializer("")}},
 		{"pickle", add, []Option{WithSerializer("pickle")}},
 		{"unknown compression", add, []Option{WithCompression("snappy")}},
@@ -145,7 +145,7 @@ func TestProducerDefaultsCannotMalformTasks(t *testing.T) {
 	}{
 		{"headers", []runtime.ProducerOption{runtime.WithHeaders(hostile)}},
 		{"content type", []runtime.ProducerOption{runtime.WithContentType("text/plain"), runtime.WithContentEncoding("binary")}},
-		{"serializer and compression", []runtime.ProducerOption{runtime.WithSerializer(runtime.SerializerRaw), runtime.WithCompression(runtime.CompressionZlib)}},
+		{"serializer and compression", []runtime.ProducerOption{runtime.WithSerializer("raw"), runtime.WithCompression("zlib")}},
 		{"routing", []runtime.ProducerOption{runtime.WithRoutingKey("elsewhere"), runtime.WithCorrelationID("other"), runtime.WithTTL(time.Hour), runtime.WithMandatory(false)}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/kombugen/kombugen/internal/amqptable"
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/internal/bridge"
 )
 
 // Properties returns the properties of a message a consumer received with
@@ -51,7 +52,7 @@ func Decompress(p runtime.Properties, body []byte) ([]byte, error) {
 	if name == "" {
 		return body, nil
 	}
-	c, err := runtime.LookupCompressor(name)
+	c, err := Compressor(name)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +72,7 @@ func Decode(p runtime.Properties, body []byte, v any) error {
 	if err != nil {
 		return err
 	}
-	s, err := runtime.LookupSerializer(p.ContentType)
+	s, err := Serializer(p.ContentType)
 	if err != nil {
 		return err
 	}
@@ -79,4 +80,28 @@ func Decode(p runtime.Properties, body []byte, v any) error {
 		return fmt.Errorf("decode %s body: %w", p.ContentType, err)
 	}
 	return nil
+}
+
+// Serializer returns the serializer registered under name, or the one that
+// produces the content type name, as Decode looks it up. The error matches
+// runtime.ErrNotRegistered; for one of kombu's serializers whose package
+// the program does not import, it names the import.
+func Serializer(name string) (runtime.Serializer, error) {
+	s, err := bridge.LookupSerializer(name)
+	if err != nil {
+		return nil, err
+	}
+	return s.(runtime.Serializer), nil
+}
+
+// Compressor returns the compressor registered under name, an alias or a
+// content type, as Decompress looks it up: nil for "" and "none". The
+// error matches runtime.ErrNotRegistered; for one of kombu's compressions
+// whose package the program does not import, it names the import.
+func Compressor(name string) (runtime.Compressor, error) {
+	c, err := bridge.LookupCompressor(name)
+	if err != nil || c == nil {
+		return nil, err
+	}
+	return c.(runtime.Compressor), nil
 }

@@ -33,11 +33,11 @@ func TestNotImportedCodecsNameTheirImport(t *testing.T) {
 			t.Errorf("%s: error %q does not say %s", what, err, want)
 		}
 	}
-	_, err := runtime.LookupSerializer("msgpack")
+	_, err := consume.Serializer("msgpack")
 	check("LookupSerializer(msgpack)", err, msgpackPkg)
-	_, err = runtime.LookupSerializer("application/x-yaml")
+	_, err = consume.Serializer("application/x-yaml")
 	check("LookupSerializer(application/x-yaml)", err, yamlPkg)
-	_, err = runtime.LookupCompressor("zstandard")
+	_, err = consume.Compressor("zstandard")
 	check("LookupCompressor(zstandard)", err, zstdPkg)
 
 	b := memory.New()

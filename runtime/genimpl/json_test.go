@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/kombugen/kombugen/internal/encodetest"
-	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 	"github.com/kombugen/kombugen/runtime/genimpl"
 )
 
@@ -254,7 +254,7 @@ func (m *jsonMessage) AppendJSON(dst []byte) ([]byte, error) {
 // AppendJSON on a value or a pointer that has it, passes its error on,
 // and uses encoding/json for others.
 func TestJSONSerializerUsesAppendJSON(t *testing.T) {
-	s, err := runtime.LookupSerializer(runtime.SerializerJSON)
+	s, err := consume.Serializer("json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/kombugen/kombugen/internal/encodetest"
-	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 	"github.com/kombugen/kombugen/runtime/genimpl"
 )
 
@@ -186,7 +186,7 @@ func (m *msgpackMessage) AppendMsgpack(dst []byte) ([]byte, error) {
 // serializer calls AppendMsgpack on a value or a pointer that has it,
 // passes its error on, and uses vmihailenco/msgpack for others.
 func TestMsgpackSerializerUsesAppendMsgpack(t *testing.T) {
-	s, err := runtime.LookupSerializer(runtime.SerializerMsgpack)
+	s, err := consume.Serializer("msgpack")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,8 +21,8 @@ type EnforceVersion uint
 // provide.
 const (
 	// MinVersion is the oldest generated code this runtime runs.
-	MinVersion = 2
+	MinVersion = 3
 	// MaxVersion is the newest generated code this runtime runs; the
 	// generator of this module writes this version.
-	MaxVersion = 2
+	MaxVersion = 3
 )

@@ -16,13 +16,13 @@ import (
 	"github.com/kombugen/kombugen/runtime/genimpl"
 )
 
-// This file was generated for version 2 of the kombugen runtime's generated-code
+// This file was generated for version 3 of the kombugen runtime's generated-code
 // API. When the runtime is too new or too old for it, a constant below does not fit
 // genimpl.EnforceVersion and the build fails here: regenerate the file or update the
 // module github.com/kombugen/kombugen.
 const (
-	_ = genimpl.EnforceVersion(2 - genimpl.MinVersion)
-	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 2)
+	_ = genimpl.EnforceVersion(3 - genimpl.MinVersion)
+	_ = genimpl.EnforceVersion(genimpl.MaxVersion - 3)
 )
 
 // OrdersExchange returns the topic exchange "orders".
@@ -429,7 +429,7 @@ func (m *OrderCreated) AppendJSON(dst []byte) ([]byte, error) {
 
 // kombugenOrderCreatedType is how OrderCreated is published: kombugenPolicy0
 // with its headers.
-var kombugenOrderCreatedType = runtime.NewMessageType("OrderCreated", "orders", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-event-version": int32(2)}))...)
+var kombugenOrderCreatedType = genimpl.NewMessageType("OrderCreated", "orders", append(slices.Clip(kombugenPolicy0), runtime.WithHeaders(runtime.Table{"x-event-version": int32(2)}))...)
 
 // OrderPaid is the message "OrderPaid", published to exchange "orders" with
 // routing key "order.{region}.paid".
@@ -473,7 +473,7 @@ func (m *OrderPaid) AppendJSON(dst []byte) ([]byte, error) {
 }
 
 // kombugenOrderPaidType is how OrderPaid is published: kombugenPolicy1.
-var kombugenOrderPaidType = runtime.NewMessageType("OrderPaid", "orders", kombugenPolicy1...)
+var kombugenOrderPaidType = genimpl.NewMessageType("OrderPaid", "orders", kombugenPolicy1...)
 
 // OrderCancelled is the message "OrderCancelled", published to exchange
 // "orders" with routing key "order.{region}.cancelled".
@@ -510,7 +510,7 @@ func (m *OrderCancelled) AppendJSON(dst []byte) ([]byte, error) {
 
 // kombugenOrderCancelledType is how OrderCancelled is published:
 // kombugenPolicy0.
-var kombugenOrderCancelledType = runtime.NewMessageType("OrderCancelled", "orders", kombugenPolicy0...)
+var kombugenOrderCancelledType = genimpl.NewMessageType("OrderCancelled", "orders", kombugenPolicy0...)
 
 // InvoiceDocument is the message "InvoiceDocument", published to exchange
 // "documents" with routing key "invoice". Its body is sent as it is (serializer
@@ -521,7 +521,7 @@ type InvoiceDocument []byte
 
 // kombugenInvoiceDocumentType is how InvoiceDocument is published:
 // kombugenPolicy2.
-var kombugenInvoiceDocumentType = runtime.NewMessageType("InvoiceDocument", "documents", kombugenPolicy2...)
+var kombugenInvoiceDocumentType = genimpl.NewMessageType("InvoiceDocument", "documents", kombugenPolicy2...)
 
 // OrdersProducer publishes the messages of producer "Orders", by default to
 // exchange "orders". Before its first publish on a connection it declares
@@ -568,7 +568,7 @@ func (p *OrdersProducer) PublishOrderCreatedAsync(ctx context.Context, region Re
 	if err != nil {
 		return runtime.Settled(fmt.Errorf("publish OrderCreated: %w", err))
 	}
-	return p.producer.PublishAsAsync(ctx, kombugenOrderCreatedType, key, &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenOrderCreatedType, key, &msg, opts...)
 }
 
 // kombugenOrderCreatedKey checks the parameters of OrderCreated's routing key
@@ -607,7 +607,7 @@ func (p *OrdersProducer) PublishOrderPaidAsync(ctx context.Context, region Regio
 	if err != nil {
 		return runtime.Settled(fmt.Errorf("publish OrderPaid: %w", err))
 	}
-	return p.producer.PublishAsAsync(ctx, kombugenOrderPaidType, key, &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenOrderPaidType, key, &msg, opts...)
 }
 
 // kombugenOrderPaidKey checks the parameters of OrderPaid's routing key
@@ -645,7 +645,7 @@ func (p *OrdersProducer) PublishOrderCancelledAsync(ctx context.Context, region 
 	if err != nil {
 		return runtime.Settled(fmt.Errorf("publish OrderCancelled: %w", err))
 	}
-	return p.producer.PublishAsAsync(ctx, kombugenOrderCancelledType, key, &msg, opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenOrderCancelledType, key, &msg, opts...)
 }
 
 // kombugenOrderCancelledKey checks the parameters of OrderCancelled's routing
@@ -708,7 +708,7 @@ func (p *DocumentsProducer) PublishInvoiceDocument(ctx context.Context, msg Invo
 // before the first publish on a connection. ctx bounds the whole publish,
 // retries included.
 func (p *DocumentsProducer) PublishInvoiceDocumentAsync(ctx context.Context, msg InvoiceDocument, opts ...runtime.PublishOption) *runtime.Confirmation {
-	return p.producer.PublishAsAsync(ctx, kombugenInvoiceDocumentType, "invoice", []byte(msg), opts...)
+	return genimpl.Publish(ctx, p.producer, kombugenInvoiceDocumentType, "invoice", []byte(msg), opts...)
 }
 
 // Declare declares the producer's exchanges and queues now, even when they were

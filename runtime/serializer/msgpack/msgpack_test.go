@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 	_ "github.com/kombugen/kombugen/runtime/serializer/msgpack"
 )
 
@@ -12,7 +13,7 @@ import (
 // encode are ErrInvalidMessage: vmihailenco/msgpack overflows the stack
 // on a cycle and panics on a uintptr.
 func TestMarshalRefusesWhatNoConsumerReads(t *testing.T) {
-	s, err := runtime.LookupSerializer("msgpack")
+	s, err := consume.Serializer("msgpack")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kombugen/kombugen/runtime"
+	"github.com/kombugen/kombugen/runtime/consume"
 	_ "github.com/kombugen/kombugen/runtime/serializer/yaml"
 )
 
@@ -12,7 +13,7 @@ import (
 // encode are ErrInvalidMessage: go.yaml.in/yaml/v3 panics on a func, a
 // chan or a complex number, and grows a cycle without bound.
 func TestMarshalRefusesWhatNoConsumerReads(t *testing.T) {
-	s, err := runtime.LookupSerializer("yaml")
+	s, err := consume.Serializer("yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func TestMarshalRefusesWhatNoConsumerReads(t *testing.T) {
 // TestMarshalYAML11 checks what PyYAML's safe loader reads differently
 // from YAML 1.2 is quoted.
 func TestMarshalYAML11(t *testing.T) {
-	s, err := runtime.LookupSerializer("yaml")
+	s, err := consume.Serializer("yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
