@@ -1,12 +1,11 @@
 package definitions
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/kombugen/kombugen/internal/orderedjson"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -74,22 +73,7 @@ func convertValue(v any) (any, string) {
 
 // MarshalJSON writes the table as an object in its own key order.
 func (t table) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, f := range t {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if err := writeJSON(&b, f.key); err != nil {
-			return nil, err
-		}
-		b.WriteByte(':')
-		if err := writeJSON(&b, f.value); err != nil {
-			return nil, err
-		}
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return orderedjson.MarshalObject(t, func(f field) (string, any) { return f.key, f.value })
 }
 
 // MarshalJSON writes f with a fraction or an exponent: 2.0 rather than
@@ -100,15 +84,4 @@ func (f jsonFloat) MarshalJSON() ([]byte, error) {
 		s += ".0"
 	}
 	return []byte(s), nil
-}
-
-// writeJSON writes v compactly, without escaping <, > and &.
-func writeJSON(b *bytes.Buffer, v any) error {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	b.Truncate(b.Len() - 1) // Encode's newline
-	return nil
 }

@@ -51,6 +51,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/kombugen/kombugen/internal/orderedjson"
 	"github.com/kombugen/kombugen/schema"
 )
 
@@ -149,7 +150,7 @@ func WriteMessage(w io.Writer, s *schema.Schema, name string, opts ...Option) er
 
 // encode writes v as indented JSON, with <, > and & as they are.
 func encode(w io.Writer, v any) error {
-	b, err := marshal(v)
+	b, err := orderedjson.Marshal(v)
 	if err != nil {
 		return err
 	}
@@ -160,17 +161,6 @@ func encode(w io.Writer, v any) error {
 	buf.WriteByte('\n')
 	_, err = w.Write(buf.Bytes())
 	return err
-}
-
-// marshal returns v as compact JSON that does not escape HTML.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // messageSchema returns the schema of m's body, or why it has none.
@@ -420,24 +410,5 @@ func setMember(o object, key string, v any) object {
 
 // MarshalJSON writes the members in order.
 func (o object) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, err := marshal(m.key)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(k)
-		buf.WriteByte(':')
-		v, err := marshal(m.value)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(v)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return orderedjson.MarshalObject(o, func(m member) (string, any) { return m.key, m.value })
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/kombugen/kombugen/internal/orderedjson"
 )
 
 // JSONSchema returns a JSON Schema (draft 2020-12) of the schema file, for
@@ -110,32 +112,5 @@ type jsField struct {
 
 // MarshalJSON writes the object in its own key order.
 func (o jsObject) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, f := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if err := encodeCompact(&b, f.key); err != nil {
-			return nil, err
-		}
-		b.WriteByte(':')
-		if err := encodeCompact(&b, f.value); err != nil {
-			return nil, err
-		}
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-// encodeCompact writes v without escaping <, > and &, which descriptions
-// hold.
-func encodeCompact(b *bytes.Buffer, v any) error {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	b.Truncate(b.Len() - 1) // Encode's newline
-	return nil
+	return orderedjson.MarshalObject(o, func(f jsField) (string, any) { return f.key, f.value })
 }
