@@ -223,11 +223,8 @@ func (l *lane) ready() error {
 // openError is the error of a message whose channel could not be opened.
 func (l *lane) openError(err error) error {
 	s := l.s
-	s.mu.Lock()
-	closing := s.closing
-	s.mu.Unlock()
 	switch {
-	case closing:
+	case s.isClosing():
 		return ErrClosed
 	case !s.alive():
 		return s.notSent()

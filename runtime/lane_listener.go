@@ -187,11 +187,8 @@ func refusalOf(cause *amqp.Error) *BrokerError {
 // unless the Conn was closed (then nothing is).
 func (l *lane) lostConfirm(cause *amqp.Error) error {
 	s := l.s
-	s.mu.Lock()
-	closing := s.closing
-	s.mu.Unlock()
 	switch {
-	case closing:
+	case s.isClosing():
 		return fmt.Errorf("%w: %w", ErrConfirmLost, ErrClosed)
 	case cause == nil:
 		return fmt.Errorf("%w: the channel closed", ErrConfirmLost)

@@ -117,11 +117,8 @@ func netDial(ctx context.Context, network, addr string) (net.Conn, error) {
 // watch marks the session lost when the connection closes.
 func (s *session) watch(closes chan *amqp.Error) {
 	err, ok := <-closes
-	s.mu.Lock()
-	deliberate := s.closing
-	s.mu.Unlock()
 	switch {
-	case deliberate:
+	case s.isClosing():
 		s.lostErr = ErrClosed
 		s.cfg.logger.Debug("kombugen: connection closed", "url", s.url.redacted)
 	case ok && err != nil:
@@ -300,6 +297,14 @@ func (s *session) declare(ctx context.Context, e Entity, once bool) (bool, error
 		return false, err
 	}
 	return a.declare(ctx, e, once)
+}
+
+// isClosing reports whether Close was called, which makes a loss no
+// failure and ends what waits on the session with ErrClosed.
+func (s *session) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
 }
 
 // close closes the connection, waiting at most until deadline for the

@@ -19,7 +19,6 @@ import (
 
 	amqp "github.com/rabbitmq/amqp091-go"
 
-	"github.com/kombugen/kombugen/internal/amqptable"
 	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/runtime/internal/bridge"
 )
@@ -27,21 +26,7 @@ import (
 // Properties returns the properties of a message a consumer received with
 // amqp091-go, for Decode.
 func Properties(d *amqp.Delivery) runtime.Properties {
-	return runtime.Properties{
-		ContentType:     d.ContentType,
-		ContentEncoding: d.ContentEncoding,
-		Headers:         amqptable.Plain(d.Headers),
-		DeliveryMode:    runtime.DeliveryMode(d.DeliveryMode),
-		Priority:        d.Priority,
-		CorrelationID:   d.CorrelationId,
-		ReplyTo:         d.ReplyTo,
-		Expiration:      d.Expiration,
-		MessageID:       d.MessageId,
-		Timestamp:       d.Timestamp,
-		Type:            d.Type,
-		UserID:          d.UserId,
-		AppID:           d.AppId,
-	}
+	return bridge.DeliveryProperties(d).(runtime.Properties)
 }
 
 // Decompress returns body as it was before compression, reading the

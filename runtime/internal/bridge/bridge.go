@@ -2,12 +2,17 @@
 // without exporting it to people: to genimpl, the package of generated
 // code, a message type's publishing settings and the publish that uses
 // them, which are runtime's (they are its producer's settings); to consume,
-// the codec registries' lookups. Package runtime sets the functions in its init; their
+// the codec registries' lookups and its reading of a delivery's
+// properties. Package runtime sets the functions in its init; their
 // values are runtime's types, passed as any, which genimpl hands back
 // unopened.
 package bridge
 
-import "context"
+import (
+	"context"
+
+	amqp "github.com/rabbitmq/amqp091-go"
+)
 
 var (
 	// NewMessageType returns the settings of a message type: opts (a
@@ -24,4 +29,7 @@ var (
 	// package consume.
 	LookupSerializer func(name string) (any, error)
 	LookupCompressor func(name string) (any, error)
+	// DeliveryProperties returns the runtime.Properties of a message
+	// received with amqp091-go, as runtime's own consumers read them.
+	DeliveryProperties func(d *amqp.Delivery) any
 )
