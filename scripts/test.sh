@@ -29,11 +29,14 @@ ensure_rabbitmq() {
 	exit 1
 }
 
+# Debian's kombu and the codecs it reads with, for the interop suite; and
+# jsonschema, with which the jsonschema tests validate published bodies as a
+# Python consumer would.
 ensure_kombu() {
-	if /usr/bin/python3 -c 'import kombu, msgpack, yaml, brotli, zstandard' 2>/dev/null; then
+	if /usr/bin/python3 -c 'import kombu, msgpack, yaml, brotli, zstandard, jsonschema' 2>/dev/null; then
 		return
 	fi
-	apt_install python3-kombu python3-msgpack python3-yaml python3-brotli python3-zstandard
+	apt_install python3-kombu python3-msgpack python3-yaml python3-brotli python3-zstandard python3-jsonschema
 }
 
 # Debian's Celery, for the Celery worker tests (runtime/celery, golden/tasks,
