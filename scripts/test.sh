@@ -31,9 +31,10 @@ ensure_rabbitmq() {
 
 # Debian's kombu and the codecs it reads with, for the interop suite; and
 # jsonschema, with which the jsonschema tests validate published bodies as a
-# Python consumer would.
+# Python consumer would. -I keeps the working directory off Python's path:
+# the module root's jsonschema/ would pass for the Python package.
 ensure_kombu() {
-	if /usr/bin/python3 -c 'import kombu, msgpack, yaml, brotli, zstandard, jsonschema' 2>/dev/null; then
+	if /usr/bin/python3 -I -c 'import kombu, msgpack, yaml, brotli, zstandard, jsonschema' 2>/dev/null; then
 		return
 	fi
 	apt_install python3-kombu python3-msgpack python3-yaml python3-brotli python3-zstandard python3-jsonschema
@@ -42,7 +43,7 @@ ensure_kombu() {
 # Debian's Celery, for the Celery worker tests (runtime/celery, golden/tasks,
 # examples/imaging).
 ensure_celery() {
-	if /usr/bin/python3 -c 'import celery' 2>/dev/null; then
+	if /usr/bin/python3 -I -c 'import celery' 2>/dev/null; then
 		return
 	fi
 	apt_install python3-celery
