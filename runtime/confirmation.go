@@ -12,9 +12,11 @@ import (
 // good. Retries, and republishing after a lost confirm, happen before it is
 // done, so its error is final. A Confirmation is safe for concurrent use.
 type Confirmation struct {
+	mu sync.Mutex
+	// done is made by the first wait that finds the publish not done, and
+	// closed when it is: most confirmations of a stream of asynchronous
+	// publishes are done before anyone waits, and never need one.
 	done chan struct{}
-
-	mu   sync.Mutex
 	err  error
 	then func(error) // a continuation of the runtime's, run when done
 	over bool        // done (set under mu, before done is closed)
@@ -42,15 +44,43 @@ func Settled(err error) *Confirmation {
 	return c
 }
 
-func newConfirmation() *Confirmation {
-	return &Confirmation{done: make(chan struct{})}
-}
+func newConfirmation() *Confirmation { return new(Confirmation) }
+
+// closedDone is the Done channel of a Confirmation that was done before
+// anyone asked for its channel.
+var closedDone = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 // failed is Settled, for an error.
 func failed(err error) *Confirmation { return Settled(err) }
 
 // Done returns a channel that is closed when the publish's outcome is known.
-func (c *Confirmation) Done() <-chan struct{} { return c.done }
+func (c *Confirmation) Done() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.doneLocked()
+}
+
+// doneLocked is Done, with mu held.
+func (c *Confirmation) doneLocked() chan struct{} {
+	if c.done == nil {
+		if c.over {
+			return closedDone
+		}
+		c.done = make(chan struct{})
+	}
+	return c.done
+}
+
+// isDone reports whether the outcome is known.
+func (c *Confirmation) isDone() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.over
+}
 
 // Err returns the publish's outcome once Done is closed: nil when the broker
 // confirmed the message (or, without confirms, once it was handed to the connection), else
@@ -66,13 +96,16 @@ func (c *Confirmation) Err() error {
 // way). A publish whose caller stopped waiting goes on: ctx here only
 // bounds the wait (the ctx given to PublishAsync bounds the publish).
 func (c *Confirmation) Wait(ctx context.Context) error {
-	select {
-	case <-c.done:
-		return c.Err()
-	default:
+	c.mu.Lock()
+	if c.over {
+		err := c.err
+		c.mu.Unlock()
+		return err
 	}
+	done := c.doneLocked()
+	c.mu.Unlock()
 	select {
-	case <-c.done:
+	case <-done:
 		return c.Err()
 	case <-ctx.Done():
 		c.mu.Lock()
@@ -153,10 +186,12 @@ func (c *Confirmation) complete(err error) {
 		c.mu.Lock()
 	}
 	c.over, c.err = true, err
-	then := c.then
+	then, done := c.then, c.done
 	c.then = nil
 	c.mu.Unlock()
-	close(c.done)
+	if done != nil {
+		close(done)
+	}
 	if then != nil {
 		then(err)
 	}

@@ -90,7 +90,6 @@ func (l *lane) submit(ctx context.Context, msg *Publishing, pub amqp.Publishing)
 		}
 	}
 	o := &outgoing{ctx: ctx, msg: msg, pub: pub}
-	o.done = make(chan struct{})
 	if !l.confirm {
 		// Unconfirmed: the publish is done once the message is queued for
 		// the connection, which writes it whatever becomes of the

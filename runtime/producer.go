@@ -125,12 +125,10 @@ func waitPublished(ctx context.Context, c *Confirmation) error {
 	if err == nil {
 		return nil
 	}
-	select {
-	case <-c.done:
+	if c.isDone() {
 		return err
-	default:
-		return fmt.Errorf("publish: %w", err)
 	}
+	return fmt.Errorf("publish: %w", err)
 }
 
 // settingsPool keeps the settings of publishes: options take a pointer

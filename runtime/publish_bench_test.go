@@ -11,9 +11,10 @@ import (
 )
 
 // The publish benchmarks send 1 KiB persistent messages to a queue of
-// their own on RabbitMQ, confirmed, from one goroutine keeping many in
-// flight: through a Conn (PublishAsync), and through amqp091-go alone
-// with deferred confirms, for the allocations and time each takes.
+// their own on RabbitMQ, confirmed, from one goroutine: keeping many in
+// flight (Async), or one at a time, each waiting for its confirm (Sync);
+// through a Conn, and through amqp091-go alone with deferred confirms, for
+// the allocations and time each takes.
 
 func benchQueue(b *testing.B) string {
 	p := newPeer(b)
@@ -81,5 +82,56 @@ func BenchmarkPublishDeferredAMQP(b *testing.B) {
 	}
 	for _, dc := range ring {
 		dc.Wait()
+	}
+}
+
+func BenchmarkPublishSync(b *testing.B) {
+	brokertest.Require(b)
+	q := benchQueue(b)
+	c := dialTest(b)
+	p := runtime.NewProducer(c, runtime.WithRoutingKey(q), runtime.WithSerializer("raw"))
+	body := make([]byte, 1<<10)
+	ctx := context.Background()
+	if err := p.Publish(ctx, body); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := p.Publish(ctx, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPublishDeferredAMQPSync(b *testing.B) {
+	brokertest.Require(b)
+	q := benchQueue(b)
+	conn, err := amqp.Dial(brokertest.URL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	ch, err := conn.Channel()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := ch.Confirm(false); err != nil {
+		b.Fatal(err)
+	}
+	body := make([]byte, 1<<10)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		dc, err := ch.PublishWithDeferredConfirmWithContext(ctx, "", q, false, false, amqp.Publishing{
+			ContentType: "application/data", ContentEncoding: "binary", DeliveryMode: amqp.Persistent, Body: body,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := dc.WaitContext(ctx); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
