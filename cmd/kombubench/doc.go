@@ -56,11 +56,12 @@
 // # Latency
 //
 // One confirmed publish of the 1 KiB message at a time on an idle
-// connection: -latency-count (1,000) publishes in a row, each timed from
-// the call to its confirm, hand-written (PublishWithDeferredConfirm and
-// its Wait) against generated (PublishOrder), the order alternating over
-// -rounds rounds; p50 and p99 of each round, their medians, and the
-// per-round ratios.
+// connection: -latency-count (1,000) publishes by each implementation, each
+// timed from the call to its confirm, hand-written (PublishWithDeferredConfirm
+// and its Wait) and generated (PublishOrder) taking turns message by
+// message, which goes first alternating, over -rounds rounds; p50 and p99
+// of each round, their medians, and the per-round ratios; then p50, p90
+// and p99 of every publish of all rounds together.
 //
 // # In process
 //

@@ -249,8 +249,9 @@ func checkRatioRow(t *testing.T, r []string) (string, bool) {
 	return key, true
 }
 
-// TestQuickLatency runs the latency section for two rounds, so that the
-// order alternates, and checks its table and targets.
+// TestQuickLatency runs the latency section for two rounds and checks its
+// table and targets: the median per-round p50 and p99, then percentiles of
+// every publish of both rounds together.
 func TestQuickLatency(t *testing.T) {
 	brokertest.Require(t)
 	md := filepath.Join(t.TempDir(), "bench.md")
@@ -260,11 +261,18 @@ func TestQuickLatency(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := markdownRows(t, string(b), "Latency")
-	if len(rows) != 2 || rows[0][0] != "p50" || rows[1][0] != "p99" {
-		t.Fatalf("latency rows %q, want p50 and p99", rows)
+	want := []string{"p50", "p99", "p50 of all 100", "p90 of all 100", "p99 of all 100"}
+	if len(rows) != len(want) {
+		t.Fatalf("latency rows %q, want %q", rows, want)
 	}
-	for _, r := range rows {
-		if len(r) != 5 || !number.MatchString(r[1]) || !number.MatchString(r[2]) || !ratio.MatchString(r[3]) || !verdictRE.MatchString(r[4]) {
+	for i, r := range rows {
+		if r[0] != want[i] {
+			t.Errorf("latency row %d is %q, want %q", i, r[0], want[i])
+		}
+		pooled := i >= 2
+		if len(r) != 5 || !number.MatchString(r[1]) || !number.MatchString(r[2]) ||
+			(!pooled && (!ratio.MatchString(r[3]) || !verdictRE.MatchString(r[4]))) ||
+			(pooled && (!ratio.MatchString(r[3]) || r[4] != "-")) {
 			t.Errorf("latency row %q is incomplete", r)
 		}
 	}
