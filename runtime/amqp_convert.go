@@ -8,9 +8,16 @@ import (
 
 // toAMQPPublishing maps a Publishing onto amqp091-go's type.
 func toAMQPPublishing(msg *Publishing) amqp.Publishing {
+	return withAMQPHeaders(msg, toAMQPTable(msg.Headers))
+}
+
+// withAMQPHeaders is toAMQPPublishing with the headers converted already:
+// a lane keeps a message's converted headers, not the whole amqp.Publishing,
+// which is built on the owner's stack as it writes.
+func withAMQPHeaders(msg *Publishing, headers amqp.Table) amqp.Publishing {
 	p := &msg.Properties
 	return amqp.Publishing{
-		Headers:         toAMQPTable(p.Headers),
+		Headers:         headers,
 		ContentType:     p.ContentType,
 		ContentEncoding: p.ContentEncoding,
 		DeliveryMode:    uint8(p.DeliveryMode),

@@ -50,8 +50,9 @@ type outgoing struct {
 	Confirmation
 	ctx context.Context
 	msg *Publishing
-	pub amqp.Publishing // msg as amqp091-go takes it
-	fp  uint64          // fingerprint, for mandatory messages
+	// headers are msg's headers as amqp091-go takes them.
+	headers amqp.Table
+	fp      uint64 // fingerprint, for mandatory messages
 
 	// Set by the owner before writing; read by the listener.
 	isolate bool // write it only when nothing else is pending on the channel
@@ -77,7 +78,7 @@ func newLane(s *session, confirm bool) *lane {
 
 // submit hands msg to the owner once the window has room, no longer than
 // ctx allows.
-func (l *lane) submit(ctx context.Context, msg *Publishing, pub amqp.Publishing) (*Confirmation, error) {
+func (l *lane) submit(ctx context.Context, msg *Publishing, headers amqp.Table) (*Confirmation, error) {
 	select {
 	case l.window <- struct{}{}:
 	default:
@@ -89,7 +90,7 @@ func (l *lane) submit(ctx context.Context, msg *Publishing, pub amqp.Publishing)
 			return nil, l.s.notSent()
 		}
 	}
-	o := &outgoing{ctx: ctx, msg: msg, pub: pub}
+	o := &outgoing{ctx: ctx, msg: msg, headers: headers}
 	if !l.confirm {
 		// Unconfirmed: the publish is done once the message is queued for
 		// the connection, which writes it whatever becomes of the
@@ -248,7 +249,7 @@ func (l *lane) write(o *outgoing) bool {
 	if testHookBeforeWrite != nil {
 		testHookBeforeWrite(o.msg)
 	}
-	dc, err := l.ch.PublishWithDeferredConfirm(o.msg.Exchange, o.msg.RoutingKey, o.msg.Mandatory, false, o.pub)
+	dc, err := l.ch.PublishWithDeferredConfirm(o.msg.Exchange, o.msg.RoutingKey, o.msg.Mandatory, false, withAMQPHeaders(o.msg, o.headers))
 	if err == nil {
 		if l.confirm {
 			l.written(o, dc)

@@ -236,7 +236,7 @@ func (s *session) adminChannel() (*adminChannel, error) {
 // publish hands msg to its lane, once the broker lets publishers write and
 // the lane has room.
 func (s *session) publish(ctx context.Context, msg *Publishing) (*Confirmation, error) {
-	pub, err := s.check(msg)
+	headers, err := s.check(msg)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +247,7 @@ func (s *session) publish(ctx context.Context, msg *Publishing) (*Confirmation, 
 	if err != nil {
 		return nil, err
 	}
-	return l.submit(ctx, msg, pub)
+	return l.submit(ctx, msg, headers)
 }
 
 // check refuses, before the wire, what this connection's broker would
@@ -255,21 +255,22 @@ func (s *session) publish(ctx context.Context, msg *Publishing) (*Confirmation, 
 // and with it every other publish in flight: a user_id other than the
 // connection's user, header values AMQP cannot carry (middleware may have
 // added some since the message was prepared), properties too large for the
-// negotiated frame size. It returns the message as amqp091-go takes it.
-func (s *session) check(msg *Publishing) (amqp.Publishing, error) {
+// negotiated frame size. It returns the message's headers as amqp091-go
+// takes them.
+func (s *session) check(msg *Publishing) (amqp.Table, error) {
 	if msg.UserID != "" && s.url.user != "" && msg.UserID != s.url.user {
-		return amqp.Publishing{}, invalidf("user id %q is not the user %q the connection authenticated as, which RabbitMQ refuses", msg.UserID, s.url.user)
+		return nil, invalidf("user id %q is not the user %q the connection authenticated as, which RabbitMQ refuses", msg.UserID, s.url.user)
 	}
 	if !msg.checked {
 		if err := checkTable("headers", msg.Headers); err != nil {
-			return amqp.Publishing{}, err
+			return nil, err
 		}
 	}
 	pub := toAMQPPublishing(msg)
 	if _, err := amqpwire.HeaderFrameSize(&pub, s.frameMax); err != nil {
-		return amqp.Publishing{}, fmt.Errorf("%w: the message's properties: %w", ErrInvalidMessage, err)
+		return nil, fmt.Errorf("%w: the message's properties: %w", ErrInvalidMessage, err)
 	}
-	return pub, nil
+	return pub.Headers, nil
 }
 
 // declareAll declares, once on this connection, each entity a publish
