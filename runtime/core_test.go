@@ -351,6 +351,63 @@ func TestAmbiguousRefusalFindsItsCulprit(t *testing.T) {
 	}
 }
 
+// TestRewrittenMessageWaitsForItsNewConfirm has the broker close a channel
+// with two publishes pending, so that each is written again alone on a new
+// channel: as the owner writes the first again, the listener must not see
+// the confirmation of its first write, which amqp091-go settled as a nack
+// when the channel closed; resolving the message by it would report the
+// innocent message nacked.
+func TestRewrittenMessageWaitsForItsNewConfirm(t *testing.T) {
+	b := fakebroker.New(t, fakebroker.Options{})
+	c := dialFake(t, b)
+	p := NewProducer(c, WithExchange(&Exchange{Name: "x"}), WithAutoDeclare(false), WithRoutingKey("k"))
+	ctx := context.Background()
+	if err := p.Publish(ctx, "warm-up"); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.session(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	l := s.confirms[0]
+	s.mu.Unlock()
+	writes := 0
+	stale := make(chan bool, 1)
+	testHookBeforeWrite = func(msg *Publishing) {
+		if string(msg.Body) != "innocent" {
+			return
+		}
+		if writes++; writes == 2 {
+			// The second write of innocent, pending and not yet written:
+			// what the listener would wait on now.
+			l.mu.Lock()
+			head := l.pending.peek()
+			stale <- head != nil && head.dc != nil
+			l.mu.Unlock()
+		}
+	}
+	t.Cleanup(func() { testHookBeforeWrite = nil })
+	b.SetManualConfirms(true)
+	innocent := p.PublishAsync(ctx, "innocent")
+	culprit := p.PublishAsync(ctx, "culprit")
+	b.Await(publishOf("innocent"))
+	ev := b.Await(publishOf("culprit"))
+	b.Conn(0).CloseChannel(ev.Channel, 406, "PRECONDITION_FAILED - refused")
+	if <-stale {
+		t.Error("the message written again holds the confirmation of its first write")
+	}
+	b.Await(publishOf("innocent")).Ack()
+	retried := b.Await(publishOf("culprit"))
+	b.Conn(0).CloseChannel(retried.Channel, 406, "PRECONDITION_FAILED - refused")
+	if err := waitDone(t, innocent); err != nil {
+		t.Errorf("innocent: %v, want it confirmed", err)
+	}
+	if err := waitDone(t, culprit); !errors.Is(err, ErrPreconditionFailed) {
+		t.Errorf("culprit: %v, want ErrPreconditionFailed", err)
+	}
+}
+
 // TestRedialAfterConnectionException has the broker close the connection
 // over a declare (503, as for an unknown exchange type): the declare gets
 // the broker's error and the next call connects again.

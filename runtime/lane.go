@@ -240,6 +240,10 @@ func (l *lane) write(o *outgoing) bool {
 		// owner is back from writing, and the listener, seeing the
 		// channel close, must count it.
 		l.mu.Lock()
+		// A message written again after a refusal closed its channel
+		// still holds the old channel's confirmation, settled as a nack:
+		// the listener must wait for this write's.
+		o.dc = nil
 		l.pending.push(o)
 		if o.msg.Mandatory {
 			l.mandatory[o.fp] = append(l.mandatory[o.fp], o)
