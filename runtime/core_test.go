@@ -314,23 +314,39 @@ func TestRefusalIsFinal(t *testing.T) {
 	}
 }
 
+// refusalProducer returns a fake broker, a Conn to it and a producer to
+// exchange "x", warmed up so that the exchange is known to exist and its
+// publishes are no longer written alone.
+func refusalProducer(t *testing.T) (*fakebroker.Broker, *Conn, *Producer) {
+	b := fakebroker.New(t, fakebroker.Options{})
+	c := dialFake(t, b)
+	p := NewProducer(c, WithExchange(&Exchange{Name: "x"}), WithAutoDeclare(false), WithRoutingKey("k"))
+	if err := p.Publish(context.Background(), "warm-up"); err != nil {
+		t.Fatal(err)
+	}
+	return b, c, p
+}
+
+// refuseOneOfTwo publishes "innocent" and "culprit" with the broker's
+// confirms held back, then has the broker close their channel with a 406,
+// which does not say which of the two it refused.
+func refuseOneOfTwo(b *fakebroker.Broker, p *Producer) (innocent, culprit *Confirmation) {
+	b.SetManualConfirms(true)
+	ctx := context.Background()
+	innocent = p.PublishAsync(ctx, "innocent")
+	culprit = p.PublishAsync(ctx, "culprit")
+	b.Await(publishOf("innocent"))
+	ev := b.Await(publishOf("culprit"))
+	b.Conn(0).CloseChannel(ev.Channel, 406, "PRECONDITION_FAILED - refused")
+	return innocent, culprit
+}
+
 // TestAmbiguousRefusalFindsItsCulprit has the broker close a channel with
 // two publishes pending: each is written again alone, the one refused
 // again fails for good and the other is confirmed.
 func TestAmbiguousRefusalFindsItsCulprit(t *testing.T) {
-	b := fakebroker.New(t, fakebroker.Options{})
-	c := dialFake(t, b)
-	p := NewProducer(c, WithExchange(&Exchange{Name: "x"}), WithAutoDeclare(false), WithRoutingKey("k"))
-	ctx := context.Background()
-	if err := p.Publish(ctx, "warm-up"); err != nil {
-		t.Fatal(err)
-	}
-	b.SetManualConfirms(true)
-	innocent := p.PublishAsync(ctx, "innocent")
-	culprit := p.PublishAsync(ctx, "culprit")
-	b.Await(publishOf("innocent"))
-	ev := b.Await(publishOf("culprit"))
-	b.Conn(0).CloseChannel(ev.Channel, 406, "PRECONDITION_FAILED - refused")
+	b, _, p := refusalProducer(t)
+	innocent, culprit := refuseOneOfTwo(b, p)
 
 	again := b.Await(publishOf("innocent"))
 	again.Ack()
@@ -358,14 +374,8 @@ func TestAmbiguousRefusalFindsItsCulprit(t *testing.T) {
 // when the channel closed; resolving the message by it would report the
 // innocent message nacked.
 func TestRewrittenMessageWaitsForItsNewConfirm(t *testing.T) {
-	b := fakebroker.New(t, fakebroker.Options{})
-	c := dialFake(t, b)
-	p := NewProducer(c, WithExchange(&Exchange{Name: "x"}), WithAutoDeclare(false), WithRoutingKey("k"))
-	ctx := context.Background()
-	if err := p.Publish(ctx, "warm-up"); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.session(ctx)
+	b, c, p := refusalProducer(t)
+	s, err := c.session(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,12 +398,7 @@ func TestRewrittenMessageWaitsForItsNewConfirm(t *testing.T) {
 		}
 	}
 	t.Cleanup(func() { testHookBeforeWrite = nil })
-	b.SetManualConfirms(true)
-	innocent := p.PublishAsync(ctx, "innocent")
-	culprit := p.PublishAsync(ctx, "culprit")
-	b.Await(publishOf("innocent"))
-	ev := b.Await(publishOf("culprit"))
-	b.Conn(0).CloseChannel(ev.Channel, 406, "PRECONDITION_FAILED - refused")
+	innocent, culprit := refuseOneOfTwo(b, p)
 	if <-stale {
 		t.Error("the message written again holds the confirmation of its first write")
 	}
