@@ -32,7 +32,6 @@ var (
 	seedsFlag     = flag.Int("kombugen.seeds", 0, "how many random schemas TestGeneratedCodeCompiles builds (default $KOMBUGEN_SEEDS, else 40)")
 	firstSeedFlag = flag.Uint64("kombugen.firstseed", 1, "the seed of TestGeneratedCodeCompiles's first random schema")
 	keepFlag      = flag.Bool("kombugen.keep", false, "keep the packages TestGeneratedCodeCompiles generates under testdata/_prop*, to look at")
-	knownBugsFlag = flag.Bool("kombugen.knownbugs", false, "build random schemas with the constructs of reported, unfixed generator bugs, and check the regression cases of those bugs")
 )
 
 // propSeeds returns how many random schemas to build.
@@ -93,7 +92,7 @@ func propRoot(t *testing.T, prefix string) string {
 // type-checks all of them with one go/packages load (also as for a 32-bit
 // platform) and vets them with one go vet. Every generated file must also
 // be gofmt'ed, deterministic, start with the header line and document its
-// exported identifiers. The regressionCases of fixed bugs go along. With
+// exported identifiers. The regressionCases that check accepts go along. With
 // -short it builds 10 schemas.
 func TestGeneratedCodeCompiles(t *testing.T) {
 	brokertest.Integration(t)
@@ -114,7 +113,7 @@ func TestGeneratedCodeCompiles(t *testing.T) {
 	var meant, passed, broken int
 	var rejected []string
 	for seed := first; seed < first+uint64(n); seed++ {
-		rs := buildRandSchema(seed, buildOptions{knownBugs: *knownBugsFlag, invalidRate: 0.1})
+		rs := buildRandSchema(seed, buildOptions{invalidRate: 0.1})
 		file := fmt.Sprintf("prop%03d.kombugen.yaml", seed)
 		s, err := checkSchema(file, rs.src, schema.Options{})
 		if rs.invalid != "" {
@@ -133,7 +132,7 @@ func TestGeneratedCodeCompiles(t *testing.T) {
 		add(&propCase{name: fmt.Sprintf("seed %d", seed), file: file, src: rs.src}, s, rs.localGoTypes)
 	}
 	for _, rc := range regressionCases {
-		if rc.bug != "" && !*knownBugsFlag || rc.rejected != "" {
+		if rc.rejected != "" {
 			continue
 		}
 		file := rc.name + ".kombugen.yaml"
@@ -471,10 +470,6 @@ type regressionCase struct {
 	// localGoTypes are types of the generated package the schema's go_types
 	// name.
 	localGoTypes []string
-	// bug describes a reported, unfixed generator bug; TestRegressions
-	// skips the case and TestGeneratedCodeCompiles leaves it out unless
-	// -kombugen.knownbugs is given. Clear it once the bug is fixed.
-	bug string
 	// rejected, when set, is what the schema now says of the case: the
 	// fix was to refuse it with a position rather than generate for it.
 	rejected string
@@ -547,9 +542,6 @@ func TestRegressions(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the schema no longer passes check: %v", err)
 			}
-			if rc.bug != "" && !*knownBugsFlag {
-				t.Skip("generator bug: " + rc.bug)
-			}
 		})
 	}
 }
@@ -579,7 +571,7 @@ func FuzzGenerate(f *testing.F) {
 		f.Add(buildRandSchema(seed, buildOptions{}).src)
 	}
 	for _, rc := range regressionCases {
-		if rc.bug == "" && rc.rejected == "" || *knownBugsFlag {
+		if rc.rejected == "" {
 			f.Add([]byte(rc.src))
 		}
 	}
@@ -591,30 +583,13 @@ func FuzzGenerate(f *testing.F) {
 		}
 		out, err := generator.Generate(s, generator.Options{})
 		if err != nil {
-			if bug := knownFuzzBug(err.Error()); bug != "" {
-				t.Skip("generator bug: " + bug)
-			}
 			t.Fatalf("Generate: %v\n--- schema:\n%s", err, src)
 		}
-		problems := outputProblems(file, s.Package, out)
-		if len(problems) > 0 && !slices.ContainsFunc(problems, func(p string) bool { return knownFuzzBug(p) == "" }) {
-			t.Skip("generator bug: " + knownFuzzBug(problems[0]))
-		}
-		for _, p := range problems {
+		for _, p := range outputProblems(file, s.Package, out) {
 			t.Errorf("%s", p)
 		}
 		if t.Failed() {
 			t.Logf("schema:\n%s\n--- output:\n%s", src, out)
 		}
 	})
-}
-
-// knownFuzzBug names the regression case of a reported, unfixed bug that
-// a problem FuzzGenerate finds shows, or returns "". With
-// -kombugen.knownbugs nothing is known.
-func knownFuzzBug(problem string) string {
-	if *knownBugsFlag {
-		return ""
-	}
-	return ""
 }

@@ -35,11 +35,6 @@ type randSchema struct {
 
 // buildOptions tune the builder.
 type buildOptions struct {
-	// knownBugs includes constructs that trigger generator bugs reported
-	// but not yet fixed (each marked "bug:" with its regression case);
-	// they are left out by default so that the property test stays green
-	// and keeps finding new bugs.
-	knownBugs bool
 	// invalidRate is the chance of breaking the schema on purpose.
 	invalidRate float64
 }
@@ -48,14 +43,11 @@ type buildOptions struct {
 func buildRandSchema(seed uint64, opts buildOptions) randSchema {
 	b := &builder{
 		r:       rand.New(rand.NewPCG(seed, seed*0x9e3779b97f4a7c15+1)),
-		bugs:    opts.knownBugs,
 		goNames: map[string]bool{},
 	}
-	if !b.bugs {
-		// bug: topology_name. The generated file declares var Topology,
-		// which the schema does not reserve.
-		b.goNames["Topology"] = true
-	}
+	// The generated func Topology takes the name, which the schema
+	// refuses (regression case topology_name).
+	b.goNames["Topology"] = true
 	root := b.build()
 	rs := randSchema{seed: seed, localGoTypes: b.localOrder}
 	if b.r.Float64() < opts.invalidRate {
@@ -137,8 +129,7 @@ func toNode(v any) *yaml.Node {
 
 // builder holds what has been built so far: later sections refer to it.
 type builder struct {
-	r    *rand.Rand
-	bugs bool
+	r *rand.Rand
 	// goNames are the package-level Go identifiers taken, as the schema
 	// works them out.
 	goNames map[string]bool
@@ -284,17 +275,18 @@ var (
 		"trailing backslash \\", "multi\n\nparagraph\n\n", "go:generate rm -rf /",
 		"//go:generate echo", "line\r\nwindows", strings.Repeat("word ", 40),
 	}
-	// knownBugDescriptions hold text the generator cannot put in a comment
-	// (bug: description_nul, description_bom, description_plus_build): NUL
-	// and BOM are not allowed in Go source, and gofmt moves a line
-	// "+build ..." to the top of the file, where it is a build constraint.
-	knownBugDescriptions = []string{"a\x00b", "bom\ufeffhere", "+build ignore", "see\n+build linux"}
+	// unsafeDescriptions hold text the generator must not put in a comment
+	// as it is (regression cases description_nul, description_bom,
+	// description_plus_build): NUL and BOM are not allowed in Go source,
+	// and gofmt moves a line "+build ..." to the top of the file, where it
+	// is a build constraint.
+	unsafeDescriptions = []string{"a\x00b", "bom\ufeffhere", "+build ignore", "see\n+build linux"}
 )
 
 // description returns a random description.
 func (b *builder) description() string {
-	if b.bugs && b.chance(0.1) {
-		return pick(b, knownBugDescriptions)
+	if b.chance(0.1) {
+		return pick(b, unsafeDescriptions)
 	}
 	return pick(b, descriptions)
 }
@@ -851,9 +843,10 @@ func (b *builder) routingKey(m *rMessage) (string, omap) {
 			return pick(b, used) // a parameter used twice
 		}
 		pool := paramNames
-		if b.bugs && b.chance(0.2) {
-			// bug: param_shadows_key_func. A parameter named after the
-			// message's generated type variable or key function shadows it.
+		if b.chance(0.2) {
+			// A parameter named after the message's generated type
+			// variable or key function, which it must not shadow
+			// (regression case param_shadows_key_func).
 			g := gomodel.GoName(m.name)
 			pool = []string{"kombugen_" + g + "_type", "kombugen" + g + "Key"}
 		}
@@ -864,7 +857,7 @@ func (b *builder) routingKey(m *rMessage) (string, omap) {
 			// The model may append an underscore to keep a parameter
 			// clear of the generated code's own names: claim both.
 			v := gomodel.VarName(n)
-			if varNames[v] || varNames[v+"_"] || !b.bugs && strings.HasPrefix(v, "kombugen") {
+			if varNames[v] || varNames[v+"_"] {
 				return false
 			}
 			varNames[v], varNames[v+"_"] = true, true
@@ -981,14 +974,10 @@ func (b *builder) fields(owner int, ownerGo string, merged omap) omap {
 	}
 	var out omap
 	for range b.r.IntN(8) {
-		pool := fieldNames
-		if b.bugs && b.chance(0.05) {
-			// bug: field_name_comma. A comma in a field name cuts the
-			// encoded key short in the struct tags.
-			pool = []string{"a,b", "id,string", "c,d e"}
-		}
-		name := b.unique(pool, func(n string) bool {
-			if names[n] || strings.HasPrefix(n, "x-") || !b.bugs && strings.Contains(n, ",") {
+		// A comma in a field name is refused by the schema (regression
+		// case field_name_comma): fieldNames have none.
+		name := b.unique(fieldNames, func(n string) bool {
+			if names[n] || strings.HasPrefix(n, "x-") {
 				return false
 			}
 			g := gomodel.GoName(n)
@@ -1026,9 +1015,9 @@ func (b *builder) field(owner int, enumType string) omap {
 	case typ == "string" && enumType != "" && b.chance(0.3):
 		b.inlineEnum(&f, enumType, func() any {
 			v := pick(b, []string{"a", "b c", "in-progress", "日本", `"q"`, "`t`", "*/x", "EU", "1"})
-			if b.bugs && b.chance(0.2) {
-				// bug: inline_enum_percent. Inline enum values go
-				// into a format string unescaped.
+			if b.chance(0.2) {
+				// Verbs of a format string, which inline enum values
+				// must not become (regression case inline_enum_percent).
 				v = pick(b, []string{"100%", "%d"})
 			}
 			return v
@@ -1095,14 +1084,12 @@ func (b *builder) intBounds(f *omap, typ string) {
 		return
 	}
 	rng := map[string][2]int64{
-		"int": {math.MinInt32, math.MaxInt32}, "int64": {math.MinInt64, math.MaxInt64},
+		// int's bounds may be beyond int32, which the generated code must
+		// still compile with for 32-bit platforms (regression case
+		// int_bound_32bit).
+		"int": {math.MinInt64, math.MaxInt64}, "int64": {math.MinInt64, math.MaxInt64},
 		"int32": {math.MinInt32, math.MaxInt32}, "uint32": {0, math.MaxUint32}, "uint64": {0, math.MaxInt64},
 	}[typ]
-	if typ == "int" && b.bugs {
-		// bug: int_bound_32bit. On 32-bit platforms int bounds beyond
-		// int32 overflow.
-		rng = [2]int64{math.MinInt64, math.MaxInt64}
-	}
 	var vals []int64
 	for _, v := range []int64{rng[0], -1000, -1, 0, 1, 10, 1000, rng[1]} {
 		if v >= rng[0] && v <= rng[1] {
