@@ -24,6 +24,7 @@ type BrokerError struct {
 	Connection bool
 }
 
+// Error says what the broker closed, with its reply text and code.
 func (e *BrokerError) Error() string {
 	if e.Connection {
 		return fmt.Sprintf("broker closed the connection: %s (%d)", e.Reason, e.Code)

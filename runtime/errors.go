@@ -73,6 +73,8 @@ type ReturnError struct {
 	Return Return
 }
 
+// Error names the exchange and routing key the message was returned
+// from, with the broker's reply code and text.
 func (e *ReturnError) Error() string {
 	return fmt.Sprintf("%s: exchange %q routing key %q: %d %s", ErrUnroutable,
 		e.Return.Exchange, e.Return.RoutingKey, e.Return.ReplyCode, e.Return.ReplyText)

@@ -12,6 +12,7 @@ type FieldError struct {
 	Problem string
 }
 
+// Error names the field by its path and says what is wrong with it.
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", ErrInvalidMessage, e.Path, e.Problem)
 }

@@ -151,6 +151,8 @@ func normalize[T any](v T) T {
 	return out
 }
 
+// ParseISO parses a time as Celery writes it (ISO 8601, up to microseconds,
+// and an offset), as in an eta or expires header.
 func ParseISO(s string) (time.Time, error) {
 	return time.Parse("2006-01-02T15:04:05.999999-07:00", s)
 }

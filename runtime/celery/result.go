@@ -128,6 +128,7 @@ type TaskError struct {
 	Traceback string
 }
 
+// Error gives the exception's type and message, as Python prints them.
 func (e *TaskError) Error() string {
 	what := e.Type
 	if e.Message != "" {

@@ -41,6 +41,7 @@ func check(v any, kinds bool) error {
 // Error is a value that cannot be encoded.
 type Error struct{ problem string }
 
+// Error says what cannot be encoded.
 func (e *Error) Error() string { return "cannot encode " + e.problem }
 
 // Mark returns err wrapping invalid when the check found it, and err as
