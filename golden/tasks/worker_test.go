@@ -220,7 +220,7 @@ func TestWorker(t *testing.T) {
 			t.Fatalf("Wait = %v, %v", v, err)
 		}
 		// The solo worker ran the two tasks in order.
-		if !strings.Contains(w.Log(), string(id)+"] succeeded") {
+		if !w.WaitLog(ctx, string(id)+"] succeeded") {
 			t.Errorf("the task sent with ignore_result did not run:\n%s", w.Log())
 		}
 		if n := conn.replies(id); n != 0 {

@@ -84,6 +84,7 @@ type Worker struct {
 
 	mu      sync.Mutex
 	log     strings.Builder
+	grew    chan struct{} // closed, and replaced, when a line is added to log
 	stopped bool
 }
 
@@ -114,7 +115,7 @@ func Start(tb testing.TB, cfg Config) *Worker {
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("start a Celery worker: %v", err)
 	}
-	w := &Worker{cmd: cmd, done: make(chan struct{})}
+	w := &Worker{cmd: cmd, done: make(chan struct{}), grew: make(chan struct{})}
 	ready := make(chan struct{})
 	go w.read(out, ready)
 	tb.Cleanup(w.Stop)
@@ -145,6 +146,8 @@ func (w *Worker) read(out io.Reader, ready chan struct{}) {
 		w.mu.Lock()
 		w.log.WriteString(line)
 		w.log.WriteByte('\n')
+		close(w.grew)
+		w.grew = make(chan struct{})
 		w.mu.Unlock()
 		if !signalled && strings.Contains(line, " ready.") {
 			signalled = true
@@ -160,6 +163,28 @@ func (w *Worker) Log() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.log.String()
+}
+
+// WaitLog waits until the worker's log holds s, and reports whether it
+// did before ctx ended or the worker exited. The worker's log reaches the
+// test through a pipe, later than what the worker sends through the
+// broker: a result can arrive before the log line of a task run before it.
+func (w *Worker) WaitLog(ctx context.Context, s string) bool {
+	for {
+		w.mu.Lock()
+		found, grew := strings.Contains(w.log.String(), s), w.grew
+		w.mu.Unlock()
+		if found {
+			return true
+		}
+		select {
+		case <-grew:
+		case <-w.done:
+			return strings.Contains(w.Log(), s)
+		case <-ctx.Done():
+			return false
+		}
+	}
 }
 
 // Stop stops the worker: a warm shutdown (SIGTERM), which lets a running

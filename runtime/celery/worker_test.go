@@ -282,7 +282,7 @@ func TestWorker(t *testing.T) {
 		if n := b.count(m.id); n != 0 {
 			t.Errorf("%d replies for a task sent with ignore_result", n)
 		}
-		if !strings.Contains(w.Log(), string(m.id)+"] succeeded") {
+		if !w.WaitLog(ctx, string(m.id)+"] succeeded") {
 			t.Errorf("the task sent with ignore_result did not run:\n%s", w.Log())
 		}
 	})
