@@ -136,8 +136,10 @@ func WithPriority(p uint8) Option {
 // WithTimeLimit sets the hard time limit: a worker's prefork pool kills the
 // task's process after d and the task fails with TimeLimitExceeded. Zero
 // means the worker's default. With a soft limit that is not shorter, the
-// pool starts counting the hard limit only when the soft one fires
-// (measured on Celery 5.2's prefork pool), so the soft limit decides.
+// soft limit decides: the pool schedules the hard limit (hard - soft)
+// after the soft one fires, at once when that is negative (Celery 5.2's
+// prefork pool), so the task ends at the soft limit, failing with
+// SoftTimeLimitExceeded, or TimeLimitExceeded when the kill comes first.
 func WithTimeLimit(d time.Duration) Option {
 	return func(c *call) { c.timeLimit = d }
 }
