@@ -79,8 +79,9 @@
 //     max_priority (as Celery declares a task queue the schema does not
 //     describe).
 //   - soft-time-limit-too-late: a task's soft_time_limit not below its
-//     time_limit: a prefork worker starts counting the hard limit only
-//     when the soft one fires, so time_limit adds nothing.
+//     time_limit: a prefork worker arms the hard limit only when the soft
+//     one fires, to go off time_limit - soft_time_limit later, here at
+//     once, so time_limit adds nothing.
 //   - stream-ttl: a TTL sent to a stream the message can reach; streams
 //     expire messages by age and size only.
 //   - stream-priority: a priority sent to a stream, which has none.

@@ -21,7 +21,7 @@ func (l *linter) tasks() {
 		}
 		if t.TimeLimit > 0 && t.SoftTimeLimit >= t.TimeLimit {
 			l.warn(t.Pos, "soft-time-limit-too-late",
-				"task %q: soft_time_limit %s is not below time_limit %s: a prefork worker starts counting the hard limit only when the soft one fires, so the task runs for %s whatever time_limit says; make soft_time_limit the shorter",
+				"task %q: soft_time_limit %s is not below time_limit %s: a prefork worker arms the hard limit only when the soft one fires, to go off time_limit - soft_time_limit later, here at once, so the task runs for %s whatever time_limit says; make soft_time_limit the shorter",
 				t.Name, t.SoftTimeLimit, t.TimeLimit, t.SoftTimeLimit)
 		}
 	}

@@ -208,7 +208,7 @@ var taskLintCases = []struct {
 	}},
 	{name: "queue used by a task", src: "version: 1\npackage: p\nqueues: {q: {}}\ntypes: {R: {fields: {a: {type: int}}}}\ntasks:\n  T: {name: t, queue: q, result: {type: R}}\n"},
 	{name: "soft limit too late", src: "version: 1\npackage: p\ntasks:\n  T: {name: t, time_limit: 10s, soft_time_limit: 10s}\n", want: []string{
-		`t.yaml:4:3: task "T": soft_time_limit 10s is not below time_limit 10s: a prefork worker starts counting the hard limit only when the soft one fires, so the task runs for 10s whatever time_limit says; make soft_time_limit the shorter [soft-time-limit-too-late]`,
+		`t.yaml:4:3: task "T": soft_time_limit 10s is not below time_limit 10s: a prefork worker arms the hard limit only when the soft one fires, to go off time_limit - soft_time_limit later, here at once, so the task runs for 10s whatever time_limit says; make soft_time_limit the shorter [soft-time-limit-too-late]`,
 	}},
 	{name: "mandatory without confirm", src: "version: 1\npackage: p\ntasks:\n  T: {name: t, confirm: false}\n", want: []string{
 		`t.yaml:4:25: task "T": mandatory without confirm: Send returns before the broker can return the task, so it never fails as unroutable [mandatory-without-confirm]`,
