@@ -4,23 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/kombugen/kombugen/schema"
 )
-
-// duration writes d as a schema would: 24h, 1h30m, 1.5s, 200ms, 0s.
-func duration(d time.Duration) string {
-	s := d.String()
-	// time.Duration writes the zero minutes and seconds of whole hours.
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
 
 // value writes a header or argument value: a string, bytes or number bare,
 // nil as (void), arrays and tables with their strings quoted.

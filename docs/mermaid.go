@@ -303,7 +303,7 @@ func queueArguments(q *schema.Queue) []string {
 		case "x-max-priority":
 			out = append(out, fmt.Sprintf("max priority %d", q.MaxPriority))
 		case "x-message-ttl":
-			out = append(out, "message TTL "+duration(*q.MessageTTL))
+			out = append(out, "message TTL "+schema.FormatDuration(*q.MessageTTL))
 		case "x-max-length":
 			out = append(out, fmt.Sprintf("max length %d", *q.MaxLength))
 		default:

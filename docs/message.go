@@ -2,6 +2,7 @@ package docs
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,7 +32,7 @@ func (d *doc) message(m *schema.Message) {
 	d.line("- Routing key: " + code(m.RoutingKey.Template, false))
 	d.line("- Body: " + d.body(m))
 	d.line("- Go type: " + code(d.model.Message(m.Name).GoName, false))
-	d.line("- Published by: " + d.publishers(m))
+	d.line("- Published by: " + d.producersOf(m.Name, func(p *schema.Producer) []string { return p.Messages }))
 	d.line("")
 	d.params(m)
 	d.policy(m)
@@ -57,14 +58,13 @@ func (d *doc) body(m *schema.Message) string {
 	return "the fields below, serialized as " + mdInline(m.Policy.Serializer)
 }
 
-// publishers lists the producers that publish m.
-func (d *doc) publishers(m *schema.Message) string {
+// producersOf links the producers whose list (their messages or tasks)
+// holds name.
+func (d *doc) producersOf(name string, list func(*schema.Producer) []string) string {
 	var out []string
 	for _, p := range d.s.Producers {
-		for _, name := range p.Messages {
-			if name == m.Name {
-				out = append(out, d.link("producer", p.Name))
-			}
+		if slices.Contains(list(p), name) {
+			out = append(out, d.link("producer", p.Name))
 		}
 	}
 	if len(out) == 0 {
@@ -140,14 +140,14 @@ func (d *doc) policyTable(p schema.Policy, name string, keys []string) {
 		"compression":          p.Compression,
 		"delivery_mode":        p.DeliveryMode,
 		"priority":             strconv.Itoa(p.Priority),
-		"ttl":                  orNone(p.TTL == 0, duration(p.TTL)),
+		"ttl":                  orNone(p.TTL == 0, schema.FormatDuration(p.TTL)),
 		"mandatory":            strconv.FormatBool(p.Mandatory),
 		"confirm":              strconv.FormatBool(p.Confirm),
 		"retry.max_retries":    strconv.Itoa(p.Retry.MaxRetries),
-		"retry.interval_start": duration(p.Retry.IntervalStart),
-		"retry.interval_step":  duration(p.Retry.IntervalStep),
-		"retry.interval_max":   duration(p.Retry.IntervalMax),
-		"retry.timeout":        orNone(p.Retry.Timeout == 0, duration(p.Retry.Timeout)),
+		"retry.interval_start": schema.FormatDuration(p.Retry.IntervalStart),
+		"retry.interval_step":  schema.FormatDuration(p.Retry.IntervalStep),
+		"retry.interval_max":   schema.FormatDuration(p.Retry.IntervalMax),
+		"retry.timeout":        orNone(p.Retry.Timeout == 0, schema.FormatDuration(p.Retry.Timeout)),
 		"type":                 orNone(p.Type == "", p.Type),
 	}
 	if name != "" {

@@ -35,7 +35,7 @@ func (d *doc) task(t *schema.Task) {
 	d.line("- Celery task: " + code(t.CeleryName, false))
 	d.line("- Sent to: " + d.taskRoute(t, false))
 	d.line("- Go type: " + code(gt.GoName, false) + ", sent with " + d.taskMethods(t))
-	d.line("- Sent by: " + d.senders(t))
+	d.line("- Sent by: " + d.producersOf(t.Name, func(p *schema.Producer) []string { return p.Tasks }))
 	d.line("- Result: " + d.taskResult(t))
 	if defaults := taskDefaults(t); defaults != "" {
 		d.line("- Call defaults: " + defaults)
@@ -89,22 +89,6 @@ func (d *doc) taskMethods(t *schema.Task) string {
 	return s
 }
 
-// senders lists the producers that send t.
-func (d *doc) senders(t *schema.Task) string {
-	var out []string
-	for _, p := range d.s.Producers {
-		for _, name := range p.Tasks {
-			if name == t.Name {
-				out = append(out, d.link("producer", p.Name))
-			}
-		}
-	}
-	if len(out) == 0 {
-		return "no producer (the type is generated all the same)"
-	}
-	return strings.Join(out, ", ")
-}
-
 // taskResult says what a call of the task gives.
 func (d *doc) taskResult(t *schema.Task) string {
 	switch {
@@ -124,13 +108,13 @@ func (d *doc) taskResult(t *schema.Task) string {
 func taskDefaults(t *schema.Task) string {
 	var out []string
 	if t.Expires > 0 {
-		out = append(out, "expires "+duration(t.Expires))
+		out = append(out, "expires "+schema.FormatDuration(t.Expires))
 	}
 	if t.TimeLimit > 0 {
-		out = append(out, "time limit "+duration(t.TimeLimit))
+		out = append(out, "time limit "+schema.FormatDuration(t.TimeLimit))
 	}
 	if t.SoftTimeLimit > 0 {
-		out = append(out, "soft time limit "+duration(t.SoftTimeLimit))
+		out = append(out, "soft time limit "+schema.FormatDuration(t.SoftTimeLimit))
 	}
 	if t.IgnoreResult {
 		out = append(out, "ignore_result")

@@ -3,7 +3,6 @@ package generator
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/dave/jennifer/jen"
 
@@ -308,7 +307,7 @@ func policyText(m *schema.Message) string {
 	if p.TTL == 0 {
 		keys = append(keys, "no TTL")
 	} else {
-		keys = append(keys, "TTL "+durationText(p.TTL))
+		keys = append(keys, "TTL "+schema.FormatDuration(p.TTL))
 	}
 	keys = append(keys, yesNo(p.Mandatory, "mandatory", "not mandatory"), yesNo(p.Confirm, "publisher confirms", "no publisher confirms"))
 	if p.Type != "" {
@@ -358,18 +357,6 @@ func policySources(m *schema.Message) string {
 		return from[0]
 	}
 	return strings.Join(from[:len(from)-1], ", ") + " and " + from[len(from)-1]
-}
-
-// durationText writes d as Go does, less its zero units: 24h, 1h30m, 1.5s.
-func durationText(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 func yesNo(b bool, yes, no string) string {

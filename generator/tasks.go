@@ -352,13 +352,13 @@ func resultText(r *schema.TaskResult) string {
 func taskDefaultsText(t *schema.Task) string {
 	var d []string
 	if t.Expires > 0 {
-		d = append(d, "expires "+durationText(t.Expires))
+		d = append(d, "expires "+schema.FormatDuration(t.Expires))
 	}
 	if t.TimeLimit > 0 {
-		d = append(d, "time limit "+durationText(t.TimeLimit))
+		d = append(d, "time limit "+schema.FormatDuration(t.TimeLimit))
 	}
 	if t.SoftTimeLimit > 0 {
-		d = append(d, "soft time limit "+durationText(t.SoftTimeLimit))
+		d = append(d, "soft time limit "+schema.FormatDuration(t.SoftTimeLimit))
 	}
 	if t.IgnoreResult {
 		d = append(d, "ignore_result")

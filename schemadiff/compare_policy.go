@@ -42,14 +42,14 @@ var policyRules = []policyRule{
 	{"compression", func(p schema.Policy) string { return p.Compression }, judgeCompression},
 	{"delivery_mode", func(p schema.Policy) string { return p.DeliveryMode }, judgeDeliveryMode},
 	{"priority", func(p schema.Policy) string { return strconv.Itoa(p.Priority) }, judgePriority},
-	{"ttl", func(p schema.Policy) string { return formatDuration(p.TTL) }, judgeTTL},
+	{"ttl", func(p schema.Policy) string { return schema.FormatDuration(p.TTL) }, judgeTTL},
 	{"mandatory", func(p schema.Policy) string { return onOff(p.Mandatory) }, judgeMandatory},
 	{"confirm", func(p schema.Policy) string { return onOff(p.Confirm) }, judgeConfirm},
 	{"retry.max_retries", func(p schema.Policy) string { return strconv.Itoa(p.Retry.MaxRetries) }, judgeMaxRetries},
-	{"retry.interval_start", func(p schema.Policy) string { return formatDuration(p.Retry.IntervalStart) }, judgePacing},
-	{"retry.interval_step", func(p schema.Policy) string { return formatDuration(p.Retry.IntervalStep) }, judgePacing},
-	{"retry.interval_max", func(p schema.Policy) string { return formatDuration(p.Retry.IntervalMax) }, judgePacing},
-	{"retry.timeout", func(p schema.Policy) string { return formatDuration(p.Retry.Timeout) }, judgeTimeout},
+	{"retry.interval_start", func(p schema.Policy) string { return schema.FormatDuration(p.Retry.IntervalStart) }, judgePacing},
+	{"retry.interval_step", func(p schema.Policy) string { return schema.FormatDuration(p.Retry.IntervalStep) }, judgePacing},
+	{"retry.interval_max", func(p schema.Policy) string { return schema.FormatDuration(p.Retry.IntervalMax) }, judgePacing},
+	{"retry.timeout", func(p schema.Policy) string { return schema.FormatDuration(p.Retry.Timeout) }, judgeTimeout},
 	{"type", func(p schema.Policy) string { return strconv.Quote(p.Type) }, judgeType},
 }
 
@@ -114,7 +114,7 @@ func judgeTTL(o, n schema.Policy) (Category, Severity, string) {
 	case n.TTL == 0:
 		return Policy, Compatible, "messages no longer expire"
 	case o.TTL == 0:
-		return Policy, Warning, fmt.Sprintf("messages now expire when not consumed within %s, and are dropped or dead-lettered", formatDuration(n.TTL))
+		return Policy, Warning, fmt.Sprintf("messages now expire when not consumed within %s, and are dropped or dead-lettered", schema.FormatDuration(n.TTL))
 	case n.TTL < o.TTL:
 		return Policy, Warning, "messages expire sooner, and are dropped or dead-lettered"
 	}

@@ -183,9 +183,9 @@ func (c *comparer) compareCallDefaults(s site, o, n *schema.Task) {
 		switch {
 		case ov == nv:
 		case shorter(nv, ov):
-			c.add(s, Policy, Warning, "%s %s -> %s: the worker stops the task sooner", key, formatDuration(ov), formatDuration(nv))
+			c.add(s, Policy, Warning, "%s %s -> %s: the worker stops the task sooner", key, schema.FormatDuration(ov), schema.FormatDuration(nv))
 		default:
-			c.add(s, Policy, Compatible, "%s %s -> %s: the task may run longer", key, formatDuration(ov), formatDuration(nv))
+			c.add(s, Policy, Compatible, "%s %s -> %s: the task may run longer", key, schema.FormatDuration(ov), schema.FormatDuration(nv))
 		}
 	}
 	limit("time_limit", o.TimeLimit, n.TimeLimit)

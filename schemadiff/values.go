@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/kombugen/kombugen/schema"
 )
@@ -102,19 +101,6 @@ func formatTable(t schema.Table) string {
 	}
 	slices.Sort(parts)
 	return "{" + strings.Join(parts, ", ") + "}"
-}
-
-// formatDuration writes a duration as a schema would (24h, 1h30m, 500ms)
-// rather than as time.Duration.String does (24h0m0s).
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = s[:len(s)-2]
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = s[:len(s)-2]
-	}
-	return s
 }
 
 // quoteList writes names quoted and comma-separated: "a", "b".
