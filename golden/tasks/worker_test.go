@@ -229,30 +229,16 @@ func TestWorker(t *testing.T) {
 	})
 
 	t.Run("1000 calls from 32 goroutines", func(t *testing.T) {
-		const goroutines, calls = 32, 1000
-		var wg sync.WaitGroup
-		errs := make(chan error, calls)
-		for g := range goroutines {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := g; i < calls; i += goroutines {
-					res, err := p.CallAdd(ctx, tasks.Add{X: int64(i), Y: 1000, Z: ptr[int64](1)})
-					if err != nil {
-						errs <- err
-						return
-					}
-					if v, err := res.Wait(ctx); v != int64(i)+1001 || err != nil {
-						errs <- fmt.Errorf("call %d: %d, %v", i, v, err)
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Error(err)
-		}
+		celerytest.ManyCalls(t, 32, 1000, func(i int) error {
+			res, err := p.CallAdd(ctx, tasks.Add{X: int64(i), Y: 1000, Z: ptr[int64](1)})
+			if err != nil {
+				return err
+			}
+			if v, err := res.Wait(ctx); v != int64(i)+1001 || err != nil {
+				return fmt.Errorf("call %d: %d, %v", i, v, err)
+			}
+			return nil
+		})
 	})
 }
 

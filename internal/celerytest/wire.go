@@ -250,3 +250,28 @@ func sortedTableKeys(t amqp.Table) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// CompareTask takes the next task message from the queue theirs, which
+// Celery's own send_task sent, and from ours, which kombugen sent, and
+// reports with t.Error every difference DiffTask finds (times within
+// slack) and every header whose AMQP type differs, but for the headers
+// only Celery 5.3 and later send. ignoreResult says the call asked for no
+// result: send_task names a reply queue all the same, kombugen none.
+func CompareTask(t *testing.T, ch *amqp.Channel, theirs, ours string, ignoreResult bool, slack time.Duration) {
+	t.Helper()
+	want, wantTypes := GetTask(t, ch, theirs)
+	got, gotTypes := GetTask(t, ch, ours)
+	want.RoutingKey = ours
+	if ignoreResult {
+		delete(want.Properties, "reply_to")
+	}
+	for _, d := range DiffTask(want, got, CompareOptions{TimeSlack: slack, ExpirationSlack: slack}) {
+		t.Error(d)
+	}
+	for _, k := range Celery53Headers {
+		delete(gotTypes, k)
+	}
+	if w, g := FieldTypes(wantTypes), FieldTypes(gotTypes); w != g {
+		t.Errorf("AMQP header types\n got %s\nwant %s", g, w)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kombugen/kombugen/internal/celerytest"
 	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/runtime/consume"
 )
@@ -262,34 +263,19 @@ func TestManyCallsInFlight(t *testing.T) {
 		w.run(f, 1000)
 	}()
 
-	const goroutines, calls = 32, 1000
-	var wg sync.WaitGroup
-	errs := make(chan error, calls)
-	for g := range goroutines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := g; i < calls; i += goroutines {
-				res, err := Call[int](context.Background(), p, f, Task{Name: "kg.add", Args: []any{i, 1000}})
-				if err != nil {
-					errs <- err
-					continue
-				}
-				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-				v, err := res.Wait(ctx)
-				cancel()
-				if err != nil || v != i+1000 {
-					errs <- fmt.Errorf("call %d: got %d, %v", i, v, err)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	celerytest.ManyCalls(t, 32, 1000, func(i int) error {
+		res, err := Call[int](context.Background(), p, f, Task{Name: "kg.add", Args: []any{i, 1000}})
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if v, err := res.Wait(ctx); err != nil || v != i+1000 {
+			return fmt.Errorf("call %d: got %d, %v", i, v, err)
+		}
+		return nil
+	})
 	<-workerDone
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
 	if n := awaitedCalls(f); n != 0 {
 		t.Errorf("%d calls still awaited", n)
 	}
