@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	amqp "github.com/rabbitmq/amqp091-go"
-
 	"github.com/kombugen/kombugen/golden/tasks"
 	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/celerytest"
@@ -78,15 +76,7 @@ func TestWireSameAsSendTask(t *testing.T) {
 	}
 
 	// The queues, bound as the tasks need them.
-	conn, err := amqp.Dial(brokertest.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	ch, err := conn.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ch := celerytest.Channel(t)
 	if err := ch.ExchangeDeclare("kg.direct", "direct", true, false, false, false, nil); err != nil {
 		t.Fatal(err)
 	}

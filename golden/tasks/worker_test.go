@@ -1,21 +1,17 @@
 package tasks_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/kombugen/kombugen/golden/tasks"
-	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/celerytest"
-	"github.com/kombugen/kombugen/runtime"
 	"github.com/kombugen/kombugen/runtime/celery"
 
 	// The codecs the serializer and compression matrix sends with, beyond
@@ -31,40 +27,10 @@ import (
 // runtime/celery/testdata/kgtasks.py) and need KOMBUGEN_CELERY_TESTS=1;
 // see internal/celerytest.
 
-// countingConn is a *runtime.Conn that counts the replies of each task id,
-// for tests that check what did not come.
-type countingConn struct {
-	*runtime.Conn
-	mu   sync.Mutex
-	seen map[string]int
-}
-
-func (c *countingConn) Consume(ctx context.Context, q *runtime.Queue, deliver func(runtime.Properties, []byte)) (<-chan struct{}, error) {
-	return c.Conn.Consume(ctx, q, func(p runtime.Properties, body []byte) {
-		c.mu.Lock()
-		c.seen[p.CorrelationID]++
-		c.mu.Unlock()
-		deliver(p, body)
-	})
-}
-
-func (c *countingConn) replies(id celery.TaskID) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.seen[string(id)]
-}
-
 // dial connects to the broker and returns the schema's producer on it.
-func dial(t *testing.T) (*tasks.WorkerProducer, *countingConn) {
+func dial(t *testing.T) (*tasks.WorkerProducer, *celerytest.CountingConn) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := runtime.Dial(ctx, brokertest.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	cc := &countingConn{Conn: conn, seen: map[string]int{}}
+	cc := celerytest.DialCounting(t)
 	return tasks.NewWorkerProducer(cc), cc
 }
 
@@ -223,7 +189,7 @@ func TestWorker(t *testing.T) {
 		if !w.WaitLog(ctx, string(id)+"] succeeded") {
 			t.Errorf("the task sent with ignore_result did not run:\n%s", w.Log())
 		}
-		if n := conn.replies(id); n != 0 {
+		if n := conn.Replies(string(id)); n != 0 {
 			t.Errorf("%d replies for a task sent with ignore_result", n)
 		}
 	})

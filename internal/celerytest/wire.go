@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	amqp "github.com/rabbitmq/amqp091-go"
 
+	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/runtime/consume"
 )
 
@@ -274,4 +275,20 @@ func CompareTask(t *testing.T, ch *amqp.Channel, theirs, ours string, ignoreResu
 	if w, g := FieldTypes(wantTypes), FieldTypes(gotTypes); w != g {
 		t.Errorf("AMQP header types\n got %s\nwant %s", g, w)
 	}
+}
+
+// Channel opens a channel on a connection of its own to the test broker,
+// closed when tb ends: for reading what was sent with amqp091-go alone.
+func Channel(tb testing.TB) *amqp.Channel {
+	tb.Helper()
+	conn, err := amqp.Dial(brokertest.URL())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { conn.Close() })
+	ch, err := conn.Channel()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ch
 }

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	amqp "github.com/rabbitmq/amqp091-go"
-
 	"github.com/kombugen/kombugen/internal/brokertest"
 	"github.com/kombugen/kombugen/internal/celerytest"
 )
@@ -73,15 +71,7 @@ func TestWireSameAsSendTask(t *testing.T) {
 	}
 	slack := time.Since(sentAt) + time.Second
 
-	conn, err := amqp.Dial(brokertest.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	ch, err := conn.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ch := celerytest.Channel(t)
 	for _, c := range cases {
 		t.Run(c.Case, func(t *testing.T) {
 			ignore, _ := c.Headers["ignore_result"].(bool)

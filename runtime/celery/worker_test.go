@@ -11,7 +11,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,42 +25,12 @@ import (
 // testdata/kgtasks.py) and need KOMBUGEN_CELERY_TESTS=1; see
 // internal/celerytest.
 
-// countingReplies consumes replies through a *runtime.Conn and remembers
-// the correlation id of every reply, for tests that check what did not
-// come.
-type countingReplies struct {
-	conn *runtime.Conn
-	mu   sync.Mutex
-	seen map[string]int
-}
-
-func (c *countingReplies) Consume(ctx context.Context, q *runtime.Queue, deliver func(runtime.Properties, []byte)) (<-chan struct{}, error) {
-	return c.conn.Consume(ctx, q, func(p runtime.Properties, body []byte) {
-		c.mu.Lock()
-		c.seen[p.CorrelationID]++
-		c.mu.Unlock()
-		deliver(p, body)
-	})
-}
-
-func (c *countingReplies) count(id TaskID) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.seen[string(id)]
-}
-
 // liveCaller dials the broker and returns a producer on it and the
 // consumer of its replies.
-func liveCaller(t *testing.T) (*runtime.Producer, *countingReplies) {
+func liveCaller(t *testing.T) (*runtime.Producer, *celerytest.CountingConn) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := runtime.Dial(ctx, brokertest.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return runtime.NewProducer(conn), &countingReplies{conn: conn, seen: map[string]int{}}
+	cc := celerytest.DialCounting(t)
+	return runtime.NewProducer(cc.Conn), cc
 }
 
 // replyQueueOf returns the name of the reply queue of rc's calls.
@@ -279,7 +248,7 @@ func TestWorker(t *testing.T) {
 			t.Fatalf("Wait = %v, %v", v, err)
 		}
 		// The solo worker ran the two tasks in order.
-		if n := b.count(m.id); n != 0 {
+		if n := b.Replies(string(m.id)); n != 0 {
 			t.Errorf("%d replies for a task sent with ignore_result", n)
 		}
 		if !w.WaitLog(ctx, string(m.id)+"] succeeded") {
