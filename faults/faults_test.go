@@ -87,16 +87,6 @@ type load struct {
 // stop makes the publishers start no more publishes.
 func (l *load) stop() { l.stopOnce.Do(func() { close(l.stopCh) }) }
 
-// finished reports whether every publisher has returned.
-func (l *load) finished() bool {
-	select {
-	case <-l.done:
-		return true
-	default:
-		return false
-	}
-}
-
 // sleep waits d, reporting false if the publishers finished first.
 func (l *load) sleep(d time.Duration) bool {
 	select {

@@ -344,12 +344,11 @@ func (c *logCounter) connects() int { return c.count("kombugen: connected") }
 // env is one test's surroundings: the goroutines before it began, the
 // proxies to close before counting them again, the Conn's log.
 type env struct {
-	t        *testing.T
-	before   int
-	leakOpt  goleak.Option
-	closers  []func()
-	log      *logCounter
-	finished bool
+	t       *testing.T
+	before  int
+	leakOpt goleak.Option
+	closers []func()
+	log     *logCounter
 }
 
 // newEnv skips unless the suite is enabled and takes the goroutine

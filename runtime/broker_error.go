@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 
 	amqp "github.com/rabbitmq/amqp091-go"
 )
@@ -97,15 +96,4 @@ func isTransientConnectionCode(code int) bool {
 		return true
 	}
 	return false
-}
-
-// blames reports whether a channel closed with err because of msg itself:
-// RabbitMQ closes the channel with 404 "no exchange 'x' in vhost '/'" when a
-// message goes to an exchange that does not exist, and every other message
-// in flight on that channel is only collateral.
-func blames(err *BrokerError, msg *Publishing) bool {
-	if err.Code == amqp.NotFound {
-		return strings.Contains(err.Reason, fmt.Sprintf("exchange '%s'", msg.Exchange))
-	}
-	return err.Code == amqp.AccessRefused && strings.Contains(err.Reason, fmt.Sprintf("exchange '%s'", msg.Exchange))
 }

@@ -143,13 +143,3 @@ func (p *peer) count(queue string) int {
 	}
 	return q.Messages
 }
-
-// exchangeExists reports whether the broker has the exchange.
-func (p *peer) exchangeExists(name string) bool {
-	ch, err := p.fresh()
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	defer ch.Close()
-	return ch.ExchangeDeclarePassive(name, "topic", false, false, false, false, nil) == nil
-}

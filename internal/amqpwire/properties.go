@@ -15,9 +15,6 @@ const (
 	// propertiesStart is the offset of the property values in a content
 	// header's payload: class, weight, body size, flags.
 	propertiesStart = 14
-	// completion is what completing adds at most: an empty table and a
-	// priority octet.
-	completion = 4 + 1
 )
 
 // appendCompleted appends a content-header frame with an empty headers

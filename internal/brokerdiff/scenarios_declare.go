@@ -2,9 +2,6 @@ package brokerdiff
 
 import "github.com/kombugen/kombugen/runtime"
 
-// redeclare declares a queue twice, the second time as again says.
-func redeclare(first, again DeclareQueue) []Step { return []Step{first, again} }
-
 var quorum = runtime.Table{"x-queue-type": "quorum"}
 
 // declareScenarios cover what a redeclare must match and what RabbitMQ

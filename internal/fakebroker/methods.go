@@ -639,20 +639,6 @@ func content(m Method) (*Content, bool) {
 	return nil, false
 }
 
-// setContent gives a decoded content-carrying method its content.
-func setContent(m Method, c *Content) {
-	switch m := m.(type) {
-	case *BasicPublish:
-		m.Content = c
-	case *BasicReturn:
-		m.Content = c
-	case *BasicDeliver:
-		m.Content = c
-	case *BasicGetOK:
-		m.Content = c
-	}
-}
-
 // newMethod returns an empty method of the given numbers, for decoding.
 func newMethod(class, method uint16) (Method, error) {
 	if f, ok := methodsByID[uint32(class)<<16|uint32(method)]; ok {

@@ -181,18 +181,6 @@ func erlEqual(a, b any, exact bool) bool {
 // The Erlang printing below follows io_lib: ~s of a binary writes its
 // bytes, ~p writes a term as Erlang would read it back.
 
-// erlS formats v as ~s does: a binary or string as it is, anything else as
-// ~p would.
-func erlS(v any) string {
-	switch v := v.(type) {
-	case []byte:
-		return string(v)
-	case string:
-		return v
-	}
-	return erlP(v, 0, 0)
-}
-
 // erlP formats term as ~p does when it starts at column col of a line
 // width wide (0: no limit). A term that does not fit on the line is
 // broken after each element of its outermost tuple or list, the elements
