@@ -178,8 +178,8 @@ func erlEqual(a, b any, exact bool) bool {
 	return false
 }
 
-// The Erlang printing below follows io_lib: ~s of a binary writes its
-// bytes, ~p writes a term as Erlang would read it back.
+// The Erlang printing below follows io_lib: ~p writes a term as Erlang
+// would read it back.
 
 // erlP formats term as ~p does when it starts at column col of a line
 // width wide (0: no limit). A term that does not fit on the line is
